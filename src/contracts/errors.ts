@@ -1,0 +1,35 @@
+/**
+ * The closed list of error codes. Edges translate them once: HTTP status (server), exit code (CLI),
+ * requeue vs dead-letter (workers). docs/errors.md lists each one; a test keeps the two in sync.
+ */
+import { z } from 'zod';
+
+export const ERROR_CATEGORIES = ['invalid_input', 'not_found', 'conflict', 'unavailable', 'internal'] as const;
+export type ErrorCategory = (typeof ERROR_CATEGORIES)[number];
+
+export const ERROR_CODES = {
+  invalid_prompt: 'invalid_input',
+  invalid_option: 'invalid_input',
+  invalid_config: 'invalid_input',
+  invalid_event: 'invalid_input',
+  invalid_artifact: 'invalid_input',
+  task_not_found: 'not_found',
+  project_not_found: 'not_found',
+  preview_not_found: 'not_found',
+  store_locked: 'conflict',
+  port_exhausted: 'unavailable',
+  service_unavailable: 'unavailable',
+  preview_unhealthy: 'unavailable',
+  command_failed: 'internal',
+  git_failed: 'internal',
+  agent_failed: 'internal',
+  internal: 'internal',
+} as const satisfies Record<string, ErrorCategory>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+export const ErrorCodeSchema = z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]);
+
+export const ErrorBody = z.object({
+  error: z.object({ code: ErrorCodeSchema, message: z.string(), hint: z.string().nullable() }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;

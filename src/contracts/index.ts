@@ -1,0 +1,5 @@
+export * from './events.ts';
+export * from './artifacts.ts';
+export * from './records.ts';
+export * from './messages.ts';
+export * from './errors.ts';

@@ -1,0 +1,93 @@
+/**
+ * WebSocket messages of spec §11.2 (plus agent_status and error), and the JSON the CLI prints for
+ * `catalyst build --json`. The server, the UI and the CLI all use these.
+ */
+import { z } from 'zod';
+import { AgentId } from './events.ts';
+import { TaskPhase, TaskStatus } from './records.ts';
+
+export const AgentLogMessage = z.object({
+  type: z.literal('agent_log'),
+  task_id: z.uuid(),
+  agent_name: z.string(),
+  message: z.string(),
+  level: z.enum(['debug', 'info', 'warning', 'error']),
+  timestamp: z.string(),
+});
+export const ProgressMessage = z.object({
+  type: z.literal('progress'),
+  task_id: z.uuid(),
+  phase: TaskPhase,
+  progress: z.number().min(0).max(1),
+  files_created: z.number().int().min(0),
+  total_estimated_files: z.number().int().min(0),
+});
+export const PreviewReadyMessage = z.object({
+  type: z.literal('preview_ready'),
+  task_id: z.uuid(),
+  preview_url: z.string(),
+  fallback_url: z.string().nullable(),
+});
+export const TaskCompleteMessage = z.object({
+  type: z.literal('task_complete'),
+  task_id: z.uuid(),
+  status: z.enum(['completed', 'failed', 'cancelled']),
+  artifacts: z.object({ code: z.string(), tests: z.string(), preview: z.string().nullable() }),
+  error: z.string().nullable().optional(),
+});
+export const AgentStatusMessage = z.object({
+  type: z.literal('agent_status'),
+  task_id: z.uuid(),
+  agent_name: AgentId,
+  status: z.enum(['queued', 'running', 'done', 'failed']),
+  duration_ms: z.number().int().min(0).nullable(),
+});
+export const ErrorMessage = z.object({
+  type: z.literal('error'),
+  task_id: z.uuid().nullable(),
+  code: z.string(),
+  message: z.string(),
+  hint: z.string().nullable(),
+});
+
+export const ServerMessage = z.discriminatedUnion('type', [
+  AgentLogMessage,
+  ProgressMessage,
+  PreviewReadyMessage,
+  TaskCompleteMessage,
+  AgentStatusMessage,
+  ErrorMessage,
+]);
+export type ServerMessage = z.infer<typeof ServerMessage>;
+
+export const PhaseTiming = z.object({
+  agent: AgentId,
+  status: z.enum(['done', 'failed', 'skipped']),
+  duration_ms: z.number().int().min(0),
+  runs: z.number().int().min(0),
+});
+export type PhaseTiming = z.infer<typeof PhaseTiming>;
+
+/** `catalyst build --json` prints exactly this object on stdout. */
+export const BuildResult = z.object({
+  task_id: z.uuid(),
+  trace_id: z.uuid(),
+  project_id: z.uuid(),
+  project_slug: z.string(),
+  mode: z.enum(['sequential', 'event_driven']),
+  status: z.enum(['completed', 'failed']),
+  phase: TaskPhase,
+  error: z.string().nullable(),
+  repo_path: z.string(),
+  branch: z.string().nullable(),
+  commit: z.string().nullable(),
+  preview_url: z.string().nullable(),
+  fallback_url: z.string().nullable(),
+  artifacts_dir: z.string(),
+  duration_ms: z.number().int().min(0),
+  phases: z.array(PhaseTiming),
+  detached: z.boolean(),
+});
+export type BuildResult = z.infer<typeof BuildResult>;
+
+export const TaskStatusSchema = TaskStatus;

@@ -1,0 +1,119 @@
+import type { AgentEvent } from '../../contracts/events.ts';
+import type {
+  PreviewDeployment,
+  PreviewStatus,
+  ProjectRecord,
+  StoredEvent,
+  TaskPatch,
+  TaskRecord,
+} from '../../contracts/records.ts';
+
+export interface NewProject {
+  id: string;
+  name: string;
+  slug: string;
+  description: string | null;
+  repo_path: string | null;
+}
+
+export type NewTask = Pick<TaskRecord, 'id' | 'project_id' | 'trace_id' | 'user_prompt' | 'mode'> & {
+  metadata?: Record<string, unknown>;
+};
+
+export interface OutboxRow {
+  id: number;
+  event_id: string;
+  routing_key: string;
+  event: AgentEvent;
+  attempts: number;
+}
+
+export type InboxStatus = 'in_progress' | 'processed' | 'dead_lettered';
+
+export interface AttemptInfo {
+  /** 1 on first delivery; counted durably, so a crash mid-handler still counts the attempt. */
+  attempt: number;
+  status: InboxStatus;
+}
+
+/** Everything one agent step changes, committed atomically (the transactional outbox + inbox). */
+export interface StepCommit {
+  consumer: string;
+  /** The event that was handled; (consumer, inbound_event_id) is the inbox key. */
+  inbound_event_id: string;
+  task_id: string;
+  events: AgentEvent[];
+  task_patch: TaskPatch;
+  /** true in event-driven mode: the emitted events also go to the outbox for the relay. */
+  publish: boolean;
+}
+
+export interface PreviewUpsert {
+  id: string;
+  task_id: string;
+  url: string;
+  fallback_url: string | null;
+  container_id: string | null;
+  port: number | null;
+  status: PreviewStatus;
+  health_check_url: string;
+  working_copy: string | null;
+  log_path: string | null;
+  expires_at: string | null;
+  metadata?: Record<string, unknown>;
+}
+
+export type PreviewPatch = Partial<
+  Pick<PreviewDeployment, 'status' | 'container_id' | 'port' | 'last_health_check' | 'restart_count' | 'url' | 'fallback_url'>
+> & { metadata?: Record<string, unknown> };
+
+/**
+ * Durable task state (spec §3.2: tasks, projects, agent_events, preview_deployments, explorer_scans)
+ * plus the outbox and inbox that make effects exactly-once.
+ *
+ * Guarantees every adapter keeps (test/conformance/state-store.ts proves them):
+ * - `commitStep` is atomic: inbox mark, audit events, task patch and outbox rows all land or none do.
+ *   A second commit for the same (consumer, inbound_event_id) changes nothing and returns 'duplicate'.
+ * - `createTask` writes the project (idempotent by id), the task, its first event and (when asked) the
+ *   outbox row in one transaction.
+ * - `listEvents` returns a task's events in insertion order.
+ * - `claimOutbox` never hands the same unsent row to two claimers at once; a claim older than
+ *   `staleAfterMs` is handed out again (the claimer died). `markOutboxSent` is idempotent.
+ * - Unknown ids return null from getters and throw AppError('task_not_found' …) from updaters.
+ * - Metadata patches are shallow merges into the existing JSON object.
+ */
+export interface StateStore {
+  readonly kind: 'pglite' | 'postgres';
+
+  upsertProject(project: NewProject): Promise<ProjectRecord>;
+  getProject(id: string): Promise<ProjectRecord | null>;
+  getProjectBySlug(slug: string): Promise<ProjectRecord | null>;
+  listProjects(): Promise<ProjectRecord[]>;
+
+  createTask(input: { project: NewProject; task: NewTask; event: AgentEvent; publish: boolean }): Promise<TaskRecord>;
+  getTask(id: string): Promise<TaskRecord | null>;
+  /** Newest first. */
+  listTasks(opts?: { projectId?: string; limit?: number }): Promise<TaskRecord[]>;
+  updateTask(id: string, patch: TaskPatch): Promise<TaskRecord>;
+
+  listEvents(taskId: string): Promise<StoredEvent[]>;
+  /** Events with `id` greater than `afterId`, across tasks, oldest first (for fan-out catch-up). */
+  listEventsAfter(afterId: number, limit: number): Promise<StoredEvent[]>;
+  /** Appends an audit event outside a step (e.g. task.progress); never goes to the outbox. */
+  appendEvent(event: AgentEvent): Promise<void>;
+
+  beginAttempt(consumer: string, eventId: string, taskId: string): Promise<AttemptInfo>;
+  commitStep(step: StepCommit): Promise<'committed' | 'duplicate'>;
+  markDeadLettered(consumer: string, eventId: string, reason: string): Promise<void>;
+
+  claimOutbox(limit: number, staleAfterMs: number): Promise<OutboxRow[]>;
+  markOutboxSent(ids: number[]): Promise<void>;
+  countUnsentOutbox(): Promise<number>;
+
+  upsertPreview(preview: PreviewUpsert): Promise<PreviewDeployment>;
+  getPreviewByTask(taskId: string): Promise<PreviewDeployment | null>;
+  listPreviews(opts?: { statuses?: PreviewStatus[] }): Promise<PreviewDeployment[]>;
+  updatePreview(id: string, patch: PreviewPatch): Promise<PreviewDeployment>;
+
+  close(): Promise<void>;
+}
