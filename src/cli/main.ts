@@ -1,1 +1,93 @@
-export async function main(argv: string[]): Promise<number> { console.log("hello", argv); return 0; }
+/**
+ * The `catalyst` command. Parses arguments (unknown options are usage errors: exit 2), loads the
+ * configuration once, and maps every failure to a message, a hint and an exit code.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { loadConfig, type CatalystConfig } from '../config/index.ts';
+import { AppError } from '../core/errors.ts';
+import { buildCommand } from './build-command.ts';
+import { eventsCommand } from './events-command.ts';
+import { EXIT, exitCodeFor, printError } from './output.ts';
+import { previewListCommand, previewRestartCommand, previewStopCommand } from './preview-commands.ts';
+
+interface GlobalOptions {
+  config?: string;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  let wantsJson = argv.includes('--json');
+  const program = new Command();
+
+  const configFor = (overrides: Record<string, unknown> = {}): Readonly<CatalystConfig> =>
+    loadConfig({ file: program.opts<GlobalOptions>().config, env: process.env, cwd: process.cwd(), overrides });
+
+  program
+    .name('catalyst')
+    .description('Turn a request into a planned, designed, tested, reviewed app with a live preview.')
+    .option('-c, --config <file>', 'configuration file (default: ./config/catalyst.yaml if present)')
+    .showHelpAfterError('(run `catalyst --help` for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+
+  program
+    .command('build')
+    .description('build an app from a request, e.g. catalyst build "build a todo app with user auth"')
+    .argument('<prompt...>', 'what to build (quote it)')
+    .option('--json', 'print one JSON object with the result on stdout (logs go to stderr)', false)
+    .option('--detach', 'leave the preview running in the background and exit', false)
+    .option('--name <name>', 'project name (default: derived from the request)')
+    .addOption(new Option('--mode <mode>', 'orchestration mode').choices(['sequential', 'event_driven']))
+    .action(async (words: string[], opts: { json: boolean; detach: boolean; name?: string; mode?: 'sequential' | 'event_driven' }) => {
+      wantsJson = opts.json;
+      const config = configFor(opts.mode ? { 'orchestration.mode': opts.mode } : {});
+      exitCode = await buildCommand(words.join(' '), { ...opts, mode: config.orchestration.mode }, config);
+    });
+
+  program
+    .command('events')
+    .description("list a task's recorded events in order")
+    .argument('<task_id>', 'the task id printed by `catalyst build`')
+    .option('--json', 'print JSON', false)
+    .action(async (taskId: string, opts: { json: boolean }) => {
+      exitCode = await eventsCommand(taskId, opts, configFor());
+    });
+
+  const preview = program.command('preview').description('manage live previews');
+  preview
+    .command('list')
+    .description('list live previews (checks each one is really up)')
+    .option('--all', 'include stopped and failed previews', false)
+    .option('--json', 'print JSON', false)
+    .action(async (opts: { json: boolean; all: boolean }) => {
+      exitCode = await previewListCommand(opts, configFor());
+    });
+  preview
+    .command('stop')
+    .description('stop the preview of a task')
+    .argument('<task_id>', 'task id (or its first 8 characters)')
+    .option('--json', 'print JSON', false)
+    .action(async (taskId: string, opts: { json: boolean }) => {
+      exitCode = await previewStopCommand(taskId, opts, configFor());
+    });
+  preview
+    .command('restart')
+    .description('restart the preview of a task')
+    .argument('<task_id>', 'task id (or its first 8 characters)')
+    .option('--json', 'print JSON', false)
+    .action(async (taskId: string, opts: { json: boolean }) => {
+      exitCode = await previewRestartCommand(taskId, opts, configFor());
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+    }
+    const error = AppError.from(e);
+    printError(error, wantsJson);
+    return exitCodeFor(error);
+  }
+}

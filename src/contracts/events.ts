@@ -63,7 +63,8 @@ export const CodePrOpenedPayload = z.object({
   backend_files: z.number().int().min(0),
   frontend_files: z.number().int().min(0),
   test_files: z.number().int().min(0),
-  estimated_coverage: z.number().min(0).max(1),
+  /** Null: the deterministic coder does not guess; the tester measures coverage. */
+  estimated_coverage: z.number().min(0).max(1).nullable(),
   pr_url: z.string().nullable(),
   local_repo: z.string(),
   worktree_path: z.string(),

@@ -91,3 +91,29 @@ export const BuildResult = z.object({
 export type BuildResult = z.infer<typeof BuildResult>;
 
 export const TaskStatusSchema = TaskStatus;
+
+/** Control characters (except tab and newline) never reach agents, logs or generated files. */
+const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
+/** A build request as the CLI and `POST /api/tasks` accept it; the prompt limit comes from config. */
+export function buildRequestSchema(maxPromptChars: number) {
+  return z
+    .object({
+      prompt: z
+        .string({ error: 'the prompt must be text' })
+        .transform((s) => s.replace(CONTROL_CHARS, '').trim())
+        .pipe(
+          z
+            .string()
+            .min(1, 'the prompt is empty or blank: describe the app to build, e.g. "build a todo app with user auth"')
+            .max(
+              maxPromptChars,
+              `the prompt is over ${maxPromptChars} characters (limits.max_prompt_chars): shorten it, or raise the limit in config.yaml`,
+            ),
+        ),
+      project_name: z.string().trim().min(1, 'the project name is empty').max(80, 'the project name is over 80 characters').optional(),
+      mode: z.enum(['sequential', 'event_driven']).optional(),
+    })
+    .strict();
+}
+export type BuildRequest = z.infer<ReturnType<typeof buildRequestSchema>>;

@@ -1,0 +1,56 @@
+import { cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
+import { AppError } from '../../core/errors.ts';
+import type { ArtifactStore } from '../../core/ports/artifact-store.ts';
+
+/** Artifacts as plain files under `<root>/<task_id>/` (spec §6.3). */
+export function createFsArtifactStore(root: string): ArtifactStore {
+  const dir = (taskId: string) => {
+    if (!/^[0-9a-f-]{36}$/.test(taskId)) throw new AppError('invalid_artifact', `not a task id: ${taskId}`);
+    return join(root, taskId);
+  };
+  const target = (taskId: string, relPath: string) => {
+    const base = dir(taskId);
+    const full = resolve(base, normalize(relPath));
+    if (isAbsolute(relPath) || relative(base, full).startsWith('..') || !full.startsWith(base + sep)) {
+      throw new AppError('invalid_artifact', `artifact path ${JSON.stringify(relPath)} leaves the task folder`, { retryable: false });
+    }
+    return full;
+  };
+  return {
+    dir,
+    async write(taskId, relPath, content) {
+      const path = target(taskId, relPath);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, content);
+      return path;
+    },
+    async copyIn(taskId, relPath, source) {
+      const path = target(taskId, relPath);
+      await mkdir(dirname(path), { recursive: true });
+      await cp(source, path, { recursive: true, force: true });
+      return path;
+    },
+    async read(taskId, relPath) {
+      try {
+        return await readFile(target(taskId, relPath), 'utf8');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw e;
+      }
+    },
+    async list(taskId) {
+      const base = dir(taskId);
+      try {
+        const entries = await readdir(base, { recursive: true, withFileTypes: true });
+        return entries
+          .filter((e) => e.isFile())
+          .map((e) => relative(base, join(e.parentPath, e.name)))
+          .sort();
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        throw e;
+      }
+    },
+  };
+}

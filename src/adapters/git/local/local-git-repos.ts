@@ -1,0 +1,265 @@
+/**
+ * Local repositories under `storage.git.local_path` (spec §6.2): one per project slug, feature work in
+ * worktrees, commits carrying trailers so a redelivered event finds the commit it already made.
+ */
+import { existsSync } from 'node:fs';
+import { lstat, mkdir, realpath, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { AppError } from '../../../core/errors.ts';
+import type { CommitInfo, FileToWrite, GitRepos } from '../../../core/ports/git-repos.ts';
+import { assertRef, assertSlug, assertTrailerKey, assertTrailers, safeRelativePath } from './git-input.ts';
+import { withRepoLock } from './repo-lock.ts';
+
+export interface LocalGitReposOptions {
+  basePath: string;
+  author: { name: string; email: string };
+}
+
+const INITIAL_COMMIT = 'chore: initialize repository';
+const INITIAL_GITIGNORE = ['node_modules/', 'data/', 'dist/', 'coverage/', ''].join('\n');
+const FIELD = '\x00';
+const RECORD = '\x1e';
+const VALUE = '\x1f';
+
+export function createLocalGitRepos(opts: LocalGitReposOptions): GitRepos {
+  const basePath = resolve(opts.basePath);
+  const { author } = opts;
+
+  function repoPath(slug: string): string {
+    assertSlug(slug);
+    const path = resolve(basePath, slug);
+    if (!path.startsWith(basePath + sep)) throw new AppError('invalid_option', `slug ${slug} leaves the repository folder`);
+    return path;
+  }
+
+  function existingRepo(slug: string): string {
+    const path = repoPath(slug);
+    if (!existsSync(join(path, '.git'))) {
+      throw new AppError('project_not_found', `no repository for project ${slug}`, {
+        hint: 'the repository is created when the project is; check the slug',
+      });
+    }
+    return path;
+  }
+
+  return {
+    repoPath,
+
+    async ensureRepo(slug) {
+      const path = repoPath(slug);
+      await mkdir(basePath, { recursive: true });
+      return withRepoLock(path, async () => {
+        if (existsSync(join(path, '.git')) && (await hasCommit(git(path), 'refs/heads/main'))) {
+          return { path, created: false };
+        }
+        // Also finishes a repository whose creation was interrupted before its first commit.
+        await mkdir(path, { recursive: true });
+        const g = git(path);
+        await run(g, ['init', '-b', 'main']);
+        await run(g, ['config', 'user.name', author.name]);
+        await run(g, ['config', 'user.email', author.email]);
+        await run(g, ['config', 'commit.gpgsign', 'false']);
+        await writeFile(join(path, '.gitignore'), INITIAL_GITIGNORE);
+        await run(g, ['add', '--', '.gitignore']);
+        await run(g, ['commit', '--no-verify', '-m', INITIAL_COMMIT]);
+        return { path, created: true };
+      });
+    },
+
+    async ensureWorktree(slug, branch, base, path) {
+      const repo = existingRepo(slug);
+      assertRef(base);
+      const g = git(repo);
+      await run(g, ['check-ref-format', '--branch', branch]).catch((e: unknown) => {
+        throw new AppError('invalid_option', `invalid branch name ${JSON.stringify(branch)}`, { cause: e });
+      });
+      if (branch.startsWith('-')) throw new AppError('invalid_option', `invalid branch name ${JSON.stringify(branch)}`);
+      const target = resolve(path);
+      return withRepoLock(repo, async () => {
+        // A worktree whose folder was deleted stays registered and blocks `add`; forget it first.
+        await run(g, ['worktree', 'prune']);
+        if (await isRegisteredWorktree(g, target)) return { path: target };
+        await mkdir(dirname(target), { recursive: true });
+        if (await hasCommit(g, `refs/heads/${branch}`)) {
+          await run(g, ['worktree', 'add', '--', target, branch]);
+        } else {
+          await run(g, ['worktree', 'add', '-b', branch, '--', target, base]);
+        }
+        return { path: target };
+      });
+    },
+
+    async commit({ checkout, files, message, trailers = {} }) {
+      if (message.trim().length === 0) throw new AppError('invalid_option', 'a commit needs a message');
+      assertTrailers(trailers);
+      const paths = files.map((f) => safeRelativePath(f.path));
+      if (paths.length === 0) return null;
+      const root = resolve(checkout);
+      const g = git(root);
+      const repo = await commonRepo(g);
+      return withRepoLock(repo, async () => {
+        await writeInside(root, files, paths);
+        const unique = [...new Set(paths)];
+        await run(g, ['add', '--', ...unique]);
+        const staged = await run(g, ['diff', '--cached', '--name-only', '--', ...unique]);
+        if (staged.trim().length === 0) return null;
+        // Naming the paths commits exactly them, even if something else was left staged.
+        await run(g, ['commit', '--no-verify', '-m', withTrailers(message, trailers), '--', ...unique]);
+        return (await run(g, ['rev-parse', 'HEAD'])).trim();
+      });
+    },
+
+    async findCommitByTrailer(checkout, key, value) {
+      assertTrailerKey(key);
+      const out = await run(git(resolve(checkout)), [
+        'log',
+        `--format=%H%x00%(trailers:key=${key},valueonly,separator=%x1f)%x1e`,
+        'HEAD',
+        '--',
+      ]);
+      for (const record of out.split(RECORD)) {
+        const [sha, values = ''] = record.replace(/^\n/, '').split(FIELD);
+        if (!sha) continue;
+        if (values.split(VALUE).some((v) => v.trim() === value)) return sha.trim();
+      }
+      return null;
+    },
+
+    async readFile(slug, ref, path) {
+      assertRef(ref);
+      const file = safeRelativePath(path);
+      const g = git(existingRepo(slug));
+      try {
+        return await g.raw(['cat-file', 'blob', `${ref}:${file}`]);
+      } catch (e) {
+        throw new AppError('invalid_artifact', `no file ${file} at ${ref} in ${slug}`, {
+          cause: e,
+          details: { ref, path: file },
+          hint: 'check the branch or commit and the path relative to the repository root',
+        });
+      }
+    },
+
+    async head(checkout) {
+      return (await run(git(resolve(checkout)), ['rev-parse', 'HEAD'])).trim();
+    },
+
+    async log(slug, ref, limit = 20): Promise<CommitInfo[]> {
+      assertRef(ref);
+      const g = git(existingRepo(slug));
+      const count = Math.max(1, Math.floor(limit));
+      const out = await run(g, ['log', `-n${count}`, '--format=%H%x00%an <%ae>%x00%aI%x00%B%x1e', '--end-of-options', ref, '--']);
+      const branch = (await hasCommit(g, `refs/heads/${ref}`)) ? ref : null;
+      return out
+        .split(RECORD)
+        .map((r) => r.replace(/^\n/, ''))
+        .filter((r) => r.length > 0)
+        .map((r) => {
+          const [sha = '', who = '', date = '', body = ''] = r.split(FIELD);
+          return { sha, author: who, date, message: body.trim(), branch };
+        });
+    },
+
+    async diffStat(checkout, from, to) {
+      assertRef(from);
+      assertRef(to);
+      const out = await run(git(resolve(checkout)), ['diff', '--numstat', '--end-of-options', from, to, '--']);
+      let additions = 0;
+      let deletions = 0;
+      let filesChanged = 0;
+      for (const line of out.split('\n')) {
+        if (line.trim().length === 0) continue;
+        const [added = '0', deleted = '0'] = line.split('\t');
+        filesChanged += 1;
+        // Binary files report `-`: they count as changed files without line counts.
+        additions += Number.parseInt(added, 10) || 0;
+        deletions += Number.parseInt(deleted, 10) || 0;
+      }
+      return { additions, deletions, files_changed: filesChanged };
+    },
+
+    async listBranches(slug) {
+      const out = await run(git(existingRepo(slug)), ['for-each-ref', '--format=%(refname:short)', 'refs/heads/']);
+      return out
+        .split('\n')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0)
+        .sort();
+    },
+  };
+}
+
+function git(baseDir: string): SimpleGit {
+  return simpleGit({ baseDir, trimmed: false }).env({
+    ...process.env,
+    // Never wait on a credential prompt; treat `*` and `?` in our paths as plain characters.
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_LITERAL_PATHSPECS: '1',
+  });
+}
+
+async function run(g: SimpleGit, args: string[]): Promise<string> {
+  try {
+    return await g.raw(args);
+  } catch (e) {
+    const message = e instanceof Error ? e.message.trim() : String(e);
+    throw new AppError('git_failed', `git ${args[0]} failed: ${message}`, { cause: e });
+  }
+}
+
+async function hasCommit(g: SimpleGit, ref: string): Promise<boolean> {
+  // simple-git resolves a failing command that printed nothing to stderr, so judge by the output.
+  const out = await g.raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).catch(() => '');
+  return /^[0-9a-f]{40}/.test(out.trim());
+}
+
+/** The main repository folder of a checkout, worktree or not: the one folder every writer locks. */
+async function commonRepo(g: SimpleGit): Promise<string> {
+  const commonDir = (await run(g, ['rev-parse', '--path-format=absolute', '--git-common-dir'])).trim();
+  return dirname(commonDir);
+}
+
+async function isRegisteredWorktree(g: SimpleGit, target: string): Promise<boolean> {
+  const out = await run(g, ['worktree', 'list', '--porcelain']);
+  // git records the path as it was given, which can differ from the real path behind a symlinked tmp.
+  const wanted = new Set([target, existsSync(target) ? await realpath(target) : target]);
+  return out.split('\n').some((line) => line.startsWith('worktree ') && wanted.has(line.slice('worktree '.length)));
+}
+
+function withTrailers(message: string, trailers: Record<string, string>): string {
+  const lines = Object.entries(trailers).map(([k, v]) => `${k}: ${v}`);
+  return lines.length === 0 ? message.trim() : `${message.trim()}\n\n${lines.join('\n')}`;
+}
+
+/**
+ * Writes files, refusing any whose real location is outside the checkout: a committed symlink could
+ * otherwise carry a harmless-looking relative path to anywhere on disk.
+ */
+async function writeInside(root: string, files: FileToWrite[], paths: string[]): Promise<void> {
+  const realRoot = await realpath(root);
+  for (let i = 0; i < files.length; i++) {
+    const rel = paths[i] as string;
+    const target = join(realRoot, rel);
+    await assertInside(realRoot, await nearestExisting(dirname(target)), rel);
+    await mkdir(dirname(target), { recursive: true });
+    await assertInside(realRoot, await realpath(dirname(target)), rel);
+    const existing = await lstat(target).catch(() => null);
+    if (existing?.isSymbolicLink() || existing?.isDirectory()) {
+      throw new AppError('invalid_artifact', `refused path ${JSON.stringify(rel)}: it is a symlink or a directory in the checkout`);
+    }
+    await writeFile(target, (files[i] as FileToWrite).content);
+  }
+}
+
+async function nearestExisting(path: string): Promise<string> {
+  let current = path;
+  while (!existsSync(current)) current = dirname(current);
+  return realpath(current);
+}
+
+async function assertInside(root: string, real: string, rel: string): Promise<void> {
+  if (real !== root && !real.startsWith(root + sep)) {
+    throw new AppError('invalid_artifact', `refused path ${JSON.stringify(rel)}: it resolves outside the checkout`);
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * PGlite runs Postgres inside this process, so two processes opening one data folder would corrupt it.
+ * A proper-lockfile lock (a `<folder>.lock` directory whose mtime the holder keeps fresh) makes the
+ * second opener wait, then fail with store_locked; a holder that died stops refreshing the mtime, and its
+ * lock is taken over once it is `staleMs` old.
+ */
+import fs from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import lockfile from 'proper-lockfile';
+import { AppError } from '../../core/errors.ts';
+
+export interface DataDirLock {
+  release(): Promise<void>;
+}
+
+export interface LockOptions {
+  waitMs: number;
+  staleMs?: number;
+  /** Called if another process takes the lock over while this one still holds the folder. */
+  onLost?: (err: Error) => void;
+}
+
+interface Holder {
+  pid: number;
+  host: string;
+  since: string;
+}
+
+const RETRY_INTERVAL_MS = 200;
+const HOLDER_FILE = 'holder.json';
+
+// The holder's pid lives inside the lock directory, so the directory must be removed recursively when a
+// stale lock is taken over, released, or dropped by proper-lockfile's exit hook (which call rmdir).
+const lockFs = {
+  ...fs,
+  rmdir: (path: string, cb: (err: NodeJS.ErrnoException | null) => void) => fs.rm(path, { recursive: true, force: true }, cb),
+  rmdirSync: (path: string) => fs.rmSync(path, { recursive: true, force: true }),
+};
+
+export function lockPathFor(dataDir: string): string {
+  return `${resolve(dataDir)}.lock`;
+}
+
+async function readHolder(lockPath: string): Promise<Holder | null> {
+  try {
+    return JSON.parse(await readFile(join(lockPath, HOLDER_FILE), 'utf8')) as Holder;
+  } catch {
+    return null;
+  }
+}
+
+export async function lockDataDir(dataDir: string, opts: LockOptions): Promise<DataDirLock> {
+  const folder = resolve(dataDir);
+  const lockPath = lockPathFor(folder);
+  await mkdir(folder, { recursive: true });
+  const retries = Math.ceil(Math.max(0, opts.waitMs) / RETRY_INTERVAL_MS);
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(folder, {
+      lockfilePath: lockPath,
+      stale: opts.staleMs ?? 10_000,
+      retries: { retries, factor: 1, minTimeout: RETRY_INTERVAL_MS, maxTimeout: RETRY_INTERVAL_MS },
+      fs: lockFs,
+      onCompromised: (err) => opts.onLost?.(err),
+    });
+  } catch (e) {
+    if ((e as { code?: unknown }).code !== 'ELOCKED') throw e;
+    const holder = await readHolder(lockPath);
+    const who = holder ? `process ${holder.pid} on ${holder.host} (since ${holder.since})` : 'another process';
+    throw new AppError('store_locked', `the state folder ${folder} is in use by ${who}`, {
+      hint:
+        `Stop ${holder ? `pid ${holder.pid}` : 'the other Catalyst process'} or give this one another data folder: ` +
+        `PGlite lets one process at a time open ${folder}. To share state between processes, configure PostgreSQL.`,
+      details: { dataDir: folder, pid: holder?.pid ?? null },
+      cause: e,
+    });
+  }
+  const holder: Holder = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+  await writeFile(join(lockPath, HOLDER_FILE), JSON.stringify(holder));
+  return {
+    async release() {
+      // A lock proper-lockfile already gave up (compromised under a starved event loop) is gone:
+      // releasing it again is not an error for the caller.
+      await release().catch((e: { code?: string }) => {
+        if (e.code !== 'ERELEASED') throw e;
+      });
+    },
+  };
+}

@@ -1,0 +1,371 @@
+/**
+ * The StateStore port on drizzle's pg-core query builder. Both drivers (PGlite, node-postgres) hand in a
+ * migrated database; everything here is plain PostgreSQL, so the two behave the same.
+ */
+import { and, asc, desc, eq, gt, inArray, isNull, lte, ne, or, sql, count } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { AgentEvent } from '../../contracts/events.ts';
+import { routingKeyFor } from '../../contracts/events.ts';
+import type { PreviewDeployment, ProjectRecord, StoredEvent, TaskPatch, TaskRecord } from '../../contracts/records.ts';
+import { AppError } from '../../core/errors.ts';
+import type {
+  AttemptInfo,
+  InboxStatus,
+  NewProject,
+  NewTask,
+  OutboxRow,
+  PreviewPatch,
+  PreviewUpsert,
+  StateStore,
+  StepCommit,
+} from '../../core/ports/state-store.ts';
+import { eventFromRow, previewFromRow, projectFromRow, taskFromRow, toDate } from './rows.ts';
+import { agentEvents, inbox, outbox, previewDeployments, projects, tasks } from './schema.ts';
+
+export type StateDb = PgDatabase<PgQueryResultHKT, Record<string, never>>;
+type Tx = Parameters<Parameters<StateDb['transaction']>[0]>[0];
+type Queryable = StateDb | Tx;
+
+const UNIQUE_VIOLATION = '23505';
+
+/** drizzle wraps driver errors in DrizzleQueryError; the SQLSTATE lives on the cause. */
+function sqlState(e: unknown): string | undefined {
+  for (let cur: unknown = e; cur && typeof cur === 'object'; cur = (cur as { cause?: unknown }).cause) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+function constraintOf(e: unknown): string {
+  for (let cur: unknown = e; cur && typeof cur === 'object'; cur = (cur as { cause?: unknown }).cause) {
+    const c = (cur as { constraint?: unknown }).constraint;
+    if (typeof c === 'string') return c;
+  }
+  return '';
+}
+
+function mergeJson(column: typeof tasks.metadata | typeof previewDeployments.metadata, patch: Record<string, unknown>) {
+  return sql`coalesce(${column}, '{}'::jsonb) || ${JSON.stringify(patch)}::jsonb`;
+}
+
+function taskNotFound(id: string): AppError {
+  return new AppError('task_not_found', `no task with id ${id}`, { hint: 'List tasks to find a valid id.' });
+}
+
+function taskSet(patch: TaskPatch): Record<string, unknown> {
+  const set: Record<string, unknown> = { updated_at: sql`now()` };
+  if (patch.status !== undefined) set.status = patch.status;
+  if (patch.current_phase !== undefined) set.current_phase = patch.current_phase;
+  if (patch.branch_name !== undefined) set.branch_name = patch.branch_name;
+  if (patch.commit_sha !== undefined) set.commit_sha = patch.commit_sha;
+  if (patch.preview_url !== undefined) set.preview_url = patch.preview_url;
+  if (patch.error !== undefined) set.error = patch.error;
+  if (patch.completed_at !== undefined) set.completed_at = toDate(patch.completed_at);
+  if (patch.metadata !== undefined) set.metadata = mergeJson(tasks.metadata, patch.metadata);
+  return set;
+}
+
+function eventRow(event: AgentEvent): typeof agentEvents.$inferInsert {
+  return {
+    event_id: event.event_id,
+    trace_id: event.trace_id,
+    task_id: event.task_id,
+    actor: event.actor,
+    event_type: event.event_type,
+    payload: event,
+  };
+}
+
+// Explicit, so a caller passing a whole ProjectRecord cannot smuggle in created_at or status.
+function projectRow(project: NewProject): typeof projects.$inferInsert {
+  return {
+    id: project.id,
+    name: project.name,
+    slug: project.slug,
+    description: project.description,
+    repo_path: project.repo_path,
+    status: 'active',
+  };
+}
+
+function outboxRow(event: AgentEvent): typeof outbox.$inferInsert {
+  return { event_id: event.event_id, routing_key: routingKeyFor(event.event_type), event };
+}
+
+export function createDrizzleStateStore(
+  db: StateDb,
+  kind: StateStore['kind'],
+  closeDriver: () => Promise<void>,
+): StateStore {
+  async function insertProjectIfMissing(q: Queryable, project: NewProject): Promise<void> {
+    try {
+      await q
+        .insert(projects)
+        .values(projectRow(project))
+        .onConflictDoNothing({ target: projects.id });
+    } catch (e) {
+      throw slugTaken(e, project.slug);
+    }
+  }
+
+  function slugTaken(e: unknown, slug: string): unknown {
+    if (sqlState(e) === UNIQUE_VIOLATION && constraintOf(e).includes('slug')) {
+      return new AppError('invalid_option', `project slug "${slug}" already belongs to another project`, {
+        hint: 'Choose another project name, or reuse the existing project by its id.',
+        cause: e,
+      });
+    }
+    return e;
+  }
+
+  async function patchTask(q: Queryable, id: string, patch: TaskPatch): Promise<TaskRecord> {
+    const [row] = await q.update(tasks).set(taskSet(patch)).where(eq(tasks.id, id)).returning();
+    if (!row) throw taskNotFound(id);
+    return taskFromRow(row);
+  }
+
+  return {
+    kind,
+
+    async upsertProject(project: NewProject): Promise<ProjectRecord> {
+      try {
+        const [row] = await db
+          .insert(projects)
+          .values(projectRow(project))
+          .onConflictDoUpdate({
+            target: projects.id,
+            set: {
+              name: project.name,
+              slug: project.slug,
+              description: project.description,
+              repo_path: project.repo_path,
+            },
+          })
+          .returning();
+        return projectFromRow(row!);
+      } catch (e) {
+        throw slugTaken(e, project.slug);
+      }
+    },
+
+    async getProject(id) {
+      const [row] = await db.select().from(projects).where(eq(projects.id, id));
+      return row ? projectFromRow(row) : null;
+    },
+
+    async getProjectBySlug(slug) {
+      const [row] = await db.select().from(projects).where(eq(projects.slug, slug));
+      return row ? projectFromRow(row) : null;
+    },
+
+    async listProjects() {
+      const rows = await db.select().from(projects).orderBy(asc(projects.created_at), asc(projects.name));
+      return rows.map(projectFromRow);
+    },
+
+    async createTask({ project, task, event, publish }: { project: NewProject; task: NewTask; event: AgentEvent; publish: boolean }) {
+      return db.transaction(async (tx) => {
+        await insertProjectIfMissing(tx, project);
+        const [row] = await tx
+          .insert(tasks)
+          .values({
+            id: task.id,
+            project_id: task.project_id,
+            trace_id: task.trace_id,
+            user_prompt: task.user_prompt,
+            mode: task.mode,
+            status: 'queued',
+            current_phase: 'queued',
+            metadata: task.metadata ?? {},
+          })
+          .returning();
+        await tx.insert(agentEvents).values(eventRow(event));
+        if (publish) await tx.insert(outbox).values(outboxRow(event));
+        return taskFromRow(row!);
+      });
+    },
+
+    async getTask(id) {
+      const [row] = await db.select().from(tasks).where(eq(tasks.id, id));
+      return row ? taskFromRow(row) : null;
+    },
+
+    async listTasks(opts = {}) {
+      const rows = await db
+        .select()
+        .from(tasks)
+        .where(opts.projectId === undefined ? undefined : eq(tasks.project_id, opts.projectId))
+        .orderBy(desc(tasks.created_at), desc(tasks.seq))
+        .limit(opts.limit ?? 100);
+      return rows.map(taskFromRow);
+    },
+
+    async updateTask(id, patch) {
+      return patchTask(db, id, patch);
+    },
+
+    async listEvents(taskId): Promise<StoredEvent[]> {
+      const rows = await db.select().from(agentEvents).where(eq(agentEvents.task_id, taskId)).orderBy(asc(agentEvents.id));
+      return rows.map(eventFromRow);
+    },
+
+    async listEventsAfter(afterId, limit) {
+      const rows = await db.select().from(agentEvents).where(gt(agentEvents.id, afterId)).orderBy(asc(agentEvents.id)).limit(limit);
+      return rows.map(eventFromRow);
+    },
+
+    async appendEvent(event) {
+      // Audit-only events may be re-sent by a retried step; the first copy is the record.
+      await db.insert(agentEvents).values(eventRow(event)).onConflictDoNothing({ target: agentEvents.event_id });
+    },
+
+    async beginAttempt(consumer, eventId, taskId): Promise<AttemptInfo> {
+      const [row] = await db
+        .insert(inbox)
+        .values({ consumer, event_id: eventId, task_id: taskId, status: 'in_progress', attempts: 1 })
+        .onConflictDoUpdate({
+          target: [inbox.consumer, inbox.event_id],
+          set: { attempts: sql`${inbox.attempts} + 1`, updated_at: sql`now()` },
+        })
+        .returning({ attempts: inbox.attempts, status: inbox.status });
+      return { attempt: row!.attempts, status: row!.status as InboxStatus };
+    },
+
+    async commitStep(step: StepCommit) {
+      return db.transaction(async (tx) => {
+        // Marking the inbox first makes a concurrent duplicate wait on this row and then see 'processed'.
+        const marked = await tx
+          .insert(inbox)
+          .values({
+            consumer: step.consumer,
+            event_id: step.inbound_event_id,
+            task_id: step.task_id,
+            status: 'processed',
+            attempts: 1,
+          })
+          .onConflictDoUpdate({
+            target: [inbox.consumer, inbox.event_id],
+            set: { status: 'processed', last_error: null, updated_at: sql`now()` },
+            setWhere: ne(inbox.status, 'processed'),
+          })
+          .returning({ consumer: inbox.consumer });
+        if (marked.length === 0) return 'duplicate' as const;
+
+        if (step.events.length > 0) await tx.insert(agentEvents).values(step.events.map(eventRow));
+        await patchTask(tx, step.task_id, step.task_patch);
+        if (step.publish && step.events.length > 0) await tx.insert(outbox).values(step.events.map(outboxRow));
+        return 'committed' as const;
+      });
+    },
+
+    async markDeadLettered(consumer, eventId, reason) {
+      await db
+        .insert(inbox)
+        .values({ consumer, event_id: eventId, status: 'dead_lettered', attempts: 0, last_error: reason })
+        .onConflictDoUpdate({
+          target: [inbox.consumer, inbox.event_id],
+          set: { status: 'dead_lettered', last_error: reason, updated_at: sql`now()` },
+          // A step that did commit stays committed; dead-lettering it afterwards would lie about the effect.
+          setWhere: ne(inbox.status, 'processed'),
+        });
+    },
+
+    async claimOutbox(limit, staleAfterMs): Promise<OutboxRow[]> {
+      const staleBefore = sql`now() - make_interval(secs => ${staleAfterMs / 1000})`;
+      const claimable = db
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(and(isNull(outbox.sent_at), or(isNull(outbox.claimed_at), lte(outbox.claimed_at, staleBefore))))
+        .orderBy(asc(outbox.id))
+        .limit(limit)
+        .for('update', { skipLocked: true });
+      const rows = await db
+        .update(outbox)
+        .set({ claimed_at: sql`now()`, attempts: sql`${outbox.attempts} + 1` })
+        .where(inArray(outbox.id, claimable))
+        .returning({ id: outbox.id, event_id: outbox.event_id, routing_key: outbox.routing_key, event: outbox.event, attempts: outbox.attempts });
+      return rows.sort((a, b) => a.id - b.id);
+    },
+
+    async markOutboxSent(ids) {
+      if (ids.length === 0) return;
+      await db
+        .update(outbox)
+        .set({ sent_at: sql`now()` })
+        .where(and(inArray(outbox.id, ids), isNull(outbox.sent_at)));
+    },
+
+    async countUnsentOutbox() {
+      const [row] = await db.select({ n: count() }).from(outbox).where(isNull(outbox.sent_at));
+      return Number(row?.n ?? 0);
+    },
+
+    async upsertPreview(preview: PreviewUpsert): Promise<PreviewDeployment> {
+      const values = {
+        id: preview.id,
+        task_id: preview.task_id,
+        url: preview.url,
+        fallback_url: preview.fallback_url,
+        container_id: preview.container_id,
+        port: preview.port,
+        status: preview.status,
+        health_check_url: preview.health_check_url,
+        working_copy: preview.working_copy,
+        log_path: preview.log_path,
+        expires_at: toDate(preview.expires_at),
+        metadata: preview.metadata ?? {},
+      };
+      const { id: _id, task_id: _task, metadata, ...changes } = values;
+      const [row] = await db
+        .insert(previewDeployments)
+        .values(values)
+        .onConflictDoUpdate({
+          target: previewDeployments.id,
+          set: preview.metadata === undefined ? changes : { ...changes, metadata },
+        })
+        .returning();
+      return previewFromRow(row!);
+    },
+
+    async getPreviewByTask(taskId) {
+      const [row] = await db
+        .select()
+        .from(previewDeployments)
+        .where(eq(previewDeployments.task_id, taskId))
+        .orderBy(desc(previewDeployments.created_at))
+        .limit(1);
+      return row ? previewFromRow(row) : null;
+    },
+
+    async listPreviews(opts = {}) {
+      const rows = await db
+        .select()
+        .from(previewDeployments)
+        .where(opts.statuses === undefined ? undefined : inArray(previewDeployments.status, opts.statuses))
+        .orderBy(asc(previewDeployments.created_at), asc(previewDeployments.id));
+      return rows.map(previewFromRow);
+    },
+
+    async updatePreview(id, patch: PreviewPatch) {
+      const set: Record<string, unknown> = {};
+      if (patch.status !== undefined) set.status = patch.status;
+      if (patch.container_id !== undefined) set.container_id = patch.container_id;
+      if (patch.port !== undefined) set.port = patch.port;
+      if (patch.last_health_check !== undefined) set.last_health_check = toDate(patch.last_health_check);
+      if (patch.restart_count !== undefined) set.restart_count = patch.restart_count;
+      if (patch.url !== undefined) set.url = patch.url;
+      if (patch.fallback_url !== undefined) set.fallback_url = patch.fallback_url;
+      if (patch.metadata !== undefined) set.metadata = mergeJson(previewDeployments.metadata, patch.metadata);
+      // An empty patch still has to prove the row exists.
+      if (Object.keys(set).length === 0) set.id = sql`${previewDeployments.id}`;
+      const [row] = await db.update(previewDeployments).set(set).where(eq(previewDeployments.id, id)).returning();
+      if (!row) {
+        throw new AppError('preview_not_found', `no preview with id ${id}`, { hint: 'List previews to find a valid id.' });
+      }
+      return previewFromRow(row);
+    },
+
+    close: closeDriver,
+  };
+}

@@ -1,0 +1,57 @@
+/** PGlite (WASM Postgres in this process): the embedded default, in memory or in a locked data folder. */
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
+import { migrate } from 'drizzle-orm/pglite/migrator';
+import { createJsonbDocumentStore } from '../documents/jsonb-document-store.ts';
+import type { DataDirLock } from './data-dir-lock.ts';
+import { lockDataDir } from './data-dir-lock.ts';
+import { createDrizzleStateStore, type StateDb } from './drizzle-state-store.ts';
+import { MIGRATIONS_FOLDER } from './migrations.ts';
+import type { OpenedStores } from './opened-stores.ts';
+
+export type PgliteConfig =
+  | { kind: 'pglite'; dataDir: string; lockWaitMs?: number; lockStaleMs?: number }
+  | { kind: 'pglite'; memory: true };
+
+export async function openPgliteStores(cfg: PgliteConfig): Promise<OpenedStores> {
+  let lock: DataDirLock | null = null;
+  let client: PGlite | null = null;
+  try {
+    if ('dataDir' in cfg) {
+      lock = await lockDataDir(cfg.dataDir, {
+        waitMs: cfg.lockWaitMs ?? 30_000,
+        ...(cfg.lockStaleMs === undefined ? {} : { staleMs: cfg.lockStaleMs }),
+        // Another process now owns the folder: stop writing to it rather than corrupt it.
+        onLost: (err) => {
+          process.emitWarning(`state folder lock lost, closing PGlite: ${err.message}`);
+          void client?.close().catch(() => undefined);
+        },
+      });
+      client = await PGlite.create(cfg.dataDir);
+    } else {
+      client = await PGlite.create();
+    }
+    const db = drizzle({ client });
+    await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    const opened = client;
+    const held = lock;
+    let closed = false;
+    const close = async () => {
+      if (closed) return;
+      closed = true;
+      try {
+        if (!opened.closed) await opened.close();
+      } finally {
+        await held?.release();
+      }
+    };
+    return {
+      state: createDrizzleStateStore(db as unknown as StateDb, 'pglite', close),
+      documents: createJsonbDocumentStore(db as unknown as StateDb),
+    };
+  } catch (e) {
+    await client?.close().catch(() => undefined);
+    await lock?.release().catch(() => undefined);
+    throw e;
+  }
+}

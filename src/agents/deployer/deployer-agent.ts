@@ -1,0 +1,172 @@
+/**
+ * Deployer (spec §4.6): on an approved review, writes deployment/ (compose, k8s, guide, record) and
+ * — in process mode — starts the live preview, waits for /health and records it in
+ * preview_deployments. A redelivered event finds the preview it already started and reuses it.
+ */
+import type { DeploymentRecord } from '../../contracts/artifacts.ts';
+import type { EventDraft } from '../../contracts/events.ts';
+import type { PreviewDeployment } from '../../contracts/records.ts';
+import type { AgentContext, AgentDefinition } from '../../core/agent.ts';
+import { AppError } from '../../core/errors.ts';
+import { shortId } from '../../core/ids.ts';
+import type { PreviewHandle } from '../../core/ports/preview-runtime.ts';
+import { expectEvent } from '../shared/expect-event.ts';
+import { composePreview, deploymentGuide, k8sManifests } from './deployment-files.ts';
+
+const LIVE: PreviewDeployment['status'][] = ['starting', 'healthy', 'unhealthy'];
+
+async function reusablePreview(ctx: AgentContext): Promise<PreviewDeployment | null> {
+  const existing = await ctx.ports.state.getPreviewByTask(ctx.task.id);
+  if (!existing || !LIVE.includes(existing.status)) return null;
+  const pid = existing.container_id ? Number(existing.container_id) : null;
+  const seen = await ctx.ports.previews.inspect({ pid, port: existing.port, logPath: existing.log_path });
+  return seen.alive && seen.healthy ? existing : null;
+}
+
+function outcome(ctx: AgentContext, p: { url: string | null; mode: string; ok: boolean; error: string | null; pid: number | null }): EventDraft[] {
+  const base = ctx.ports.artifacts.dir(ctx.task.id);
+  return [
+    {
+      event_type: 'deploy.status',
+      payload: {
+        status: p.ok ? 'deployed' : 'failed',
+        preview_url: p.url,
+        fallback_url: p.url,
+        backend_url: p.url ? `${p.url}/api` : null,
+        container_ids: p.pid ? [`process://${p.pid}`] : [],
+        health: p.ok && p.url ? 'healthy' : p.ok ? 'unknown' : 'unhealthy',
+        deployment_mode: p.mode,
+        error: p.error,
+      },
+    },
+    {
+      event_type: 'deploy.complete',
+      payload: {
+        status: p.ok ? 'completed' : 'failed',
+        preview_url: p.url,
+        fallback_url: p.url,
+        artifacts: {
+          code: `git://${ctx.paths.repo}#${ctx.task.branch_name ?? ''}`,
+          tests: `file://${base}/test-results/`,
+          review: `file://${base}/review/`,
+          deployment: `file://${base}/deployment/`,
+        },
+      },
+    },
+  ];
+}
+
+export const deployerAgent: AgentDefinition = {
+  id: 'deployer',
+  description: 'Writes deployment files and starts the live preview',
+  consumes: [{ routingKey: 'catalyst.review.decision', where: { field: 'decision', equals: 'approved' } }],
+  emits: ['deploy.status', 'deploy.complete'],
+  async handle(event, ctx) {
+    expectEvent(event, 'review.decision');
+    const taskId = ctx.task.id;
+    const short = shortId(taskId);
+    const { artifacts, previews, state } = ctx.ports;
+    const mode = ctx.settings.preview.mode === 'auto' ? 'process' : ctx.settings.preview.mode;
+    const inputs = { slug: ctx.project.slug, taskShort: short, repoPath: ctx.paths.worktree, appPort: 3000 };
+
+    ctx.log('Writing deployment files...');
+    for (const name of ['Dockerfile.backend', 'Dockerfile.frontend']) {
+      const text = await ctx.ports.workspace.readText(`${ctx.paths.worktree}/${name}`);
+      if (text !== null) await artifacts.write(taskId, `deployment/${name}`, text);
+    }
+    await artifacts.write(taskId, 'deployment/docker-compose.preview.yml', composePreview(inputs));
+    for (const [path, text] of Object.entries(k8sManifests(inputs))) await artifacts.write(taskId, `deployment/${path}`, text);
+
+    if (mode === 'compose_only' || mode === 'k8s') {
+      ctx.log(`Preview mode ${mode}: files written, nothing started`);
+      await artifacts.write(taskId, 'deployment/DEPLOYMENT.md', deploymentGuide({ ...inputs, previewUrl: null, mode }));
+      return { events: outcome(ctx, { url: null, mode, ok: true, error: null, pid: null }) };
+    }
+    if (mode !== 'process') {
+      throw new AppError('invalid_option', `preview.mode "${mode}" is not available in this release`, {
+        retryable: false,
+        hint: 'use preview.mode: process (default), compose_only or k8s',
+      });
+    }
+
+    const reused = await reusablePreview(ctx);
+    if (reused) {
+      ctx.log(`Preview already running at ${reused.url} (reusing it)`);
+      return { events: outcome(ctx, { url: reused.url, mode, ok: true, error: null, pid: Number(reused.container_id) }) };
+    }
+
+    const reservedPorts = (await state.listPreviews({ statuses: LIVE }))
+      .filter((p) => p.task_id !== taskId)
+      .map((p) => p.port)
+      .filter((p): p is number => p !== null);
+    ctx.log('Building the frontend and starting the preview process...');
+    const deployedAt = ctx.clock.now();
+    const expiresAt = new Date(deployedAt.getTime() + ctx.settings.preview.ttlHours * 3600_000).toISOString();
+    let handle: PreviewHandle | null = null;
+    let error: AppError | null = null;
+    try {
+      handle = await previews.start({
+        taskId,
+        projectSlug: ctx.project.slug,
+        sourceDir: ctx.paths.worktree,
+        reservedPorts,
+        timeoutMs: ctx.settings.preview.timeoutMs,
+        detached: ctx.settings.preview.detached,
+      });
+    } catch (e) {
+      error = AppError.from(e, 'preview_unhealthy');
+    }
+    const logTail = handle ? (await previews.inspect({ pid: handle.pid, port: handle.port, logPath: handle.logPath })).logTail : ((error?.details?.logTail as string[] | undefined) ?? []);
+
+    const record: DeploymentRecord = {
+      task_id: taskId,
+      deployment_mode: 'process',
+      processes: [
+        {
+          name: `preview-${short}`,
+          pid: handle?.pid ?? null,
+          port: handle?.port ?? null,
+          command: handle?.command ?? 'npm run build && node --import tsx backend/src/server.ts',
+          status: handle ? 'healthy' : 'failed',
+        },
+      ],
+      sandbox: handle?.sandbox ?? { kind: 'none', warning: null },
+      limits: { memory_mb: handle?.memoryMb ?? 0 },
+      urls: { frontend: handle?.url ?? null, backend: handle ? `${handle.url}/api` : null, router: null },
+      working_copy: handle?.workingCopy ?? '',
+      log_path: handle?.logPath ?? '',
+      deployed_at: deployedAt.toISOString(),
+      expires_at: expiresAt,
+      health_checks: { last_check: handle ? ctx.clock.now().toISOString() : null, backend: handle ? 'healthy' : 'unhealthy', frontend: handle ? 'healthy' : 'unhealthy' },
+      log_tail: logTail.slice(-30),
+    };
+    await artifacts.write(taskId, 'deployment/deployment-record.json', `${JSON.stringify(record, null, 2)}\n`);
+    await artifacts.write(taskId, 'deployment/DEPLOYMENT.md', deploymentGuide({ ...inputs, previewUrl: handle?.url ?? null, mode }));
+
+    await state.upsertPreview({
+      // The inbound event id names the preview row, so a redelivery updates the same row.
+      id: ctx.inbound.event_id,
+      task_id: taskId,
+      url: handle?.url ?? 'about:blank',
+      fallback_url: handle?.url ?? null,
+      container_id: handle ? String(handle.pid) : null,
+      port: handle?.port ?? null,
+      status: handle ? 'healthy' : 'failed',
+      health_check_url: handle?.healthUrl ?? '',
+      working_copy: handle?.workingCopy ?? null,
+      log_path: handle?.logPath ?? null,
+      expires_at: expiresAt,
+      metadata: { mode: 'process', sandbox: record.sandbox, detached: ctx.settings.preview.detached, log_tail: record.log_tail, error: error?.message ?? null },
+    });
+
+    if (!handle) {
+      ctx.log(`Preview failed: ${error?.message}`, 'error');
+      for (const line of logTail.slice(-5)) ctx.log(`  ${line}`, 'error');
+      return { events: outcome(ctx, { url: null, mode, ok: false, error: error?.message ?? 'unknown error', pid: null }) };
+    }
+    if (handle.sandbox.warning) ctx.log(handle.sandbox.warning, 'warning');
+    ctx.log(`Health check passed; preview live at ${handle.url}`);
+    ctx.log(`Preview expires ${expiresAt}`);
+    return { events: outcome(ctx, { url: handle.url, mode, ok: true, error: null, pid: handle.pid }) };
+  },
+};

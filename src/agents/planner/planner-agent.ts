@@ -1,0 +1,70 @@
+/**
+ * Planner (spec §4.1): turns the request into planning/plan.yaml, acceptance.md, risk.md and
+ * task-graph.json, committed on main, and announces plan.created.
+ */
+import { stringify } from 'yaml';
+import type { AgentDefinition } from '../../core/agent.ts';
+import { understandRequest } from '../../generator/understand/index.ts';
+import { buildPlan } from '../../generator/plan/index.ts';
+import { commitOnce } from '../shared/commit-once.ts';
+import { expectEvent } from '../shared/expect-event.ts';
+
+const HOURS_PER_COMPLEXITY = { low: 0.2, medium: 0.5, high: 0.8 } as const;
+
+export const plannerAgent: AgentDefinition = {
+  id: 'planner',
+  description: 'Breaks the request into features, tasks, API endpoints and risks',
+  consumes: [{ routingKey: 'catalyst.task.initiated' }],
+  emits: ['plan.created'],
+  async handle(event, ctx) {
+    const initiated = expectEvent(event, 'task.initiated');
+    ctx.log('Analyzing your requirements...');
+    const domain = understandRequest(initiated.payload.requirements);
+    const { plan, files } = buildPlan(domain, initiated.payload.requirements);
+    ctx.log(`Identified ${plan.features.length} features and ${domain.entities.length} data entities`);
+    ctx.log(`Breaking down into ${plan.tasks.length} development tasks`);
+    ctx.log(`Defining ${plan.api_endpoints.length} API endpoints`);
+    for (const assumption of plan.assumptions) ctx.log(`Assumption: ${assumption}`);
+
+    const { path: repo } = await ctx.ports.git.ensureRepo(ctx.project.slug);
+    const sha = await commitOnce(ctx, {
+      checkout: repo,
+      files,
+      message: [
+        `feat(planning): add plan for ${plan.project.name}`,
+        '',
+        `- ${plan.features.length} features defined with priorities`,
+        `- ${plan.tasks.length} tasks with dependencies`,
+        `- ${plan.api_endpoints.length} API endpoints specified`,
+        `- ${plan.risk_assessment.length} risks assessed`,
+        '',
+        '[planner-agent]',
+      ].join('\n'),
+    });
+    await ctx.ports.artifacts.write(ctx.task.id, 'planning/plan.yaml', stringify(plan));
+    for (const f of files) ctx.log(`Generated ${f.path}`);
+
+    const highRisks = plan.risk_assessment.filter((r) => r.severity === 'high').length;
+    const complexity = plan.features.reduce((sum, f) => sum + HOURS_PER_COMPLEXITY[f.complexity], 0) / plan.features.length;
+    return {
+      events: [
+        {
+          event_type: 'plan.created',
+          commit: sha,
+          payload: {
+            plan_ref: `git://main/planning/plan.yaml@${sha}`,
+            commit: sha,
+            feature_count: plan.features.length,
+            task_count: plan.tasks.length,
+            api_endpoint_count: plan.api_endpoints.length,
+            entity_count: domain.entities.length,
+            estimated_hours: plan.tasks.reduce((sum, t) => sum + t.estimated_hours, 0),
+            risk_level: highRisks > 1 ? 'high' : highRisks === 1 ? 'medium' : 'low',
+            complexity_score: Math.round(complexity * 100) / 100,
+            assumptions: plan.assumptions,
+          },
+        },
+      ],
+    };
+  },
+};

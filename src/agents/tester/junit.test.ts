@@ -1,0 +1,18 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { countCases, failuresOf, parseJunit } from './junit.ts';
+
+test('reads counts and failure messages from Node junit output, nested and top-level cases', () => {
+  const cases = parseJunit(readFileSync(new URL('./junit.fixture.xml', import.meta.url), 'utf8'));
+  assert.deepEqual(
+    { ...countCases(cases), seconds: undefined },
+    { total: 4, passed: 2, failed: 1, skipped: 1, seconds: undefined },
+  );
+  assert.deepEqual(failuresOf(cases), [{ suite: 'todos api', name: 'fails', message: 'one is not two' }]);
+  assert.equal(cases.find((c) => c.name === 'top level')?.suite, '(top level)');
+});
+
+test('an empty report has no cases', () => {
+  assert.deepEqual(countCases(parseJunit('<testsuites></testsuites>')).total, 0);
+});

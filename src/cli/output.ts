@@ -1,0 +1,28 @@
+import { AppError } from '../core/errors.ts';
+
+/** Exit codes of the contract: 0 success, 1 the build (or an operation) failed, 2 bad usage or input. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+export function exitCodeFor(error: AppError): number {
+  return error.category === 'invalid_input' ? EXIT.usage : EXIT.failed;
+}
+
+export function printError(error: AppError, json: boolean): void {
+  process.stderr.write(`catalyst: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
+  if (json) process.stdout.write(`${JSON.stringify({ error: { code: error.code, message: error.message, hint: error.hint } })}\n`);
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Fixed-width text table for terminals. */
+export function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n');
+}
+
+export function toAppError(e: unknown): AppError {
+  return AppError.from(e);
+}

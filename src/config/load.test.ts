@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, test } from 'node:test';
+import { AppError } from '../core/errors.ts';
+import { interpolate, loadConfig } from './load.ts';
+
+const repoRoot = resolve(import.meta.dirname, '../..');
+
+function tempConfig(yaml: string): { dir: string; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'catalyst-config-'));
+  const file = join(dir, 'config.yaml');
+  writeFileSync(file, yaml);
+  return { dir, file };
+}
+
+function configError(fn: () => unknown): AppError {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(AppError.isInstance(e), `expected AppError, got ${String(e)}`);
+    return e;
+  }
+  assert.fail('expected an error');
+}
+
+describe('loadConfig', () => {
+  test('no file and no environment gives the embedded setup', () => {
+    const cfg = loadConfig({ env: {}, cwd: '/tmp/nowhere' });
+    assert.equal(cfg.source.file, null);
+    assert.equal(cfg.orchestration.mode, 'sequential');
+    assert.deepEqual(cfg.adapters.state, { kind: 'pglite', dataDir: '/tmp/nowhere/.catalyst/data' });
+    assert.deepEqual(cfg.adapters.bus, { kind: 'in-process' });
+    assert.equal(cfg.paths.repos, '/tmp/nowhere/.catalyst/repos');
+    assert.equal(cfg.agents.tester.min_coverage, 0.8);
+    assert.deepEqual([...cfg.preview.port_range], [9000, 9999]);
+    assert.ok(Object.isFrozen(cfg) && Object.isFrozen(cfg.agents.reviewer), 'config is frozen');
+  });
+
+  test('the example file holds exactly the defaults', () => {
+    const fromExample = loadConfig({ file: join(repoRoot, 'config/catalyst.example.yaml'), env: {}, cwd: '/tmp/x' });
+    const defaults = loadConfig({ env: {}, cwd: '/tmp/x' });
+    const { source: _a, ...a } = fromExample;
+    const { source: _b, ...b } = defaults;
+    assert.deepEqual(a, b);
+  });
+
+  test('URLs in the environment switch ports to server adapters', () => {
+    const cfg = loadConfig({
+      file: join(repoRoot, 'config/catalyst.example.yaml'),
+      env: {
+        POSTGRES_URL: 'postgresql://postgres@127.0.0.1:5432/catalyst',
+        RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672',
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        PORT: '4000',
+        ORCHESTRATION_MODE: 'event_driven',
+      },
+      cwd: '/tmp/x',
+    });
+    assert.deepEqual(cfg.adapters.state, { kind: 'postgres', url: 'postgresql://postgres@127.0.0.1:5432/catalyst', poolSize: 20 });
+    assert.deepEqual(cfg.adapters.bus, { kind: 'rabbitmq', url: 'amqp://guest:guest@127.0.0.1:5672' });
+    assert.deepEqual(cfg.adapters.cache, { kind: 'redis', url: 'redis://127.0.0.1:6379' });
+    assert.equal(cfg.server.port, 4000);
+    assert.equal(cfg.orchestration.mode, 'event_driven');
+  });
+
+  test('CLI overrides win over the file', () => {
+    const cfg = loadConfig({ env: {}, cwd: '/tmp/x', overrides: { 'orchestration.mode': 'event_driven' } });
+    assert.equal(cfg.orchestration.mode, 'event_driven');
+  });
+
+  test('a wrong value names the file, the key and the problem', () => {
+    const { dir, file } = tempConfig('orchestration:\n  mode: turbo\npreview:\n  port_range: [9999, 9000]\n');
+    const err = configError(() => loadConfig({ file, env: {}, cwd: dir }));
+    assert.equal(err.code, 'invalid_config');
+    assert.match(err.message, new RegExp(`${file}: orchestration\\.mode: `));
+    assert.match(err.message, /sequential/);
+    assert.match(err.message, /preview\.port_range: the first port must not be above the second/);
+    assert.ok(err.hint?.includes('catalyst.example.yaml'));
+  });
+
+  test('an unknown key is refused by name', () => {
+    const { dir, file } = tempConfig('agents:\n  tester:\n    min_coverge: 0.5\n');
+    const err = configError(() => loadConfig({ file, env: {}, cwd: dir }));
+    assert.match(err.message, /agents\.tester: unknown key "min_coverge"/);
+  });
+
+  test('broken YAML says where', () => {
+    const { dir, file } = tempConfig('orchestration:\n  mode: "sequential\n');
+    const err = configError(() => loadConfig({ file, env: {}, cwd: dir }));
+    assert.match(err.message, new RegExp(`^${file} at line \\d+`));
+  });
+
+  test('a missing explicit file is an error, not silently ignored', () => {
+    const err = configError(() => loadConfig({ file: '/nonexistent/c.yaml', env: {}, cwd: '/tmp' }));
+    assert.match(err.message, /does not exist/);
+  });
+
+  test('child processes get only a minimal environment', () => {
+    const cfg = loadConfig({ env: { PATH: '/usr/bin', HOME: '/root', LLM_API_KEY: 'sk-secret', POSTGRES_URL: '' }, cwd: '/tmp' });
+    assert.deepEqual(cfg.childEnv, { PATH: '/usr/bin', HOME: '/root' });
+  });
+});
+
+describe('interpolate', () => {
+  test('reads variables, defaults and leaves other text alone', () => {
+    assert.equal(interpolate('a-${X}-b', { X: '1' }), 'a-1-b');
+    assert.equal(interpolate('${MISSING:-fallback}', {}), 'fallback');
+    assert.equal(interpolate('${EMPTY:-d}', { EMPTY: '' }), 'd');
+    assert.equal(interpolate('${MISSING}', {}), '');
+    assert.equal(interpolate('${N:-42}', {}), 42);
+    assert.equal(interpolate('port ${N:-42}', {}), 'port 42');
+    assert.deepEqual(interpolate({ a: ['${X}'] }, { X: 'y' }), { a: ['y'] });
+  });
+});

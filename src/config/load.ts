@@ -1,0 +1,199 @@
+/**
+ * Reads config.yaml and the environment once, validates, resolves paths and picks each adapter.
+ * Nothing else in Catalyst reads `process.env`: callers pass `env` in (the CLI passes process.env).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { AppError } from '../core/errors.ts';
+import { ConfigFileSchema, type ConfigFile } from './schema.ts';
+
+export type StateStoreChoice = { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number };
+export type DocumentStoreChoice = { kind: 'state-jsonb' } | { kind: 'mongodb'; url: string; database: string };
+export type BusChoice = { kind: 'in-process' } | { kind: 'rabbitmq'; url: string };
+export type CacheChoice = { kind: 'memory' } | { kind: 'redis'; url: string };
+export type VectorChoice = { kind: 'state' } | { kind: 'qdrant'; url: string };
+
+export interface CatalystConfig extends ConfigFile {
+  /** Where the values came from, for start-up logs and error messages. */
+  source: { file: string | null };
+  paths: {
+    dataDir: string;
+    repos: string;
+    worktrees: string;
+    artifacts: string;
+    previews: string;
+    pgliteDir: string;
+  };
+  adapters: {
+    state: StateStoreChoice;
+    documents: DocumentStoreChoice;
+    bus: BusChoice;
+    cache: CacheChoice;
+    vectors: VectorChoice;
+  };
+  /** A minimal environment for child processes (generated apps never see Catalyst's secrets). */
+  childEnv: Record<string, string>;
+}
+
+export interface LoadConfigOptions {
+  /** Explicit file (--config); otherwise CATALYST_CONFIG, then ./config/catalyst.yaml, then defaults. */
+  file?: string;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  /** Dotted-path overrides from CLI flags, e.g. { 'orchestration.mode': 'event_driven' }. */
+  overrides?: Record<string, unknown>;
+}
+
+const INTERPOLATION = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+const WHOLE_PLACEHOLDER = /^\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}$/;
+
+/**
+ * `${VAR}` and `${VAR:-default}` in every string value; an unset VAR without default becomes ''.
+ * A value that is exactly one placeholder is read as a number or boolean when it looks like one, so
+ * `port: ${PORT:-3000}` validates as a number.
+ */
+export function interpolate(value: unknown, env: Record<string, string | undefined>): unknown {
+  if (typeof value === 'string') {
+    const replaced = value.replace(INTERPOLATION, (_m, name: string, fallback: string | undefined) => {
+      const v = env[name];
+      return v !== undefined && v !== '' ? v : (fallback ?? '');
+    });
+    return WHOLE_PLACEHOLDER.test(value) ? scalarOf(replaced) : replaced;
+  }
+  if (Array.isArray(value)) return value.map((v) => interpolate(v, env));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = interpolate(v, env);
+    return out;
+  }
+  return value;
+}
+
+function scalarOf(value: string): unknown {
+  if (/^-?\d+(\.\d+)?$/.test(value)) return Number(value);
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return value;
+}
+
+function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
+  const keys = dotted.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    if (!next || typeof next !== 'object') node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]!] = value;
+}
+
+function locateFile(opts: LoadConfigOptions): string | null {
+  const explicit = opts.file ?? opts.env.CATALYST_CONFIG;
+  if (explicit) {
+    const path = isAbsolute(explicit) ? explicit : resolve(opts.cwd, explicit);
+    if (!existsSync(path)) {
+      throw new AppError('invalid_config', `config file ${path} does not exist`, {
+        hint: 'pass an existing file with --config, or copy config/catalyst.example.yaml to config/catalyst.yaml',
+      });
+    }
+    return path;
+  }
+  const conventional = resolve(opts.cwd, 'config/catalyst.yaml');
+  return existsSync(conventional) ? conventional : null;
+}
+
+function readYaml(path: string): unknown {
+  const doc = parseDocument(readFileSync(path, 'utf8'), { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0]!;
+    const where = first.linePos?.[0] ? ` at line ${first.linePos[0].line}, column ${first.linePos[0].col}` : '';
+    throw new AppError('invalid_config', `${path}${where}: ${first.message.split('\n')[0]}`, {
+      hint: 'fix the YAML syntax (indentation, quotes, colons) at that place',
+    });
+  }
+  return doc.toJS() ?? {};
+}
+
+function describeIssues(error: z.ZodError, file: string | null): string {
+  return error.issues
+    .map((issue) => {
+      const key = issue.path.join('.') || '(root)';
+      const message =
+        issue.code === 'unrecognized_keys'
+          ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+          : issue.message;
+      return `${file ?? 'configuration'}: ${key}: ${message}`;
+    })
+    .join('\n');
+}
+
+export function loadConfig(opts: LoadConfigOptions): Readonly<CatalystConfig> {
+  const file = locateFile(opts);
+  const raw = file ? readYaml(file) : {};
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new AppError('invalid_config', `${file}: the top level must be a mapping of keys`, {
+      hint: 'start from config/catalyst.example.yaml',
+    });
+  }
+  const merged = interpolate(raw, opts.env) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(opts.overrides ?? {})) {
+    if (value !== undefined) setPath(merged, key, value);
+  }
+  const parsed = ConfigFileSchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new AppError('invalid_config', describeIssues(parsed.error, file), {
+      hint: 'compare with config/catalyst.example.yaml, which lists every key with its default',
+    });
+  }
+  return deepFreeze(resolveConfig(parsed.data, file, opts));
+}
+
+function resolveConfig(cfg: ConfigFile, file: string | null, opts: LoadConfigOptions): CatalystConfig {
+  const env = opts.env;
+  const dataDir = resolve(opts.cwd, cfg.storage.data_dir);
+  const under = (p: string, fallback: string) => (p ? resolve(opts.cwd, p) : resolve(dataDir, fallback));
+  const postgresUrl = cfg.storage.databases.postgres.url;
+  const mongoUrl = cfg.storage.databases.mongodb.url;
+  const childEnv: Record<string, string> = {};
+  for (const key of ['PATH', 'HOME', 'LANG', 'TZ', 'TMPDIR']) {
+    const v = env[key];
+    if (v) childEnv[key] = v;
+  }
+  return {
+    ...cfg,
+    source: { file },
+    paths: {
+      dataDir,
+      repos: under(cfg.storage.git.local_path, 'repos'),
+      worktrees: resolve(dataDir, 'worktrees'),
+      artifacts: under(cfg.storage.artifacts.path, 'artifacts'),
+      previews: resolve(dataDir, 'previews'),
+      pgliteDir: resolve(dataDir, 'data'),
+    },
+    adapters: {
+      state: postgresUrl
+        ? { kind: 'postgres', url: postgresUrl, poolSize: cfg.storage.databases.postgres.pool_size }
+        : { kind: 'pglite', dataDir: resolve(dataDir, 'data') },
+      documents: mongoUrl
+        ? { kind: 'mongodb', url: mongoUrl, database: cfg.storage.databases.mongodb.database }
+        : { kind: 'state-jsonb' },
+      bus: cfg.orchestration.event_driven.rabbitmq_url
+        ? { kind: 'rabbitmq', url: cfg.orchestration.event_driven.rabbitmq_url }
+        : { kind: 'in-process' },
+      cache: cfg.storage.redis.url ? { kind: 'redis', url: cfg.storage.redis.url } : { kind: 'memory' },
+      vectors: cfg.storage.qdrant.url ? { kind: 'qdrant', url: cfg.storage.qdrant.url } : { kind: 'state' },
+    },
+    childEnv,
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

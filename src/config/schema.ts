@@ -1,0 +1,155 @@
+/**
+ * The shape of config.yaml (spec §9.2, extended with what the TypeScript build needs: llm, limits,
+ * server, preview process mode). Every key has a default, so an empty file — or no file — gives the
+ * embedded setup: PGlite, in-process bus, deterministic generator, local git, process previews.
+ */
+import { z } from 'zod';
+
+const Url = z.string().trim();
+const Positive = z.number().int().positive();
+
+export const ConfigFileSchema = z
+  .object({
+    orchestration: z
+      .object({
+        mode: z.enum(['sequential', 'event_driven']).default('sequential'),
+        max_repair_rounds: z.number().int().min(0).max(10).default(2),
+        sequential: z
+          .object({ enabled: z.boolean().default(true), timeout_seconds: Positive.default(600) })
+          .strict()
+          .default({ enabled: true, timeout_seconds: 600 }),
+        event_driven: z
+          .object({
+            enabled: z.boolean().default(true),
+            rabbitmq_url: Url.default(''),
+            max_concurrent_tasks: Positive.default(5),
+            retry_attempts: z.number().int().min(1).max(20).default(3),
+            retry_delay_ms: z.number().int().min(0).default(1000),
+            prefetch: Positive.default(1),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    storage: z
+      .object({
+        data_dir: z.string().min(1).default('.catalyst'),
+        git: z
+          .object({
+            mode: z.enum(['local', 'github', 'both']).default('local'),
+            local_path: z.string().default(''),
+            github_token: z.string().default(''),
+            github_org: z.string().default('catalyst-generated'),
+            auto_push: z.boolean().default(false),
+            create_pr: z.boolean().default(false),
+            author_name: z.string().min(1).default('Catalyst AI'),
+            author_email: z.string().min(3).default('ai@catalyst.dev'),
+          })
+          .strict()
+          .prefault({}),
+        artifacts: z
+          .object({ path: z.string().default(''), retention_days: Positive.default(30) })
+          .strict()
+          .prefault({}),
+        databases: z
+          .object({
+            postgres: z.object({ url: Url.default(''), pool_size: Positive.default(20) }).strict().prefault({}),
+            mongodb: z
+              .object({ url: Url.default(''), database: z.string().min(1).default('catalyst_db') })
+              .strict()
+              .prefault({}),
+          })
+          .strict()
+          .prefault({}),
+        redis: z.object({ url: Url.default(''), ttl_seconds: Positive.default(3600) }).strict().prefault({}),
+        qdrant: z.object({ url: Url.default('') }).strict().prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    preview: z
+      .object({
+        mode: z.enum(['auto', 'process', 'docker', 'compose_only', 'k8s']).default('process'),
+        port_range: z
+          .tuple([z.number().int().min(1024).max(65535), z.number().int().min(1024).max(65535)])
+          .default([9000, 9999])
+          .refine(([lo, hi]) => lo <= hi, 'the first port must not be above the second'),
+        ttl_hours: z.number().positive().default(24),
+        health_check_interval: Positive.default(60),
+        health_timeout_seconds: Positive.default(60),
+        memory_mb: z.number().int().min(64).default(512),
+        max_concurrent: Positive.default(10),
+        router: z
+          .object({ enabled: z.boolean().default(false), port: z.number().int().min(1).max(65535).default(8080), base_domain: z.string().default('localhost') })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    explorer: z
+      .object({
+        enabled: z.boolean().default(true),
+        max_concurrent_scans: Positive.default(3),
+        allow_hosts: z.array(z.string()).default([]),
+      })
+      .strict()
+      .prefault({}),
+    agents: z
+      .object({
+        planner: z.object({ llm_model: z.string().default(''), max_features: Positive.default(20) }).strict().prefault({}),
+        architect: z.object({ llm_model: z.string().default(''), generate_diagrams: z.boolean().default(true) }).strict().prefault({}),
+        coder: z.object({ llm_model: z.string().default(''), max_files_per_batch: Positive.default(10) }).strict().prefault({}),
+        tester: z
+          .object({
+            run_unit_tests: z.boolean().default(true),
+            run_integration_tests: z.boolean().default(true),
+            run_e2e_tests: z.boolean().default(true),
+            min_coverage: z.number().min(0).max(1).default(0.8),
+            timeout_seconds: Positive.default(300),
+            memory_mb: z.number().int().min(64).default(1024),
+          })
+          .strict()
+          .prefault({}),
+        reviewer: z
+          .object({
+            llm_model: z.string().default(''),
+            min_approval_score: z.number().min(0).max(100).default(75),
+            min_coverage: z.number().min(0).max(1).default(0.8),
+            min_pass_rate: z.number().min(0).max(1).default(1),
+            max_type_errors: z.number().int().min(0).default(0),
+            run_type_check: z.boolean().default(true),
+          })
+          .strict()
+          .prefault({}),
+        deployer: z
+          .object({ default_mode: z.string().default('process'), auto_cleanup: z.boolean().default(true) })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    llm: z
+      .object({
+        provider: z.enum(['deterministic', 'openai', 'anthropic', 'openai_compatible']).default('deterministic'),
+        model: z.string().default(''),
+        base_url: Url.default(''),
+        api_key: z.string().default(''),
+      })
+      .strict()
+      .prefault({}),
+    limits: z
+      .object({ max_prompt_chars: z.number().int().min(20).max(100_000).default(4000) })
+      .strict()
+      .prefault({}),
+    server: z
+      .object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(3000) })
+      .strict()
+      .prefault({}),
+    logging: z
+      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type ConfigFile = z.infer<typeof ConfigFileSchema>;

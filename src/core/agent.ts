@@ -1,0 +1,77 @@
+/**
+ * What an agent is (ARCHITECTURE.md §1): a definition — which events it consumes and emits — and a
+ * handler that turns one inbound event into outbound events using only the ports in its context.
+ * The same definition runs under the sequential engine and under event-driven workers.
+ */
+import type { AgentEvent, AgentId, EventDraft, EventType } from '../contracts/events.ts';
+import type { ServerMessage } from '../contracts/messages.ts';
+import type { ProjectRecord, TaskRecord } from '../contracts/records.ts';
+import type { Clock } from './clock.ts';
+import type { Logger } from './logger.ts';
+import type { ArtifactStore } from './ports/artifact-store.ts';
+import type { CommandRunner } from './ports/command-runner.ts';
+import type { DocumentStore } from './ports/document-store.ts';
+import type { Binding } from './ports/event-bus.ts';
+import type { GitRepos } from './ports/git-repos.ts';
+import type { PreviewRuntime } from './ports/preview-runtime.ts';
+import type { StateStore } from './ports/state-store.ts';
+import type { Workspace } from './ports/workspace.ts';
+
+/** The slice of configuration agents read, filled from config.yaml by the composition root. */
+export interface AgentSettings {
+  maxRepairRounds: number;
+  tester: { timeoutMs: number; memoryMb: number; minCoverage: number; runE2e: boolean };
+  reviewer: { minApprovalScore: number; minCoverage: number; minPassRate: number; maxTypeErrors: number; runTypeCheck: boolean };
+  preview: { timeoutMs: number; ttlHours: number; detached: boolean; mode: string };
+  /** Exact versions of the packages generated apps depend on (what Catalyst has installed). */
+  dependencyVersions: Record<string, string>;
+  git: { mode: 'local' | 'github' | 'both' };
+}
+
+export interface AgentPorts {
+  state: StateStore;
+  documents: DocumentStore;
+  git: GitRepos;
+  runner: CommandRunner;
+  previews: PreviewRuntime;
+  artifacts: ArtifactStore;
+  workspace: Workspace;
+}
+
+export interface AgentContext {
+  agent: AgentId;
+  task: TaskRecord;
+  project: ProjectRecord & { slug: string };
+  /** The event being handled; its id goes into commit trailers so redelivery can find prior effects. */
+  inbound: AgentEvent;
+  /** 1 on the first attempt at this event. */
+  attempt: number;
+  ports: AgentPorts;
+  settings: AgentSettings;
+  paths: { repo: string; worktree: string; artifacts: string };
+  clock: Clock;
+  logger: Logger;
+  signal: AbortSignal;
+  /** A line in the agent's activity log (agent_logs + live feed), as a person would read it. */
+  log(message: string, level?: 'info' | 'warning' | 'error'): void;
+  /** Progress within this agent's phase, 0..1, with files written so far. */
+  progress(update: { progress: number; files_created?: number; total_estimated_files?: number; message?: string }): void;
+}
+
+export interface AgentOutput {
+  events: EventDraft[];
+}
+
+export interface AgentDefinition {
+  id: AgentId;
+  description: string;
+  consumes: Binding[];
+  emits: EventType[];
+  handle(event: AgentEvent, ctx: AgentContext): Promise<AgentOutput>;
+}
+
+/** Live, non-durable notifications for the CLI progress view, WebSocket and SSE clients. */
+export interface LiveFeed {
+  emit(message: ServerMessage | { type: 'event'; event: AgentEvent }): void;
+  on(listener: (message: ServerMessage | { type: 'event'; event: AgentEvent }) => void): () => void;
+}

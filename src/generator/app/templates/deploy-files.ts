@@ -1,0 +1,196 @@
+/** Container and documentation files: Dockerfiles, nginx for the built frontend, compose, README. */
+import type { DataModels } from '../../../contracts/artifacts.ts';
+import { editableFields, fieldLabel, isOwned, isRequired, needsUser, resourceModels } from '../model-facts.ts';
+import { markdownText } from '../naming.ts';
+import type { AppFile } from '../render-app.ts';
+
+const HEALTH_PROBE = `fetch('http://127.0.0.1:3000/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
+
+const DOCKERFILE_BACKEND = `FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/app/data
+COPY package.json ./
+RUN npm install --omit=dev --no-audit --no-fund
+COPY tsconfig.json ./
+COPY backend ./backend
+RUN mkdir -p /app/data && chown node:node /app/data
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=10s --timeout=3s --retries=5 CMD node -e "${HEALTH_PROBE}"
+CMD ["node", "--import", "tsx", "backend/src/server.ts"]
+`;
+
+const DOCKERFILE_FRONTEND = `FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json ./
+RUN npm install --no-audit --no-fund
+COPY tsconfig.json ./
+COPY frontend ./frontend
+RUN npm run build
+
+FROM nginx:1.27-alpine
+COPY frontend/nginx.conf /etc/nginx/conf.d/default.conf
+COPY --from=build /app/frontend/dist /usr/share/nginx/html
+EXPOSE 8080
+`;
+
+const NGINX_CONF = `server {
+  listen 8080;
+  root /usr/share/nginx/html;
+
+  location /api/ {
+    proxy_pass http://backend:3000;
+    proxy_set_header Host $host;
+  }
+
+  location = /health {
+    proxy_pass http://backend:3000;
+  }
+
+  # Client-side routes fall back to the single-page app.
+  location / {
+    try_files $uri /index.html;
+  }
+}
+`;
+
+function compose(models: DataModels): string {
+  return `name: ${models.slug}
+
+services:
+  postgres:
+    image: postgres:16-alpine
+    environment:
+      POSTGRES_USER: app
+      POSTGRES_PASSWORD: \${POSTGRES_PASSWORD:-app}
+      POSTGRES_DB: app
+    volumes:
+      - pgdata:/var/lib/postgresql/data
+    healthcheck:
+      test: ["CMD-SHELL", "pg_isready -U app -d app"]
+      interval: 5s
+      timeout: 3s
+      retries: 10
+
+  backend:
+    build:
+      context: .
+      dockerfile: Dockerfile.backend
+    environment:
+      PORT: "3000"
+      HOST: 0.0.0.0
+      DATABASE_URL: postgresql://app:\${POSTGRES_PASSWORD:-app}@postgres:5432/app
+      # Unset means a random secret per start; set it to keep users signed in across restarts.
+      JWT_SECRET: \${JWT_SECRET:-}
+    depends_on:
+      postgres:
+        condition: service_healthy
+    ports:
+      - "3000:3000"
+    healthcheck:
+      test: ["CMD", "node", "-e", "${HEALTH_PROBE}"]
+      interval: 10s
+      timeout: 3s
+      retries: 5
+
+  frontend:
+    build:
+      context: .
+      dockerfile: Dockerfile.frontend
+    depends_on:
+      backend:
+        condition: service_healthy
+    ports:
+      - "8080:8080"
+    healthcheck:
+      test: ["CMD", "wget", "-qO-", "http://127.0.0.1:8080/"]
+      interval: 10s
+      timeout: 3s
+      retries: 5
+
+volumes:
+  pgdata: {}
+`;
+}
+
+function readme(models: DataModels): string {
+  const resources = resourceModels(models);
+  const sections = resources.map((m) => {
+    const fields = editableFields(m).map((f) => {
+      const bits = [f.type, isRequired(f) ? 'required' : 'optional'];
+      if (f.enum_values) bits.push(`one of ${f.enum_values.map(markdownText).join(', ')}`);
+      if (f.min !== undefined) bits.push(`min ${f.min}`);
+      if (f.max !== undefined) bits.push(`max ${f.max}`);
+      if (f.foreign_key) bits.push(`refers to ${markdownText(f.foreign_key)}`);
+      return `| \`${f.name}\` | ${markdownText(fieldLabel(f))} | ${bits.join(', ')} |`;
+    });
+    const access = !models.auth.enabled
+      ? 'open to everyone'
+      : isOwned(models, m)
+        ? 'signed-in users, each seeing only their own records'
+        : `reading: ${needsUser(models, m, 'read') ? 'signed-in users' : 'everyone'}; changes: ${needsUser(models, m, 'write') ? 'signed-in users' : 'everyone'}`;
+    return `### ${markdownText(m.label_plural)} — \`/api/${m.resource}\`
+
+Access: ${access}. \`GET\` lists (\`?limit\`, \`?offset\`${m.searchable.length ? ', `?q=` text search' : ''}) as \`{items, total, limit, offset}\`;
+\`POST\` creates (201); \`GET\`, \`PUT\`, \`PATCH\`, \`DELETE\` on \`/api/${m.resource}/:id\`.
+
+| field | label | rules |
+| --- | --- | --- |
+${fields.join('\n')}
+`;
+  });
+  return `# ${markdownText(models.app_name)}
+
+A web application with a REST API (Fastify, drizzle-orm) and a React frontend (Vite). It stores data in
+SQLite by default and in PostgreSQL when \`DATABASE_URL\` points at one.
+
+## Resources
+
+${sections.join('\n')}
+${models.auth.enabled ? `## Accounts
+
+- \`POST /api/auth/register\` \`{email, password}\` → 201 \`{id, token}\` (password at least 8 characters; 409 if the email is taken)
+- \`POST /api/auth/login\` \`{email, password}\` → 200 \`{token}\`
+- \`GET /api/auth/me\` → the signed-in user
+
+Send the token as \`Authorization: Bearer <token>\`. Tokens last 24 hours and are signed with \`JWT_SECRET\`.
+` : ''}
+Errors look like \`{"error": {"code": "validation_failed", "message": "...", "fields": {"name": "what is wrong"}}}\`;
+unknown ids answer 404 \`not_found\`. \`GET /health\` answers \`{"status":"ok"}\`.
+
+## Run
+
+\`\`\`sh
+npm install
+npm run build        # frontend → frontend/dist, served by the backend at /
+npm start            # http://127.0.0.1:3000
+\`\`\`
+
+Settings (see \`.env.example\`): \`PORT\` (3000), \`HOST\` (127.0.0.1), \`DATABASE_URL\` (empty: SQLite file
+\`$DATA_DIR/app.db\`; \`postgresql://…\` for PostgreSQL), \`DATA_DIR\` (./data), \`JWT_SECRET\`. Migrations in
+\`backend/drizzle/\` are applied at start-up.
+
+With Docker: \`docker compose up --build\` starts PostgreSQL, the backend on port 3000 and the frontend on 8080.
+
+## Test
+
+\`\`\`sh
+npm test             # API, validation and frontend unit tests on in-memory SQLite, with coverage
+npm run typecheck
+\`\`\`
+
+Coverage lands in \`coverage/\` (\`coverage-summary.json\`, \`lcov.info\`, \`index.html\`) and a JUnit report in
+\`test-results/junit.xml\`. Set \`DATABASE_URL=postgresql://…\` to run the same tests against PostgreSQL.
+`;
+}
+
+export function deployFiles(models: DataModels): AppFile[] {
+  const g = 'deploy' as const;
+  return [
+    { path: 'Dockerfile.backend', content: DOCKERFILE_BACKEND, group: g },
+    { path: 'Dockerfile.frontend', content: DOCKERFILE_FRONTEND, group: g },
+    { path: 'frontend/nginx.conf', content: NGINX_CONF, group: g },
+    { path: 'docker-compose.yml', content: compose(models), group: g },
+    { path: 'README.md', content: readme(models), group: g },
+  ];
+}

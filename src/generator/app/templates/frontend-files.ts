@@ -1,0 +1,95 @@
+/** The React + Vite frontend: shared components plus one generated metadata module per app. */
+import type { DataModels, ModelField } from '../../../contracts/artifacts.ts';
+import { editableFields, fieldLabel, findModel, isRequired, referencedModelName, resourceModels, stringMaxLength } from '../model-facts.ts';
+import { htmlEscape, lit } from '../naming.ts';
+import type { AppFile } from '../render-app.ts';
+import { API_CLIENT, APP, AUTH_PANEL, FORM_VALUES, MAIN, RECORD_FORM, RESOURCE_PAGE, STYLES } from './frontend-static.ts';
+
+function fieldMeta(models: DataModels, field: ModelField): string {
+  const parts = [`name: ${lit(field.name)}`, `label: ${lit(fieldLabel(field))}`, `type: ${lit(field.type)}`, `required: ${isRequired(field)}`];
+  if (field.type === 'Enum') parts.push(`enumValues: ${JSON.stringify(field.enum_values ?? []).replace(/</g, '\\u003c')}`);
+  if (field.min !== undefined) parts.push(`min: ${field.min}`);
+  if (field.max !== undefined) parts.push(`max: ${field.max}`);
+  if (['String', 'Text'].includes(field.type)) parts.push(`maxLength: ${stringMaxLength(field)}`);
+  if (field.default !== undefined && field.type !== 'DateTime') {
+    const d = field.type === 'Boolean' ? field.default === true || field.default === 'true' : field.default;
+    parts.push(`defaultValue: ${lit(d)}`);
+  }
+  const targetName = referencedModelName(field);
+  const target = targetName ? findModel(models, targetName) : undefined;
+  if (target?.resource) {
+    parts.push(`reference: { resource: ${lit(target.resource)}, displayField: ${lit(target.display_field)}, label: ${lit(target.label)} }`);
+  }
+  return `      { ${parts.join(', ')} },`;
+}
+
+function appMeta(models: DataModels): string {
+  const resources = resourceModels(models).map((m) => {
+    const fields = editableFields(m).map((f) => fieldMeta(models, f));
+    return `  {
+    name: ${lit(m.name)},
+    label: ${lit(m.label)},
+    labelPlural: ${lit(m.label_plural)},
+    resource: ${lit(m.resource ?? '')},
+    displayField: ${lit(m.display_field)},
+    fields: [
+${fields.join('\n')}
+    ],
+  },`;
+  });
+  return `// What the generic components need to know about this app's resources; generated from data-models.json.
+import type { ResourceMeta } from './form-values.ts';
+
+export const APP_NAME = ${lit(models.app_name)};
+export const AUTH_ENABLED = ${models.auth.enabled};
+
+export const RESOURCES: readonly ResourceMeta[] = [
+${resources.join('\n')}
+];
+`;
+}
+
+function indexHtml(models: DataModels): string {
+  return `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="UTF-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1.0" />
+    <title>${htmlEscape(models.app_name)}</title>
+  </head>
+  <body>
+    <div id="root"></div>
+    <script type="module" src="/src/main.tsx"></script>
+  </body>
+</html>
+`;
+}
+
+const VITE_CONFIG = `import { defineConfig } from 'vite';
+
+// No React plugin: Vite's built-in transform handles JSX with the automatic runtime.
+export default defineConfig({
+  oxc: { jsx: { runtime: 'automatic' } },
+  build: { outDir: 'dist', emptyOutDir: true },
+  server: {
+    proxy: { '/api': 'http://127.0.0.1:3000', '/health': 'http://127.0.0.1:3000' },
+  },
+});
+`;
+
+export function frontendFiles(models: DataModels): AppFile[] {
+  const g = 'frontend' as const;
+  return [
+    { path: 'frontend/index.html', content: indexHtml(models), group: g },
+    { path: 'frontend/vite.config.ts', content: VITE_CONFIG, group: g },
+    { path: 'frontend/src/main.tsx', content: MAIN, group: g },
+    { path: 'frontend/src/App.tsx', content: APP, group: g },
+    { path: 'frontend/src/app-meta.ts', content: appMeta(models), group: g },
+    { path: 'frontend/src/form-values.ts', content: FORM_VALUES, group: g },
+    { path: 'frontend/src/api-client.ts', content: API_CLIENT, group: g },
+    { path: 'frontend/src/components/AuthPanel.tsx', content: AUTH_PANEL, group: g },
+    { path: 'frontend/src/components/RecordForm.tsx', content: RECORD_FORM, group: g },
+    { path: 'frontend/src/components/ResourcePage.tsx', content: RESOURCE_PAGE, group: g },
+    { path: 'frontend/src/styles.css', content: STYLES, group: g },
+  ];
+}

@@ -1,0 +1,723 @@
+/**
+ * The tests every generated app carries: API tests per resource (CRUD, paging, 404, 400 with field
+ * names, references, search, sign-in and ownership), auth tests, validation unit tests and a unit test
+ * of the frontend's form helpers. Sample values are TypeScript expressions of `n`, so each test can
+ * make distinct rows that satisfy every constraint of the model.
+ */
+import type { DataModel, DataModels, ModelField } from '../../../contracts/artifacts.ts';
+import {
+  clientReferences, editableFields, findModel, isOwned, isRequired, needsUser, referencedModelName, resourceModels,
+  searchableFields, stringMaxLength, userModel,
+} from '../model-facts.ts';
+import { kebab, lines, lit } from '../naming.ts';
+import type { AppFile } from '../render-app.ts';
+
+/** A TypeScript expression for a valid value of `field` that varies with the number `n`. */
+export function sampleExpression(field: ModelField): string {
+  const lo = field.min ?? 0;
+  const hi = field.max ?? lo + 1000;
+  switch (field.type) {
+    case 'Integer': {
+      const low = Math.ceil(lo);
+      const span = Math.max(1, Math.floor(hi) - low + 1);
+      return `${low} + (n % ${span})`;
+    }
+    case 'Decimal': return `Math.min(${hi}, ${lo} + n * 0.25)`;
+    case 'Boolean': return 'n % 2 === 1';
+    case 'Date': return "'2025-01-' + String(10 + (n % 18))";
+    case 'DateTime': return "'2025-01-' + String(10 + (n % 18)) + 'T10:30:00.000Z'";
+    case 'Email': return "'sample' + n + '@example.com'";
+    case 'URL': return "'https://example.com/items/' + n";
+    case 'Phone': return "'+1 555 01' + String(10 + (n % 90))";
+    case 'Enum': {
+      const values = field.enum_values ?? [];
+      return `${JSON.stringify(values)}[n % ${Math.max(1, values.length)}]`;
+    }
+    case 'UUID': return "'00000000-0000-4000-8000-' + String(n).padStart(12, '0')";
+    default: {
+      const max = stringMaxLength(field);
+      const word = field.name.replace(/_/g, ' ');
+      const base = `Sample ${word} `.slice(0, Math.max(0, max - 6));
+      return base.trim() ? `${lit(base)} + n` : 'String(n)';
+    }
+  }
+}
+
+/** A value of the wrong JSON type for the field, which its schema must reject. */
+function wrongTypeValue(field: ModelField): string {
+  if (field.type === 'Integer' || field.type === 'Decimal') return "'not a number'";
+  if (field.type === 'Boolean') return "'yes'";
+  return '12345';
+}
+
+/** Fields set from other rows at run time, so the sample function leaves them out. */
+function isRuntimeReference(models: DataModels, field: ModelField): boolean {
+  const target = referencedModelName(field);
+  return target !== null && findModel(models, target) !== undefined;
+}
+
+function samplesModule(models: DataModels): string {
+  const resources = resourceModels(models);
+  const auth = models.auth.enabled;
+  const parts: string[] = [];
+  for (const model of resources) {
+    const plain = editableFields(model).filter((f) => !isRuntimeReference(models, f));
+    const refs = clientReferences(models, model);
+    parts.push(`/** The n-th valid ${model.name} body, without the references that need other rows. */
+export function sample${model.name}(n = 1): Record<string, unknown> {
+  return {
+${plain.map((f) => `    ${f.name}: ${sampleExpression(f)},`).join('\n')}
+  };
+}`);
+    const refLines = refs
+      .filter(({ target }) => target.name !== model.name)
+      .map(({ field, target }) =>
+        target.name === 'User' || target.resource === null
+          ? (auth ? `  body[${lit(field.name)}] = ctx.userId;` : null)
+          : `  body[${lit(field.name)}] = (await create${target.name}(app, ctx, n)).id;`,
+      )
+      .filter((l): l is string => l !== null);
+    parts.push(`/** Creates a ${model.name} (and the records it refers to) through the API. */
+export async function create${model.name}(app: FastifyInstance, ctx: TestContext, n = 1): Promise<ApiRecord> {
+  const body = sample${model.name}(n);
+${refLines.join('\n')}
+  const response = await send(app, 'POST', ${lit(`/api/${model.resource}`)}, body, ctx.token);
+  assert.equal(response.status, 201, JSON.stringify(response.body));
+  return response.body as ApiRecord;
+}`);
+  }
+  return lines(
+    "import assert from 'node:assert/strict';",
+    "import type { FastifyInstance } from 'fastify';",
+    "import { send } from './test-app.ts';",
+    "import type { ApiRecord, TestContext } from './test-app.ts';",
+    '',
+    parts.join('\n\n'),
+    '',
+  );
+}
+
+function testAppModule(models: DataModels): string {
+  const auth = models.auth.enabled;
+  return `import pg from 'pg';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/app.ts';
+import { dialectOf, TABLE_NAMES } from '../src/db/database.ts';
+
+// Response bodies are checked field by field in the tests; \`any\` keeps those checks readable.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ApiRecord = Record<string, any> & { id: string };
+export interface Reply {
+  status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+/** Whom test requests act as: a token (apps with accounts) and that user's id. */
+export interface TestContext {
+  token?: string;
+  userId?: string;
+}
+
+export const TEST_JWT_SECRET = 'test-only-secret-for-signing-tokens';
+const databaseUrl = process.env.DATABASE_URL || 'sqlite::memory:';
+
+/** A fresh app on an empty database: a new in-memory SQLite, or emptied PostgreSQL tables. */
+export async function createTestApp(): Promise<FastifyInstance> {
+  const app = buildApp({ databaseUrl, jwtSecret: TEST_JWT_SECRET, frontendDir: null });
+  await app.ready();
+  if (dialectOf(databaseUrl) === 'postgres') {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      await client.query('TRUNCATE ' + TABLE_NAMES.map((name) => '"' + name + '"').join(', ') + ' CASCADE');
+    } finally {
+      await client.end();
+    }
+  }
+  return app;
+}
+
+export async function send(app: FastifyInstance, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown, token?: string): Promise<Reply> {
+  const headers: Record<string, string> = {};
+  if (token) headers.authorization = 'Bearer ' + token;
+  const response = await app.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body as Record<string, unknown> }) });
+  return { status: response.statusCode, body: response.body ? JSON.parse(response.body) : null };
+}
+${auth ? `
+/** Registers a user and returns what requests need to act as them. */
+export async function signUp(app: FastifyInstance, email = 'owner@example.com'): Promise<Required<TestContext>> {
+  const response = await send(app, 'POST', '/api/auth/register', { email, password: 'correct horse battery' });
+  if (response.status !== 201) throw new Error('sign-up failed: ' + JSON.stringify(response.body));
+  return { token: response.body.token, userId: response.body.id };
+}
+` : ''}`;
+}
+
+function resourceTest(models: DataModels, model: DataModel): string {
+  const N = model.name;
+  const base = `/api/${model.resource}`;
+  const auth = models.auth.enabled;
+  const owned = isOwned(models, model);
+  const fields = editableFields(model);
+  const changeable = fields.find((f) => !isRuntimeReference(models, f));
+  const required = fields.find((f) => isRequired(f) && f.default === undefined && f.type !== 'Boolean');
+  const refs = clientReferences(models, model).filter(({ target }) => target.name !== model.name);
+  const search = searchableFields(model).find((f) => ['String', 'Text', 'Email', 'URL', 'Phone'].includes(f.type));
+  const ctxSetup = auth ? "const ctx = await signUp(app);" : 'const ctx: TestContext = {};';
+  const t: string[] = [];
+
+  const changed = changeable
+    ? changeable.type === 'Boolean'
+      ? `!created[${lit(changeable.name)}]`
+      : `sample${N}(7)[${lit(changeable.name)}]`
+    : null;
+  t.push(`test(${lit(`creates, reads, lists, updates and deletes a ${model.label}`)}, async () => {
+  const app = await createTestApp();
+  try {
+    ${ctxSetup}
+    const created = await create${N}(app, ctx, 1);
+    assert.match(created.id, /^[0-9a-f-]{36}$/);
+    for (const [field, value] of Object.entries(sample${N}(1))) assert.deepEqual(created[field], value, field);
+
+    const fetched = await send(app, 'GET', ${lit(base)} + '/' + created.id, undefined, ctx.token);
+    assert.equal(fetched.status, 200);
+    assert.deepEqual(fetched.body, created);
+
+    const listed = await send(app, 'GET', ${lit(base)}, undefined, ctx.token);
+    assert.equal(listed.status, 200);
+    assert.equal(listed.body.total, 1);
+    assert.deepEqual(listed.body.items.map((item: ApiRecord) => item.id), [created.id]);
+${changed ? `
+    const newValue = ${changed};
+    const patched = await send(app, 'PATCH', ${lit(base)} + '/' + created.id, { ${changeable!.name}: newValue }, ctx.token);
+    assert.equal(patched.status, 200, JSON.stringify(patched.body));
+    assert.deepEqual(patched.body[${lit(changeable!.name)}], newValue);
+` : ''}
+    const replacement = { ...created, ...sample${N}(3) };
+    for (const key of ['id', 'created_at', 'updated_at', 'user_id']) delete replacement[key];
+    const replaced = await send(app, 'PUT', ${lit(base)} + '/' + created.id, replacement, ctx.token);
+    assert.equal(replaced.status, 200, JSON.stringify(replaced.body));
+    for (const [field, value] of Object.entries(sample${N}(3))) assert.deepEqual(replaced.body[field], value, field);
+
+    const deleted = await send(app, 'DELETE', ${lit(base)} + '/' + created.id, undefined, ctx.token);
+    assert.equal(deleted.status, 204);
+    const gone = await send(app, 'GET', ${lit(base)} + '/' + created.id, undefined, ctx.token);
+    assert.equal(gone.status, 404);
+    assert.equal(gone.body.error.code, 'not_found');
+  } finally {
+    await app.close();
+  }
+});`);
+
+  t.push(`test(${lit(`pages through ${model.label_plural} with limit and offset`)}, async () => {
+  const app = await createTestApp();
+  try {
+    ${ctxSetup}
+    for (const n of [1, 2, 3]) await create${N}(app, ctx, n);
+    const page = await send(app, 'GET', ${lit(base)} + '?limit=2&offset=1', undefined, ctx.token);
+    assert.equal(page.status, 200);
+    assert.equal(page.body.items.length, 2);
+    assert.equal(page.body.total, 3);
+    assert.equal(page.body.limit, 2);
+    assert.equal(page.body.offset, 1);
+    const bad = await send(app, 'GET', ${lit(base)} + '?limit=0', undefined, ctx.token);
+    assert.equal(bad.status, 400);
+    assert.ok(bad.body.error.fields.limit);
+  } finally {
+    await app.close();
+  }
+});`);
+
+  t.push(`test(${lit(`answers 404 for ${model.label_plural} that do not exist`)}, async () => {
+  const app = await createTestApp();
+  try {
+    ${ctxSetup}
+    const missing = ${lit(base)} + '/00000000-0000-4000-8000-000000000000';
+    for (const method of ['GET', 'DELETE'] as const) {
+      const response = await send(app, method, missing, undefined, ctx.token);
+      assert.equal(response.status, 404, method);
+      assert.equal(response.body.error.code, 'not_found');
+    }
+    const patch = await send(app, 'PATCH', missing, {}, ctx.token);
+    assert.equal(patch.status, 404);
+    const put = await send(app, 'PUT', missing, sample${N}(1), ctx.token);
+    assert.ok(put.status === 404 || put.status === 400, 'PUT to a missing id is refused');
+    const notAnId = await send(app, 'GET', ${lit(base)} + '/not-an-id', undefined, ctx.token);
+    assert.equal(notAnId.status, 404);
+  } finally {
+    await app.close();
+  }
+});`);
+
+  if (fields.length > 0) {
+    const bad = fields[0]!;
+    t.push(`test(${lit(`rejects an invalid ${model.label} with the names of the bad fields`)}, async () => {
+  const app = await createTestApp();
+  try {
+    ${ctxSetup}
+    const wrongType = await send(app, 'POST', ${lit(base)}, { ...sample${N}(1), ${bad.name}: ${wrongTypeValue(bad)} }, ctx.token);
+    assert.equal(wrongType.status, 400);
+    assert.equal(wrongType.body.error.code, 'validation_failed');
+    assert.ok(wrongType.body.error.fields[${lit(bad.name)}], JSON.stringify(wrongType.body));
+${required ? `
+    const incomplete = sample${N}(1);
+    delete incomplete[${lit(required.name)}];
+    const missing = await send(app, 'POST', ${lit(base)}, incomplete, ctx.token);
+    assert.equal(missing.status, 400);
+    assert.ok(missing.body.error.fields[${lit(required.name)}], JSON.stringify(missing.body));
+` : ''}
+    const created = await create${N}(app, ctx, 1);
+    const badPatch = await send(app, 'PATCH', ${lit(base)} + '/' + created.id, { ${bad.name}: ${wrongTypeValue(bad)} }, ctx.token);
+    assert.equal(badPatch.status, 400);
+    assert.ok(badPatch.body.error.fields[${lit(bad.name)}]);
+    const notObject = await send(app, 'POST', ${lit(base)}, [1, 2], ctx.token);
+    assert.equal(notObject.status, 400);
+  } finally {
+    await app.close();
+  }
+});`);
+  }
+
+  if (refs.length > 0) {
+    const { field } = refs[0]!;
+    t.push(`test(${lit(`refuses a ${model.label} that refers to a record that does not exist`)}, async () => {
+  const app = await createTestApp();
+  try {
+    ${ctxSetup}
+    const created = await create${N}(app, ctx, 1);
+    const body = { ...sample${N}(2), ${refs.map((r) => `${r.field.name}: ${r.field === field ? "'00000000-0000-4000-8000-0000000000aa'" : `created[${lit(r.field.name)}]`}`).join(', ')} };
+    const response = await send(app, 'POST', ${lit(base)}, body, ctx.token);
+    assert.equal(response.status, 400);
+    assert.equal(response.body.error.code, 'validation_failed');
+    assert.ok(response.body.error.fields[${lit(field.name)}]);
+  } finally {
+    await app.close();
+  }
+});`);
+  }
+
+  if (search) {
+    t.push(`test(${lit(`finds ${model.label_plural} by text`)}, async () => {
+  const app = await createTestApp();
+  try {
+    ${ctxSetup}
+    const first = await create${N}(app, ctx, 1);
+    const second = await create${N}(app, ctx, 2);
+    const query = encodeURIComponent(String(first[${lit(search.name)}]).toUpperCase());
+    const found = await send(app, 'GET', ${lit(base)} + '?q=' + query, undefined, ctx.token);
+    assert.equal(found.status, 200);
+    const ids = found.body.items.map((item: ApiRecord) => item.id);
+    assert.ok(ids.includes(first.id));
+    assert.ok(!ids.includes(second.id));
+  } finally {
+    await app.close();
+  }
+});`);
+  }
+
+  if (auth && (needsUser(models, model, 'read') || needsUser(models, model, 'write'))) {
+    const op = needsUser(models, model, 'read') ? "send(app, 'GET', " + lit(base) + ')' : "send(app, 'POST', " + lit(base) + `, sample${N}(1))`;
+    t.push(`test(${lit(`requires sign-in for ${model.label_plural}`)}, async () => {
+  const app = await createTestApp();
+  try {
+    const anonymous = await ${op};
+    assert.equal(anonymous.status, 401);
+    assert.equal(anonymous.body.error.code, 'unauthorized');
+    const forged = await send(app, 'GET', ${lit(base)}, undefined, 'not-a-token');
+    assert.equal(forged.status, ${needsUser(models, model, 'read') ? 401 : 200});
+  } finally {
+    await app.close();
+  }
+});`);
+  }
+
+  if (owned) {
+    t.push(`test(${lit(`keeps each user's ${model.label_plural} private`)}, async () => {
+  const app = await createTestApp();
+  try {
+    const owner = await signUp(app, 'owner@example.com');
+    const other = await signUp(app, 'other@example.com');
+    const mine = await create${N}(app, owner, 1);
+    const url = ${lit(base)} + '/' + mine.id;
+
+    const theirList = await send(app, 'GET', ${lit(base)}, undefined, other.token);
+    assert.equal(theirList.status, 200);
+    assert.equal(theirList.body.total, 0);
+    assert.equal((await send(app, 'GET', url, undefined, other.token)).status, 404);
+    assert.equal((await send(app, 'PATCH', url, {}, other.token)).status, 404);
+    assert.equal((await send(app, 'DELETE', url, undefined, other.token)).status, 404);
+
+    const stillMine = await send(app, 'GET', url, undefined, owner.token);
+    assert.equal(stillMine.status, 200);
+    assert.equal(stillMine.body.user_id, owner.userId);
+  } finally {
+    await app.close();
+  }
+});`);
+  }
+
+  const sampleImports = [...new Set([N, ...refs.map((r) => r.target.name)])].flatMap((name) => [`create${name}`, `sample${name}`]);
+  const usedSamples = sampleImports.filter((name) => t.some((body) => body.includes(name + '(')));
+  return lines(
+    "import assert from 'node:assert/strict';",
+    "import { test } from 'node:test';",
+    `import { ${usedSamples.sort().join(', ')} } from './samples.ts';`,
+    `import { createTestApp, send${auth ? ', signUp' : ''} } from './test-app.ts';`,
+    `import type { ApiRecord${auth ? '' : ', TestContext'} } from './test-app.ts';`,
+    '',
+    t.join('\n\n'),
+    '',
+  );
+}
+
+function authTest(): string {
+  return `import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { SignJWT } from 'jose';
+import { createTestApp, send, signUp } from './test-app.ts';
+
+test('registers, signs in and tells who is signed in', async () => {
+  const app = await createTestApp();
+  try {
+    const registered = await send(app, 'POST', '/api/auth/register', { email: 'Ada@Example.com', password: 'correct horse battery' });
+    assert.equal(registered.status, 201);
+    assert.match(registered.body.id, /^[0-9a-f-]{36}$/);
+    assert.equal(registered.body.token.split('.').length, 3);
+
+    const login = await send(app, 'POST', '/api/auth/login', { email: 'ada@example.com', password: 'correct horse battery' });
+    assert.equal(login.status, 200);
+    assert.equal(typeof login.body.token, 'string');
+
+    const me = await send(app, 'GET', '/api/auth/me', undefined, login.body.token);
+    assert.equal(me.status, 200);
+    assert.equal(me.body.id, registered.body.id);
+    assert.equal(me.body.email, 'ada@example.com');
+    assert.equal('password_hash' in me.body, false);
+  } finally {
+    await app.close();
+  }
+});
+
+test('refuses a second account with the same email', async () => {
+  const app = await createTestApp();
+  try {
+    await signUp(app, 'taken@example.com');
+    const again = await send(app, 'POST', '/api/auth/register', { email: 'TAKEN@example.com', password: 'another password' });
+    assert.equal(again.status, 409);
+    assert.equal(again.body.error.code, 'conflict');
+  } finally {
+    await app.close();
+  }
+});
+
+test('rejects short passwords and malformed emails with field errors', async () => {
+  const app = await createTestApp();
+  try {
+    const short = await send(app, 'POST', '/api/auth/register', { email: 'short@example.com', password: 'seven77' });
+    assert.equal(short.status, 400);
+    assert.ok(short.body.error.fields.password);
+    const malformed = await send(app, 'POST', '/api/auth/register', { email: 'not-an-email', password: 'long enough password' });
+    assert.equal(malformed.status, 400);
+    assert.ok(malformed.body.error.fields.email);
+    const empty = await send(app, 'POST', '/api/auth/login', {});
+    assert.equal(empty.status, 400);
+    assert.ok(empty.body.error.fields.email);
+  } finally {
+    await app.close();
+  }
+});
+
+test('refuses wrong credentials with 401', async () => {
+  const app = await createTestApp();
+  try {
+    await signUp(app, 'user@example.com');
+    const wrongPassword = await send(app, 'POST', '/api/auth/login', { email: 'user@example.com', password: 'wrong password' });
+    assert.equal(wrongPassword.status, 401);
+    assert.equal(wrongPassword.body.error.code, 'unauthorized');
+    const unknown = await send(app, 'POST', '/api/auth/login', { email: 'nobody@example.com', password: 'whatever it is' });
+    assert.equal(unknown.status, 401);
+  } finally {
+    await app.close();
+  }
+});
+
+test('refuses missing, malformed and foreign tokens', async () => {
+  const app = await createTestApp();
+  try {
+    assert.equal((await send(app, 'GET', '/api/auth/me')).status, 401);
+    assert.equal((await send(app, 'GET', '/api/auth/me', undefined, 'garbage')).status, 401);
+    const { userId } = await signUp(app);
+    const foreign = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(userId)
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode('a different secret'));
+    assert.equal((await send(app, 'GET', '/api/auth/me', undefined, foreign)).status, 401);
+  } finally {
+    await app.close();
+  }
+});
+`;
+}
+
+function appTest(models: DataModels): string {
+  return `import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { createTestApp, send } from './test-app.ts';
+
+test('reports health', async () => {
+  const app = await createTestApp();
+  try {
+    const health = await send(app, 'GET', '/health');
+    assert.equal(health.status, 200);
+    assert.deepEqual(health.body, { status: 'ok' });
+  } finally {
+    await app.close();
+  }
+});
+
+test('answers unknown API routes and broken JSON with JSON errors', async () => {
+  const app = await createTestApp();
+  try {
+    const unknown = await send(app, 'GET', '/api/no-such-thing');
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.body.error.code, 'not_found');
+    const broken = await app.inject({ method: 'POST', url: ${lit(`/api/${resourceModels(models)[0]?.resource ?? 'none'}`)}, headers: { 'content-type': 'application/json' }, payload: '{"unterminated' });
+    assert.equal(broken.statusCode, 400);
+    assert.ok(JSON.parse(broken.body).error.message);
+  } finally {
+    await app.close();
+  }
+});
+
+test('serves the built frontend at / and for client-side routes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'frontend-'));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>frontend</title>');
+  const app = buildApp({ databaseUrl: 'sqlite::memory:', jwtSecret: 'test-only-secret', frontendDir: dir });
+  try {
+    const root = await app.inject({ method: 'GET', url: '/' });
+    assert.equal(root.statusCode, 200);
+    assert.match(root.body, /<title>frontend<\\/title>/);
+    const deepLink = await app.inject({ method: 'GET', url: '/some/client/route' });
+    assert.equal(deepLink.statusCode, 200);
+    assert.match(String(deepLink.headers['content-type']), /html/);
+    const api = await app.inject({ method: 'GET', url: '/api/missing' });
+    assert.equal(api.statusCode, 404);
+  } finally {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('reads its settings from the environment with safe defaults', () => {
+  assert.deepEqual(loadConfig({}), { port: 3000, host: '127.0.0.1', databaseUrl: 'sqlite:', dataDir: './data', jwtSecret: undefined });
+  const custom = loadConfig({ PORT: '8080', HOST: '0.0.0.0', DATABASE_URL: 'postgres://db/app', DATA_DIR: '/var/app', JWT_SECRET: 's3cret' });
+  assert.equal(custom.port, 8080);
+  assert.equal(custom.databaseUrl, 'postgres://db/app');
+  assert.equal(custom.jwtSecret, 's3cret');
+  assert.throws(() => loadConfig({ PORT: 'eighty' }), /PORT/);
+});
+
+test('keeps data in a SQLite file under DATA_DIR between restarts', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'data-'));
+  try {
+    const first = buildApp({ databaseUrl: '', dataDir: dir, jwtSecret: 'test-only-secret', frontendDir: null });
+    await first.ready();
+    await first.close();
+    const second = buildApp({ databaseUrl: '', dataDir: dir, jwtSecret: 'test-only-secret', frontendDir: null });
+    const health = await second.inject({ method: 'GET', url: '/health' });
+    assert.equal(health.statusCode, 200);
+    await second.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+`;
+}
+
+function passwordTest(): string {
+  return `import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { hashPassword, verifyPassword } from '../src/auth/passwords.ts';
+
+test('hashes passwords with a salt and verifies them', async () => {
+  const first = await hashPassword('correct horse battery');
+  const second = await hashPassword('correct horse battery');
+  assert.notEqual(first, second);
+  assert.ok(!first.includes('correct horse battery'));
+  assert.equal(await verifyPassword('correct horse battery', first), true);
+  assert.equal(await verifyPassword('wrong', first), false);
+  assert.equal(await verifyPassword('anything', 'not-a-hash'), false);
+});
+`;
+}
+
+function constraintChecks(model: DataModel, field: ModelField): string[] {
+  const N = model.name;
+  const reject = (value: string, why: string): string =>
+    `  assert.equal(${N}Create.safeParse({ ...valid, ${field.name}: ${value} }).success, false, ${lit(`${field.name} ${why}`)});`;
+  const out: string[] = [];
+  if (field.type === 'Integer' || field.type === 'Decimal') {
+    if (field.min !== undefined) out.push(reject(String(field.min - 1), `below ${field.min}`));
+    if (field.max !== undefined) out.push(reject(String(field.max + 1), `above ${field.max}`));
+    if (field.type === 'Integer') out.push(reject(String((field.min ?? 0) + 0.5), 'not whole'));
+  }
+  if (field.type === 'Enum') out.push(reject("'not-one-of-the-options'", 'outside its options'));
+  if (field.type === 'Email') out.push(reject("'not-an-email'", 'not an email'));
+  if (field.type === 'URL') out.push(reject("'javascript:alert(1)'", 'not a web address'));
+  if (field.type === 'Phone') out.push(reject("'call me'", 'not a phone number'));
+  if (field.type === 'Date') out.push(reject("'15/01/2025'", 'not an ISO date'));
+  if (field.type === 'DateTime') out.push(reject("'yesterday'", 'not an ISO date-time'));
+  if (field.type === 'String' || field.type === 'Text') out.push(reject(`'x'.repeat(${stringMaxLength(field) + 1})`, 'too long'));
+  if (isRequired(field) && field.default === undefined) {
+    out.push(`  assert.equal(${N}Create.safeParse({ ...valid, ${field.name}: undefined }).success, false, ${lit(`${field.name} is required`)});`);
+  }
+  return out;
+}
+
+function validationTest(models: DataModels): string {
+  const resources = resourceModels(models);
+  const tests = resources.map((model) => {
+    const N = model.name;
+    const refAssignments = editableFields(model)
+      .filter((f) => isRuntimeReference(models, f))
+      .map((f) => `  valid[${lit(f.name)}] = '00000000-0000-4000-8000-000000000001';`);
+    const checks = editableFields(model).flatMap((f) => constraintChecks(model, f));
+    const defaults = editableFields(model).filter((f) => f.default !== undefined && f.type !== 'DateTime');
+    const defaultChecks = defaults.map((f) => {
+      const expected = f.type === 'Boolean' ? String(f.default === true || f.default === 'true') : ['Integer', 'Decimal'].includes(f.type) ? String(Number(f.default)) : lit(String(f.default));
+      return `  const withoutDefault = { ...valid };
+  delete withoutDefault[${lit(f.name)}];
+  assert.deepEqual(${N}Create.parse(withoutDefault)[${lit(f.name)}], ${expected});`;
+    }).slice(0, 1);
+    return `test(${lit(`${model.label} bodies are checked field by field`)}, () => {
+  const valid: Record<string, unknown> = sample${N}(1);
+${refAssignments.join('\n')}
+  assert.equal(${N}Create.safeParse(valid).success, true, JSON.stringify(${N}Create.safeParse(valid).error?.issues));
+  assert.equal(${N}Patch.safeParse({}).success, true);
+${checks.join('\n')}
+${defaultChecks.join('\n')}
+});`;
+  });
+  return lines(
+    "import assert from 'node:assert/strict';",
+    "import { test } from 'node:test';",
+    ...resources.map((m) => `import { ${m.name}Create, ${m.name}Patch } from '../src/models/${kebab(m.name)}.ts';`),
+    `import { ${resources.map((m) => `sample${m.name}`).join(', ')} } from './samples.ts';`,
+    '',
+    tests.join('\n\n'),
+    '',
+  );
+}
+
+const FORM_VALUES_TEST = `import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { RESOURCES } from './app-meta.ts';
+import { displayValue, emptyFormValues, parseFormValues, toFormValues } from './form-values.ts';
+import type { FieldMeta } from './form-values.ts';
+
+const fields: FieldMeta[] = [
+  { name: 'title', label: 'Title', type: 'String', required: true, maxLength: 10 },
+  { name: 'rating', label: 'Rating', type: 'Integer', required: false, min: 1, max: 5 },
+  { name: 'price', label: 'Price', type: 'Decimal', required: false },
+  { name: 'done', label: 'Done', type: 'Boolean', required: true, defaultValue: false },
+  { name: 'status', label: 'Status', type: 'Enum', required: false, enumValues: ['open', 'closed'] },
+  { name: 'due', label: 'Due', type: 'DateTime', required: false },
+  { name: 'day', label: 'Day', type: 'Date', required: false },
+  { name: 'email', label: 'Email', type: 'Email', required: false },
+  { name: 'site', label: 'Site', type: 'URL', required: false },
+  { name: 'phone', label: 'Phone', type: 'Phone', required: false },
+];
+
+test('an empty form reports every required field of every resource', () => {
+  for (const resource of RESOURCES) {
+    const result = parseFormValues(emptyFormValues(resource.fields), resource.fields);
+    const required = resource.fields.filter((f) => f.required && f.type !== 'Boolean' && f.defaultValue === undefined);
+    if (required.length === 0) continue;
+    assert.equal(result.ok, false, resource.name);
+    if (!result.ok) for (const field of required) assert.equal(result.errors[field.name], 'is required');
+  }
+});
+
+test('parses typed values and turns empty optional inputs into null', () => {
+  const values = { ...emptyFormValues(fields), title: '  Milk ', rating: '4', price: '2.50', done: true, status: 'open', due: '2025-01-15T10:30', day: '2025-01-15', email: 'a@b.co', site: 'https://example.com', phone: '+1 555 0100' };
+  const result = parseFormValues(values, fields);
+  assert.equal(result.ok, true);
+  if (!result.ok) return;
+  assert.equal(result.body.title, 'Milk');
+  assert.equal(result.body.rating, 4);
+  assert.equal(result.body.price, 2.5);
+  assert.equal(result.body.done, true);
+  assert.equal(result.body.day, '2025-01-15');
+  assert.equal(new Date(String(result.body.due)).toISOString(), result.body.due);
+  const sparse = parseFormValues({ ...emptyFormValues(fields), title: 'Eggs' }, fields);
+  assert.equal(sparse.ok && sparse.body.rating, null);
+  assert.equal(sparse.ok && sparse.body.done, false);
+});
+
+test('explains what is wrong with each bad input', () => {
+  const result = parseFormValues(
+    { title: 'far too long a title', rating: '9', price: 'cheap', done: false, status: 'maybe', due: 'soon', day: '15/01', email: 'nope', site: 'ftp://x', phone: 'call me' },
+    fields,
+  );
+  assert.equal(result.ok, false);
+  if (result.ok) return;
+  assert.equal(result.errors.title, 'must be at most 10 characters');
+  assert.equal(result.errors.rating, 'must be at most 5');
+  assert.equal(result.errors.price, 'must be a number');
+  assert.match(result.errors.status ?? '', /one of open, closed/);
+  assert.ok(result.errors.due && result.errors.day && result.errors.email && result.errors.site && result.errors.phone);
+  const fraction = parseFormValues({ ...emptyFormValues(fields), title: 'x', rating: '2.5' }, fields);
+  assert.equal(!fraction.ok && fraction.errors.rating, 'must be a whole number');
+  const low = parseFormValues({ ...emptyFormValues(fields), title: 'x', rating: '0' }, fields);
+  assert.equal(!low.ok && low.errors.rating, 'must be at least 1');
+});
+
+test('fills a form from a stored record and shows values readably', () => {
+  const values = toFormValues({ title: 'Milk', rating: 3, done: true, status: null, due: '2025-01-15T10:30:00.000Z' }, fields);
+  assert.equal(values.title, 'Milk');
+  assert.equal(values.rating, '3');
+  assert.equal(values.done, true);
+  assert.equal(values.status, '');
+  assert.match(String(values.due), /^2025-01-1[45]T\\d{2}:30$/);
+  assert.equal(toFormValues({ due: 'garbage' }, fields).due, '');
+  const done = fields[3]!;
+  assert.equal(displayValue(true, done), 'Yes');
+  assert.equal(displayValue(false, done), 'No');
+  assert.equal(displayValue(null, fields[0]!), '—');
+  assert.equal(displayValue('2025-01-15T10:30:00.000Z', fields[5]!), '2025-01-15 10:30 UTC');
+  assert.equal(displayValue('garbage', fields[5]!), 'garbage');
+  assert.equal(displayValue(4, fields[1]!), '4');
+});
+`;
+
+export function testFiles(models: DataModels): AppFile[] {
+  const g = 'tests' as const;
+  const files: AppFile[] = [
+    { path: 'backend/test/test-app.ts', content: testAppModule(models), group: g },
+    { path: 'backend/test/samples.ts', content: samplesModule(models), group: g },
+    { path: 'backend/test/app.test.ts', content: appTest(models), group: g },
+    { path: 'backend/test/validation.test.ts', content: validationTest(models), group: g },
+    { path: 'frontend/src/form-values.test.ts', content: FORM_VALUES_TEST, group: g },
+  ];
+  if (userModel(models)) {
+    files.push(
+      { path: 'backend/test/auth.test.ts', content: authTest(), group: g },
+      { path: 'backend/test/passwords.test.ts', content: passwordTest(), group: g },
+    );
+  }
+  for (const model of resourceModels(models)) {
+    files.push({ path: `backend/test/${kebab(model.name)}.api.test.ts`, content: resourceTest(models, model), group: g });
+  }
+  return files;
+}
+
+/** The test files `npm test` runs, listed because Node 20's test runner takes no globs. */
+export function testFilePaths(files: readonly AppFile[]): string[] {
+  return files.filter((f) => f.path.endsWith('.test.ts')).map((f) => f.path).sort();
+}

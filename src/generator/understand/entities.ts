@@ -1,0 +1,272 @@
+/**
+ * Finding the things a request wants stored: "tasks have …" (stated with fields), "members review books"
+ * (a verb that names a record linking two others), "reviews of books" (a link), and known nouns ("a todo
+ * app"). Names only ever come from plain words, singularised and checked against reserved identifiers.
+ */
+import { parseFieldList, splitFieldList } from './fields.ts';
+import { isReserved, snakeToPascal, toSnake } from './identifiers.ts';
+import { singularizePhrase } from './inflect.ts';
+import {
+  APP_WORDS, DEFAULT_FIELDS, ENTITY_RENAMES, FILLER_WORDS, FOREIGN_NOUNS, USER_WORDS, VERB_ENTITIES,
+  type FieldSpec,
+} from './vocabulary.ts';
+
+export interface DraftRelation {
+  target: string;
+  required: boolean;
+  onDelete: 'cascade' | 'set null' | 'restrict';
+}
+
+export interface DraftEntity {
+  /** snake_case singular, e.g. "invoice_line". */
+  key: string;
+  /** Where the entity is first mentioned: entities keep the order the user named them in. */
+  position: number;
+  fields: FieldSpec[] | null;
+  relations: DraftRelation[];
+  /** Created by the signed-in person ("users review books"): owned when sign-in is on. */
+  byUser: boolean;
+}
+
+const MAX_ENTITIES = 12;
+const MODALS = new Set(['to', 'can', 'could', 'will', 'would', 'may', 'might', 'should', 'must', 'shall', 'cannot']);
+const SUBJECT_STOPS = new Set([
+  'build', 'create', 'make', 'track', 'manage', 'store', 'keep', 'list', 'add', 'edit', 'organize', 'organise',
+  'record', 'log', 'write', 'share', 'plan', 'want', 'need', 'where', 'that', 'which', 'who', 'and', 'or', 'but',
+  'please', 'all', 'simple', 'small', 'basic', 'new', 'little', 'tiny', 'see', 'view', 'show', 'only', 'own', 'also',
+  'then', 'so', 'in', 'on', 'at', 'by', 'from', 'as', 'is', 'are', 'be', 'it', 'this', 'these', 'those', 'there',
+  'here', 'if', 'when', 'should', 'must', 'can', 'will', 'not', 'no', 'any', 'like', 'let', 'lets', 'allow',
+  ...MODALS, ...FILLER_WORDS, ...APP_WORDS,
+]);
+const LIST_VERBS = String.raw`(?:(?:should|must|can|will|shall)\s+)?(?:have|has|with|contains?|includes?|stores?|holds?|needs?|consists?\s+of)`;
+const VERB_ALTERNATION = Object.keys(VERB_ENTITIES).sort((a, b) => b.length - a.length || a.localeCompare(b)).join('|');
+const VERB_PATTERN = new RegExp(
+  String.raw`\b([a-z]+)\s+(?:(?:can|may|will|should|must)\s+)?(${VERB_ALTERNATION})\s+(?:(?:on|in|for|to)\s+)?(?:(?:the|a|an|their|some|other)\s+)?([a-z]+)\b(.*)`,
+);
+const PLAIN_WORD = /^[\p{L}][\p{L}\p{N}'-]*$/u;
+
+/** Clauses with their offset in the text; a period inside "1.5" does not end a clause. */
+function clauses(text: string): Array<{ text: string; at: number }> {
+  return [...text.matchAll(/(?:[^;!?\n.]|\.(?=\S))+/g)].map((m) => ({ text: m[0], at: m.index }));
+}
+
+/** Cuts a field list where the sentence moves on ("… and a due date that users can edit"). */
+function trimList(list: string): string {
+  return list.split(/\s+(?:that|which|where|so that|so|because|while)\s+/)[0] ?? '';
+}
+
+/** Subject before "have"/"with": up to two plain words, stopping at verbs, articles and app words. */
+function subjectWords(before: string): string[] {
+  // "comments of posts have …": the subject is the head noun, not the one after "of".
+  const headOf = /\b([a-z]+)\s+(?:of|for|on)\s+(?:(?:a|an|the|each)\s+)?[a-z]+\s*$/.exec(before);
+  if (headOf && !SUBJECT_STOPS.has(headOf[1]!)) return [headOf[1]!];
+  const tokens = before.trim().split(/\s+/).reverse();
+  const words: string[] = [];
+  for (const token of tokens) {
+    if (!PLAIN_WORD.test(token) || SUBJECT_STOPS.has(token) || words.length === 2) break;
+    words.unshift(token);
+  }
+  return words;
+}
+
+export class EntityCollector {
+  readonly drafts = new Map<string, DraftEntity>();
+  /** Spans of the text that are field lists: a noun inside "with a title and a comment" is a field. */
+  readonly fieldSpans: Array<[number, number]> = [];
+
+  constructor(private readonly notes: string[]) {}
+
+  /** Registers a mention and returns its key, or null for the signed-in user and unusable words. */
+  mention(words: readonly string[], position: number): string | null {
+    const singular = singularizePhrase(words.map((w) => w.toLowerCase()));
+    let key = toSnake(singular);
+    if (key === null || USER_WORDS.has(key) || (singular.length === 1 && USER_WORDS.has(words[0]!.toLowerCase()))) return null;
+    if (key === 'user') return null;
+    const rename = ENTITY_RENAMES[key] ?? (isReserved(key) ? `${key}_record` : null);
+    if (rename !== null) {
+      this.notes.push(`"${snakeToPascal(key)}" is a reserved word in JavaScript or SQL, so the entity is called ${snakeToPascal(rename)}.`);
+      key = rename;
+    }
+    const existing = this.drafts.get(key);
+    if (existing) {
+      existing.position = Math.min(existing.position, position);
+      return key;
+    }
+    if (this.drafts.size >= MAX_ENTITIES) {
+      this.notes.push(`Only the first ${MAX_ENTITIES} kinds of records were kept; ${snakeToPascal(key)} was left out.`);
+      return null;
+    }
+    this.drafts.set(key, { key, position, fields: null, relations: [], byUser: false });
+    return key;
+  }
+
+  addFields(key: string, fields: FieldSpec[]): void {
+    const draft = this.drafts.get(key);
+    if (!draft || fields.length === 0) return;
+    const merged = [...(draft.fields ?? [])];
+    for (const f of fields) if (!merged.some((m) => m.name === f.name)) merged.push(f);
+    draft.fields = merged;
+  }
+
+  relate(from: string, to: string, required: boolean, onDelete: DraftRelation['onDelete']): void {
+    const draft = this.drafts.get(from);
+    if (!draft || from === to || draft.relations.some((r) => r.target === to)) return;
+    draft.relations.push({ target: to, required, onDelete });
+  }
+
+  /** "members review books with a rating 1-5": Review belongs to Member and Book. */
+  readVerbClause(clause: string, at: number): boolean {
+    const m = VERB_PATTERN.exec(clause);
+    if (!m) return false;
+    const [, actor = '', verb = '', object = '', rest = ''] = m;
+    if (SUBJECT_STOPS.has(actor) && !USER_WORDS.has(actor) && actor !== 'to') return false;
+    if (SUBJECT_STOPS.has(object) || USER_WORDS.has(object) || object === verb) return false;
+    const verbAt = at + m.index + m[0].indexOf(` ${verb} `) + 1;
+    const recordKey = this.mention([VERB_ENTITIES[verb] ?? verb], verbAt);
+    const objectKey = this.mention([object], verbAt + verb.length + 1);
+    if (recordKey === null || objectKey === null) return false;
+    // "an app to rate movies": nobody named, so the person using the app is the one who rates.
+    if (USER_WORDS.has(actor) || actor === 'to') {
+      this.drafts.get(recordKey)!.byUser = true;
+    } else {
+      const actorKey = this.mention([actor], at + m.index);
+      if (actorKey !== null) this.relate(recordKey, actorKey, true, 'cascade');
+    }
+    this.relate(recordKey, objectKey, true, 'cascade');
+    const withList = /^\s+with\s+(.+)$/.exec(rest);
+    if (withList) {
+      const list = withList[1]!;
+      const listText = trimList(list);
+      const listAt = at + m.index + m[0].length - list.length;
+      this.fieldSpans.push([listAt, listAt + listText.length]);
+      this.addFields(recordKey, parseFieldList(listText, snakeToPascal(recordKey), this.notes));
+    } else {
+      // "rate recipes from 1 to 5": the range belongs to the record's score.
+      const range = /^\s+(?:from\s+)?(-?\d+)\s*(?:-|–|to)\s*(-?\d+)\b/.exec(rest);
+      const defaults = DEFAULT_FIELDS[recordKey];
+      const scoreAt = defaults?.findIndex((f) => f.type === 'Integer') ?? -1;
+      if (range && defaults && scoreAt >= 0) {
+        const fields = defaults.map((f) => ({ ...f }));
+        fields[scoreAt] = { ...fields[scoreAt]!, min: Math.min(Number(range[1]), Number(range[2])), max: Math.max(Number(range[1]), Number(range[2])) };
+        this.addFields(recordKey, fields);
+      }
+    }
+    return true;
+  }
+
+  /** "tasks have a title, …", "books with title, author and pages". */
+  readListClause(clause: string, at: number): boolean {
+    const m = new RegExp(String.raw`^(.*?)\b${LIST_VERBS}\s+(.+)$`).exec(clause);
+    if (!m) return false;
+    const [, before = '', list = ''] = m;
+    const lastToken = before.trim().split(/\s+/).pop() ?? '';
+    const listText = trimList(list);
+    const listAt = at + m[0].length - list.length;
+    // "projects have many tasks" is a link between two records (see readLinks), not a field list.
+    if (/^(?:many|multiple|several|some|one or more|a few|any number of)\s/.test(listText)) return false;
+    if (APP_WORDS.has(lastToken) || USER_WORDS.has(lastToken)) {
+      if (USER_WORDS.has(lastToken) && /\b(?:name|email|age|profile|avatar|bio)\b/.test(listText)) {
+        this.notes.push('Profile fields on users are not generated yet: a user account holds an email and a password.');
+      }
+      return false;
+    }
+    const words = subjectWords(before);
+    if (words.length === 0) return false;
+    const key = this.mention(words, at + before.lastIndexOf(words[0]!));
+    if (key === null) return false;
+    this.fieldSpans.push([listAt, listAt + listText.length]);
+    this.addFields(key, parseFieldList(listText, snakeToPascal(key), this.notes));
+    return true;
+  }
+
+  /** "manage categories, people and boxes": each plural noun in the list is a kind of record. */
+  readCollectionClause(clause: string, at: number): boolean {
+    const m = /\b(?:track|tracks|tracking|manage|manages|managing|stores?|storing|keeps? track of|organi[sz]es?|organi[sz]ing|catalog(?:ue)?s?|lists?)\s+(?:(?:my|our|their|all|the|your|of)\s+)*(.+)$/.exec(clause);
+    if (!m) return false;
+    const list = trimList(m[1]!);
+    const listAt = at + m.index + m[0].length - m[1]!.length;
+    let found = false;
+    for (const item of splitFieldList(list)) {
+      const words = item.trim().split(/\s+/).filter((w) => !FILLER_WORDS.has(w));
+      const last = words.at(-1) ?? '';
+      const plain = words.length > 0 && words.length <= 2 && words.every((w) => /^[a-z]+$/.test(w) && !SUBJECT_STOPS.has(w));
+      if (plain && singularizePhrase([last])[0] !== last && this.mention(words, listAt + Math.max(0, list.indexOf(item))) !== null) found = true;
+    }
+    return found;
+  }
+
+  /** Known nouns outside field lists ("a todo app", "track my expenses"); foreign words through a table. */
+  scanKnownNouns(text: string, language: string): void {
+    let masked = text;
+    for (const [start, end] of this.fieldSpans) masked = masked.slice(0, start) + ' '.repeat(end - start) + masked.slice(end);
+    const tokens = [...masked.matchAll(/[\p{L}\p{N}]+/gu)].map((m) => ({ word: m[0], at: m.index }));
+    tokens.forEach((token, i) => {
+      const previous = tokens[i - 1]?.word ?? '';
+      if (MODALS.has(previous)) return;
+      if (language !== 'en') {
+        const translated = FOREIGN_NOUNS[token.word] ?? FOREIGN_NOUNS[lastCompoundPart(token.word)];
+        if (translated) this.mention([translated], token.at);
+        return;
+      }
+      if (!/^[a-z]+$/.test(token.word)) return;
+      const [singular = token.word] = singularizePhrase([token.word]);
+      const next = tokens[i + 1]?.word;
+      if (next !== undefined && /^[a-z]+$/.test(next)) {
+        const ahead = `${singular}_${singularizePhrase([next])[0]}`;
+        if (DEFAULT_FIELDS[ahead] || this.drafts.has(ahead)) return;
+      }
+      const compound = `${previous}_${singular}`;
+      if (previous.length > 0 && DEFAULT_FIELDS[compound] && !this.drafts.has(singular)) {
+        this.mention([previous, token.word], tokens[i - 1]!.at);
+      } else if (DEFAULT_FIELDS[singular] && singular !== 'item' && singular !== 'person') {
+        this.mention([token.word], token.at);
+      }
+    });
+  }
+
+  /** "reviews of books", "projects have many tasks", "each task belongs to a project". */
+  readLinks(text: string): void {
+    const forms = new Map<string, string>();
+    for (const key of this.drafts.keys()) {
+      const words = key.split('_');
+      forms.set(key, `${words.join(' ')}|${words.join(' ')}s|${words.slice(0, -1).concat(pluralGuess(words.at(-1)!)).join(' ')}`);
+    }
+    for (const [child, childForms] of forms) {
+      for (const [parent, parentForms] of forms) {
+        if (child === parent) continue;
+        const patterns = [
+          String.raw`\b(?:${childForms})\s+(?:of|for|on|about|belonging to)\s+(?:(?:a|an|the|each|their|its)\s+)?(?:${parentForms})\b`,
+          String.raw`\b(?:${parentForms})\s+(?:have|has|with|contains?)\s+(?:many|multiple|several|some|one or more)\s+(?:${childForms})\b`,
+          String.raw`\b(?:${childForms})\s+belongs?\s+to\s+(?:a|an|one|the)\s+(?:${parentForms})\b`,
+        ];
+        if (patterns.some((p) => new RegExp(p).test(text))) this.relate(child, parent, true, 'cascade');
+      }
+    }
+  }
+}
+
+function lastCompoundPart(word: string): string {
+  // German compounds ("Einkaufsaufgaben") end in the noun that matters.
+  for (let i = 1; i < word.length - 3; i += 1) if (FOREIGN_NOUNS[word.slice(i)]) return word.slice(i);
+  return word;
+}
+
+function pluralGuess(word: string): string {
+  if (/[^aeiou]y$/.test(word)) return `${word.slice(0, -1)}ies`;
+  if (/(s|x|z|ch|sh)$/.test(word)) return `${word}es`;
+  return `${word}s`;
+}
+
+/** All entities of a request, in the order they were mentioned. */
+export function collectEntities(lower: string, language: string, notes: string[]): DraftEntity[] {
+  const collector = new EntityCollector(notes);
+  if (language === 'en') {
+    for (const clause of clauses(lower)) {
+      if (collector.readVerbClause(clause.text, clause.at)) continue;
+      if (!collector.readListClause(clause.text, clause.at)) collector.readCollectionClause(clause.text, clause.at);
+    }
+  }
+  collector.scanKnownNouns(lower, language);
+  collector.readLinks(lower);
+  return [...collector.drafts.values()].sort((a, b) => a.position - b.position || a.key.localeCompare(b.key));
+}

@@ -1,0 +1,22 @@
+import type { AgentEvent } from '../contracts/events.ts';
+import type { OrchestrationMode, TaskRecord } from '../contracts/records.ts';
+import type { NewProject, NewTask } from '../core/ports/state-store.ts';
+
+export interface Submission {
+  project: NewProject;
+  task: NewTask;
+  /** The task.initiated event. */
+  initiated: AgentEvent;
+}
+
+/**
+ * One interface, two transports (spec §9.3). `submit` records the task and starts it; `waitFor`
+ * resolves with the task row once it is completed, failed or cancelled.
+ */
+export interface Engine {
+  readonly mode: OrchestrationMode;
+  start(): Promise<void>;
+  submit(submission: Submission): Promise<TaskRecord>;
+  waitFor(taskId: string, signal?: AbortSignal): Promise<TaskRecord>;
+  stop(): Promise<void>;
+}

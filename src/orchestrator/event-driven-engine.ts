@@ -1,0 +1,76 @@
+/**
+ * Event-driven mode (spec §5, §9.1): the orchestrator only records `task.initiated` (with an outbox
+ * row); the relay publishes it and each agent consumes its own queue. Attempts are counted in the
+ * state store, so "dead-letter after N tries" holds across restarts and transports.
+ */
+import type { QueueSpec, Subscription, EventBus, HandlerOutcome, Delivery } from '../core/ports/event-bus.ts';
+import type { AgentDefinition } from '../core/agent.ts';
+import type { Engine, Submission } from './engine.ts';
+import { createOutboxRelay, type OutboxRelay } from './outbox-relay.ts';
+import { failTask, runStep, type StepDeps } from './step-runner.ts';
+import { waitForTask } from './wait-for-task.ts';
+
+export function queueNameOf(agent: Pick<AgentDefinition, 'id'>): string {
+  return `${agent.id}-queue`;
+}
+
+export function queuesFor(agents: readonly AgentDefinition[]): QueueSpec[] {
+  return agents.map((a) => ({ name: queueNameOf(a), bindings: a.consumes }));
+}
+
+export interface EventDrivenOptions {
+  bus: EventBus;
+  /** Which agents this process consumes for (a worker may run a subset); the relay runs when true. */
+  consumeFor: readonly AgentDefinition[];
+  runRelay: boolean;
+  prefetch: number;
+  retryDelayMs: number;
+  stepTimeoutMs: number;
+}
+
+export function createEventDrivenEngine(deps: StepDeps & EventDrivenOptions): Engine & { relay: OutboxRelay | null } {
+  const subscriptions: Subscription[] = [];
+  const relay = deps.runRelay ? createOutboxRelay({ state: deps.state, bus: deps.bus, logger: deps.logger }) : null;
+
+  async function handle(agent: AgentDefinition, delivery: Delivery): Promise<HandlerOutcome> {
+    const signal = AbortSignal.timeout(deps.stepTimeoutMs);
+    const result = await runStep(deps, agent, delivery.event, { publish: true, signal });
+    if (result.status !== 'failed') {
+      relay?.kick();
+      return { outcome: 'ack' };
+    }
+    if (!result.final) {
+      return { outcome: 'retry', delayMs: deps.retryDelayMs * 2 ** (result.attempt - 1), reason: result.error.message };
+    }
+    const reason = `${agent.id} failed after ${result.attempt} attempt(s): ${result.error.message}`;
+    await failTask(deps, agent, delivery.event, reason, { publish: true });
+    await deps.state.markDeadLettered(agent.id, delivery.event.event_id, reason);
+    relay?.kick();
+    return { outcome: 'dead_letter', reason };
+  }
+
+  return {
+    mode: 'event_driven',
+    relay,
+    async start() {
+      await deps.bus.declare(queuesFor(deps.agents));
+      for (const agent of deps.consumeFor) {
+        subscriptions.push(await deps.bus.consume(queueNameOf(agent), (d) => handle(agent, d), { prefetch: deps.prefetch }));
+      }
+      relay?.start();
+    },
+    async submit(submission: Submission) {
+      const task = await deps.state.createTask({ ...submission, event: submission.initiated, publish: true });
+      deps.feed.emit({ type: 'event', event: submission.initiated });
+      relay?.kick();
+      return task;
+    },
+    waitFor(taskId, signal) {
+      return waitForTask(deps.state, deps.feed, taskId, signal);
+    },
+    async stop() {
+      await Promise.all(subscriptions.splice(0).map((s) => s.close()));
+      await relay?.stop();
+    },
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * Sequential mode (spec §9.1): the agents' handlers are called directly, in the order their
+ * subscriptions dictate, in this process. Events are still recorded (audit trail) but not published.
+ */
+import type { AgentEvent } from '../contracts/events.ts';
+import type { TaskRecord } from '../contracts/records.ts';
+import type { Engine, Submission } from './engine.ts';
+import { failTask, runStep, subscribersOf, type StepDeps } from './step-runner.ts';
+import { waitForTask } from './wait-for-task.ts';
+
+export function createSequentialEngine(deps: StepDeps & { timeoutMs: number; retryDelayMs: number }): Engine {
+  const running = new Map<string, Promise<void>>();
+  const controllers = new Set<AbortController>();
+
+  async function drive(initial: AgentEvent, signal: AbortSignal): Promise<void> {
+    const queue: AgentEvent[] = [initial];
+    while (queue.length > 0) {
+      const event = queue.shift()!;
+      for (const agent of subscribersOf(deps.agents, event)) {
+        for (;;) {
+          if (signal.aborted) {
+            await failTask(deps, agent, event, `timed out after ${Math.round(deps.timeoutMs / 1000)} s (orchestration.sequential.timeout_seconds)`, { publish: false });
+            return;
+          }
+          const result = await runStep(deps, agent, event, { publish: false, signal });
+          if (result.status === 'committed') {
+            queue.push(...result.emitted);
+            break;
+          }
+          if (result.status !== 'failed') break;
+          if (result.final) {
+            await failTask(deps, agent, event, `${agent.id} failed after ${result.attempt} attempt(s): ${result.error.message}`, { publish: false });
+            return;
+          }
+          await new Promise((r) => setTimeout(r, deps.retryDelayMs * 2 ** (result.attempt - 1)));
+        }
+      }
+    }
+  }
+
+  return {
+    mode: 'sequential',
+    async start() {},
+    async submit(submission: Submission): Promise<TaskRecord> {
+      const task = await deps.state.createTask({ ...submission, event: submission.initiated, publish: false });
+      deps.feed.emit({ type: 'event', event: submission.initiated });
+      const controller = new AbortController();
+      controllers.add(controller);
+      const timer = setTimeout(() => controller.abort(new Error('timeout')), deps.timeoutMs);
+      const run = drive(submission.initiated, controller.signal)
+        .catch((e) => deps.logger.error({ err: e instanceof Error ? e.message : String(e), task_id: task.id }, 'sequential run crashed'))
+        .finally(() => {
+          clearTimeout(timer);
+          controllers.delete(controller);
+          running.delete(task.id);
+        });
+      running.set(task.id, run);
+      return task;
+    },
+    async waitFor(taskId, signal) {
+      await running.get(taskId);
+      return waitForTask(deps.state, deps.feed, taskId, signal);
+    },
+    async stop() {
+      for (const c of controllers) c.abort(new Error('engine stopped'));
+      await Promise.allSettled([...running.values()]);
+    },
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * One agent step, the same under both engines: count the attempt durably, run the handler, then
+ * commit inbox mark + audit events + task patch (+ outbox rows in event-driven mode) atomically.
+ * A redelivered event whose step already committed is recognised by the inbox and does nothing.
+ */
+import { createEvent, routingKeyFor, type AgentEvent } from '../contracts/events.ts';
+import type { TaskRecord } from '../contracts/records.ts';
+import type { AgentContext, AgentDefinition, LiveFeed } from '../core/agent.ts';
+import type { Clock } from '../core/clock.ts';
+import { AppError } from '../core/errors.ts';
+import type { IdFactory } from '../core/ids.ts';
+import type { Logger } from '../core/logger.ts';
+import { bindingMatches } from '../core/routing.ts';
+import type { StateStore } from '../core/ports/state-store.ts';
+import { TERMINAL_STATUSES, taskPatchFor } from './task-state.ts';
+
+export interface StepDeps {
+  state: StateStore;
+  agents: readonly AgentDefinition[];
+  buildContext(input: { agent: AgentDefinition; event: AgentEvent; task: TaskRecord; attempt: number; signal: AbortSignal }): Promise<AgentContext>;
+  feed: LiveFeed;
+  clock: Clock;
+  newId: IdFactory;
+  logger: Logger;
+  maxAttempts: number;
+}
+
+export type StepResult =
+  | { status: 'committed'; emitted: AgentEvent[] }
+  | { status: 'duplicate' }
+  | { status: 'skipped'; reason: string }
+  | { status: 'failed'; error: AppError; attempt: number; final: boolean };
+
+export function subscribersOf(agents: readonly AgentDefinition[], event: AgentEvent): AgentDefinition[] {
+  const key = routingKeyFor(event.event_type);
+  return agents.filter((agent) => agent.consumes.some((b) => bindingMatches(b, key, event)));
+}
+
+interface PhaseTiming {
+  status: 'done' | 'failed';
+  duration_ms: number;
+  runs: number;
+}
+
+function phasesOf(task: TaskRecord): Record<string, PhaseTiming> {
+  const phases = task.metadata.phases;
+  return phases && typeof phases === 'object' ? (phases as Record<string, PhaseTiming>) : {};
+}
+
+export async function runStep(
+  deps: StepDeps,
+  agent: AgentDefinition,
+  event: AgentEvent,
+  opts: { publish: boolean; signal: AbortSignal },
+): Promise<StepResult> {
+  const attempt = await deps.state.beginAttempt(agent.id, event.event_id, event.task_id);
+  if (attempt.status === 'processed') return { status: 'duplicate' };
+  if (attempt.status === 'dead_lettered') return { status: 'skipped', reason: 'already dead-lettered' };
+
+  const task = await deps.state.getTask(event.task_id);
+  if (!task) {
+    return { status: 'failed', attempt: attempt.attempt, final: true, error: new AppError('task_not_found', `task ${event.task_id} does not exist`) };
+  }
+  if (TERMINAL_STATUSES.has(task.status)) {
+    // The task ended (failed elsewhere, cancelled): consume the event without acting on it.
+    await deps.state.commitStep({ consumer: agent.id, inbound_event_id: event.event_id, task_id: task.id, events: [], task_patch: {}, publish: false });
+    return { status: 'skipped', reason: `task is ${task.status}` };
+  }
+
+  const started = deps.clock.now().getTime();
+  deps.feed.emit({ type: 'agent_status', task_id: task.id, agent_name: agent.id, status: 'running', duration_ms: null });
+  try {
+    const ctx = await deps.buildContext({ agent, event, task, attempt: attempt.attempt, signal: opts.signal });
+    const output = await agent.handle(event, ctx);
+    const now = deps.clock.now();
+    const emitted = output.events.map((draft) =>
+      createEvent(draft, {
+        event_id: deps.newId(),
+        trace_id: task.trace_id,
+        task_id: task.id,
+        actor: agent.id,
+        repo: `catalyst-generated/${ctx.project.slug}`,
+        branch: 'main',
+        causation_id: event.event_id,
+        timestamp: now.toISOString(),
+      }),
+    );
+    const duration = now.getTime() - started;
+    const previous = phasesOf(task)[agent.id];
+    const timing: PhaseTiming = { status: 'done', duration_ms: (previous?.duration_ms ?? 0) + duration, runs: (previous?.runs ?? 0) + 1 };
+    const patch = taskPatchFor(emitted, now.toISOString());
+    patch.metadata = { phases: { ...phasesOf(task), [agent.id]: timing } };
+    const committed = await deps.state.commitStep({
+      consumer: agent.id,
+      inbound_event_id: event.event_id,
+      task_id: task.id,
+      events: emitted,
+      task_patch: patch,
+      publish: opts.publish,
+    });
+    if (committed === 'duplicate') return { status: 'duplicate' };
+    deps.feed.emit({ type: 'agent_status', task_id: task.id, agent_name: agent.id, status: 'done', duration_ms: duration });
+    for (const e of emitted) deps.feed.emit({ type: 'event', event: e });
+    return { status: 'committed', emitted };
+  } catch (e) {
+    const error = AppError.from(e, 'agent_failed');
+    const final = !error.retryable && error.category !== 'internal' ? true : attempt.attempt >= deps.maxAttempts;
+    deps.logger.warn({ agent: agent.id, task_id: task.id, attempt: attempt.attempt, err: error.message }, 'agent step failed');
+    deps.feed.emit({ type: 'agent_status', task_id: task.id, agent_name: agent.id, status: 'failed', duration_ms: deps.clock.now().getTime() - started });
+    return { status: 'failed', error, attempt: attempt.attempt, final };
+  }
+}
+
+/**
+ * Ends a task after a step failed for good: one `task.failed` event, committed against the inbound
+ * event's inbox entry so it happens once however often the event is redelivered.
+ */
+export async function failTask(
+  deps: StepDeps,
+  agent: AgentDefinition,
+  event: AgentEvent,
+  reason: string,
+  opts: { publish: boolean },
+): Promise<void> {
+  const task = await deps.state.getTask(event.task_id);
+  if (!task) return;
+  const now = deps.clock.now();
+  const failed = createEvent(
+    { event_type: 'task.failed', payload: { phase: task.current_phase, reason, reasons: [reason] } },
+    {
+      event_id: deps.newId(),
+      trace_id: task.trace_id,
+      task_id: task.id,
+      actor: agent.id,
+      repo: event.repo,
+      branch: event.branch,
+      causation_id: event.event_id,
+      timestamp: now.toISOString(),
+    },
+  );
+  const previous = phasesOf(task)[agent.id];
+  const patch = taskPatchFor([failed], now.toISOString());
+  patch.metadata = {
+    phases: { ...phasesOf(task), [agent.id]: { status: 'failed', duration_ms: previous?.duration_ms ?? 0, runs: (previous?.runs ?? 0) + 1 } },
+  };
+  const committed = await deps.state.commitStep({
+    consumer: agent.id,
+    inbound_event_id: event.event_id,
+    task_id: task.id,
+    events: [failed],
+    task_patch: patch,
+    publish: opts.publish,
+  });
+  if (committed === 'committed') deps.feed.emit({ type: 'event', event: failed });
+}

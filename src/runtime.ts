@@ -1,0 +1,269 @@
+/**
+ * The composition root (ARCHITECTURE.md §2): config → adapters → ports → agents → engine. Adapters
+ * are chosen here and nowhere else; tests call the same function with a test config.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createFsArtifactStore } from './adapters/fs/artifact-store.ts';
+import { createFsWorkspace } from './adapters/fs/workspace.ts';
+import { createInProcessBus } from './adapters/bus/in-process/in-process-bus.ts';
+import { createLocalGitRepos } from './adapters/git/local/local-git-repos.ts';
+import { createPinoLogger } from './adapters/logging/pino-logger.ts';
+import { createProcessPreviewRuntime } from './adapters/preview/process/process-preview-runtime.ts';
+import { createLocalRunner } from './adapters/runner/local/local-runner.ts';
+import { openStateStore } from './adapters/state/index.ts';
+import { PIPELINE_AGENTS } from './agents/index.ts';
+import type { CatalystConfig } from './config/index.ts';
+import { createEvent } from './contracts/events.ts';
+import { buildRequestSchema, type BuildRequest } from './contracts/messages.ts';
+import type { OrchestrationMode, TaskRecord } from './contracts/records.ts';
+import type { AgentContext, AgentDefinition, AgentPorts, AgentSettings, LiveFeed } from './core/agent.ts';
+import { systemClock, type Clock } from './core/clock.ts';
+import { AppError } from './core/errors.ts';
+import { slugify, uuid } from './core/ids.ts';
+import type { Logger } from './core/logger.ts';
+import type { DocumentStore } from './core/ports/document-store.ts';
+import type { EventBus } from './core/ports/event-bus.ts';
+import type { StateStore } from './core/ports/state-store.ts';
+import { APP_DEPENDENCIES } from './generator/app/index.ts';
+import { understandRequest } from './generator/understand/index.ts';
+import type { Engine } from './orchestrator/engine.ts';
+import { createEventDrivenEngine } from './orchestrator/event-driven-engine.ts';
+import { createLiveFeed } from './orchestrator/live-feed.ts';
+import { createSequentialEngine } from './orchestrator/sequential-engine.ts';
+import type { StepDeps } from './orchestrator/step-runner.ts';
+
+/** Catalyst's install folder: generated apps resolve their packages from its node_modules. */
+export const CATALYST_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
+export const NODE_MODULES_DIR = join(CATALYST_ROOT, 'node_modules');
+
+export interface RuntimeOptions {
+  mode?: OrchestrationMode;
+  /** Previews outlive this process (CLI --detach, server). */
+  detachedPreviews: boolean;
+  logger?: Logger;
+  clock?: Clock;
+  /** Event-driven only: the agents this process consumes for (default all) and whether it relays the outbox. */
+  consumeFor?: readonly AgentDefinition[];
+  runRelay?: boolean;
+  agents?: readonly AgentDefinition[];
+}
+
+export interface Runtime {
+  config: Readonly<CatalystConfig>;
+  mode: OrchestrationMode;
+  ports: AgentPorts & { bus: EventBus | null };
+  engine: Engine;
+  feed: LiveFeed;
+  logger: Logger;
+  agents: readonly AgentDefinition[];
+  submitBuild(request: unknown): Promise<TaskRecord>;
+  close(): Promise<void>;
+}
+
+/** Exact installed versions of what generated apps import, so their package.json pins real versions. */
+export function installedVersions(names: readonly string[], nodeModulesDir = NODE_MODULES_DIR): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    try {
+      out[name] = (JSON.parse(readFileSync(join(nodeModulesDir, name, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      throw new AppError('service_unavailable', `package ${name} is not installed in ${nodeModulesDir}`, {
+        hint: 'run `npm ci` in the Catalyst folder; generated apps use its installed packages',
+        retryable: false,
+      });
+    }
+  }
+  return out;
+}
+
+export function agentSettings(config: Readonly<CatalystConfig>, detached: boolean): AgentSettings {
+  const a = config.agents;
+  return {
+    maxRepairRounds: config.orchestration.max_repair_rounds,
+    tester: { timeoutMs: a.tester.timeout_seconds * 1000, memoryMb: a.tester.memory_mb, minCoverage: a.tester.min_coverage, runE2e: a.tester.run_e2e_tests },
+    reviewer: {
+      minApprovalScore: a.reviewer.min_approval_score,
+      minCoverage: a.reviewer.min_coverage,
+      minPassRate: a.reviewer.min_pass_rate,
+      maxTypeErrors: a.reviewer.max_type_errors,
+      runTypeCheck: a.reviewer.run_type_check,
+    },
+    preview: { timeoutMs: config.preview.health_timeout_seconds * 1000, ttlHours: config.preview.ttl_hours, detached, mode: config.preview.mode },
+    dependencyVersions: installedVersions(APP_DEPENDENCIES),
+    git: { mode: config.storage.git.mode },
+  };
+}
+
+async function openBus(config: Readonly<CatalystConfig>): Promise<EventBus> {
+  const choice = config.adapters.bus;
+  if (choice.kind === 'rabbitmq') {
+    throw new AppError('service_unavailable', 'the RabbitMQ bus adapter is not part of this release', {
+      hint: 'unset RABBITMQ_URL (orchestration.event_driven.rabbitmq_url) to use the in-process bus',
+      retryable: false,
+    });
+  }
+  return createInProcessBus({ maxDeliveries: config.orchestration.event_driven.retry_attempts, retryDelayMs: 100 });
+}
+
+export async function createRuntime(config: Readonly<CatalystConfig>, opts: RuntimeOptions): Promise<Runtime> {
+  const logger = opts.logger ?? createPinoLogger(config.logging.level);
+  const clock = opts.clock ?? systemClock;
+  const mode = opts.mode ?? config.orchestration.mode;
+  const agents = opts.agents ?? PIPELINE_AGENTS;
+  const settings = agentSettings(config, opts.detachedPreviews);
+
+  const state = await openStateStore(
+    config.adapters.state.kind === 'postgres'
+      ? { kind: 'postgres', url: config.adapters.state.url, poolSize: config.adapters.state.poolSize }
+      : { kind: 'pglite', dataDir: config.adapters.state.dataDir },
+  );
+  logger.info({ port: 'state', adapter: state.kind }, 'state store ready');
+  if (config.adapters.documents.kind === 'mongodb') {
+    await state.close();
+    throw new AppError('service_unavailable', 'the MongoDB document adapter is not part of this release', {
+      hint: 'unset MONGO_URL to keep documents as JSONB in the state store',
+      retryable: false,
+    });
+  }
+  const documents: DocumentStore = state.documents;
+  const bus = mode === 'event_driven' ? await openBus(config) : null;
+  if (bus) logger.info({ port: 'bus', adapter: bus.kind }, 'event bus ready');
+
+  const ports: AgentPorts & { bus: EventBus | null } = {
+    state,
+    documents,
+    bus,
+    git: createLocalGitRepos({ basePath: config.paths.repos, author: { name: config.storage.git.author_name, email: config.storage.git.author_email } }),
+    runner: createLocalRunner({ baseEnv: config.childEnv }),
+    previews: createProcessPreviewRuntime({
+      previewsDir: config.paths.previews,
+      portRange: { from: config.preview.port_range[0], to: config.preview.port_range[1] },
+      memoryMb: config.preview.memory_mb,
+      nodeModulesDir: NODE_MODULES_DIR,
+      baseEnv: config.childEnv,
+    }),
+    artifacts: createFsArtifactStore(config.paths.artifacts),
+    workspace: createFsWorkspace(NODE_MODULES_DIR),
+  };
+  const feed = createLiveFeed((e) => logger.warn({ err: String(e) }, 'live feed listener failed'));
+  const pendingWrites = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>) => {
+    pendingWrites.add(p);
+    p.catch((e) => logger.warn({ err: String(e) }, 'agent log write failed')).finally(() => pendingWrites.delete(p));
+  };
+
+  const buildContext: StepDeps['buildContext'] = async ({ agent, event, task, attempt, signal }) => {
+    const project = await state.getProject(task.project_id);
+    if (!project) throw new AppError('project_not_found', `project ${task.project_id} of task ${task.id} does not exist`, { retryable: false });
+    const agentLogger = logger.child({ agent: agent.id, task_id: task.id, trace_id: task.trace_id });
+    const ctx: AgentContext = {
+      agent: agent.id,
+      task,
+      project,
+      inbound: event,
+      attempt,
+      ports,
+      settings,
+      paths: { repo: ports.git.repoPath(project.slug), worktree: join(config.paths.worktrees, task.id), artifacts: ports.artifacts.dir(task.id) },
+      clock,
+      logger: agentLogger,
+      signal,
+      log(message, level = 'info') {
+        const timestamp = clock.now().toISOString();
+        const id = randomUUID();
+        agentLogger.debug({ level }, message);
+        feed.emit({ type: 'agent_log', task_id: task.id, agent_name: agent.id, message, level, timestamp });
+        track(documents.put('agent_logs', id, { id, task_id: task.id, trace_id: task.trace_id, agent_name: agent.id, message, level, timestamp }));
+      },
+      progress(update) {
+        feed.emit({
+          type: 'progress',
+          task_id: task.id,
+          phase: task.current_phase,
+          progress: update.progress,
+          files_created: update.files_created ?? 0,
+          total_estimated_files: update.total_estimated_files ?? 0,
+        });
+      },
+    };
+    return ctx;
+  };
+
+  const stepDeps: StepDeps = {
+    state,
+    agents,
+    buildContext,
+    feed,
+    clock,
+    newId: uuid,
+    logger,
+    maxAttempts: config.orchestration.event_driven.retry_attempts,
+  };
+  const engine: Engine =
+    mode === 'event_driven'
+      ? createEventDrivenEngine({
+          ...stepDeps,
+          bus: bus!,
+          consumeFor: opts.consumeFor ?? agents,
+          runRelay: opts.runRelay ?? true,
+          prefetch: config.orchestration.event_driven.prefetch,
+          retryDelayMs: config.orchestration.event_driven.retry_delay_ms,
+          stepTimeoutMs: config.orchestration.sequential.timeout_seconds * 1000,
+        })
+      : createSequentialEngine({ ...stepDeps, timeoutMs: config.orchestration.sequential.timeout_seconds * 1000, retryDelayMs: config.orchestration.event_driven.retry_delay_ms });
+  await engine.start();
+
+  const requestSchema = buildRequestSchema(config.limits.max_prompt_chars);
+
+  async function submitBuild(input: unknown): Promise<TaskRecord> {
+    const parsed = requestSchema.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new AppError('invalid_prompt', issue.message, {
+        retryable: false,
+        hint: issue.path[0] === 'prompt' ? 'pass the request as one quoted argument: catalyst build "build a todo app with user auth"' : undefined,
+      });
+    }
+    const request: BuildRequest = parsed.data;
+    const domain = understandRequest(request.prompt);
+    const name = request.project_name ?? domain.app_name;
+    const slug = request.project_name ? slugify(request.project_name) : domain.slug;
+    const existing = await state.getProjectBySlug(slug);
+    const projectId = existing?.id ?? uuid();
+    const taskId = uuid();
+    const traceId = uuid();
+    const initiated = createEvent(
+      {
+        event_type: 'task.initiated',
+        payload: { project_id: projectId, project_name: name, project_slug: slug, requirements: request.prompt, mode, seed: 0, next_agent: 'planner' },
+      },
+      { event_id: uuid(), trace_id: traceId, task_id: taskId, actor: 'orchestrator', repo: `catalyst-generated/${slug}`, branch: 'main', causation_id: null, timestamp: clock.now().toISOString() },
+    );
+    logger.info({ task_id: taskId, trace_id: traceId, project: slug, mode }, 'task submitted');
+    return engine.submit({
+      project: { id: projectId, name, slug, description: domain.summary, repo_path: ports.git.repoPath(slug) },
+      task: { id: taskId, project_id: projectId, trace_id: traceId, user_prompt: request.prompt, mode },
+      initiated,
+    });
+  }
+
+  return {
+    config,
+    mode,
+    ports,
+    engine,
+    feed,
+    logger,
+    agents,
+    submitBuild,
+    async close() {
+      await engine.stop();
+      await Promise.allSettled([...pendingWrites]);
+      await bus?.close();
+      await state.close();
+    },
+  };
+}
