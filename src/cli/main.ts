@@ -12,6 +12,7 @@ import { previewListCommand, previewRestartCommand, previewStopCommand } from '.
 
 interface GlobalOptions {
   config?: string;
+  verbose?: boolean;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -19,13 +20,22 @@ export async function main(argv: string[]): Promise<number> {
   let wantsJson = argv.includes('--json');
   const program = new Command();
 
-  const configFor = (overrides: Record<string, unknown> = {}): Readonly<CatalystConfig> =>
-    loadConfig({ file: program.opts<GlobalOptions>().config, env: process.env, cwd: process.cwd(), overrides });
+  // A person at a terminal reads the progress view, not JSON log lines: warnings only unless --verbose.
+  const configFor = (overrides: Record<string, unknown> = {}): Readonly<CatalystConfig> => {
+    const global = program.opts<GlobalOptions>();
+    return loadConfig({
+      file: global.config,
+      env: process.env,
+      cwd: process.cwd(),
+      overrides: { 'logging.level': global.verbose ? 'info' : 'warn', ...overrides },
+    });
+  };
 
   program
     .name('catalyst')
     .description('Turn a request into a planned, designed, tested, reviewed app with a live preview.')
     .option('-c, --config <file>', 'configuration file (default: ./config/catalyst.yaml if present)')
+    .option('-v, --verbose', 'log what each part does (JSON lines on stderr)', false)
     .showHelpAfterError('(run `catalyst --help` for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });

@@ -4,10 +4,9 @@
  * second opener wait, then fail with store_locked; a holder that died stops refreshing the mtime, and its
  * lock is taken over once it is `staleMs` old.
  */
-import fs from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { AppError } from '../../core/errors.ts';
 
@@ -29,15 +28,9 @@ interface Holder {
 }
 
 const RETRY_INTERVAL_MS = 200;
-const HOLDER_FILE = 'holder.json';
-
-// The holder's pid lives inside the lock directory, so the directory must be removed recursively when a
-// stale lock is taken over, released, or dropped by proper-lockfile's exit hook (which call rmdir).
-const lockFs = {
-  ...fs,
-  rmdir: (path: string, cb: (err: NodeJS.ErrnoException | null) => void) => fs.rm(path, { recursive: true, force: true }, cb),
-  rmdirSync: (path: string) => fs.rmSync(path, { recursive: true, force: true }),
-};
+// The holder's pid lives beside the lock directory, not inside it: a file written inside would change
+// the directory's mtime, which proper-lockfile reads as another process having taken the lock over.
+const holderPathOf = (lockPath: string) => `${lockPath}.holder.json`;
 
 export function lockPathFor(dataDir: string): string {
   return `${resolve(dataDir)}.lock`;
@@ -45,7 +38,7 @@ export function lockPathFor(dataDir: string): string {
 
 async function readHolder(lockPath: string): Promise<Holder | null> {
   try {
-    return JSON.parse(await readFile(join(lockPath, HOLDER_FILE), 'utf8')) as Holder;
+    return JSON.parse(await readFile(holderPathOf(lockPath), 'utf8')) as Holder;
   } catch {
     return null;
   }
@@ -62,7 +55,6 @@ export async function lockDataDir(dataDir: string, opts: LockOptions): Promise<D
       lockfilePath: lockPath,
       stale: opts.staleMs ?? 10_000,
       retries: { retries, factor: 1, minTimeout: RETRY_INTERVAL_MS, maxTimeout: RETRY_INTERVAL_MS },
-      fs: lockFs,
       onCompromised: (err) => opts.onLost?.(err),
     });
   } catch (e) {
@@ -78,7 +70,7 @@ export async function lockDataDir(dataDir: string, opts: LockOptions): Promise<D
     });
   }
   const holder: Holder = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
-  await writeFile(join(lockPath, HOLDER_FILE), JSON.stringify(holder));
+  await writeFile(holderPathOf(lockPath), JSON.stringify(holder));
   return {
     async release() {
       // A lock proper-lockfile already gave up (compromised under a starved event loop) is gone:

@@ -143,15 +143,27 @@ describe('pglite data folder', () => {
     const dataDir = join(root, 'orphaned');
     const lockPath = lockPathFor(dataDir);
     await mkdir(lockPath, { recursive: true });
-    await writeFile(join(lockPath, 'holder.json'), JSON.stringify({ pid: 999_999, host: 'gone', since: '2020-01-01T00:00:00.000Z' }));
+    await writeFile(`${lockPath}.holder.json`, JSON.stringify({ pid: 999_999, host: 'gone', since: '2020-01-01T00:00:00.000Z' }));
     // A live holder refreshes the lock's mtime; a dead one leaves it to age past the stale window.
     const longAgo = new Date(Date.now() - 60_000);
     await utimes(lockPath, longAgo, longAgo);
 
     const store = await openStateStore({ kind: 'pglite', dataDir, lockWaitMs: 0 });
     try {
-      const holder = JSON.parse(await readFile(join(lockPath, 'holder.json'), 'utf8')) as { pid: number };
+      const holder = JSON.parse(await readFile(`${lockPath}.holder.json`, 'utf8')) as { pid: number };
       assert.equal(holder.pid, process.pid);
+      assert.deepEqual(await store.listProjects(), []);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('a holder keeps its lock across refreshes (the store stays usable past the stale window)', async () => {
+    const dataDir = join(root, 'long-held');
+    // staleMs 2 s → proper-lockfile refreshes every second; several refreshes must not count as a takeover.
+    const store = await openStateStore({ kind: 'pglite', dataDir, lockWaitMs: 0, lockStaleMs: 2000 });
+    try {
+      await new Promise((r) => setTimeout(r, 3500));
       assert.deepEqual(await store.listProjects(), []);
     } finally {
       await store.close();

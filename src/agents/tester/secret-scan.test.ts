@@ -23,6 +23,8 @@ test('placeholders, environment reads and test fixtures are not secrets', () => 
     { path: '.env.example', content: 'JWT_SECRET=change-me\n' },
     { path: 'backend/src/env.ts', content: 'const secret = process.env.JWT_SECRET ?? "";\nconst password = "${PASSWORD}";\n' },
     { path: 'backend/test/auth.test.ts', content: 'const password = "correct-horse-battery";\n' },
+    { path: 'frontend/src/Auth.tsx', content: "autoComplete={mode === 'login' ? 'current-password' : 'new-password'}\n" },
+    { path: 'architecture/api-guide.md', content: 'curl -d \'{"email":"a@example.com","password":"correct-horse"}\'\n' },
   ]);
   assert.deepEqual(findings, []);
 });

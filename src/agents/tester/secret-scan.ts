@@ -10,6 +10,7 @@ export interface SecretRule {
   pattern: RegExp;
   severity: 'critical' | 'high';
   includeTests: boolean;
+  skipProse?: boolean;
 }
 
 export const SECRET_RULES: readonly SecretRule[] = [
@@ -21,9 +22,12 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: 'generic-assignment',
     description: 'hard-coded secret, password, token or API key assigned a literal',
-    pattern: /\b(?:secret|password|passwd|api[_-]?key|access[_-]?token|auth[_-]?token|jwt[_-]?secret)\b["']?\s*[:=]\s*["']([^"'\s$]{12,})["']/i,
+    // The name must stand alone (not `new-password` inside a string), and prose is left out: API
+    // guides legitimately show example request bodies.
+    pattern: /(?<![\w-])(?:secret|password|passwd|api[_-]?key|access[_-]?token|auth[_-]?token|jwt[_-]?secret)["']?\s*[:=]\s*["']([^"'\s$]{12,})["']/i,
     severity: 'high',
     includeTests: false,
+    skipProse: true,
   },
 ];
 
@@ -47,6 +51,7 @@ export function scanForSecrets(files: ReadonlyArray<{ path: string; content: str
     const lines = file.content.split('\n');
     for (const rule of SECRET_RULES) {
       if (!rule.includeTests && isTestFile(file.path)) continue;
+      if (rule.skipProse && /\.(md|markdown|txt|rst)$/i.test(file.path)) continue;
       lines.forEach((text, i) => {
         const match = rule.pattern.exec(text);
         if (!match) return;

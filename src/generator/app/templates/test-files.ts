@@ -616,7 +616,7 @@ ${defaultChecks.join('\n')}
 }
 
 const FORM_VALUES_TEST = `import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import { RESOURCES } from './app-meta.ts';
 import { displayValue, emptyFormValues, parseFormValues, toFormValues } from './form-values.ts';
 import type { FieldMeta } from './form-values.ts';
@@ -634,65 +634,68 @@ const fields: FieldMeta[] = [
   { name: 'phone', label: 'Phone', type: 'Phone', required: false },
 ];
 
-test('an empty form reports every required field of every resource', () => {
-  for (const resource of RESOURCES) {
-    const result = parseFormValues(emptyFormValues(resource.fields), resource.fields);
-    const required = resource.fields.filter((f) => f.required && f.type !== 'Boolean' && f.defaultValue === undefined);
-    if (required.length === 0) continue;
-    assert.equal(result.ok, false, resource.name);
-    if (!result.ok) for (const field of required) assert.equal(result.errors[field.name], 'is required');
-  }
-});
+// Grouped under a frontend suite so test reports count these as frontend tests.
+describe('frontend: form values', () => {
+  test('an empty form reports every required field of every resource', () => {
+    for (const resource of RESOURCES) {
+      const result = parseFormValues(emptyFormValues(resource.fields), resource.fields);
+      const required = resource.fields.filter((f) => f.required && f.type !== 'Boolean' && f.defaultValue === undefined);
+      if (required.length === 0) continue;
+      assert.equal(result.ok, false, resource.name);
+      if (!result.ok) for (const field of required) assert.equal(result.errors[field.name], 'is required');
+    }
+  });
 
-test('parses typed values and turns empty optional inputs into null', () => {
-  const values = { ...emptyFormValues(fields), title: '  Milk ', rating: '4', price: '2.50', done: true, status: 'open', due: '2025-01-15T10:30', day: '2025-01-15', email: 'a@b.co', site: 'https://example.com', phone: '+1 555 0100' };
-  const result = parseFormValues(values, fields);
-  assert.equal(result.ok, true);
-  if (!result.ok) return;
-  assert.equal(result.body.title, 'Milk');
-  assert.equal(result.body.rating, 4);
-  assert.equal(result.body.price, 2.5);
-  assert.equal(result.body.done, true);
-  assert.equal(result.body.day, '2025-01-15');
-  assert.equal(new Date(String(result.body.due)).toISOString(), result.body.due);
-  const sparse = parseFormValues({ ...emptyFormValues(fields), title: 'Eggs' }, fields);
-  assert.equal(sparse.ok && sparse.body.rating, null);
-  assert.equal(sparse.ok && sparse.body.done, false);
-});
+  test('parses typed values and turns empty optional inputs into null', () => {
+    const values = { ...emptyFormValues(fields), title: '  Milk ', rating: '4', price: '2.50', done: true, status: 'open', due: '2025-01-15T10:30', day: '2025-01-15', email: 'a@b.co', site: 'https://example.com', phone: '+1 555 0100' };
+    const result = parseFormValues(values, fields);
+    assert.equal(result.ok, true);
+    if (!result.ok) return;
+    assert.equal(result.body.title, 'Milk');
+    assert.equal(result.body.rating, 4);
+    assert.equal(result.body.price, 2.5);
+    assert.equal(result.body.done, true);
+    assert.equal(result.body.day, '2025-01-15');
+    assert.equal(new Date(String(result.body.due)).toISOString(), result.body.due);
+    const sparse = parseFormValues({ ...emptyFormValues(fields), title: 'Eggs' }, fields);
+    assert.equal(sparse.ok && sparse.body.rating, null);
+    assert.equal(sparse.ok && sparse.body.done, false);
+  });
 
-test('explains what is wrong with each bad input', () => {
-  const result = parseFormValues(
-    { title: 'far too long a title', rating: '9', price: 'cheap', done: false, status: 'maybe', due: 'soon', day: '15/01', email: 'nope', site: 'ftp://x', phone: 'call me' },
-    fields,
-  );
-  assert.equal(result.ok, false);
-  if (result.ok) return;
-  assert.equal(result.errors.title, 'must be at most 10 characters');
-  assert.equal(result.errors.rating, 'must be at most 5');
-  assert.equal(result.errors.price, 'must be a number');
-  assert.match(result.errors.status ?? '', /one of open, closed/);
-  assert.ok(result.errors.due && result.errors.day && result.errors.email && result.errors.site && result.errors.phone);
-  const fraction = parseFormValues({ ...emptyFormValues(fields), title: 'x', rating: '2.5' }, fields);
-  assert.equal(!fraction.ok && fraction.errors.rating, 'must be a whole number');
-  const low = parseFormValues({ ...emptyFormValues(fields), title: 'x', rating: '0' }, fields);
-  assert.equal(!low.ok && low.errors.rating, 'must be at least 1');
-});
+  test('explains what is wrong with each bad input', () => {
+    const result = parseFormValues(
+      { title: 'far too long a title', rating: '9', price: 'cheap', done: false, status: 'maybe', due: 'soon', day: '15/01', email: 'nope', site: 'ftp://x', phone: 'call me' },
+      fields,
+    );
+    assert.equal(result.ok, false);
+    if (result.ok) return;
+    assert.equal(result.errors.title, 'must be at most 10 characters');
+    assert.equal(result.errors.rating, 'must be at most 5');
+    assert.equal(result.errors.price, 'must be a number');
+    assert.match(result.errors.status ?? '', /one of open, closed/);
+    assert.ok(result.errors.due && result.errors.day && result.errors.email && result.errors.site && result.errors.phone);
+    const fraction = parseFormValues({ ...emptyFormValues(fields), title: 'x', rating: '2.5' }, fields);
+    assert.equal(!fraction.ok && fraction.errors.rating, 'must be a whole number');
+    const low = parseFormValues({ ...emptyFormValues(fields), title: 'x', rating: '0' }, fields);
+    assert.equal(!low.ok && low.errors.rating, 'must be at least 1');
+  });
 
-test('fills a form from a stored record and shows values readably', () => {
-  const values = toFormValues({ title: 'Milk', rating: 3, done: true, status: null, due: '2025-01-15T10:30:00.000Z' }, fields);
-  assert.equal(values.title, 'Milk');
-  assert.equal(values.rating, '3');
-  assert.equal(values.done, true);
-  assert.equal(values.status, '');
-  assert.match(String(values.due), /^2025-01-1[45]T\\d{2}:30$/);
-  assert.equal(toFormValues({ due: 'garbage' }, fields).due, '');
-  const done = fields[3]!;
-  assert.equal(displayValue(true, done), 'Yes');
-  assert.equal(displayValue(false, done), 'No');
-  assert.equal(displayValue(null, fields[0]!), '—');
-  assert.equal(displayValue('2025-01-15T10:30:00.000Z', fields[5]!), '2025-01-15 10:30 UTC');
-  assert.equal(displayValue('garbage', fields[5]!), 'garbage');
-  assert.equal(displayValue(4, fields[1]!), '4');
+  test('fills a form from a stored record and shows values readably', () => {
+    const values = toFormValues({ title: 'Milk', rating: 3, done: true, status: null, due: '2025-01-15T10:30:00.000Z' }, fields);
+    assert.equal(values.title, 'Milk');
+    assert.equal(values.rating, '3');
+    assert.equal(values.done, true);
+    assert.equal(values.status, '');
+    assert.match(String(values.due), /^2025-01-1[45]T\\d{2}:30$/);
+    assert.equal(toFormValues({ due: 'garbage' }, fields).due, '');
+    const done = fields[3]!;
+    assert.equal(displayValue(true, done), 'Yes');
+    assert.equal(displayValue(false, done), 'No');
+    assert.equal(displayValue(null, fields[0]!), '—');
+    assert.equal(displayValue('2025-01-15T10:30:00.000Z', fields[5]!), '2025-01-15 10:30 UTC');
+    assert.equal(displayValue('garbage', fields[5]!), 'garbage');
+    assert.equal(displayValue(4, fields[1]!), '4');
+  });
 });
 `;
 

@@ -1,0 +1,365 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { APP_DEPENDENCIES, COMMIT_GROUPS, renderApp } from './index.ts';
+import type { AppFile, DependencyVersions } from './index.ts';
+import { bookReviewApp, todoApp, vendorApp } from './test-fixtures.ts';
+
+const catalystRoot = resolve(import.meta.dirname, '../../..');
+const nodeModules = join(catalystRoot, 'node_modules');
+const versions: DependencyVersions = Object.fromEntries(
+  APP_DEPENDENCIES.map((pkg) => [pkg, JSON.parse(readFileSync(join(nodeModules, pkg, 'package.json'), 'utf8')).version as string]),
+);
+const fixtures = { todo: todoApp, books: bookReviewApp, vendors: vendorApp };
+
+const tempDirs: string[] = [];
+after(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function fileOf(files: AppFile[], path: string): string {
+  const file = files.find((f) => f.path === path);
+  assert.ok(file, `${path} is generated`);
+  return file.content;
+}
+
+/** Writes an app the way the coder agent does, with node_modules linked to Catalyst's own install. */
+function writeApp(name: keyof typeof fixtures): string {
+  const dir = mkdtempSync(join(tmpdir(), `catalyst-app-${name}-`));
+  tempDirs.push(dir);
+  for (const file of renderApp(fixtures[name], versions)) {
+    mkdirSync(dirname(join(dir, file.path)), { recursive: true });
+    writeFileSync(join(dir, file.path), file.content);
+  }
+  symlinkSync(nodeModules, join(dir, 'node_modules'));
+  return dir;
+}
+
+/** Environment for child processes without the parent's database settings leaking in. */
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  // NODE_TEST_CONTEXT would make the app's own test runner think it is nested in ours and run nothing.
+  for (const key of ['DATABASE_URL', 'PORT', 'HOST', 'DATA_DIR', 'JWT_SECRET', 'NODE_V8_COVERAGE', 'NODE_OPTIONS', 'NODE_TEST_CONTEXT']) delete env[key];
+  return { ...env, ...extra };
+}
+
+async function run(cwd: string, args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Promise<{ code: number | null; output: string }> {
+  const child = spawn('npm', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((done) => child.on('close', done));
+  return { code, output };
+}
+
+async function expectSuccess(cwd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
+  const { code, output } = await run(cwd, args, env);
+  assert.equal(code, 0, `npm ${args.join(' ')} failed:\n${output.slice(-4000)}`);
+  return output;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => done(port));
+    });
+  });
+}
+
+function postgresReachable(): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = createConnection({ host: '127.0.0.1', port: 5432 });
+    socket.setTimeout(1000);
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      done(false);
+    });
+  });
+}
+
+/** Runs the app's own test suite and checks the reports the tester agent reads. */
+async function checkTestSuite(dir: string): Promise<void> {
+  const output = await expectSuccess(dir, ['test']);
+  assert.match(output, /ℹ fail 0/);
+  const summary = JSON.parse(readFileSync(join(dir, 'coverage/coverage-summary.json'), 'utf8')) as Record<string, { lines: { covered: number; total: number } }>;
+  const backend = Object.entries(summary).filter(([path]) => path.startsWith(join(dir, 'backend/src')));
+  assert.ok(backend.length > 5, 'coverage lists the backend modules');
+  const covered = backend.reduce((n, [, s]) => n + s.lines.covered, 0);
+  const total = backend.reduce((n, [, s]) => n + s.lines.total, 0);
+  assert.ok(covered / total >= 0.8, `backend line coverage ${((100 * covered) / total).toFixed(1)}% is at least 80%`);
+  assert.ok(!Object.keys(summary).some((path) => path.endsWith('.test.ts')), 'tests are not counted as covered code');
+  assert.ok(existsSync(join(dir, 'coverage/lcov.info')));
+  assert.ok(existsSync(join(dir, 'coverage/index.html')));
+  const junit = readFileSync(join(dir, 'test-results/junit.xml'), 'utf8');
+  assert.match(junit, /<testsuites/);
+  assert.doesNotMatch(junit, /<failure/);
+}
+
+interface Running {
+  base: string;
+  stop(): Promise<number | null>;
+}
+
+async function startServer(dir: string): Promise<Running> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'backend/src/server.ts'], {
+    cwd: dir,
+    env: cleanEnv({ PORT: String(port), DATA_DIR: join(dir, 'data') }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  const base = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    return exited;
+  };
+  // Bounded wait for start-up: tsx compiles on the fly, so the first answer takes a moment.
+  for (let attempt = 0; attempt < 150; attempt++) {
+    const health = await fetch(`${base}/health`).catch(() => null);
+    if (health?.ok) {
+      assert.deepEqual(await health.json(), { status: 'ok' });
+      return { base, stop };
+    }
+    if (child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await stop();
+  assert.fail(`server did not become healthy:\n${log.slice(-3000)}`);
+}
+
+async function call(base: string, method: string, path: string, body?: unknown, token?: string) {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const json: any = text && (response.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : null;
+  return { status: response.status, json, text };
+}
+
+describe('renderApp output', () => {
+  test('is byte-identical for the same input', () => {
+    for (const models of Object.values(fixtures)) {
+      assert.deepEqual(renderApp(models, versions), renderApp(models, versions));
+    }
+  });
+
+  test('orders files by commit group and uses each path once', () => {
+    for (const models of Object.values(fixtures)) {
+      const files = renderApp(models, versions);
+      const groups = files.map((f) => COMMIT_GROUPS.indexOf(f.group));
+      assert.deepEqual(groups, [...groups].sort((a, b) => a - b));
+      assert.equal(new Set(files.map((f) => f.path)).size, files.length);
+      for (const group of COMMIT_GROUPS) assert.ok(files.some((f) => f.group === group), `${models.slug} has ${group} files`);
+      for (const file of files) assert.doesNotMatch(file.content, /\b(TODO|FIXME|XXX)\b/, file.path);
+    }
+  });
+
+  test('pins every dependency and lists every test file in package.json', () => {
+    const files = renderApp(todoApp, versions);
+    const pkg = JSON.parse(fileOf(files, 'package.json'));
+    assert.equal(pkg.name, 'todo-app');
+    assert.equal(pkg.private, true);
+    assert.equal(pkg.type, 'module');
+    const pinned = { ...pkg.dependencies, ...pkg.devDependencies };
+    assert.deepEqual(Object.keys(pinned).sort(), [...APP_DEPENDENCIES].sort());
+    for (const [name, version] of Object.entries(pinned)) assert.equal(version, versions[name], name);
+    assert.equal(pkg.scripts.start, 'node --import tsx backend/src/server.ts');
+    assert.match(pkg.scripts.build, /^vite build/);
+    assert.match(pkg.scripts.typecheck, /^tsc --noEmit/);
+    assert.match(pkg.scripts.test, /^c8 node --import tsx --test /);
+    assert.match(pkg.scripts.test, /--test-reporter=junit --test-reporter-destination=test-results\/junit\.xml/);
+    for (const file of files.filter((f) => f.path.endsWith('.test.ts'))) assert.ok(pkg.scripts.test.includes(file.path), file.path);
+    assert.throws(() => renderApp(todoApp, { ...versions, fastify: '' }), /no version given for "fastify"/);
+  });
+
+  test('writes the project settings the contract asks for', () => {
+    const files = renderApp(bookReviewApp, versions);
+    assert.deepEqual(fileOf(files, '.gitignore').trim().split('\n').sort(), ['.env', 'coverage', 'data', 'dist', 'node_modules', 'test-results']);
+    const env = fileOf(files, '.env.example');
+    for (const key of ['PORT=', 'HOST=', 'DATABASE_URL=', 'DATA_DIR=', 'JWT_SECRET=change-me']) assert.ok(env.includes(key), key);
+    assert.match(fileOf(files, 'docker-compose.yml'), /postgres:[\s\S]*backend:[\s\S]*frontend:/);
+    assert.equal(fileOf(files, 'docker-compose.yml').match(/healthcheck:/g)?.length, 3);
+    assert.match(fileOf(files, 'Dockerfile.frontend'), /FROM nginx/);
+    assert.match(fileOf(files, 'README.md'), /`\/api\/reviews`/);
+    assert.ok(fileOf(files, 'tsconfig.json').includes('"strict": true'));
+    for (const dialect of ['sqlite', 'pg']) {
+      const journal = JSON.parse(fileOf(files, `backend/drizzle/${dialect}/meta/_journal.json`));
+      const tag = journal.entries[0].tag;
+      assert.match(fileOf(files, `backend/drizzle/${dialect}/${tag}.sql`), /CREATE TABLE "reviews"/);
+    }
+    assert.match(fileOf(files, 'backend/drizzle/pg/0000_initial_schema.sql'), /FOREIGN KEY \("book_id"\) REFERENCES "books"\("id"\) ON DELETE CASCADE/);
+    assert.match(fileOf(files, 'backend/src/models/review.ts'), /rating: z\.number\(\)\.int\(\)\.min\(1\)\.max\(5\)/);
+  });
+
+  test('never lets an app name reach markup or code unescaped', () => {
+    const files = renderApp(todoApp, versions);
+    for (const file of files) assert.ok(!file.content.includes('<script>alert'), file.path);
+    assert.match(fileOf(files, 'frontend/index.html'), /<title>Todo &lt;script&gt;alert/);
+    assert.match(fileOf(files, 'README.md'), /^# Todo &lt;script&gt;/);
+  });
+
+  test('refuses models it cannot turn into a working app', () => {
+    const noUser = { ...todoApp, models: todoApp.models.filter((m) => m.name !== 'User') };
+    assert.throws(() => renderApp(noUser, versions), /no User model/);
+  });
+});
+
+describe('generated apps work', () => {
+  test('todo app with accounts: tests, typecheck, build, then a real server', async () => {
+    const dir = writeApp('todo');
+    await checkTestSuite(dir);
+    await expectSuccess(dir, ['run', 'typecheck']);
+    await expectSuccess(dir, ['run', 'build']);
+    assert.ok(existsSync(join(dir, 'frontend/dist/index.html')));
+
+    const server = await startServer(dir);
+    try {
+      const { base } = server;
+      const unauthenticated = await call(base, 'GET', '/api/todos');
+      assert.equal(unauthenticated.status, 401);
+
+      const registered = await call(base, 'POST', '/api/auth/register', { email: 'ada@example.com', password: 'analytical engine' });
+      assert.equal(registered.status, 201);
+      assert.equal(typeof registered.json.id, 'string');
+      assert.equal((await call(base, 'POST', '/api/auth/register', { email: 'ada@example.com', password: 'analytical engine' })).status, 409);
+      assert.equal((await call(base, 'POST', '/api/auth/register', { email: 'bob@example.com', password: 'short' })).status, 400);
+      assert.equal((await call(base, 'POST', '/api/auth/login', { email: 'ada@example.com', password: 'wrong password' })).status, 401);
+      const login = await call(base, 'POST', '/api/auth/login', { email: 'ada@example.com', password: 'analytical engine' });
+      assert.equal(login.status, 200);
+      const token = login.json.token as string;
+      const me = await call(base, 'GET', '/api/auth/me', undefined, token);
+      assert.equal(me.json.email, 'ada@example.com');
+      assert.equal('password_hash' in me.json, false);
+
+      const created = await call(base, 'POST', '/api/todos', { title: 'Buy milk', due_date: '2025-03-01' }, token);
+      assert.equal(created.status, 201);
+      assert.equal(created.json.completed, false);
+      const id = created.json.id as string;
+      const list = await call(base, 'GET', '/api/todos?limit=10&offset=0', undefined, token);
+      assert.deepEqual({ total: list.json.total, limit: list.json.limit, offset: list.json.offset }, { total: 1, limit: 10, offset: 0 });
+      assert.equal(list.json.items[0].title, 'Buy milk');
+      const toggled = await call(base, 'PATCH', `/api/todos/${id}`, { completed: true }, token);
+      assert.equal(toggled.json.completed, true);
+      assert.equal(toggled.json.title, 'Buy milk');
+      const replaced = await call(base, 'PUT', `/api/todos/${id}`, { title: 'Buy oat milk', completed: false }, token);
+      assert.equal(replaced.json.title, 'Buy oat milk');
+      assert.equal(replaced.json.due_date, null);
+      const invalid = await call(base, 'POST', '/api/todos', { title: 42 }, token);
+      assert.equal(invalid.status, 400);
+      assert.equal(invalid.json.error.code, 'validation_failed');
+      assert.ok(invalid.json.error.fields.title);
+      const unknown = await call(base, 'GET', '/api/todos/00000000-0000-4000-8000-000000000000', undefined, token);
+      assert.equal(unknown.status, 404);
+      assert.equal(unknown.json.error.code, 'not_found');
+
+      const other = await call(base, 'POST', '/api/auth/register', { email: 'eve@example.com', password: 'eavesdropper' });
+      const theirs = await call(base, 'GET', '/api/todos', undefined, other.json.token);
+      assert.equal(theirs.json.total, 0);
+      assert.equal((await call(base, 'GET', `/api/todos/${id}`, undefined, other.json.token)).status, 404);
+      assert.equal((await call(base, 'DELETE', `/api/todos/${id}`, undefined, other.json.token)).status, 404);
+      assert.equal((await call(base, 'DELETE', `/api/todos/${id}`, undefined, token)).status, 204);
+      assert.equal((await call(base, 'GET', `/api/todos/${id}`, undefined, token)).status, 404);
+
+      const page = await call(base, 'GET', '/');
+      assert.equal(page.status, 200);
+      assert.match(page.text, /<div id="root"><\/div>/);
+      assert.match(page.text, /<title>Todo &lt;script&gt;/);
+      const deepLink = await call(base, 'GET', '/todos/anything');
+      assert.match(deepLink.text, /<div id="root">/);
+      assert.equal((await call(base, 'GET', '/api/nothing-here')).json.error.code, 'not_found');
+    } finally {
+      assert.equal(await server.stop(), 0, 'the server shuts down cleanly on SIGTERM');
+    }
+  });
+
+  test('book reviews without accounts: tests, typecheck, build, then a real server', async () => {
+    const dir = writeApp('books');
+    await checkTestSuite(dir);
+    await expectSuccess(dir, ['run', 'typecheck']);
+    await expectSuccess(dir, ['run', 'build']);
+    assert.ok(existsSync(join(dir, 'frontend/dist/index.html')));
+
+    const server = await startServer(dir);
+    try {
+      const { base } = server;
+      const book = await call(base, 'POST', '/api/books', { title: 'Dune', author: 'Frank Herbert' });
+      assert.equal(book.status, 201);
+      const review = await call(base, 'POST', '/api/reviews', { book_id: book.json.id, rating: 5, body: 'Spice!' });
+      assert.equal(review.status, 201);
+      assert.equal(review.json.sentiment, 'neutral');
+      const tooHigh = await call(base, 'POST', '/api/reviews', { book_id: book.json.id, rating: 6, sentiment: 'ecstatic' });
+      assert.equal(tooHigh.status, 400);
+      assert.ok(tooHigh.json.error.fields.rating);
+      assert.ok(tooHigh.json.error.fields.sentiment);
+      const orphan = await call(base, 'POST', '/api/reviews', { book_id: '00000000-0000-4000-8000-000000000000', rating: 3 });
+      assert.equal(orphan.status, 400);
+      assert.ok(orphan.json.error.fields.book_id);
+      const found = await call(base, 'GET', '/api/books?q=dune');
+      assert.equal(found.json.total, 1);
+      assert.equal((await call(base, 'PATCH', '/api/books/00000000-0000-4000-8000-000000000000', { title: 'x' })).status, 404);
+      // Deleting a book cascades to its reviews, as the model's on_delete says.
+      assert.equal((await call(base, 'DELETE', `/api/books/${book.json.id}`)).status, 204);
+      assert.equal((await call(base, 'GET', `/api/reviews/${review.json.id}`)).status, 404);
+      const page = await call(base, 'GET', '/');
+      assert.match(page.text, /<title>Book Reviews<\/title>/);
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
+
+  test('vendor directory (remaining field types) and the todo app pass their tests on PostgreSQL', async (t) => {
+    const dir = writeApp('vendors');
+    await expectSuccess(dir, ['run', 'typecheck']);
+    if (!(await postgresReachable())) {
+      t.diagnostic('PostgreSQL is not reachable on 127.0.0.1:5432: ran the SQLite suite instead');
+      await checkTestSuite(dir);
+      return;
+    }
+    const { default: pg } = await import('pg');
+    const admin = new pg.Client({ connectionString: 'postgresql://postgres@127.0.0.1:5432/postgres' });
+    await admin.connect();
+    // One fresh database per app: drizzle's migrator records applied migrations per database.
+    const apps = [
+      { dir, database: `catalyst_vendors_${process.pid}` },
+      { dir: writeApp('todo'), database: `catalyst_todo_${process.pid}` },
+    ];
+    try {
+      for (const app of apps) {
+        await admin.query(`DROP DATABASE IF EXISTS ${app.database}`);
+        await admin.query(`CREATE DATABASE ${app.database}`);
+        const output = await expectSuccess(app.dir, ['test'], cleanEnv({ DATABASE_URL: `postgresql://postgres@127.0.0.1:5432/${app.database}` }));
+        assert.match(output, /ℹ fail 0/);
+      }
+      const check = new pg.Client({ connectionString: `postgresql://postgres@127.0.0.1:5432/${apps[0]!.database}` });
+      await check.connect();
+      const columns = await check.query("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'vendors' ORDER BY column_name");
+      await check.end();
+      const types = Object.fromEntries(columns.rows.map((r: { column_name: string; data_type: string }) => [r.column_name, r.data_type]));
+      assert.equal(types.hourly_rate, 'double precision');
+      assert.equal(types.next_meeting, 'timestamp with time zone');
+      assert.equal(types.id, 'uuid');
+    } finally {
+      for (const app of apps) await admin.query(`DROP DATABASE IF EXISTS ${app.database} WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+});
