@@ -136,7 +136,11 @@ export async function createRuntime(config: Readonly<CatalystConfig>, opts: Runt
     state,
     documents,
     bus,
-    git: createLocalGitRepos({ basePath: config.paths.repos, author: { name: config.storage.git.author_name, email: config.storage.git.author_email } }),
+    git: createLocalGitRepos({
+      basePath: config.paths.repos,
+      author: { name: config.storage.git.author_name, email: config.storage.git.author_email },
+      env: config.childEnv,
+    }),
     runner: createLocalRunner({ baseEnv: config.childEnv }),
     previews: createProcessPreviewRuntime({
       previewsDir: config.paths.previews,

@@ -1,7 +1,7 @@
 /**
  * The GitRepos conformance suite (src/core/ports/git-repos.ts). Every adapter runs it with a factory
  * that puts its repositories under the given folder:
- *   describeGitRepos('local', ({ basePath }) => createLocalGitRepos({ basePath, author }));
+ *   describeGitRepos('local', ({ basePath }) => createLocalGitRepos({ basePath, author, env }));
  * Each test gets a fresh temporary folder, removed afterwards.
  */
 import { describe, test, beforeEach, afterEach } from 'node:test';

@@ -14,22 +14,9 @@ import { routeFiles } from './templates/route-files.ts';
 import { serviceFiles } from './templates/service-files.ts';
 import { testFilePaths, testFiles } from './templates/test-files.ts';
 import { validationFiles } from './templates/validation-files.ts';
+import { COMMIT_GROUPS, type AppFile, type DependencyVersions } from './app-file.ts';
 
-/** Commit groups, in the order the coder agent commits them. */
-export const COMMIT_GROUPS = ['init', 'models', 'services', 'routes', 'frontend', 'tests', 'deploy'] as const;
-export type CommitGroup = (typeof COMMIT_GROUPS)[number];
-
-export interface AppFile {
-  /** POSIX path relative to the repository root. */
-  path: string;
-  content: string;
-  group: CommitGroup;
-}
-
-/** Exact versions to pin in package.json, by package name. */
-export interface DependencyVersions {
-  [pkg: string]: string;
-}
+export { COMMIT_GROUPS, type AppFile, type CommitGroup, type DependencyVersions } from './app-file.ts';
 
 /** Every package a generated app depends on (runtime and dev); `renderApp` needs a version for each. */
 export const APP_DEPENDENCIES: readonly string[] = [...RUNTIME_DEPENDENCIES, ...DEV_DEPENDENCIES].sort();

@@ -14,6 +14,11 @@ import { withRepoLock } from './repo-lock.ts';
 export interface LocalGitReposOptions {
   basePath: string;
   author: { name: string; email: string };
+  /**
+   * The environment git runs with (PATH, HOME…), from config. Catalyst's own environment is never
+   * passed whole: it may hold secrets, and simple-git refuses variables such as EDITOR that npm sets.
+   */
+  env: Record<string, string>;
 }
 
 const INITIAL_COMMIT = 'chore: initialize repository';
@@ -25,6 +30,7 @@ const VALUE = '\x1f';
 export function createLocalGitRepos(opts: LocalGitReposOptions): GitRepos {
   const basePath = resolve(opts.basePath);
   const { author } = opts;
+  const git = (baseDir: string) => gitIn(baseDir, opts.env);
 
   function repoPath(slug: string): string {
     assertSlug(slug);
@@ -190,9 +196,13 @@ export function createLocalGitRepos(opts: LocalGitReposOptions): GitRepos {
   };
 }
 
-function git(baseDir: string): SimpleGit {
+/** Variables git needs; editors, pagers, askpass and GIT_* overrides never reach it. */
+const GIT_ENV_ALLOWED = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER'];
+
+function gitIn(baseDir: string, env: Record<string, string>): SimpleGit {
+  const allowed = Object.fromEntries(GIT_ENV_ALLOWED.filter((k) => env[k] !== undefined).map((k) => [k, env[k]!]));
   return simpleGit({ baseDir, trimmed: false }).env({
-    ...process.env,
+    ...allowed,
     // Never wait on a credential prompt; treat `*` and `?` in our paths as plain characters.
     GIT_TERMINAL_PROMPT: '0',
     GIT_LITERAL_PATHSPECS: '1',

@@ -22,16 +22,13 @@ export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
 const PIPE_DRAIN_MS = 2_000;
 
 export function createLocalRunner(opts: LocalRunnerOptions = {}): CommandRunner {
-  const baseEnv = opts.baseEnv ?? defaultBaseEnv();
+  const baseEnv = opts.baseEnv ?? { PATH: '/usr/local/bin:/usr/bin:/bin' };
   return {
     sandbox: 'none',
     run: (req) => runCommand(req, baseEnv),
   };
 }
 
-function defaultBaseEnv(): Record<string, string> {
-  return { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin' };
-}
 
 export function childEnv(baseEnv: Record<string, string>, req: Pick<RunRequest, 'env' | 'memoryMb'>): Record<string, string> {
   const env = { ...baseEnv, ...req.env };

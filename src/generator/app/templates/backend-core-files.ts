@@ -4,7 +4,7 @@
  * for every app, which keeps them reviewable once.
  */
 import type { DataModels } from '../../../contracts/artifacts.ts';
-import type { AppFile } from '../render-app.ts';
+import type { AppFile } from '../app-file.ts';
 
 const HTTP_ERRORS = `import type { ZodError } from 'zod';
 

@@ -7,7 +7,7 @@
 import type { DataModel, DataModels, ModelField } from '../../../contracts/artifacts.ts';
 import { isRequired, referencedModelName } from '../model-facts.ts';
 import { camel, lines, lit, sqlIdent } from '../naming.ts';
-import type { AppFile } from '../render-app.ts';
+import type { AppFile } from '../app-file.ts';
 
 export function tableVar(model: DataModel): string {
   return `${camel(model.collection)}Table`;

@@ -2,7 +2,7 @@
 import type { DataModels } from '../../../contracts/artifacts.ts';
 import { editableFields, fieldLabel, isOwned, isRequired, needsUser, resourceModels } from '../model-facts.ts';
 import { markdownText } from '../naming.ts';
-import type { AppFile } from '../render-app.ts';
+import type { AppFile } from '../app-file.ts';
 
 const HEALTH_PROBE = `fetch('http://127.0.0.1:3000/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
 

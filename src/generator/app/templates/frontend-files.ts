@@ -2,7 +2,7 @@
 import type { DataModels, ModelField } from '../../../contracts/artifacts.ts';
 import { editableFields, fieldLabel, findModel, isRequired, referencedModelName, resourceModels, stringMaxLength } from '../model-facts.ts';
 import { htmlEscape, lit } from '../naming.ts';
-import type { AppFile } from '../render-app.ts';
+import type { AppFile } from '../app-file.ts';
 import { API_CLIENT, APP, AUTH_PANEL, FORM_VALUES, MAIN, RECORD_FORM, RESOURCE_PAGE, STYLES } from './frontend-static.ts';
 
 function fieldMeta(models: DataModels, field: ModelField): string {

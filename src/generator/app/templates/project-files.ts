@@ -1,6 +1,6 @@
 /** Root files of a generated app: package.json with pinned versions, compiler, coverage and git settings. */
 import type { DataModels } from '../../../contracts/artifacts.ts';
-import type { AppFile, DependencyVersions } from '../render-app.ts';
+import type { AppFile, DependencyVersions } from '../app-file.ts';
 
 export const RUNTIME_DEPENDENCIES = ['@fastify/static', 'better-sqlite3', 'drizzle-orm', 'fastify', 'jose', 'pg', 'tsx', 'zod'] as const;
 export const DEV_DEPENDENCIES = [

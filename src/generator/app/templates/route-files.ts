@@ -5,7 +5,7 @@
 import type { DataModel, DataModels } from '../../../contracts/artifacts.ts';
 import { needsUser, resourceModels, userModel } from '../model-facts.ts';
 import { kebab, lines, lit } from '../naming.ts';
-import type { AppFile } from '../render-app.ts';
+import type { AppFile } from '../app-file.ts';
 import { tableVar } from './database-files.ts';
 
 function routeModule(models: DataModels, model: DataModel): string {

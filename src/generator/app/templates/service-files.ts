@@ -6,7 +6,7 @@
 import type { DataModel, DataModels } from '../../../contracts/artifacts.ts';
 import { clientReferences, editableFields, isOwned, isRequired, resourceModels, searchableFields } from '../model-facts.ts';
 import { kebab, lines, lit } from '../naming.ts';
-import type { AppFile } from '../render-app.ts';
+import type { AppFile } from '../app-file.ts';
 import { tableVar } from './database-files.ts';
 
 export function serviceModulePath(model: DataModel): string {

@@ -10,7 +10,7 @@ import {
   searchableFields, stringMaxLength, userModel,
 } from '../model-facts.ts';
 import { kebab, lines, lit } from '../naming.ts';
-import type { AppFile } from '../render-app.ts';
+import type { AppFile } from '../app-file.ts';
 
 /** A TypeScript expression for a valid value of `field` that varies with the number `n`. */
 export function sampleExpression(field: ModelField): string {

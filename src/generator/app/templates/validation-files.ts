@@ -6,7 +6,7 @@
 import type { DataModel, DataModels, ModelField } from '../../../contracts/artifacts.ts';
 import { editableFields, isRequired, stringMaxLength } from '../model-facts.ts';
 import { kebab, lit } from '../naming.ts';
-import type { AppFile } from '../render-app.ts';
+import type { AppFile } from '../app-file.ts';
 
 /** The schema of one field's value when it is present (nullable when the field is optional). */
 export function fieldSchema(field: ModelField): string {

@@ -1,0 +1,45 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type CatalystConfig } from '../../src/config/index.ts';
+
+/** A fresh data folder and config per test: nothing shared between tests or with a developer's .catalyst. */
+export function tempWorkspace(label: string, overrides: Record<string, unknown> = {}): { dir: string; config: Readonly<CatalystConfig>; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), `catalyst-${label}-`));
+  const config = loadConfig({
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    cwd: dir,
+    overrides: { 'logging.level': 'warn', ...overrides },
+  });
+  return { dir, config, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function git(repo: string, ...args: string[]): string {
+  return execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8' });
+}
+
+export async function http(
+  base: string,
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown } = {},
+): Promise<{ status: number; json: any; text: string }> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+    },
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await res.text();
+  let json: unknown = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  return { status: res.status, json, text };
+}
