@@ -15,7 +15,7 @@ import type {
   QueueSpec,
   Subscription,
 } from '../../../core/ports/event-bus.ts';
-import { topicMatches } from './topic-matcher.ts';
+import { bindingMatches, topicMatches } from '../../../core/routing.ts';
 
 export interface InProcessBusOptions {
   /** Deliveries per message per queue before the bus dead-letters it whatever the handler says. */
@@ -76,7 +76,7 @@ export function createInProcessBus(opts: InProcessBusOptions = {}): EventBus {
   }
 
   function routes(queue: Queue, event: AgentEvent, routingKey: string): boolean {
-    return queue.bindings.some((b) => topicMatches(b.routingKey, routingKey) && passesFilter(b, event));
+    return queue.bindings.some((b) => bindingMatches(b, routingKey, event));
   }
 
   function deadLetter(queue: string, message: Message, reason: string): void {
@@ -266,12 +266,6 @@ function pickConsumer(queue: Queue): Consumer | undefined {
     }
   }
   return undefined;
-}
-
-function passesFilter(binding: Binding, event: AgentEvent): boolean {
-  if (!binding.where) return true;
-  const value = (event.payload as Record<string, unknown>)[binding.where.field];
-  return value === binding.where.equals;
 }
 
 function sameBinding(a: Binding, b: Binding): boolean {
