@@ -22,7 +22,3 @@ export function table(headers: string[], rows: string[][]): string {
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(headers), ...rows.map(line)].join('\n');
 }
-
-export function toAppError(e: unknown): AppError {
-  return AppError.from(e);
-}

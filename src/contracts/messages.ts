@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { AgentId } from './events.ts';
-import { TaskPhase, TaskStatus } from './records.ts';
+import { TaskPhase } from './records.ts';
 
 export const AgentLogMessage = z.object({
   type: z.literal('agent_log'),
@@ -90,7 +90,6 @@ export const BuildResult = z.object({
 });
 export type BuildResult = z.infer<typeof BuildResult>;
 
-export const TaskStatusSchema = TaskStatus;
 
 /** Control characters (except tab and newline) never reach agents, logs or generated files. */
 const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;

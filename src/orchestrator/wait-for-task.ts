@@ -1,8 +1,12 @@
+import { TERMINAL_EVENT_TYPES, type EventType } from '../contracts/events.ts';
 import type { TaskRecord } from '../contracts/records.ts';
 import type { LiveFeed } from '../core/agent.ts';
 import { AppError } from '../core/errors.ts';
 import type { StateStore } from '../core/ports/state-store.ts';
 import { TERMINAL_STATUSES } from './task-state.ts';
+
+// A rejected review also ends a task (task-state.ts), so it wakes the waiter too.
+const WAKE_ON: readonly EventType[] = [...TERMINAL_EVENT_TYPES, 'review.decision'];
 
 /**
  * Resolves when the task reaches a terminal status. Terminal events on the live feed wake it at
@@ -31,7 +35,7 @@ export function waitForTask(state: StateStore, feed: LiveFeed, taskId: string, s
       if (!done) timer = setTimeout(() => void check(), pollMs);
     };
     const off = feed.on((m) => {
-      if (m.type === 'event' && m.event.task_id === taskId && (m.event.event_type === 'deploy.complete' || m.event.event_type === 'task.failed' || m.event.event_type === 'review.decision')) {
+      if (m.type === 'event' && m.event.task_id === taskId && WAKE_ON.includes(m.event.event_type)) {
         clearTimeout(timer);
         void check();
       }
