@@ -16,7 +16,7 @@ import { createLocalRunner } from './adapters/runner/local/local-runner.ts';
 import { openStateStore } from './adapters/state/index.ts';
 import { PIPELINE_AGENTS } from './agents/index.ts';
 import type { CatalystConfig } from './config/index.ts';
-import { createEvent } from './contracts/events.ts';
+import { createEvent, type AgentEvent, type AgentId } from './contracts/events.ts';
 import { buildRequestSchema, type BuildRequest } from './contracts/messages.ts';
 import type { OrchestrationMode, TaskRecord } from './contracts/records.ts';
 import type { AgentContext, AgentDefinition, AgentPorts, AgentSettings, LiveFeed } from './core/agent.ts';
@@ -97,6 +97,62 @@ export function agentSettings(config: Readonly<CatalystConfig>, detached: boolea
   };
 }
 
+/** One line of an agent's activity log, as the live feed and agent_logs store it. */
+export interface AgentLogEntry {
+  task_id: string;
+  agent_name: AgentId;
+  message: string;
+  level: 'info' | 'warning' | 'error';
+  timestamp: string;
+}
+
+export interface AgentContextInput {
+  config: Readonly<CatalystConfig>;
+  ports: AgentPorts;
+  settings: AgentSettings;
+  clock: Clock;
+  logger: Logger;
+  agent: AgentDefinition;
+  event: AgentEvent;
+  task: TaskRecord;
+  attempt: number;
+  signal: AbortSignal;
+  /** Where `ctx.log` lines and `ctx.progress` updates go (the live feed and agent_logs at runtime; arrays in tests). */
+  onLog(entry: AgentLogEntry): void;
+  onProgress(update: Parameters<AgentContext['progress']>[0]): void;
+}
+
+/**
+ * The context an agent step runs in. Shared by the engines' `buildContext` and the agent handler
+ * tests, so a handler under test sees the same repo, worktree and artifact paths as in production.
+ */
+export async function makeAgentContext(input: AgentContextInput): Promise<AgentContext> {
+  const { agent, event, task, ports, clock } = input;
+  const project = await ports.state.getProject(task.project_id);
+  if (!project) throw new AppError('project_not_found', `project ${task.project_id} of task ${task.id} does not exist`, { retryable: false });
+  const agentLogger = input.logger.child({ agent: agent.id, task_id: task.id, trace_id: task.trace_id });
+  return {
+    agent: agent.id,
+    task,
+    project,
+    inbound: event,
+    attempt: input.attempt,
+    ports,
+    settings: input.settings,
+    paths: { repo: ports.git.repoPath(project.slug), worktree: join(input.config.paths.worktrees, task.id), artifacts: ports.artifacts.dir(task.id) },
+    clock,
+    logger: agentLogger,
+    signal: input.signal,
+    log(message, level = 'info') {
+      agentLogger.debug({ level }, message);
+      input.onLog({ task_id: task.id, agent_name: agent.id, message, level, timestamp: clock.now().toISOString() });
+    },
+    progress(update) {
+      input.onProgress(update);
+    },
+  };
+}
+
 async function openBus(config: Readonly<CatalystConfig>): Promise<EventBus> {
   const choice = config.adapters.bus;
   if (choice.kind === 'rabbitmq') {
@@ -159,42 +215,30 @@ export async function createRuntime(config: Readonly<CatalystConfig>, opts: Runt
     p.catch((e) => logger.warn({ err: String(e) }, 'agent log write failed')).finally(() => pendingWrites.delete(p));
   };
 
-  const buildContext: StepDeps['buildContext'] = async ({ agent, event, task, attempt, signal }) => {
-    const project = await state.getProject(task.project_id);
-    if (!project) throw new AppError('project_not_found', `project ${task.project_id} of task ${task.id} does not exist`, { retryable: false });
-    const agentLogger = logger.child({ agent: agent.id, task_id: task.id, trace_id: task.trace_id });
-    const ctx: AgentContext = {
-      agent: agent.id,
-      task,
-      project,
-      inbound: event,
-      attempt,
+  const buildContext: StepDeps['buildContext'] = (input) =>
+    makeAgentContext({
+      ...input,
+      config,
       ports,
       settings,
-      paths: { repo: ports.git.repoPath(project.slug), worktree: join(config.paths.worktrees, task.id), artifacts: ports.artifacts.dir(task.id) },
       clock,
-      logger: agentLogger,
-      signal,
-      log(message, level = 'info') {
-        const timestamp = clock.now().toISOString();
+      logger,
+      onLog(entry) {
         const id = randomUUID();
-        agentLogger.debug({ level }, message);
-        feed.emit({ type: 'agent_log', task_id: task.id, agent_name: agent.id, message, level, timestamp });
-        track(documents.put('agent_logs', id, { id, task_id: task.id, trace_id: task.trace_id, agent_name: agent.id, message, level, timestamp }));
+        feed.emit({ type: 'agent_log', ...entry });
+        track(documents.put('agent_logs', id, { id, task_id: entry.task_id, trace_id: input.task.trace_id, agent_name: entry.agent_name, message: entry.message, level: entry.level, timestamp: entry.timestamp }));
       },
-      progress(update) {
+      onProgress(update) {
         feed.emit({
           type: 'progress',
-          task_id: task.id,
-          phase: task.current_phase,
+          task_id: input.task.id,
+          phase: input.task.current_phase,
           progress: update.progress,
           files_created: update.files_created ?? 0,
           total_estimated_files: update.total_estimated_files ?? 0,
         });
       },
-    };
-    return ctx;
-  };
+    });
 
   const stepDeps: StepDeps = {
     state,

@@ -1,0 +1,98 @@
+/**
+ * The deployer on real ports in the modes that start nothing (process previews are covered by the
+ * e2e test): deployment/ holds a compose file, Kubernetes manifests and a guide a person can use, no
+ * preview is recorded, and the events say plainly that there is no live URL.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { parse as parseYaml } from 'yaml';
+import { openAgentHarness, runChain, type AgentHarness } from '../../../test/support/agent-harness.ts';
+import type { AgentEventOf } from '../../contracts/events.ts';
+import type { AgentSettings } from '../../core/agent.ts';
+import { AppError } from '../../core/errors.ts';
+import { architectAgent } from '../architect/architect-agent.ts';
+import { coderAgent } from '../coder/coder-agent.ts';
+import { plannerAgent } from '../planner/planner-agent.ts';
+import { reviewerAgent } from '../reviewer/reviewer-agent.ts';
+import { testerAgent } from '../tester/tester-agent.ts';
+import { deployerAgent } from './deployer-agent.ts';
+
+const MANIFESTS = { deployment: 'Deployment', service: 'Service', ingress: 'Ingress', configmap: 'ConfigMap' } as const;
+
+describe('deployer agent', () => {
+  let h: AgentHarness;
+  let approved: AgentEventOf<'review.decision'>;
+  const withMode = (mode: string): AgentSettings => ({ ...h.settings, preview: { ...h.settings.preview, mode } });
+
+  before(async () => {
+    h = await openAgentHarness('deployer');
+    // The type check is the reviewer's concern (its own tests); here it only has to approve.
+    const chainSettings = { ...h.settings, reviewer: { ...h.settings.reviewer, runTypeCheck: false } };
+    const steps = await runChain(h, [plannerAgent, architectAgent, coderAgent, testerAgent, reviewerAgent], { settings: chainSettings });
+    approved = steps.at(-1)!.events[0] as AgentEventOf<'review.decision'>;
+    assert.equal(approved.payload.decision, 'approved', 'the generated app is approved (precondition)');
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  test('compose_only writes compose, k8s manifests and DEPLOYMENT.md, starts nothing and reports no preview URL', async () => {
+    const { events, ctx } = await h.run(deployerAgent, approved, { settings: withMode('compose_only') });
+    const dir = join(h.runtime.ports.artifacts.dir(h.task.id), 'deployment');
+
+    const compose = parseYaml(readFileSync(join(dir, 'docker-compose.preview.yml'), 'utf8')) as { services: Record<string, { build?: { context: string; dockerfile: string } }> };
+    const build = compose.services.backend?.build;
+    assert.ok(build, 'services.backend.build');
+    assert.equal(build.context, ctx.paths.worktree, 'compose builds from the generated app');
+    assert.ok(existsSync(join(build.context, build.dockerfile)), `${build.dockerfile} exists in the build context`);
+    assert.ok(compose.services.db, 'compose brings its database');
+    assert.equal(readFileSync(join(dir, 'Dockerfile.backend'), 'utf8'), readFileSync(join(ctx.paths.worktree, 'Dockerfile.backend'), 'utf8'));
+
+    for (const [file, kind] of Object.entries(MANIFESTS)) {
+      const manifest = parseYaml(readFileSync(join(dir, 'k8s', `${file}.yaml`), 'utf8')) as { apiVersion?: string; kind?: string; metadata?: { name?: string } };
+      assert.ok(manifest.apiVersion, `${file}.yaml has apiVersion`);
+      assert.equal(manifest.kind, kind);
+      assert.match(manifest.metadata?.name ?? '', new RegExp(`^${h.slug}-${h.task.id.slice(0, 8)}`), `${file}.yaml is named after the project and task`);
+    }
+    const guide = readFileSync(join(dir, 'DEPLOYMENT.md'), 'utf8');
+    assert.match(guide, /No live preview was started \(compose_only mode\)/);
+    assert.match(guide, /docker compose -f docker-compose\.preview\.yml up/);
+
+    assert.equal(await h.runtime.ports.state.getPreviewByTask(h.task.id), null, 'no preview row');
+    assert.deepEqual(events.map((e) => e.event_type), ['deploy.status', 'deploy.complete']);
+    const [status, complete] = events as [AgentEventOf<'deploy.status'>, AgentEventOf<'deploy.complete'>];
+    assert.equal(status.payload.status, 'deployed');
+    assert.equal(status.payload.preview_url, null);
+    assert.equal(status.payload.deployment_mode, 'compose_only');
+    assert.deepEqual(status.payload.container_ids, []);
+    assert.equal(complete.payload.status, 'completed');
+    assert.equal(complete.payload.preview_url, null);
+    assert.equal(complete.payload.artifacts.deployment, `file://${dir}/`);
+    assert.equal(complete.payload.artifacts.code, `git://${ctx.paths.repo}#${approved.branch}`, 'names the feature branch');
+  });
+
+  test('k8s mode also writes the files and starts nothing', async () => {
+    const { events } = await h.run(deployerAgent, { ...approved, event_id: randomUUID() }, { settings: withMode('k8s') });
+    const status = events[0] as AgentEventOf<'deploy.status'>;
+    assert.equal(status.payload.deployment_mode, 'k8s');
+    assert.equal(status.payload.preview_url, null);
+    assert.match(readFileSync(join(h.runtime.ports.artifacts.dir(h.task.id), 'deployment/DEPLOYMENT.md'), 'utf8'), /No live preview was started \(k8s mode\)/);
+    assert.equal(await h.runtime.ports.state.getPreviewByTask(h.task.id), null);
+  });
+
+  test('an unknown preview mode is refused for good, naming the mode', async () => {
+    const event = { ...approved, event_id: randomUUID() };
+    const ctx = await h.context(deployerAgent, event, { settings: withMode('swarm') });
+    await assert.rejects(deployerAgent.handle(event, ctx), (e: unknown) => {
+      assert.ok(AppError.isInstance(e));
+      assert.equal(e.code, 'invalid_option');
+      assert.equal(e.retryable, false);
+      assert.match(e.message, /"swarm"/);
+      return true;
+    });
+    assert.equal(await h.runtime.ports.state.getPreviewByTask(h.task.id), null, 'nothing was started');
+  });
+});
