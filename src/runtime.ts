@@ -3,16 +3,25 @@
  * are chosen here and nowhere else; tests call the same function with a test config.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createFsArtifactStore } from './adapters/fs/artifact-store.ts';
 import { createFsWorkspace } from './adapters/fs/workspace.ts';
 import { createInProcessBus } from './adapters/bus/in-process/in-process-bus.ts';
+import { openRabbitBus } from './adapters/bus/rabbitmq/rabbitmq-bus.ts';
+import { createMemoryCache } from './adapters/cache/memory/memory-cache.ts';
+import { openRedisCache } from './adapters/cache/redis/redis-cache.ts';
+import { openMongoDocumentStore } from './adapters/documents/mongodb/mongo-document-store.ts';
+import { openQdrantVectorStore } from './adapters/vectors/qdrant/qdrant-vector-store.ts';
+import { createStateVectorStore } from './adapters/vectors/state/state-vector-store.ts';
 import { createLocalGitRepos } from './adapters/git/local/local-git-repos.ts';
 import { createPinoLogger } from './adapters/logging/pino-logger.ts';
 import { createProcessPreviewRuntime } from './adapters/preview/process/process-preview-runtime.ts';
 import { createLocalRunner } from './adapters/runner/local/local-runner.ts';
+import { createSandboxedRunner } from './adapters/runner/sandboxed/sandboxed-runner.ts';
+import { probeBwrap } from './preview/sandbox.ts';
+import { startPreviewServices as startPreviewServicesFor, type PreviewServices } from './preview/preview-services.ts';
 import { openStateStore } from './adapters/state/index.ts';
 import { PIPELINE_AGENTS } from './agents/index.ts';
 import type { CatalystConfig } from './config/index.ts';
@@ -24,9 +33,11 @@ import { systemClock, type Clock } from './core/clock.ts';
 import { AppError } from './core/errors.ts';
 import { slugify, uuid } from './core/ids.ts';
 import type { Logger } from './core/logger.ts';
+import type { Cache } from './core/ports/cache.ts';
 import type { DocumentStore } from './core/ports/document-store.ts';
 import type { EventBus } from './core/ports/event-bus.ts';
 import type { StateStore } from './core/ports/state-store.ts';
+import type { VectorStore } from './core/ports/vector-store.ts';
 import { APP_DEPENDENCIES } from './generator/app/index.ts';
 import { understandRequest } from './generator/understand/index.ts';
 import type { Engine } from './orchestrator/engine.ts';
@@ -38,6 +49,34 @@ import type { StepDeps } from './orchestrator/step-runner.ts';
 /** Catalyst's install folder: generated apps resolve their packages from its node_modules. */
 export const CATALYST_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 export const NODE_MODULES_DIR = join(CATALYST_ROOT, 'node_modules');
+
+/**
+ * Starts the preview monitor and (preview.router.enabled) the Host router for a long-running process
+ * such as `catalyst serve`; close it before the runtime. Previews stay up when it closes.
+ */
+export function startPreviewServices(runtime: Runtime, opts: { detached?: boolean } = {}): Promise<PreviewServices> {
+  const { config, ports, logger } = runtime;
+  const p = config.preview;
+  return startPreviewServicesFor({
+    state: ports.state,
+    previews: ports.previews,
+    clock: systemClock,
+    logger: logger.child({ component: 'preview-monitor' }),
+    worktreeOf: (taskId) => join(config.paths.worktrees, taskId),
+    projectSlugOf: async (taskId) => {
+      const task = await ports.state.getTask(taskId);
+      const project = task ? await ports.state.getProject(task.project_id) : null;
+      if (!project) throw new AppError('task_not_found', `task ${taskId} has no project`);
+      return project.slug;
+    },
+    timeoutMs: p.health_timeout_seconds * 1000,
+    detached: opts.detached ?? true,
+    intervalMs: p.health_check_interval * 1000,
+    maxRestarts: p.max_restarts,
+    maxConcurrent: p.max_concurrent,
+    router: p.router.enabled ? { port: p.router.port, host: '127.0.0.1', baseDomain: p.router.base_domain } : null,
+  });
+}
 
 export interface RuntimeOptions {
   mode?: OrchestrationMode;
@@ -54,7 +93,7 @@ export interface RuntimeOptions {
 export interface Runtime {
   config: Readonly<CatalystConfig>;
   mode: OrchestrationMode;
-  ports: AgentPorts & { bus: EventBus | null };
+  ports: AgentPorts & { bus: EventBus | null; cache: Cache; vectors: VectorStore };
   engine: Engine;
   feed: LiveFeed;
   logger: Logger;
@@ -83,7 +122,14 @@ export function agentSettings(config: Readonly<CatalystConfig>, detached: boolea
   const a = config.agents;
   return {
     maxRepairRounds: config.orchestration.max_repair_rounds,
-    tester: { timeoutMs: a.tester.timeout_seconds * 1000, memoryMb: a.tester.memory_mb, minCoverage: a.tester.min_coverage, runE2e: a.tester.run_e2e_tests },
+    tester: {
+      timeoutMs: a.tester.timeout_seconds * 1000,
+      memoryMb: a.tester.memory_mb,
+      minCoverage: a.tester.min_coverage,
+      runE2e: a.tester.run_e2e_tests,
+      // An empty or missing path means no browser: the tester then reports e2e as skipped, never passed.
+      chromiumPath: a.tester.chromium_path !== '' && existsSync(a.tester.chromium_path) ? a.tester.chromium_path : null,
+    },
     reviewer: {
       minApprovalScore: a.reviewer.min_approval_score,
       minCoverage: a.reviewer.min_coverage,
@@ -91,7 +137,13 @@ export function agentSettings(config: Readonly<CatalystConfig>, detached: boolea
       maxTypeErrors: a.reviewer.max_type_errors,
       runTypeCheck: a.reviewer.run_type_check,
     },
-    preview: { timeoutMs: config.preview.health_timeout_seconds * 1000, ttlHours: config.preview.ttl_hours, detached, mode: config.preview.mode },
+    preview: {
+      timeoutMs: config.preview.health_timeout_seconds * 1000,
+      ttlHours: config.preview.ttl_hours,
+      detached,
+      mode: config.preview.mode,
+      router: config.preview.router.enabled ? { port: config.preview.router.port, baseDomain: config.preview.router.base_domain } : null,
+    },
     dependencyVersions: installedVersions(APP_DEPENDENCIES),
     git: { mode: config.storage.git.mode },
   };
@@ -153,13 +205,30 @@ export async function makeAgentContext(input: AgentContextInput): Promise<AgentC
   };
 }
 
-async function openBus(config: Readonly<CatalystConfig>): Promise<EventBus> {
+async function openDocuments(config: Readonly<CatalystConfig>, jsonb: DocumentStore, opened: Array<{ close(): Promise<void> }>): Promise<DocumentStore> {
+  const choice = config.adapters.documents;
+  if (choice.kind !== 'mongodb') return jsonb;
+  const mongo = await openMongoDocumentStore({ url: choice.url, database: choice.database });
+  opened.push(mongo);
+  return mongo;
+}
+
+async function openCache(config: Readonly<CatalystConfig>): Promise<Cache> {
+  const choice = config.adapters.cache;
+  const defaultTtlMs = config.storage.redis.ttl_seconds * 1000;
+  return choice.kind === 'redis' ? openRedisCache({ url: choice.url, defaultTtlMs }) : createMemoryCache({ defaultTtlMs });
+}
+
+async function openVectors(config: Readonly<CatalystConfig>, documents: DocumentStore): Promise<VectorStore> {
+  const choice = config.adapters.vectors;
+  return choice.kind === 'qdrant' ? openQdrantVectorStore({ url: choice.url }) : createStateVectorStore(documents);
+}
+
+async function openBus(config: Readonly<CatalystConfig>, logger: Logger): Promise<EventBus> {
   const choice = config.adapters.bus;
   if (choice.kind === 'rabbitmq') {
-    throw new AppError('service_unavailable', 'the RabbitMQ bus adapter is not part of this release', {
-      hint: 'unset RABBITMQ_URL (orchestration.event_driven.rabbitmq_url) to use the in-process bus',
-      retryable: false,
-    });
+    const ed = config.orchestration.event_driven;
+    return openRabbitBus({ url: choice.url, maxDeliveries: ed.retry_attempts, retryDelayMs: 100, prefix: ed.topology_prefix, logger });
   }
   return createInProcessBus({ maxDeliveries: config.orchestration.event_driven.retry_attempts, retryDelayMs: 100 });
 }
@@ -177,33 +246,60 @@ export async function createRuntime(config: Readonly<CatalystConfig>, opts: Runt
       : { kind: 'pglite', dataDir: config.adapters.state.dataDir },
   );
   logger.info({ port: 'state', adapter: state.kind }, 'state store ready');
-  if (config.adapters.documents.kind === 'mongodb') {
+  const opened: Array<{ close(): Promise<void> }> = [];
+  const closeOpened = async () => {
+    for (const o of opened.reverse()) await o.close().catch(() => undefined);
+  };
+  let documents: DocumentStore;
+  let cache: Cache;
+  let vectors: VectorStore;
+  try {
+    documents = await openDocuments(config, state.documents, opened);
+    logger.info({ port: 'documents', adapter: documents.kind }, 'document store ready');
+    cache = await openCache(config);
+    opened.push(cache);
+    logger.info({ port: 'cache', adapter: cache.kind }, 'cache ready');
+    vectors = await openVectors(config, documents);
+    opened.push(vectors);
+    logger.info({ port: 'vectors', adapter: vectors.kind }, 'vector store ready');
+  } catch (e) {
+    await closeOpened();
     await state.close();
-    throw new AppError('service_unavailable', 'the MongoDB document adapter is not part of this release', {
-      hint: 'unset MONGO_URL to keep documents as JSONB in the state store',
-      retryable: false,
-    });
+    throw e;
   }
-  const documents: DocumentStore = state.documents;
-  const bus = mode === 'event_driven' ? await openBus(config) : null;
+  let bus: EventBus | null = null;
+  try {
+    bus = mode === 'event_driven' ? await openBus(config, logger) : null;
+  } catch (e) {
+    await closeOpened();
+    await state.close();
+    throw e;
+  }
   if (bus) logger.info({ port: 'bus', adapter: bus.kind }, 'event bus ready');
 
-  const ports: AgentPorts & { bus: EventBus | null } = {
+  const ports: AgentPorts & { bus: EventBus | null; cache: Cache; vectors: VectorStore } = {
     state,
     documents,
     bus,
+    cache,
+    vectors,
     git: createLocalGitRepos({
       basePath: config.paths.repos,
       author: { name: config.storage.git.author_name, email: config.storage.git.author_email },
       env: config.childEnv,
     }),
-    runner: createLocalRunner({ baseEnv: config.childEnv }),
+    // Untrusted test commands run under bubblewrap when it works here (preview.sandbox: auto).
+    runner:
+      config.preview.sandbox === 'auto' && probeBwrap(config.childEnv.PATH).path !== null
+        ? createSandboxedRunner({ baseEnv: config.childEnv, readOnly: [NODE_MODULES_DIR], nodeModulesDir: NODE_MODULES_DIR })
+        : createLocalRunner({ baseEnv: config.childEnv }),
     previews: createProcessPreviewRuntime({
       previewsDir: config.paths.previews,
       portRange: { from: config.preview.port_range[0], to: config.preview.port_range[1] },
       memoryMb: config.preview.memory_mb,
       nodeModulesDir: NODE_MODULES_DIR,
       baseEnv: config.childEnv,
+      sandbox: config.preview.sandbox,
     }),
     artifacts: createFsArtifactStore(config.paths.artifacts),
     workspace: createFsWorkspace(NODE_MODULES_DIR),
@@ -311,6 +407,7 @@ export async function createRuntime(config: Readonly<CatalystConfig>, opts: Runt
       await engine.stop();
       await Promise.allSettled([...pendingWrites]);
       await bus?.close();
+      await closeOpened();
       await state.close();
     },
   };

@@ -7,8 +7,10 @@ import { loadConfig, type CatalystConfig } from '../config/index.ts';
 import { AppError } from '../core/errors.ts';
 import { buildCommand } from './build-command.ts';
 import { eventsCommand } from './events-command.ts';
+import { workerCommand } from './worker-command.ts';
 import { EXIT, exitCodeFor, printError } from './output.ts';
 import { previewListCommand, previewRestartCommand, previewStopCommand } from './preview-commands.ts';
+import { serveUntilSignal } from '../server/serve.ts';
 
 interface GlobalOptions {
   config?: string;
@@ -61,6 +63,29 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json', 'print JSON', false)
     .action(async (taskId: string, opts: { json: boolean }) => {
       exitCode = await eventsCommand(taskId, opts, configFor());
+    });
+
+  program
+    .command('worker')
+    .description('consume agent queues in event-driven mode (needs RABBITMQ_URL and POSTGRES_URL)')
+    .option('--agents <ids>', 'comma-separated agents to run, e.g. planner,architect (default: all)')
+    .option('--no-relay', 'do not publish the outbox from this process')
+    .action(async (opts: { agents?: string; relay: boolean }) => {
+      exitCode = await workerCommand(opts, configFor({ 'orchestration.mode': 'event_driven' }));
+    });
+
+  program
+    .command('serve')
+    .description('serve the web UI and the HTTP/WebSocket API (port: server.port, default 3000) until Ctrl-C')
+    .option('--port <port>', 'listen on this port instead of server.port')
+    .option('--host <host>', 'listen on this address instead of server.host')
+    .addOption(new Option('--mode <mode>', 'orchestration mode').choices(['sequential', 'event_driven']))
+    .action(async (opts: { port?: string; host?: string; mode?: string }) => {
+      const overrides: Record<string, unknown> = { 'logging.level': program.opts<GlobalOptions>().verbose ? 'info' : 'warn' };
+      if (opts.port !== undefined) overrides['server.port'] = Number(opts.port);
+      if (opts.host !== undefined) overrides['server.host'] = opts.host;
+      if (opts.mode !== undefined) overrides['orchestration.mode'] = opts.mode;
+      exitCode = await serveUntilSignal(configFor(overrides), (line) => process.stderr.write(`${line}\n`));
     });
 
   const preview = program.command('preview').description('manage live previews');

@@ -26,6 +26,8 @@ export const ConfigFileSchema = z
             retry_attempts: z.number().int().min(1).max(20).default(3),
             retry_delay_ms: z.number().int().min(0).default(1000),
             prefetch: Positive.default(1),
+            /** Prepended to every RabbitMQ exchange and queue name, so installations or test runs can share one broker. */
+            topology_prefix: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
           })
           .strict()
           .prefault({}),
@@ -79,6 +81,10 @@ export const ConfigFileSchema = z
         health_timeout_seconds: Positive.default(60),
         memory_mb: z.number().int().min(64).default(512),
         max_concurrent: Positive.default(10),
+        /** auto: bubblewrap for previews and the tester's commands when it works on this host; none: never. */
+        sandbox: z.enum(['auto', 'none']).default('auto'),
+        /** How often the preview monitor restarts a dead or unhealthy preview before marking it failed. */
+        max_restarts: z.number().int().min(0).default(3),
         router: z
           .object({ enabled: z.boolean().default(false), port: z.number().int().min(1).max(65535).default(8080), base_domain: z.string().default('localhost') })
           .strict()
@@ -107,6 +113,8 @@ export const ConfigFileSchema = z
             min_coverage: z.number().min(0).max(1).default(0.8),
             timeout_seconds: Positive.default(300),
             memory_mb: z.number().int().min(64).default(1024),
+            /** Chromium for the generated app's browser tests; '' or a path that does not exist skips them. */
+            chromium_path: z.string().default('/usr/bin/chromium'),
           })
           .strict()
           .prefault({}),
@@ -142,7 +150,17 @@ export const ConfigFileSchema = z
       .strict()
       .prefault({}),
     server: z
-      .object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(3000) })
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(3000),
+        body_limit_bytes: z.number().int().min(1024).default(65536),
+        rate_limit_per_minute: Positive.default(600),
+        cors_origins: z.array(z.string()).default([]),
+      })
+      .strict()
+      .prefault({}),
+    auth: z
+      .object({ token: z.string().default('') })
       .strict()
       .prefault({}),
     logging: z

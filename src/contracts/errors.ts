@@ -24,6 +24,15 @@ export const ERROR_CODES = {
   git_failed: 'internal',
   agent_failed: 'internal',
   internal: 'internal',
+  // HTTP edge (src/server): statuses other than the category's come from the server's one table.
+  invalid_request: 'invalid_input',
+  unauthorized: 'invalid_input',
+  forbidden_origin: 'invalid_input',
+  payload_too_large: 'invalid_input',
+  route_not_found: 'not_found',
+  rate_limited: 'unavailable',
+  not_implemented: 'unavailable',
+  task_finished: 'conflict',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

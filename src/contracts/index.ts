@@ -3,3 +3,4 @@ export * from './artifacts.ts';
 export * from './records.ts';
 export * from './messages.ts';
 export * from './errors.ts';
+export * from './api.ts';

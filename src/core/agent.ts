@@ -20,9 +20,11 @@ import type { Workspace } from './ports/workspace.ts';
 /** The slice of configuration agents read, filled from config.yaml by the composition root. */
 export interface AgentSettings {
   maxRepairRounds: number;
-  tester: { timeoutMs: number; memoryMb: number; minCoverage: number; runE2e: boolean };
+  /** chromiumPath: the browser for the app's e2e tests, null when none is installed (checked by the composition root). */
+  tester: { timeoutMs: number; memoryMb: number; minCoverage: number; runE2e: boolean; chromiumPath: string | null };
   reviewer: { minApprovalScore: number; minCoverage: number; minPassRate: number; maxTypeErrors: number; runTypeCheck: boolean };
-  preview: { timeoutMs: number; ttlHours: number; detached: boolean; mode: string };
+  /** router: set when the Host router is enabled (preview.router), so the deployer reports its URL. */
+  preview: { timeoutMs: number; ttlHours: number; detached: boolean; mode: string; router?: { port: number; baseDomain: string } | null };
   /** Exact versions of the packages generated apps depend on (what Catalyst has installed). */
   dependencyVersions: Record<string, string>;
   git: { mode: 'local' | 'github' | 'both' };

@@ -15,6 +15,7 @@ import type { AgentDefinition } from '../core/agent.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 
 const attempts = new Map<string, number>();
+const statusSeen = new Map<string, string>();
 
 const testPlanner: AgentDefinition = {
   id: 'planner',
@@ -24,6 +25,7 @@ const testPlanner: AgentDefinition = {
   async handle(event, ctx) {
     if (event.event_type !== 'task.initiated') throw new Error('unexpected');
     attempts.set(ctx.task.id, (attempts.get(ctx.task.id) ?? 0) + 1);
+    statusSeen.set(ctx.task.id, `${ctx.task.status}/${ctx.task.current_phase}`);
     if (event.payload.requirements.includes('poison')) throw new Error('the planner choked on this request');
     ctx.log('planned');
     return {
@@ -99,6 +101,7 @@ for (const mode of ['sequential', 'event_driven'] as const) {
         assert.match(badDone.error ?? '', /planner failed after 3 attempt\(s\): the planner choked on this request/);
         assert.equal(attempts.get(bad.id), 3, 'exactly 3 attempts');
         assert.equal(attempts.get(good.id), 1, 'the healthy task ran once');
+        assert.equal(statusSeen.get(good.id), 'running/planning', 'a picked-up task is running, not queued');
         const badEvents = (await rt.ports.state.listEvents(bad.id)).map((e) => e.event_type);
         assert.deepEqual(badEvents, ['task.initiated', 'task.failed']);
 

@@ -34,15 +34,13 @@ export function createOutboxRelay(opts: {
     for (;;) {
       const rows = await opts.state.claimOutbox(batch, stale);
       if (rows.length === 0) return;
-      const sent: number[] = [];
-      try {
-        for (const row of rows) {
-          await opts.bus.publish(row.event);
-          sent.push(row.id);
-        }
-      } finally {
-        if (sent.length > 0) await opts.state.markOutboxSent(sent);
-      }
+      // Publish the whole batch before awaiting confirms: the bus sends in call order, so ordering is
+      // kept while the round trips overlap. Rows whose publish failed stay unsent for the next pass.
+      const results = await Promise.allSettled(rows.map((row) => opts.bus.publish(row.event)));
+      const sent = rows.filter((_, i) => results[i]!.status === 'fulfilled').map((row) => row.id);
+      if (sent.length > 0) await opts.state.markOutboxSent(sent);
+      const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failure) throw failure.reason;
       if (rows.length < batch) return;
     }
   }

@@ -8,6 +8,8 @@ import type { Engine, Submission } from './engine.ts';
 import { failTask, runStep, subscribersOf, type StepDeps } from './step-runner.ts';
 import { waitForTask } from './wait-for-task.ts';
 
+const TIMED_OUT = new Error('timeout');
+
 export function createSequentialEngine(deps: StepDeps & { timeoutMs: number; retryDelayMs: number }): Engine {
   const running = new Map<string, Promise<void>>();
   const controllers = new Set<AbortController>();
@@ -19,7 +21,11 @@ export function createSequentialEngine(deps: StepDeps & { timeoutMs: number; ret
       for (const agent of subscribersOf(deps.agents, event)) {
         for (;;) {
           if (signal.aborted) {
-            await failTask(deps, agent, event, `timed out after ${Math.round(deps.timeoutMs / 1000)} s (orchestration.sequential.timeout_seconds)`, { publish: false });
+            const reason =
+              signal.reason === TIMED_OUT
+                ? `timed out after ${Math.round(deps.timeoutMs / 1000)} s (orchestration.sequential.timeout_seconds)`
+                : 'stopped: Catalyst shut down while the task was running';
+            await failTask(deps, agent, event, reason, { publish: false });
             return;
           }
           const result = await runStep(deps, agent, event, { publish: false, signal });
@@ -46,7 +52,7 @@ export function createSequentialEngine(deps: StepDeps & { timeoutMs: number; ret
       deps.feed.emit({ type: 'event', event: submission.initiated });
       const controller = new AbortController();
       controllers.add(controller);
-      const timer = setTimeout(() => controller.abort(new Error('timeout')), deps.timeoutMs);
+      const timer = setTimeout(() => controller.abort(TIMED_OUT), deps.timeoutMs);
       const run = drive(submission.initiated, controller.signal)
         .catch((e) => deps.logger.error({ err: e instanceof Error ? e.message : String(e), task_id: task.id }, 'sequential run crashed'))
         .finally(() => {

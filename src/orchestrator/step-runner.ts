@@ -67,6 +67,11 @@ export async function runStep(
     return { status: 'skipped', reason: `task is ${task.status}` };
   }
 
+  if (task.status === 'queued') {
+    // task.initiated is recorded at submission, not produced by a step: its patch (running, planning)
+    // is applied when the first agent picks the task up.
+    Object.assign(task, await deps.state.updateTask(task.id, taskPatchFor([event], deps.clock.now().toISOString())));
+  }
   const started = deps.clock.now().getTime();
   deps.feed.emit({ type: 'agent_status', task_id: task.id, agent_name: agent.id, status: 'running', duration_ms: null });
   try {
@@ -88,7 +93,9 @@ export async function runStep(
     const duration = now.getTime() - started;
     const previous = phasesOf(task)[agent.id];
     const timing: PhaseTiming = { status: 'done', duration_ms: (previous?.duration_ms ?? 0) + duration, runs: (previous?.runs ?? 0) + 1 };
-    const patch = taskPatchFor(emitted, now.toISOString());
+    // A task cancelled while this step ran keeps its status: the step's events are still recorded.
+    const latest = await deps.state.getTask(task.id);
+    const patch = latest && TERMINAL_STATUSES.has(latest.status) ? {} : taskPatchFor(emitted, now.toISOString());
     patch.metadata = { phases: { ...phasesOf(task), [agent.id]: timing } };
     const committed = await deps.state.commitStep({
       consumer: agent.id,

@@ -1,6 +1,8 @@
 /**
  * List, stop and restart previews from the state store (spec §7.2, §11.1). Listing reconciles the
- * record with reality: a preview whose process died is shown (and stored) as stopped, not healthy.
+ * record with reality (`reconcilePreviews`): a preview whose process died is shown (and stored) as
+ * stopped, not healthy, and one past its TTL is stopped and marked expired. The preview monitor
+ * (preview-monitor.ts) runs the same reconciliation on a timer, with restarts allowed.
  */
 import type { PreviewDeployment, PreviewStatus } from '../contracts/records.ts';
 import type { Clock } from '../core/clock.ts';
@@ -8,7 +10,8 @@ import { AppError } from '../core/errors.ts';
 import type { PreviewRuntime } from '../core/ports/preview-runtime.ts';
 import type { StateStore } from '../core/ports/state-store.ts';
 
-const LIVE: readonly PreviewStatus[] = ['starting', 'healthy', 'unhealthy'];
+export const LIVE_PREVIEW_STATUSES: readonly PreviewStatus[] = ['starting', 'healthy', 'unhealthy'];
+const LIVE = LIVE_PREVIEW_STATUSES;
 
 export interface PreviewControlDeps {
   state: StateStore;
@@ -22,19 +25,149 @@ function pidOf(p: PreviewDeployment): number | null {
 }
 
 export async function listPreviews(deps: PreviewControlDeps, opts: { all?: boolean } = {}): Promise<PreviewDeployment[]> {
-  const rows = await deps.state.listPreviews(opts.all ? {} : { statuses: [...LIVE] });
-  const out: PreviewDeployment[] = [];
+  await reconcilePreviews(deps);
+  return deps.state.listPreviews(opts.all ? {} : { statuses: [...LIVE] });
+}
+
+/** What restarting a preview needs besides the ports: where its code is and what it is called. */
+export interface RestartDeps {
+  worktreeOf: (taskId: string) => string;
+  projectSlugOf: (taskId: string) => Promise<string>;
+  timeoutMs: number;
+  detached: boolean;
+}
+
+export interface ReconcileOptions {
+  /** When set, dead or twice-unhealthy previews are restarted up to `maxRestarts` times; else marked stopped. */
+  restart?: (RestartDeps & { maxRestarts: number }) | null;
+  /** More live previews than this: the least recently used (or oldest) are stopped. */
+  maxConcurrent?: number | null;
+  /** Last request per task through the Host router (epoch ms), so idle previews go first. */
+  lastActivity?: ReadonlyMap<string, number>;
+  /** Remove the working copies of previews that are no longer live. */
+  cleanup?: boolean;
+}
+
+export type PreviewChange =
+  | { kind: 'healthy' | 'unhealthy' | 'stopped' | 'restarted' | 'expired' | 'evicted' | 'cleaned'; taskId: string; previewId: string }
+  | { kind: 'failed'; taskId: string; previewId: string; reason: string };
+
+const isoNow = (deps: PreviewControlDeps) => deps.clock.now().toISOString();
+
+async function restartRow(deps: PreviewControlDeps, restart: RestartDeps, row: PreviewDeployment): Promise<PreviewDeployment> {
+  await deps.previews.stop({ pid: pidOf(row), workingCopy: row.working_copy });
+  // Ports of every other live preview stay reserved, whoever started them: never two on one port.
+  const others = (await deps.state.listPreviews({ statuses: [...LIVE] })).filter((p) => p.task_id !== row.task_id);
+  const handle = await deps.previews.start({
+    taskId: row.task_id,
+    projectSlug: await restart.projectSlugOf(row.task_id),
+    sourceDir: restart.worktreeOf(row.task_id),
+    reservedPorts: others.map((p) => p.port).filter((p): p is number => p !== null),
+    timeoutMs: restart.timeoutMs,
+    detached: restart.detached,
+  });
+  // A router URL names the task, not the port, so it survives the restart; a direct URL does not.
+  const routed = row.fallback_url !== null && row.url !== row.fallback_url && row.url !== 'about:blank';
+  return deps.state.updatePreview(row.id, {
+    status: 'healthy',
+    container_id: String(handle.pid),
+    port: handle.port,
+    url: routed ? row.url : handle.url,
+    fallback_url: handle.url,
+    restart_count: row.restart_count + 1,
+    last_health_check: isoNow(deps),
+    metadata: { sandbox: handle.sandbox, cleaned: false, stopped_reason: null, error: null },
+  });
+}
+
+/**
+ * Brings the recorded previews in line with what is running: expires those past their TTL, marks
+ * dead and unhealthy ones (restarting them when allowed), stops the least recently used beyond the
+ * limit, and removes working copies nothing runs from. Rows whose process is alive and healthy are
+ * simply kept (adopted): a Catalyst restart loses nothing, since the rows are the only record.
+ */
+export async function reconcilePreviews(deps: PreviewControlDeps, opts: ReconcileOptions = {}): Promise<PreviewChange[]> {
+  const changes: PreviewChange[] = [];
+  const now = deps.clock.now();
+  const rows = (await deps.state.listPreviews({ statuses: [...LIVE] })).sort((a, b) => a.created_at.localeCompare(b.created_at));
+  // Only the newest row of a task is live; older ones were replaced by a redeploy.
+  const newest = new Map<string, PreviewDeployment>();
+  for (const row of rows) newest.set(row.task_id, row);
+
   for (const row of rows) {
-    if (!LIVE.includes(row.status)) {
-      out.push(row);
+    const ref = { taskId: row.task_id, previewId: row.id };
+    if (newest.get(row.task_id) !== row) {
+      await deps.state.updatePreview(row.id, { status: 'stopped', last_health_check: isoNow(deps), metadata: { stopped_reason: 'replaced' } });
+      changes.push({ kind: 'stopped', ...ref });
+      continue;
+    }
+    if (row.expires_at !== null && Date.parse(row.expires_at) <= now.getTime()) {
+      await deps.previews.stop({ pid: pidOf(row), workingCopy: row.working_copy });
+      await deps.state.updatePreview(row.id, { status: 'expired', last_health_check: isoNow(deps), metadata: { stopped_reason: 'ttl', cleaned: true } });
+      changes.push({ kind: 'expired', ...ref });
       continue;
     }
     const seen = await deps.previews.inspect({ pid: pidOf(row), port: row.port, logPath: row.log_path });
-    const status: PreviewStatus = !seen.alive ? 'stopped' : seen.healthy ? 'healthy' : 'unhealthy';
-    const updated = await deps.state.updatePreview(row.id, { status, last_health_check: deps.clock.now().toISOString() });
-    if (opts.all || LIVE.includes(updated.status)) out.push(updated);
+    if (seen.alive && seen.healthy) {
+      if (row.status !== 'healthy') changes.push({ kind: 'healthy', ...ref });
+      await deps.state.updatePreview(row.id, { status: 'healthy', last_health_check: isoNow(deps) });
+      continue;
+    }
+    // One failed probe may be a busy app: a live preview is restarted on its second unhealthy check.
+    const needsRestart = !seen.alive || row.status === 'unhealthy';
+    if (!needsRestart || !opts.restart) {
+      const status: PreviewStatus = seen.alive ? 'unhealthy' : 'stopped';
+      await deps.state.updatePreview(row.id, { status, last_health_check: isoNow(deps), metadata: { log_tail: seen.logTail.slice(-30) } });
+      changes.push({ kind: status, ...ref });
+      continue;
+    }
+    if (row.restart_count >= opts.restart.maxRestarts) {
+      await deps.previews.stop({ pid: pidOf(row), workingCopy: row.working_copy });
+      const reason = `${seen.alive ? 'unhealthy' : 'not running'} after ${row.restart_count} restarts (preview.max_restarts)`;
+      await deps.state.updatePreview(row.id, { status: 'failed', last_health_check: isoNow(deps), metadata: { error: reason, log_tail: seen.logTail.slice(-30), cleaned: true } });
+      changes.push({ kind: 'failed', reason, ...ref });
+      continue;
+    }
+    try {
+      await restartRow(deps, opts.restart, row);
+      changes.push({ kind: 'restarted', ...ref });
+    } catch (e) {
+      const err = AppError.from(e, 'preview_unhealthy');
+      const tail = (err.details?.logTail as string[] | undefined) ?? seen.logTail;
+      await deps.state.updatePreview(row.id, {
+        status: 'failed',
+        restart_count: row.restart_count + 1,
+        last_health_check: isoNow(deps),
+        metadata: { error: err.message, log_tail: tail.slice(-30) },
+      });
+      changes.push({ kind: 'failed', reason: err.message, ...ref });
+    }
   }
-  return out;
+
+  if (opts.maxConcurrent) {
+    const live = await deps.state.listPreviews({ statuses: [...LIVE] });
+    const lastUsed = (p: PreviewDeployment) => opts.lastActivity?.get(p.task_id) ?? Date.parse(p.created_at);
+    // Least recently used first; ties (never used through the router) by age.
+    const order = live.sort((a, b) => lastUsed(a) - lastUsed(b) || a.created_at.localeCompare(b.created_at));
+    for (const row of order.slice(0, Math.max(0, live.length - opts.maxConcurrent))) {
+      await deps.previews.stop({ pid: pidOf(row), workingCopy: row.working_copy });
+      await deps.state.updatePreview(row.id, { status: 'stopped', last_health_check: isoNow(deps), metadata: { stopped_reason: 'max_concurrent', cleaned: true } });
+      changes.push({ kind: 'evicted', taskId: row.task_id, previewId: row.id });
+    }
+  }
+
+  if (opts.cleanup) {
+    const all = await deps.state.listPreviews();
+    const liveTasks = new Set(all.filter((p) => LIVE.includes(p.status)).map((p) => p.task_id));
+    for (const row of all) {
+      if (LIVE.includes(row.status) || liveTasks.has(row.task_id) || row.working_copy === null || row.metadata.cleaned === true) continue;
+      // stop() also ends a supervisor left running for a row that says it is stopped, then removes the copy.
+      await deps.previews.stop({ pid: pidOf(row), workingCopy: row.working_copy });
+      await deps.state.updatePreview(row.id, { metadata: { cleaned: true } });
+      changes.push({ kind: 'cleaned', taskId: row.task_id, previewId: row.id });
+    }
+  }
+  return changes;
 }
 
 /** Accepts a full task id or a unique prefix of at least 8 characters (the short id in URLs). */
@@ -56,28 +189,7 @@ export async function stopPreview(deps: PreviewControlDeps, taskRef: string): Pr
   return deps.state.updatePreview(row.id, { status: 'stopped', last_health_check: deps.clock.now().toISOString() });
 }
 
-export async function restartPreview(
-  deps: PreviewControlDeps & { worktreeOf: (taskId: string) => string; projectSlugOf: (taskId: string) => Promise<string>; timeoutMs: number; detached: boolean },
-  taskRef: string,
-): Promise<PreviewDeployment> {
+export async function restartPreview(deps: PreviewControlDeps & RestartDeps, taskRef: string): Promise<PreviewDeployment> {
   const row = await findPreview(deps.state, taskRef);
-  await deps.previews.stop({ pid: pidOf(row), workingCopy: row.working_copy });
-  const others = (await deps.state.listPreviews({ statuses: [...LIVE] })).filter((p) => p.task_id !== row.task_id);
-  const handle = await deps.previews.start({
-    taskId: row.task_id,
-    projectSlug: await deps.projectSlugOf(row.task_id),
-    sourceDir: deps.worktreeOf(row.task_id),
-    reservedPorts: others.map((p) => p.port).filter((p): p is number => p !== null),
-    timeoutMs: deps.timeoutMs,
-    detached: deps.detached,
-  });
-  return deps.state.updatePreview(row.id, {
-    status: 'healthy',
-    container_id: String(handle.pid),
-    port: handle.port,
-    url: handle.url,
-    fallback_url: handle.url,
-    restart_count: row.restart_count + 1,
-    last_health_check: deps.clock.now().toISOString(),
-  });
+  return restartRow(deps, deps, row);
 }

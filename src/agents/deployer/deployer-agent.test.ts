@@ -83,9 +83,35 @@ describe('deployer agent', () => {
     assert.equal(await h.runtime.ports.state.getPreviewByTask(h.task.id), null);
   });
 
+  test('process mode with the Host router enabled reports the router URL, with the direct URL as fallback', async () => {
+    const settings: AgentSettings = { ...h.settings, preview: { ...h.settings.preview, mode: 'process', detached: false, router: { port: 8080, baseDomain: 'localhost' } } };
+    const { events } = await h.run(deployerAgent, { ...approved, event_id: randomUUID() }, { settings });
+    const [status, complete] = events as [AgentEventOf<'deploy.status'>, AgentEventOf<'deploy.complete'>];
+    const row = await h.runtime.ports.state.getPreviewByTask(h.task.id);
+    try {
+      assert.equal(status.payload.status, 'deployed', status.payload.error ?? '');
+      const routerUrl = `http://${h.slug}-${h.task.id.slice(0, 8)}.localhost:8080`;
+      assert.equal(status.payload.preview_url, routerUrl);
+      assert.match(status.payload.fallback_url ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.equal(complete.payload.preview_url, routerUrl);
+      assert.equal(complete.payload.fallback_url, status.payload.fallback_url);
+      assert.equal(row?.url, routerUrl);
+      assert.equal(row?.fallback_url, status.payload.fallback_url);
+      const record = JSON.parse(readFileSync(join(h.runtime.ports.artifacts.dir(h.task.id), 'deployment/deployment-record.json'), 'utf8')) as { urls: { router: string | null; frontend: string | null }; sandbox: { kind: string; warning: string | null } };
+      assert.equal(record.urls.router, routerUrl);
+      assert.equal(record.urls.frontend, status.payload.fallback_url);
+      // The record always says whether the app is confined, and why not when it is not.
+      assert.ok(record.sandbox.kind === 'bwrap' || (record.sandbox.warning ?? '').length > 0);
+    } finally {
+      await h.runtime.ports.previews.stop({ pid: row?.container_id ? Number(row.container_id) : null, workingCopy: row?.working_copy ?? null });
+    }
+  });
+
   test('an unknown preview mode is refused for good, naming the mode', async () => {
     const event = { ...approved, event_id: randomUUID() };
     const ctx = await h.context(deployerAgent, event, { settings: withMode('swarm') });
+    // (The process-mode test above recorded a preview row; this event must not add or start another.)
+    const previewsBefore = await h.runtime.ports.state.listPreviews();
     await assert.rejects(deployerAgent.handle(event, ctx), (e: unknown) => {
       assert.ok(AppError.isInstance(e));
       assert.equal(e.code, 'invalid_option');
@@ -93,6 +119,6 @@ describe('deployer agent', () => {
       assert.match(e.message, /"swarm"/);
       return true;
     });
-    assert.equal(await h.runtime.ports.state.getPreviewByTask(h.task.id), null, 'nothing was started');
+    assert.equal((await h.runtime.ports.state.listPreviews()).length, previewsBefore.length, 'nothing was started');
   });
 });

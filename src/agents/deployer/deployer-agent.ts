@@ -23,7 +23,22 @@ async function reusablePreview(ctx: AgentContext): Promise<PreviewDeployment | n
   return seen.alive && seen.healthy ? existing : null;
 }
 
-function outcome(ctx: AgentContext, p: { url: string | null; mode: string; ok: boolean; error: string | null; pid: number | null }): EventDraft[] {
+/**
+ * `http://<project>-<short-task-id>.<domain>:<port>` when the Host router is enabled (it finds the
+ * preview from its row), else null and the direct URL is the preview URL.
+ */
+export function routerUrlOf(ctx: AgentContext): string | null {
+  const router = ctx.settings.preview.router;
+  if (!router) return null;
+  const port = router.port === 80 ? '' : `:${router.port}`;
+  return `http://${ctx.project.slug}-${shortId(ctx.task.id)}.${router.baseDomain}${port}`.toLowerCase();
+}
+
+function outcome(
+  ctx: AgentContext,
+  p: { url: string | null; fallbackUrl?: string | null; mode: string; ok: boolean; error: string | null; pid: number | null },
+): EventDraft[] {
+  const fallback = p.fallbackUrl ?? p.url;
   const base = ctx.ports.artifacts.dir(ctx.task.id);
   return [
     {
@@ -31,7 +46,7 @@ function outcome(ctx: AgentContext, p: { url: string | null; mode: string; ok: b
       payload: {
         status: p.ok ? 'deployed' : 'failed',
         preview_url: p.url,
-        fallback_url: p.url,
+        fallback_url: fallback,
         backend_url: p.url ? `${p.url}/api` : null,
         container_ids: p.pid ? [`process://${p.pid}`] : [],
         health: p.ok && p.url ? 'healthy' : p.ok ? 'unknown' : 'unhealthy',
@@ -44,7 +59,7 @@ function outcome(ctx: AgentContext, p: { url: string | null; mode: string; ok: b
       payload: {
         status: p.ok ? 'completed' : 'failed',
         preview_url: p.url,
-        fallback_url: p.url,
+        fallback_url: fallback,
         artifacts: {
           code: `git://${ctx.paths.repo}#${ctx.task.branch_name ?? ''}`,
           tests: `file://${base}/test-results/`,
@@ -92,7 +107,7 @@ export const deployerAgent: AgentDefinition = {
     const reused = await reusablePreview(ctx);
     if (reused) {
       ctx.log(`Preview already running at ${reused.url} (reusing it)`);
-      return { events: outcome(ctx, { url: reused.url, mode, ok: true, error: null, pid: Number(reused.container_id) }) };
+      return { events: outcome(ctx, { url: reused.url, fallbackUrl: reused.fallback_url, mode, ok: true, error: null, pid: Number(reused.container_id) }) };
     }
 
     const reservedPorts = (await state.listPreviews({ statuses: LIVE }))
@@ -101,6 +116,7 @@ export const deployerAgent: AgentDefinition = {
       .filter((p): p is number => p !== null);
     ctx.log('Building the frontend and starting the preview process...');
     const deployedAt = ctx.clock.now();
+    const routerUrl = routerUrlOf(ctx);
     const expiresAt = new Date(deployedAt.getTime() + ctx.settings.preview.ttlHours * 3600_000).toISOString();
     let handle: PreviewHandle | null = null;
     let error: AppError | null = null;
@@ -132,7 +148,7 @@ export const deployerAgent: AgentDefinition = {
       ],
       sandbox: handle?.sandbox ?? { kind: 'none', warning: null },
       limits: { memory_mb: handle?.memoryMb ?? 0 },
-      urls: { frontend: handle?.url ?? null, backend: handle ? `${handle.url}/api` : null, router: null },
+      urls: { frontend: handle?.url ?? null, backend: handle ? `${handle.url}/api` : null, router: handle ? routerUrl : null },
       working_copy: handle?.workingCopy ?? '',
       log_path: handle?.logPath ?? '',
       deployed_at: deployedAt.toISOString(),
@@ -141,13 +157,14 @@ export const deployerAgent: AgentDefinition = {
       log_tail: logTail.slice(-30),
     };
     await artifacts.write(taskId, 'deployment/deployment-record.json', `${JSON.stringify(record, null, 2)}\n`);
-    await artifacts.write(taskId, 'deployment/DEPLOYMENT.md', deploymentGuide({ ...inputs, previewUrl: handle?.url ?? null, mode }));
+    const previewUrl = handle ? (routerUrl ?? handle.url) : null;
+    await artifacts.write(taskId, 'deployment/DEPLOYMENT.md', deploymentGuide({ ...inputs, previewUrl, mode }));
 
     await state.upsertPreview({
       // The inbound event id names the preview row, so a redelivery updates the same row.
       id: ctx.inbound.event_id,
       task_id: taskId,
-      url: handle?.url ?? 'about:blank',
+      url: previewUrl ?? 'about:blank',
       fallback_url: handle?.url ?? null,
       container_id: handle ? String(handle.pid) : null,
       port: handle?.port ?? null,
@@ -165,8 +182,8 @@ export const deployerAgent: AgentDefinition = {
       return { events: outcome(ctx, { url: null, mode, ok: false, error: error?.message ?? 'unknown error', pid: null }) };
     }
     if (handle.sandbox.warning) ctx.log(handle.sandbox.warning, 'warning');
-    ctx.log(`Health check passed; preview live at ${handle.url}`);
+    ctx.log(`Health check passed; preview live at ${previewUrl}${routerUrl ? ` (direct: ${handle.url})` : ''}`);
     ctx.log(`Preview expires ${expiresAt}`);
-    return { events: outcome(ctx, { url: handle.url, mode, ok: true, error: null, pid: handle.pid }) };
+    return { events: outcome(ctx, { url: previewUrl, fallbackUrl: handle.url, mode, ok: true, error: null, pid: handle.pid }) };
   },
 };

@@ -12,7 +12,24 @@ export type ReviewMetrics = ReviewDecision['metrics'] & {
   has_api_contract: boolean;
   adr_count: number;
   large_files: string[];
+  /** SAST findings of medium or higher severity, and maintainability lint findings; lint_errors is their sum. */
+  sast_findings: number;
+  quality_lint_findings: number;
+  /** Functions whose cyclomatic complexity is above QUALITY_LIMITS.maxFunctionComplexity. */
+  complex_functions: Array<{ file: string; line: number; name: string; complexity: number }>;
+  /** Share of duplicated source lines, 0..1; null when not measured. */
+  duplication_ratio: number | null;
+  /** Why the browser tests did not pass (skipped or broken); null when they ran and passed. */
+  e2e_note: string | null;
+  /** Why the dependency audit did not run; null when it ran. */
+  dependency_audit_note: string | null;
 };
+
+/**
+ * Limits for the static measurements. They lower the code-quality score and produce non-blocking
+ * items (the coder can act on them, but they do not hold back an app that works).
+ */
+export const QUALITY_LIMITS = { maxFunctionComplexity: 15, maxDuplicationRatio: 0.05 } as const;
 
 export interface ReviewThresholds {
   minApprovalScore: number;
@@ -29,7 +46,10 @@ export function decideReview(
   extraItems: ReviewItem[],
 ): Pick<ReviewDecision, 'decision' | 'overall_score' | 'breakdown' | 'issues' | 'recommendations' | 'blocking_issues'> {
   const breakdown = {
-    code_quality: clamp(100 - 10 * m.type_errors - 5 * m.lint_errors - 5 * m.large_files.length),
+    code_quality: clamp(
+      100 - 10 * m.type_errors - 5 * m.lint_errors - 5 * m.large_files.length - 3 * m.complex_functions.length -
+        2 * Math.max(0, ((m.duplication_ratio ?? 0) - QUALITY_LIMITS.maxDuplicationRatio) * 100),
+    ),
     security: clamp(100 - 40 * m.secrets_found - 30 * m.security_critical - 10 * m.security_high),
     test_coverage: clamp((m.coverage ?? 0) * 100),
     documentation: clamp((m.has_readme ? 40 : 0) + (m.has_api_contract ? 30 : 0) + Math.min(3, m.adr_count) * 10),
@@ -51,13 +71,41 @@ export function decideReview(
   for (const file of m.large_files) issues.push({ severity: 'low', file, line: null, message: 'file is over 400 lines', suggestion: 'split it by responsibility', blocking: false });
   if (m.todo_markers > 0) issues.push({ severity: 'low', file: null, line: null, message: `${m.todo_markers} TODO/FIXME marker(s)`, suggestion: 'finish or remove them', blocking: false });
 
+  for (const f of m.complex_functions) {
+    issues.push({
+      severity: 'medium',
+      file: f.file,
+      line: f.line,
+      message: `${f.name} has cyclomatic complexity ${f.complexity} (limit ${QUALITY_LIMITS.maxFunctionComplexity})`,
+      suggestion: 'split it into smaller functions, e.g. one per branch of its main conditional',
+      blocking: false,
+    });
+  }
+
   const blocking = issues.filter((i) => i.blocking).length;
+  // Every recommendation comes from a measurement above; a clean app gets none.
   const recommendations: string[] = [];
-  if (m.lint_errors > 0) recommendations.push('Remove the unsafe constructs listed in test-results/security/sast-results.json');
+  const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
+  if (m.secrets_found > 0) recommendations.push(`Move the ${m.secrets_found} hard-coded secret(s) in test-results/security/secret-scan.json into environment variables`);
+  if (m.sast_findings > 0) recommendations.push(`Remove the ${m.sast_findings} unsafe construct(s) listed in test-results/security/sast-results.json`);
+  if (m.quality_lint_findings > 0) recommendations.push(`Fix the ${m.quality_lint_findings} lint finding(s) listed in review/code-quality.json`);
+  if (m.type_errors > 0) recommendations.push(`Fix the ${m.type_errors} TypeScript error(s) in review/typecheck.log`);
+  if (m.complex_functions.length > 0) {
+    const worst = m.complex_functions[0]!;
+    recommendations.push(
+      `Split the ${m.complex_functions.length} function(s) above cyclomatic complexity ${QUALITY_LIMITS.maxFunctionComplexity} (worst: ${worst.name} in ${worst.file}:${worst.line}, ${worst.complexity})`,
+    );
+  }
+  if (m.duplication_ratio !== null && m.duplication_ratio > QUALITY_LIMITS.maxDuplicationRatio) {
+    recommendations.push(`Factor out duplicated code: ${pct(m.duplication_ratio)} of source lines are repeated (see review/code-quality.json)`);
+  }
+  if (m.coverage !== null && m.coverage < 0.9) recommendations.push(`Raise line coverage from ${pct(m.coverage)} towards 90% with tests for the uncovered branches`);
+  if (m.e2e_note !== null) recommendations.push(`Run the browser tests: ${m.e2e_note}`);
+  if (m.dependency_audit_note !== null) recommendations.push(`Audit the dependencies where the npm registry is reachable: ${m.dependency_audit_note}`);
+  for (const file of m.large_files) recommendations.push(`Split ${file} (over 400 lines) by responsibility`);
+  if (m.todo_markers > 0) recommendations.push(`Resolve the ${m.todo_markers} TODO/FIXME marker(s)`);
   if (!m.has_readme) recommendations.push('Add a README with run and test instructions');
-  if ((m.coverage ?? 0) < 0.9) recommendations.push('Raise line coverage towards 90% with edge-case tests');
-  recommendations.push('Add rate limiting to write endpoints before exposing the app publicly');
-  recommendations.push('Add browser (Playwright) tests for the main user flows');
+  if (!m.has_api_contract) recommendations.push('Keep the OpenAPI contract (architecture/api-contracts/openapi.yaml) in the repository');
 
   const decision: ReviewDecision['decision'] =
     m.security_critical > 0 && m.secrets_found > 0

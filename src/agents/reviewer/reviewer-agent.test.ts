@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openAgentHarness, runChain, type AgentHarness } from '../../../test/support/agent-harness.ts';
@@ -22,11 +22,13 @@ const REVIEW_FILES = ['review/review-decision.json', 'review/review-summary.md',
 describe('reviewer agent', () => {
   let h: AgentHarness;
   let results: AgentEventOf<'test.results'>;
+  let opened: AgentEventOf<'code.pr.opened'>;
 
   before(async () => {
     h = await openAgentHarness('reviewer');
     const steps = await runChain(h, [plannerAgent, architectAgent, coderAgent, testerAgent]);
     results = steps.at(-1)!.events[0] as AgentEventOf<'test.results'>;
+    opened = steps.at(-2)!.events[0] as AgentEventOf<'code.pr.opened'>;
     assert.equal(results.payload.status, 'passed', 'the generated app passes its tests (precondition)');
   });
   after(async () => {
@@ -59,6 +61,29 @@ describe('reviewer agent', () => {
     assert.equal(decision.metrics.pass_rate, 1);
     assert.ok(decision.approved_at, 'an approval is dated');
     assert.match(readFileSync(join(dir, 'review/review-summary.md'), 'utf8'), /^# Code review — approved/);
+
+    // Measured quality figures, not placeholders.
+    const quality = JSON.parse(readFileSync(join(dir, 'review/code-quality.json'), 'utf8')) as {
+      complexity: { status: string; functions_measured: number; max: number; mean: number; functions: Array<{ file: string; line: number; complexity: number }> };
+      duplication: { ratio: number; total_lines: number; method: string };
+      file_sizes: Array<{ file: string; lines: number }>;
+      lint: { status: string };
+    };
+    assert.equal(quality.complexity.status, 'ran');
+    assert.ok(quality.complexity.functions_measured >= 20, `${quality.complexity.functions_measured} functions`);
+    assert.ok(quality.complexity.max >= quality.complexity.mean && quality.complexity.mean >= 1);
+    assert.ok(quality.complexity.functions.every((f) => /^(backend|frontend)\/src\//.test(f.file) && f.line > 0));
+    assert.ok(quality.duplication.total_lines > 500 && quality.duplication.ratio >= 0 && quality.duplication.ratio < 0.5, JSON.stringify(quality.duplication.ratio));
+    assert.ok(quality.file_sizes.length >= 20 && quality.file_sizes[0]!.lines >= quality.file_sizes.at(-1)!.lines);
+    assert.equal(quality.lint.status, 'ran');
+    // Recommendations follow from findings: the old fixed advice is gone, and each line names its cause.
+    const recs = decision.recommendations;
+    assert.ok(!recs.some((r) => /rate limiting/i.test(r)), recs.join('\n'));
+    const e2e = JSON.parse(readFileSync(join(dir, 'test-results/test-summary.json'), 'utf8')).e2e as { status: string; note: string | null };
+    assert.equal(recs.some((r) => r.startsWith('Run the browser tests:')), e2e.status !== 'passed');
+    assert.ok(recs.some((r) => r.startsWith('Audit the dependencies where the npm registry is reachable: ')), 'the audit did not run, so it is recommended');
+    const security = JSON.parse(readFileSync(join(dir, 'review/security-review.json'), 'utf8')) as { sast: { status: string }; dependency_audit: { status: string } };
+    assert.deepEqual([security.sast.status, security.dependency_audit.status], ['ran', 'unavailable']);
   });
 
   test('with reviewer.minCoverage = 1 the same code gets changes_requested and a blocking coverage item', async () => {
@@ -78,5 +103,30 @@ describe('reviewer agent', () => {
     const summary = readFileSync(join(h.runtime.ports.artifacts.dir(h.task.id), 'review/review-summary.md'), 'utf8');
     assert.match(summary, /^# Code review — changes requested/);
     assert.match(summary, /\[high, blocking\] line coverage/);
+  });
+  test('an eval( injected into the app shows up in sast-results.json and as a blocking review item for the coder', async () => {
+    const file = join(opened.payload.worktree_path, 'backend/src/config.ts');
+    assert.ok(existsSync(file), file);
+    const source = readFileSync(file, 'utf8');
+    const line = source.split('\n').length + 1;
+    writeFileSync(file, `${source}\nexport function evaluate(expression: string): unknown { return eval(expression); }\n`);
+    try {
+      const tested = (await h.run(testerAgent, { ...opened, event_id: randomUUID() })).events[0] as AgentEventOf<'test.results'>;
+      assert.equal(tested.payload.status, 'passed', 'the app still passes its tests');
+      const dir = h.runtime.ports.artifacts.dir(h.task.id);
+      const sast = JSON.parse(readFileSync(join(dir, 'test-results/security/sast-results.json'), 'utf8')) as { findings: Array<{ rule: string; file: string; line: number; severity: string }> };
+      const hit = sast.findings.find((f) => f.rule === 'no-eval');
+      assert.deepEqual(hit && { file: hit.file, line: hit.line, severity: hit.severity }, { file: 'backend/src/config.ts', line, severity: 'high' });
+
+      const review = (await h.run(reviewerAgent, tested)).events[0] as AgentEventOf<'review.decision'>;
+      assert.equal(review.payload.decision, 'changes_requested');
+      const item = review.payload.items.find((i) => i.file === 'backend/src/config.ts' && i.line === line && /eval/.test(i.message));
+      assert.ok(item, JSON.stringify(review.payload.items));
+      assert.equal(item.blocking, true);
+      assert.match(item.suggestion, /JSON\.parse|schema/);
+      assert.ok(readDecision().recommendations.some((r) => /unsafe construct/.test(r)));
+    } finally {
+      writeFileSync(file, source);
+    }
   });
 });

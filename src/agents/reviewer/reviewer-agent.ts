@@ -1,17 +1,37 @@
 /**
- * Reviewer (spec §4.5): measures the code (type errors by `tsc`, unsafe patterns, secrets, TODO
- * markers, file sizes, docs) together with the tester's results, decides by the thresholds in
- * config, and writes review/ with the reasons. `changes_requested` items go back to the coder.
+ * Reviewer (spec §4.5): measures the code (type errors by `tsc`, cyclomatic complexity and
+ * maintainability lint by ESLint, duplication by a token-window finder, file sizes, TODO markers,
+ * docs) together with the tester's results and scans (secrets, SAST, dependency audit, e2e), decides
+ * by the thresholds in config, and writes review/ with the reasons. Items carry file, line, message
+ * and suggestion so `changes_requested` can go back to the coder.
  */
 import { TestSummary, type ReviewDecision } from '../../contracts/artifacts.ts';
 import type { ReviewItem } from '../../contracts/events.ts';
 import type { AgentDefinition } from '../../core/agent.ts';
 import { parseArtifact } from '../shared/artifact-json.ts';
 import { expectEvent } from '../shared/expect-event.ts';
-import { decideReview, type ReviewMetrics } from './decide.ts';
+import { decideReview, QUALITY_LIMITS, type ReviewMetrics } from './decide.ts';
+import { findDuplication, runQualityLint } from './static-analysis.ts';
 
 const CODE_FILE = /^(backend|frontend)\/.*\.[cm]?[jt]sx?$/;
 const TS_ERROR = /error TS\d+:/g;
+const TS_ERROR_LINE = /^(.+?)\((\d+),(\d+)\): error (TS\d+): (.*)$/gm;
+const TEST_FILE = /(^|\/)(test|tests|__tests__|e2e)\/|\.(test|spec)\.[cm]?[jt]sx?$/;
+
+/** What to do about each SAST rule, in the coder's terms. */
+const SAST_SUGGESTIONS: Record<string, string> = {
+  'no-eval': 'remove eval(); parse data with JSON.parse or a schema (zod) instead of running it',
+  'security/detect-eval-with-expression': 'remove eval(); parse data with JSON.parse or a schema (zod) instead of running it',
+  'no-implied-eval': 'pass a function, not a string, to setTimeout/setInterval',
+  'no-new-func': 'replace new Function() with a plain function',
+  'catalyst/no-inner-html': 'render text through React (JSX children) or sanitize the HTML first',
+  'catalyst/no-sql-interpolation': 'use bound parameters (drizzle query builder or sql`` tagged template)',
+  'security/detect-child-process': 'do not start processes from request handlers; if unavoidable use execFile with a fixed command',
+  'security/detect-non-literal-require': 'import modules by literal name',
+  'security/detect-unsafe-regex': 'rewrite the regular expression without nested quantifiers (ReDoS)',
+  'security/detect-possible-timing-attacks': 'compare secrets with crypto.timingSafeEqual',
+  'security/detect-pseudoRandomBytes': 'use crypto.randomBytes',
+};
 
 interface Finding {
   rule: string;
@@ -32,8 +52,11 @@ export const reviewerAgent: AgentDefinition = {
     const dir = ctx.paths.worktree;
     const { artifacts, workspace } = ctx.ports;
     const summary = parseArtifact(TestSummary, await artifacts.read(taskId, 'test-results/test-summary.json'), 'test-results/test-summary.json');
-    const readFindings = async (name: string) =>
-      ((JSON.parse((await artifacts.read(taskId, `test-results/security/${name}`)) ?? '{"findings":[]}') as { findings: Finding[] }).findings);
+    const readJson = async <T>(name: string, fallback: T): Promise<T> => {
+      const text = await artifacts.read(taskId, `test-results/security/${name}`);
+      return text === null ? fallback : (JSON.parse(text) as T);
+    };
+    const readFindings = async (name: string) => (await readJson<{ findings?: Finding[] }>(name, {})).findings ?? [];
 
     ctx.log('Analyzing code quality...');
     const files = await workspace.listFiles(dir);
@@ -51,8 +74,30 @@ export const reviewerAgent: AgentDefinition = {
       todos += (text.match(/\b(TODO|FIXME|XXX)\b/g) ?? []).length;
     }
     ctx.log(`Checked ${code.length} code files (${lines} lines, largest ${largest})`);
+    const fileSizes: Array<{ file: string; lines: number }> = [];
+    const appSources: Array<{ path: string; content: string }> = [];
+    for (const path of code) {
+      const content = (await workspace.readText(`${dir}/${path}`)) ?? '';
+      fileSizes.push({ file: path, lines: content.split('\n').length });
+      if (!TEST_FILE.test(path)) appSources.push({ path, content });
+    }
+    fileSizes.sort((a, b) => b.lines - a.lines || a.file.localeCompare(b.file));
+
+    const lint = await runQualityLint(dir);
+    const complexFunctions = lint.functions.filter((f) => f.complexity > QUALITY_LIMITS.maxFunctionComplexity);
+    const complexities = lint.functions.map((f) => f.complexity);
+    const maxComplexity = complexities.length === 0 ? 0 : Math.max(...complexities);
+    const meanComplexity = complexities.length === 0 ? 0 : Math.round((complexities.reduce((a, b) => a + b, 0) / complexities.length) * 100) / 100;
+    ctx.log(
+      lint.status === 'ran'
+        ? `Code complexity: ${lint.functions.length} functions, mean ${meanComplexity}, max ${maxComplexity}; ${complexFunctions.length} above ${QUALITY_LIMITS.maxFunctionComplexity}`
+        : `Complexity not measured: ${lint.reason}`,
+    );
+    const duplication = findDuplication(appSources);
+    ctx.log(`Duplication: ${(duplication.ratio * 100).toFixed(1)}% (${duplication.duplicated_lines}/${duplication.total_lines} lines, ${duplication.clones.length} clone(s))`);
 
     let typeErrors = 0;
+    let typeErrorList: Array<{ file: string; line: number; code: string; message: string }> = [];
     let typeCheckNote = 'skipped (agents.reviewer.run_type_check is false)';
     if (ctx.settings.reviewer.runTypeCheck) {
       ctx.log('Type-checking with tsc --noEmit...');
@@ -67,6 +112,7 @@ export const reviewerAgent: AgentDefinition = {
       });
       typeErrors = (tsc.stdout.match(TS_ERROR) ?? []).length + (tsc.stderr.match(TS_ERROR) ?? []).length;
       if (tsc.exitCode !== 0 && typeErrors === 0) typeErrors = 1;
+      typeErrorList = [...`${tsc.stdout}\n${tsc.stderr}`.matchAll(TS_ERROR_LINE)].map((m) => ({ file: m[1]!.trim(), line: Number(m[2]), code: m[4]!, message: m[5]! }));
       typeCheckNote = tsc.timedOut ? 'timed out' : `exit ${tsc.exitCode}`;
       await artifacts.write(taskId, 'review/typecheck.log', `${tsc.stdout}\n${tsc.stderr}`);
       ctx.log(`TypeScript: ${typeErrors} error(s)`);
@@ -74,13 +120,19 @@ export const reviewerAgent: AgentDefinition = {
 
     const secrets = await readFindings('secret-scan.json');
     const unsafe = await readFindings('sast-results.json');
+    const sastReport = await readJson<{ status?: string; scanner?: string; reason?: string | null }>('sast-results.json', {});
+    const dependencyScan = await readJson<{ status?: string; reason?: string | null; vulnerabilities?: unknown; advisories?: unknown[] }>('dependency-scan.json', {
+      status: 'unavailable',
+      reason: 'the tester wrote no dependency-scan.json',
+    });
+    const actionable = unsafe.filter((f) => f.severity !== 'low');
     const suiteTotal = summary.backend.total + summary.frontend.total;
     const suitePassed = summary.backend.passed + summary.frontend.passed;
     const metrics: ReviewMetrics = {
       coverage: results.payload.coverage,
       pass_rate: suiteTotal === 0 ? 0 : suitePassed / suiteTotal,
       type_errors: typeErrors,
-      lint_errors: unsafe.length,
+      lint_errors: actionable.length + lint.findings.length,
       secrets_found: secrets.length,
       todo_markers: todos,
       files: files.length,
@@ -92,15 +144,26 @@ export const reviewerAgent: AgentDefinition = {
       has_api_contract: files.includes('architecture/api-contracts/openapi.yaml'),
       adr_count: files.filter((f) => f.startsWith('architecture/adr/')).length,
       large_files: largeFiles,
+      sast_findings: actionable.length,
+      quality_lint_findings: lint.findings.length,
+      complex_functions: complexFunctions,
+      duplication_ratio: duplication.ratio,
+      e2e_note: summary.e2e.status === 'passed' ? null : (summary.e2e.note ?? `e2e ${summary.e2e.status}`),
+      dependency_audit_note: dependencyScan.status === 'ran' ? null : (dependencyScan.reason ?? 'not run'),
     };
-    const findingItems: ReviewItem[] = [...secrets, ...unsafe].map((f) => ({
-      severity: (['critical', 'high', 'medium', 'low'].includes(f.severity) ? f.severity : 'medium') as ReviewItem['severity'],
-      file: f.file,
-      line: f.line,
-      message: f.description,
-      suggestion: f.rule === 'generic-assignment' ? 'read the value from the environment' : `remove the construct (rule ${f.rule})`,
-      blocking: f.severity === 'critical' || f.severity === 'high',
-    }));
+    // Low-severity SAST findings (e.g. every obj[key]) stay in security-review.json: as items they would bury the real ones.
+    const findingItems: ReviewItem[] = [
+      ...[...secrets, ...actionable].map((f) => ({
+        severity: (['critical', 'high', 'medium', 'low'].includes(f.severity) ? f.severity : 'medium') as ReviewItem['severity'],
+        file: f.file,
+        line: f.line,
+        message: f.description,
+        suggestion: secrets.includes(f) ? 'read the value from the environment' : (SAST_SUGGESTIONS[f.rule] ?? `remove the construct (rule ${f.rule})`),
+        blocking: f.severity === 'critical' || f.severity === 'high',
+      })),
+      ...typeErrorList.slice(0, 20).map((e) => ({ severity: 'high' as const, file: e.file, line: e.line, message: `${e.code}: ${e.message}`, suggestion: 'fix the type error', blocking: false })),
+      ...lint.findings.map((f) => ({ severity: 'low' as const, file: f.file, line: f.line, message: `${f.message} (${f.rule})`, suggestion: `fix it (ESLint rule ${f.rule})`, blocking: false })),
+    ];
     const thresholds = {
       minApprovalScore: ctx.settings.reviewer.minApprovalScore,
       minCoverage: ctx.settings.reviewer.minCoverage,
@@ -123,10 +186,57 @@ export const reviewerAgent: AgentDefinition = {
     await artifacts.write(
       taskId,
       'review/code-quality.json',
-      `${JSON.stringify({ files: files.length, code_files: code.length, lines_of_code: lines, largest_file_lines: largest, large_files: largeFiles, todo_markers: todos, type_errors: typeErrors, type_check: typeCheckNote, unsafe_patterns: unsafe.length, duplication: 'not measured by this release' }, null, 2)}\n`,
+      `${JSON.stringify(
+        {
+          files: files.length,
+          code_files: code.length,
+          lines_of_code: lines,
+          largest_file_lines: largest,
+          large_files: largeFiles,
+          file_sizes: fileSizes,
+          todo_markers: todos,
+          type_errors: typeErrors,
+          type_check: typeCheckNote,
+          type_error_list: typeErrorList,
+          complexity: {
+            tool: 'ESLint complexity rule (cyclomatic), backend/src and frontend/src, tests excluded',
+            status: lint.status,
+            reason: lint.reason,
+            functions_measured: lint.functions.length,
+            mean: meanComplexity,
+            max: maxComplexity,
+            limit: QUALITY_LIMITS.maxFunctionComplexity,
+            over_limit: complexFunctions,
+            functions: lint.functions,
+          },
+          duplication: { ...duplication, limit_ratio: QUALITY_LIMITS.maxDuplicationRatio },
+          lint: { status: lint.status, findings: lint.findings },
+          unsafe_patterns: unsafe.length,
+        },
+        null,
+        2,
+      )}\n`,
     );
-    await artifacts.write(taskId, 'review/security-review.json', `${JSON.stringify({ secrets, unsafe_patterns: unsafe, dependency_audit: summary.security.dependency_audit }, null, 2)}\n`);
-    await artifacts.write(taskId, 'review/recommendations.md', `# Recommendations\n\n${decision.recommendations.map((r) => `- ${r}`).join('\n')}\n`);
+    await artifacts.write(
+      taskId,
+      'review/security-review.json',
+      `${JSON.stringify(
+        {
+          counts: summary.security,
+          secrets,
+          sast: { status: sastReport.status ?? 'unknown', scanner: sastReport.scanner ?? 'unknown', reason: sastReport.reason ?? null, findings: unsafe },
+          dependency_audit: dependencyScan,
+          e2e: { status: summary.e2e.status, note: summary.e2e.note },
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    await artifacts.write(
+      taskId,
+      'review/recommendations.md',
+      `# Recommendations\n\n${decision.recommendations.length === 0 ? 'None: no finding called for one.' : decision.recommendations.map((r) => `- ${r}`).join('\n')}\n`,
+    );
     await artifacts.write(
       taskId,
       'review/review-summary.md',
@@ -143,7 +253,10 @@ export const reviewerAgent: AgentDefinition = {
         '',
         `- Tests: ${suitePassed}/${suiteTotal} passed; line coverage ${pct(metrics.coverage)} (required ${pct(thresholds.minCoverage)})`,
         `- TypeScript errors: ${typeErrors} (${typeCheckNote})`,
-        `- Unsafe patterns: ${unsafe.length}; secrets found: ${secrets.length}`,
+        `- Unsafe patterns (SAST): ${actionable.length} medium or higher, ${unsafe.length - actionable.length} low; secrets found: ${secrets.length}; maintainability lint: ${lint.findings.length}`,
+        `- Cyclomatic complexity: mean ${meanComplexity}, max ${maxComplexity} over ${lint.functions.length} functions; ${complexFunctions.length} above ${QUALITY_LIMITS.maxFunctionComplexity}`,
+        `- Duplication: ${(duplication.ratio * 100).toFixed(1)}% of source lines (${duplication.clones.length} clone(s))`,
+        `- Browser tests: ${summary.e2e.status}${summary.e2e.note ? ` (${summary.e2e.note})` : ''}; dependency audit: ${dependencyScan.status}${dependencyScan.reason ? ` (${dependencyScan.reason})` : ''}`,
         `- ${code.length} code files, ${lines} lines, largest ${largest} lines; TODO markers: ${todos}`,
         '',
         '## Issues',

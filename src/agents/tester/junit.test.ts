@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { countCases, failuresOf, parseJunit } from './junit.ts';
+import { countCases, failuresOf, parseJunit, toJunitXml } from './junit.ts';
 
 test('reads counts and failure messages from Node junit output, nested and top-level cases', () => {
   const cases = parseJunit(readFileSync(new URL('./junit.fixture.xml', import.meta.url), 'utf8'));
@@ -15,4 +15,10 @@ test('reads counts and failure messages from Node junit output, nested and top-l
 
 test('an empty report has no cases', () => {
   assert.deepEqual(countCases(parseJunit('<testsuites></testsuites>')).total, 0);
+});
+
+test('cases written back with toJunitXml read the same', () => {
+  const cases = parseJunit(readFileSync(new URL('./junit.fixture.xml', import.meta.url), 'utf8'));
+  const again = parseJunit(toJunitXml(cases, 'all'));
+  assert.deepEqual(again.map((c) => [c.suite, c.name, c.status, c.message]), cases.map((c) => [c.suite, c.name, c.status, c.message]));
 });

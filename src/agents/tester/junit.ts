@@ -57,3 +57,29 @@ export function countCases(cases: readonly JunitCase[]) {
 export function failuresOf(cases: readonly JunitCase[]): TestFailure[] {
   return cases.filter((c) => c.status === 'failed').map((c) => ({ suite: c.suite, name: c.name, message: c.message }));
 }
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/**
+ * Writes cases back as one JUnit document, one <testsuite> per suite path, so the per-kind reports
+ * (backend, frontend, e2e) and the merged junit.xml are the same cases the counts came from.
+ */
+export function toJunitXml(cases: readonly JunitCase[], name: string): string {
+  const suites = new Map<string, JunitCase[]>();
+  for (const c of cases) suites.set(c.suite, [...(suites.get(c.suite) ?? []), c]);
+  const n = countCases(cases);
+  const out = [`<?xml version="1.0" encoding="utf-8"?>`, `<testsuites name="${esc(name)}" tests="${n.total}" failures="${n.failed}" skipped="${n.skipped}" time="${n.seconds.toFixed(3)}">`];
+  for (const [suite, list] of suites) {
+    const s = countCases(list);
+    out.push(`  <testsuite name="${esc(suite)}" tests="${s.total}" failures="${s.failed}" skipped="${s.skipped}" time="${s.seconds.toFixed(3)}">`);
+    for (const c of list) {
+      const open = `    <testcase name="${esc(c.name)}" classname="${esc(suite)}" time="${c.seconds.toFixed(3)}"`;
+      if (c.status === 'passed') out.push(`${open}/>`);
+      else if (c.status === 'skipped') out.push(`${open}><skipped/></testcase>`);
+      else out.push(`${open}><failure message="${esc(c.message)}"/></testcase>`);
+    }
+    out.push('  </testsuite>');
+  }
+  out.push('</testsuites>', '');
+  return out.join('\n');
+}

@@ -78,3 +78,39 @@ export function stringMaxLength(field: ModelField): number {
   if (field.max_length) return field.max_length;
   return field.type === 'Text' ? 10000 : 255;
 }
+
+/** Query parameters every list already uses; a field with one of these names cannot double as a filter. */
+const RESERVED_QUERY_NAMES = new Set(['limit', 'offset', 'q', 'sort', 'order']);
+
+/**
+ * Fields a list can be filtered by with `?field=value`: enums, booleans and references (all exact
+ * matches, so they are cheap and unambiguous). Free text goes through `?q=` instead.
+ */
+export function filterFields(models: DataModels, model: DataModel): ModelField[] {
+  const refs = new Set(clientReferences(models, model).map((r) => r.field.name));
+  return editableFields(model).filter(
+    (f) => !RESERVED_QUERY_NAMES.has(f.name) && (f.type === 'Enum' || f.type === 'Boolean' || refs.has(f.name)),
+  );
+}
+
+/** Columns `?sort=` accepts: the timestamps and every plain field a client sets (ids are not meaningful orders). */
+export function sortFields(models: DataModels, model: DataModel): string[] {
+  const refs = new Set(clientReferences(models, model).map((r) => r.field.name));
+  const own = editableFields(model).filter((f) => f.type !== 'UUID' && !refs.has(f.name)).map((f) => f.name);
+  const stamps = ['created_at', 'updated_at'].filter((name) => model.fields.some((f) => f.name === name));
+  return [...stamps, ...own];
+}
+
+/**
+ * What happens to a row when the row it refers to is deleted. The model's `on_delete` wins, except that
+ * "set null" on a required column could never succeed, so it is read as "restrict" (refuse the delete).
+ */
+export function onDeleteRule(field: ModelField): 'cascade' | 'set null' | 'restrict' {
+  const rule = field.on_delete ?? (isRequired(field) ? 'cascade' : 'set null');
+  return rule === 'set null' && isRequired(field) ? 'restrict' : rule;
+}
+
+/** A boolean that marks a record as finished, so the UI can show it struck through. */
+export function completionField(model: DataModel): ModelField | undefined {
+  return editableFields(model).find((f) => f.type === 'Boolean' && /^(is_)?(done|completed?|finished|resolved|closed|checked|purchased|paid|read|watched)$/.test(f.name));
+}

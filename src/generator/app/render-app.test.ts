@@ -44,7 +44,7 @@ function writeApp(name: keyof typeof fixtures): string {
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = { ...process.env };
   // NODE_TEST_CONTEXT would make the app's own test runner think it is nested in ours and run nothing.
-  for (const key of ['DATABASE_URL', 'PORT', 'HOST', 'DATA_DIR', 'JWT_SECRET', 'NODE_V8_COVERAGE', 'NODE_OPTIONS', 'NODE_TEST_CONTEXT']) delete env[key];
+  for (const key of ['DATABASE_URL', 'PORT', 'HOST', 'DATA_DIR', 'JWT_SECRET', 'NODE_V8_COVERAGE', 'NODE_OPTIONS', 'NODE_TEST_CONTEXT', 'CHROMIUM_PATH']) delete env[key];
   return { ...env, ...extra };
 }
 
@@ -107,6 +107,26 @@ async function checkTestSuite(dir: string): Promise<void> {
   const junit = readFileSync(join(dir, 'test-results/junit.xml'), 'utf8');
   assert.match(junit, /<testsuites/);
   assert.doesNotMatch(junit, /<failure/);
+}
+
+const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+/**
+ * The tester's contract for browser tests: without CHROMIUM_PATH `npm run test:e2e` says it skipped and
+ * writes no JUnit; with it, every flow passes, JUnit lists each test and the screenshots are there.
+ */
+async function checkBrowserTests(dir: string, screenshots: string[]): Promise<void> {
+  const skipped = await expectSuccess(dir, ['run', 'test:e2e']);
+  assert.match(skipped, /skipped: CHROMIUM_PATH not set/);
+  assert.ok(!existsSync(join(dir, 'test-results/e2e-junit.xml')));
+  assert.ok(existsSync(chromium), `Chromium is installed at ${chromium}`);
+  await expectSuccess(dir, ['run', 'test:e2e'], cleanEnv({ CHROMIUM_PATH: chromium }));
+  const junit = readFileSync(join(dir, 'test-results/e2e-junit.xml'), 'utf8');
+  const declared = readFileSync(join(dir, 'e2e/main-flows.e2e.test.ts'), 'utf8').match(/^test\(/gm)?.length ?? 0;
+  assert.ok(declared >= 5, 'the app declares its browser flows');
+  assert.equal(junit.match(/<testcase /g)?.length, declared, 'JUnit lists every browser test');
+  assert.doesNotMatch(junit, /<failure/);
+  for (const name of screenshots) assert.ok(existsSync(join(dir, 'test-results/e2e', `${name}.png`)), `screenshot ${name}`);
 }
 
 interface Running {
@@ -187,7 +207,14 @@ describe('renderApp output', () => {
     assert.match(pkg.scripts.typecheck, /^tsc --noEmit/);
     assert.match(pkg.scripts.test, /^c8 node --import tsx --test /);
     assert.match(pkg.scripts.test, /--test-reporter=junit --test-reporter-destination=test-results\/junit\.xml/);
-    for (const file of files.filter((f) => f.path.endsWith('.test.ts'))) assert.ok(pkg.scripts.test.includes(file.path), file.path);
+    for (const file of files.filter((f) => f.path.endsWith('.test.ts'))) {
+      // Browser tests need Chromium, so they run under their own script and stay out of `npm test`.
+      if (file.path.endsWith('.e2e.test.ts')) assert.ok(!pkg.scripts.test.includes(file.path), file.path);
+      else assert.ok(pkg.scripts.test.includes(file.path), file.path);
+    }
+    assert.equal(pkg.scripts['test:e2e'], 'node --import tsx e2e/run-e2e.ts');
+    assert.ok(files.some((f) => f.path === 'e2e/main-flows.e2e.test.ts'));
+    assert.ok(pkg.devDependencies['playwright-core']);
     assert.throws(() => renderApp(todoApp, { ...versions, fastify: '' }), /no version given for "fastify"/);
   });
 
@@ -210,6 +237,36 @@ describe('renderApp output', () => {
     assert.match(fileOf(files, 'backend/src/models/review.ts'), /rating: z\.number\(\)\.int\(\)\.min\(1\)\.max\(5\)/);
   });
 
+  test('documents list options and the delete rule of every relation', () => {
+    const books = fileOf(renderApp(bookReviewApp, versions), 'README.md');
+    assert.match(books, /`\?sentiment=positive\|neutral\|negative`/);
+    assert.match(books, /`\?sort=` one of `created_at`, `updated_at`, `rating`/);
+    assert.match(books, /Review `book_id` → Book \| `ON DELETE CASCADE` \| deleting a Book deletes its Reviews/);
+    const vendorFiles = renderApp(vendorApp, versions);
+    const vendors = fileOf(vendorFiles, 'README.md');
+    assert.match(vendors, /`vendor_id` → Vendor \| `ON DELETE RESTRICT` \| deleting a Vendor is refused with 409/);
+    assert.match(vendors, /`backup_vendor_id` → Vendor \| `ON DELETE SET NULL`/);
+    assert.match(fileOf(vendorFiles, 'backend/drizzle/sqlite/0000_initial_schema.sql'), /"vendor_id" text NOT NULL REFERENCES "vendors"\("id"\) ON DELETE RESTRICT/);
+    const todo = fileOf(renderApp(todoApp, versions), 'README.md');
+    assert.doesNotMatch(todo, /## Relations/);
+    assert.match(todo, /`\?completed=true\|false`/);
+  });
+
+  test('gives every form its own accessible name and the UI its list controls', () => {
+    const files = renderApp(bookReviewApp, versions);
+    const page = fileOf(files, 'frontend/src/components/ResourcePage.tsx');
+    assert.match(page, /ariaLabel=\{'Edit ' \+ title\(record\)\}/);
+    assert.match(page, /ariaLabel=\{'New ' \+ meta\.label\}/);
+    assert.match(fileOf(files, 'frontend/src/components/RecordForm.tsx'), /<form [^>]*aria-label=\{ariaLabel\}/);
+    const meta = fileOf(files, 'frontend/src/app-meta.ts');
+    assert.match(meta, /filters: \["sentiment"\]/);
+    assert.match(meta, /reference: \{ resource: "books", displayField: "title", label: "Book" \}/);
+    assert.match(fileOf(renderApp(todoApp, versions), 'frontend/src/app-meta.ts'), /doneField: "completed"/);
+    const e2e = fileOf(files, 'e2e/main-flows.e2e.test.ts');
+    assert.match(e2e, /getByRole\('form', \{ name: "New Review", exact: true \}\)/);
+    assert.match(e2e, /bookIdPicker\.selectOption/);
+  });
+
   test('never lets an app name reach markup or code unescaped', () => {
     const files = renderApp(todoApp, versions);
     for (const file of files) assert.ok(!file.content.includes('<script>alert'), file.path);
@@ -228,7 +285,8 @@ describe('generated apps work', () => {
     const dir = writeApp('todo');
     await checkTestSuite(dir);
     await expectSuccess(dir, ['run', 'typecheck']);
-    await expectSuccess(dir, ['run', 'build']);
+    await checkBrowserTests(dir, ['signed-in', 'todo-created', 'todo-editing', 'todo-done', 'todo-filtered-out', 'todo-deleted']);
+    // test:e2e builds the frontend first; the backend serves it from frontend/dist.
     assert.ok(existsSync(join(dir, 'frontend/dist/index.html')));
 
     const server = await startServer(dir);
@@ -263,6 +321,14 @@ describe('generated apps work', () => {
       const replaced = await call(base, 'PUT', `/api/todos/${id}`, { title: 'Buy oat milk', completed: false }, token);
       assert.equal(replaced.json.title, 'Buy oat milk');
       assert.equal(replaced.json.due_date, null);
+      await call(base, 'POST', '/api/todos', { title: 'Answer letters', completed: true }, token);
+      const open = await call(base, 'GET', '/api/todos?completed=false', undefined, token);
+      assert.deepEqual(open.json.items.map((t: { title: string }) => t.title), ['Buy oat milk']);
+      const byTitle = await call(base, 'GET', '/api/todos?sort=title&order=desc', undefined, token);
+      assert.deepEqual(byTitle.json.items.map((t: { title: string }) => t.title), ['Buy oat milk', 'Answer letters']);
+      const badFilter = await call(base, 'GET', '/api/todos?completed=maybe&sort=user_id', undefined, token);
+      assert.equal(badFilter.status, 400);
+      assert.deepEqual(Object.keys(badFilter.json.error.fields).sort(), ['completed', 'sort']);
       const invalid = await call(base, 'POST', '/api/todos', { title: 42 }, token);
       assert.equal(invalid.status, 400);
       assert.equal(invalid.json.error.code, 'validation_failed');
@@ -274,6 +340,9 @@ describe('generated apps work', () => {
       const other = await call(base, 'POST', '/api/auth/register', { email: 'eve@example.com', password: 'eavesdropper' });
       const theirs = await call(base, 'GET', '/api/todos', undefined, other.json.token);
       assert.equal(theirs.json.total, 0);
+      const wrongType = await fetch(`${base}/api/todos`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` }, body: 'a,b' });
+      assert.equal(wrongType.status, 415);
+      assert.equal(((await wrongType.json()) as { error: { code: string } }).error.code, 'unsupported_media_type');
       assert.equal((await call(base, 'GET', `/api/todos/${id}`, undefined, other.json.token)).status, 404);
       assert.equal((await call(base, 'DELETE', `/api/todos/${id}`, undefined, other.json.token)).status, 404);
       assert.equal((await call(base, 'DELETE', `/api/todos/${id}`, undefined, token)).status, 204);
@@ -295,7 +364,8 @@ describe('generated apps work', () => {
     const dir = writeApp('books');
     await checkTestSuite(dir);
     await expectSuccess(dir, ['run', 'typecheck']);
-    await expectSuccess(dir, ['run', 'build']);
+    await checkBrowserTests(dir, ['book-created', 'book-editing', 'review-created', 'review-editing', 'review-filtered-out', 'review-deleted']);
+    // test:e2e builds the frontend first; the backend serves it from frontend/dist.
     assert.ok(existsSync(join(dir, 'frontend/dist/index.html')));
 
     const server = await startServer(dir);
@@ -315,6 +385,11 @@ describe('generated apps work', () => {
       assert.ok(orphan.json.error.fields.book_id);
       const found = await call(base, 'GET', '/api/books?q=dune');
       assert.equal(found.json.total, 1);
+      // Search covers only the searchable fields: a review's rating is not text to search.
+      assert.equal((await call(base, 'GET', '/api/reviews?q=5')).json.total, 0);
+      assert.equal((await call(base, 'GET', '/api/reviews?q=spice')).json.total, 1);
+      assert.equal((await call(base, 'GET', `/api/reviews?book_id=${book.json.id}&sentiment=neutral`)).json.total, 1);
+      assert.equal((await call(base, 'GET', '/api/reviews?sentiment=positive')).json.total, 0);
       assert.equal((await call(base, 'PATCH', '/api/books/00000000-0000-4000-8000-000000000000', { title: 'x' })).status, 404);
       // Deleting a book cascades to its reviews, as the model's on_delete says.
       assert.equal((await call(base, 'DELETE', `/api/books/${book.json.id}`)).status, 204);

@@ -8,6 +8,7 @@ import { resourceModels, userModel } from './model-facts.ts';
 import { backendCoreFiles } from './templates/backend-core-files.ts';
 import { databaseFiles } from './templates/database-files.ts';
 import { deployFiles } from './templates/deploy-files.ts';
+import { e2eFiles } from './templates/e2e-files.ts';
 import { frontendFiles } from './templates/frontend-files.ts';
 import { DEV_DEPENDENCIES, projectFiles, RUNTIME_DEPENDENCIES } from './templates/project-files.ts';
 import { routeFiles } from './templates/route-files.ts';
@@ -47,6 +48,7 @@ export function renderApp(models: DataModels, versions: DependencyVersions): App
     ...routeFiles(models),
     ...frontendFiles(models),
     ...tests,
+    ...e2eFiles(models),
     ...deployFiles(models),
   ];
   files.push(...projectFiles(models, versions, testFilePaths(tests)));

@@ -110,7 +110,10 @@ export const bookReviewApp: DataModels = DataModels.parse({
   ],
 });
 
-/** (3) Decimal, URL, Email, Phone and DateTime fields; accounts without ownership. */
+/**
+ * (3) Decimal, URL, Email, Phone and DateTime fields; accounts without ownership, public reads and
+ * signed-in writes; two references to one model with the "restrict" and "set null" delete rules.
+ */
 export const vendorApp: DataModels = DataModels.parse({
   app_name: 'Vendor Directory',
   slug: 'vendor-directory',
@@ -139,6 +142,26 @@ export const vendorApp: DataModels = DataModels.parse({
       access: { read: 'public', write: 'authenticated' },
       searchable: ['name', 'contact_email'],
       display_field: 'name',
+    },
+    {
+      name: 'Contract',
+      collection: 'contracts',
+      resource: 'contracts',
+      label: 'Contract',
+      label_plural: 'Contracts',
+      fields: [
+        ...base,
+        { name: 'vendor_id', type: 'UUID', required: true, foreign_key: 'Vendor.id', on_delete: 'restrict', label: 'Vendor' },
+        { name: 'backup_vendor_id', type: 'UUID', required: false, foreign_key: 'Vendor.id', on_delete: 'set null', label: 'Backup vendor' },
+        { name: 'title', type: 'String', required: true, label: 'Title' },
+        { name: 'stage', type: 'Enum', required: true, enum_values: ['draft', 'signed', 'ended'], default: 'draft', label: 'Stage' },
+        ...stamps,
+      ],
+      indexes: [{ fields: ['vendor_id'] }],
+      owned: false,
+      access: { read: 'public', write: 'authenticated' },
+      searchable: ['title'],
+      display_field: 'title',
     },
   ],
 });

@@ -125,5 +125,29 @@ export function buildAdrs(models: DataModels): GeneratedFile[] {
       alternatives: ['Embedding children in the parent row: no independent listing or editing of children.'],
     });
   }
+  // A record with two required links is how a many-to-many ("students enroll in courses") is stored.
+  const joins = models.models.filter((m) => m.resource !== null && m.fields.filter((f) => f.foreign_key && f.name !== 'user_id' && f.required).length >= 2);
+  if (joins.length > 0) {
+    const described = joins.map((m) => `${m.name} (${m.fields.filter((f) => f.foreign_key && f.name !== 'user_id').map((f) => f.foreign_key!.split('.')[0]).join(' ↔ ')})`);
+    adrs.push({
+      slug: 'join-records-for-many-to-many',
+      title: 'Many-to-many links as records of their own',
+      context: `The request links records in both directions: ${described.join('; ')}.`,
+      decision: `Each link is a row in its own table with one foreign key per side, so ${joins.map((m) => m.name).join(', ')} can carry facts about the link itself (dates, status) and be listed, created and deleted through the API like any other record.`,
+      consequences: ['Deleting either side deletes its link rows (cascade).', 'A duplicate link is possible unless a unique index is added; the request did not ask for one.'],
+      alternatives: ['A bare join table without an API: no place for the dates and states the request mentions.', 'Arrays of ids in one row: no foreign keys, no cascade.'],
+    });
+  }
+  const publicRead = models.models.filter((m) => m.access.read === 'public' && m.access.write !== 'public');
+  if (publicRead.length > 0) {
+    adrs.push({
+      slug: 'public-reading-signed-in-writing',
+      title: 'Anyone can read; signing in is needed to change',
+      context: `The request lets anyone read ${publicRead.map((m) => m.label_plural.toLowerCase()).join(', ')} but only signed-in users change them.`,
+      decision: 'List and read routes of these resources need no token; create, update and delete need a valid bearer token (401 without one).',
+      consequences: ['Content is visible to search engines and people without accounts.', 'Write routes are covered by an unauthenticated 401 test.'],
+      alternatives: ['Sign-in for everything: hides content the request wants public.'],
+    });
+  }
   return adrs.map((adr, i) => render(i + 1, adr));
 }

@@ -128,6 +128,22 @@ describe('designArchitecture', () => {
     assert.match(ownership, /## Decision/);
   });
 
+  test('many-to-many through a join record and public reading get ADRs and diagram edges', () => {
+    const { files, dataModels } = architectureFor('courses with a title; students enroll in courses; anyone can read courses, only logged in users can write');
+    const enrollment = model(dataModels, 'Enrollment');
+    assert.deepEqual(enrollment.fields.filter((f) => f.foreign_key).map((f) => f.foreign_key).sort(), ['Course.id', 'Student.id']);
+    const adrs = files.filter((f) => f.path.startsWith('architecture/adr/'));
+    const join = adrs.find((f) => f.path.endsWith('join-records-for-many-to-many.md'));
+    assert.ok(join, adrs.map((f) => f.path).join(', '));
+    assert.match(join.content, /Enrollment \((?:Student ↔ Course|Course ↔ Student)\)/);
+    const open = adrs.find((f) => f.path.endsWith('public-reading-signed-in-writing.md'));
+    assert.ok(open);
+    assert.match(open.content, /anyone read courses/);
+    const design = content(files, 'architecture/design.md');
+    assert.match(design, /Course \|\|--o\{ Enrollment/);
+    assert.match(design, /Student \|\|--o\{ Enrollment/);
+  });
+
   test('the same prompt gives byte-identical architecture files', () => {
     assert.deepEqual(architectureFor(PROMPTS[2]!).files, architectureFor(PROMPTS[2]!).files);
   });

@@ -21,6 +21,8 @@ function fieldSchema(field: ModelField): Schema {
     case 'Email': Object.assign(schema, { type: 'string', format: 'email' }); break;
     case 'URL': Object.assign(schema, { type: 'string', format: 'uri' }); break;
     case 'Enum': Object.assign(schema, { type: 'string', enum: [...(field.enum_values ?? [])] }); break;
+    // The same rule the generated app's zod schema enforces, so clients can build valid bodies.
+    case 'Phone': Object.assign(schema, { type: 'string', pattern: String.raw`^\+?[0-9][0-9 ().-]{5,24}$`, example: '+1 555 010 0199' }); break;
     default: schema['type'] = 'string';
   }
   if (field.label) schema['description'] = field.label;

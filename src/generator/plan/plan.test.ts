@@ -36,7 +36,8 @@ describe('buildPlan', () => {
       'PATCH /api/invoice-lines/{id}', 'PUT /api/invoice-lines/{id}', 'DELETE /api/invoice-lines/{id}',
     ]);
     assert.equal(plan.api_endpoints[4]?.input?.['description'], 'string');
-    assert.equal(plan.api_endpoints[4]?.input?.['price'], 'number, optional');
+    // Money is never negative: a price gets a minimum of 0.
+    assert.equal(plan.api_endpoints[4]?.input?.['price'], 'number 0.., optional');
   });
 
   test('tasks: T-ids, dependencies that exist and come earlier, real app paths', () => {

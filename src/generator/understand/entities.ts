@@ -1,11 +1,13 @@
 /**
- * Finding the things a request wants stored: "tasks have …" (stated with fields), "members review books"
- * (a verb that names a record linking two others), "reviews of books" (a link), and known nouns ("a todo
- * app"). Names only ever come from plain words, singularised and checked against reserved identifiers.
+ * Collecting the things a request wants stored. The English phrase reading lives in phrases.ts; this file
+ * keeps the drafts, the verb clauses ("members review books": a record linking two others), links ("reviews
+ * of books") and the table-driven reading of other languages. Names only ever come from plain words,
+ * singularised and checked against reserved identifiers.
  */
-import { parseFieldList, splitFieldList } from './fields.ts';
+import { parseFieldList } from './fields.ts';
 import { isReserved, snakeToPascal, toSnake } from './identifiers.ts';
 import { singularizePhrase } from './inflect.ts';
+import { PhraseReader } from './phrases.ts';
 import {
   APP_WORDS, DEFAULT_FIELDS, ENTITY_RENAMES, FILLER_WORDS, FOREIGN_NOUNS, USER_WORDS, VERB_ENTITIES,
   type FieldSpec,
@@ -26,6 +28,8 @@ export interface DraftEntity {
   relations: DraftRelation[];
   /** Created by the signed-in person ("users review books"): owned when sign-in is on. */
   byUser: boolean;
+  /** Fields the request said it does not want ("no due date"). */
+  excluded: string[];
 }
 
 const MAX_ENTITIES = 12;
@@ -38,35 +42,14 @@ const SUBJECT_STOPS = new Set([
   'here', 'if', 'when', 'should', 'must', 'can', 'will', 'not', 'no', 'any', 'like', 'let', 'lets', 'allow',
   ...MODALS, ...FILLER_WORDS, ...APP_WORDS,
 ]);
-const LIST_VERBS = String.raw`(?:(?:should|must|can|will|shall)\s+)?(?:have|has|with|contains?|includes?|stores?|holds?|needs?|consists?\s+of)`;
 const VERB_ALTERNATION = Object.keys(VERB_ENTITIES).sort((a, b) => b.length - a.length || a.localeCompare(b)).join('|');
 const VERB_PATTERN = new RegExp(
   String.raw`\b([a-z]+)\s+(?:(?:can|may|will|should|must)\s+)?(${VERB_ALTERNATION})\s+(?:(?:on|in|for|to)\s+)?(?:(?:the|a|an|their|some|other)\s+)?([a-z]+)\b(.*)`,
 );
-const PLAIN_WORD = /^[\p{L}][\p{L}\p{N}'-]*$/u;
-
-/** Clauses with their offset in the text; a period inside "1.5" does not end a clause. */
-function clauses(text: string): Array<{ text: string; at: number }> {
-  return [...text.matchAll(/(?:[^;!?\n.]|\.(?=\S))+/g)].map((m) => ({ text: m[0], at: m.index }));
-}
 
 /** Cuts a field list where the sentence moves on ("… and a due date that users can edit"). */
 function trimList(list: string): string {
   return list.split(/\s+(?:that|which|where|so that|so|because|while)\s+/)[0] ?? '';
-}
-
-/** Subject before "have"/"with": up to two plain words, stopping at verbs, articles and app words. */
-function subjectWords(before: string): string[] {
-  // "comments of posts have …": the subject is the head noun, not the one after "of".
-  const headOf = /\b([a-z]+)\s+(?:of|for|on)\s+(?:(?:a|an|the|each)\s+)?[a-z]+\s*$/.exec(before);
-  if (headOf && !SUBJECT_STOPS.has(headOf[1]!)) return [headOf[1]!];
-  const tokens = before.trim().split(/\s+/).reverse();
-  const words: string[] = [];
-  for (const token of tokens) {
-    if (!PLAIN_WORD.test(token) || SUBJECT_STOPS.has(token) || words.length === 2) break;
-    words.unshift(token);
-  }
-  return words;
 }
 
 export class EntityCollector {
@@ -96,7 +79,7 @@ export class EntityCollector {
       this.notes.push(`Only the first ${MAX_ENTITIES} kinds of records were kept; ${snakeToPascal(key)} was left out.`);
       return null;
     }
-    this.drafts.set(key, { key, position, fields: null, relations: [], byUser: false });
+    this.drafts.set(key, { key, position, fields: null, relations: [], byUser: false, excluded: [] });
     return key;
   }
 
@@ -152,47 +135,6 @@ export class EntityCollector {
       }
     }
     return true;
-  }
-
-  /** "tasks have a title, …", "books with title, author and pages". */
-  readListClause(clause: string, at: number): boolean {
-    const m = new RegExp(String.raw`^(.*?)\b${LIST_VERBS}\s+(.+)$`).exec(clause);
-    if (!m) return false;
-    const [, before = '', list = ''] = m;
-    const lastToken = before.trim().split(/\s+/).pop() ?? '';
-    const listText = trimList(list);
-    const listAt = at + m[0].length - list.length;
-    // "projects have many tasks" is a link between two records (see readLinks), not a field list.
-    if (/^(?:many|multiple|several|some|one or more|a few|any number of)\s/.test(listText)) return false;
-    if (APP_WORDS.has(lastToken) || USER_WORDS.has(lastToken)) {
-      if (USER_WORDS.has(lastToken) && /\b(?:name|email|age|profile|avatar|bio)\b/.test(listText)) {
-        this.notes.push('Profile fields on users are not generated yet: a user account holds an email and a password.');
-      }
-      return false;
-    }
-    const words = subjectWords(before);
-    if (words.length === 0) return false;
-    const key = this.mention(words, at + before.lastIndexOf(words[0]!));
-    if (key === null) return false;
-    this.fieldSpans.push([listAt, listAt + listText.length]);
-    this.addFields(key, parseFieldList(listText, snakeToPascal(key), this.notes));
-    return true;
-  }
-
-  /** "manage categories, people and boxes": each plural noun in the list is a kind of record. */
-  readCollectionClause(clause: string, at: number): boolean {
-    const m = /\b(?:track|tracks|tracking|manage|manages|managing|stores?|storing|keeps? track of|organi[sz]es?|organi[sz]ing|catalog(?:ue)?s?|lists?)\s+(?:(?:my|our|their|all|the|your|of)\s+)*(.+)$/.exec(clause);
-    if (!m) return false;
-    const list = trimList(m[1]!);
-    const listAt = at + m.index + m[0].length - m[1]!.length;
-    let found = false;
-    for (const item of splitFieldList(list)) {
-      const words = item.trim().split(/\s+/).filter((w) => !FILLER_WORDS.has(w));
-      const last = words.at(-1) ?? '';
-      const plain = words.length > 0 && words.length <= 2 && words.every((w) => /^[a-z]+$/.test(w) && !SUBJECT_STOPS.has(w));
-      if (plain && singularizePhrase([last])[0] !== last && this.mention(words, listAt + Math.max(0, list.indexOf(item))) !== null) found = true;
-    }
-    return found;
   }
 
   /** Known nouns outside field lists ("a todo app", "track my expenses"); foreign words through a table. */
@@ -257,16 +199,50 @@ function pluralGuess(word: string): string {
   return `${word}s`;
 }
 
+/**
+ * Clauses for the phrase reader: sentences, colons and "where"/"so that" end a clause, except inside
+ * parentheses ("type: compact/regular/ev" stays one field).
+ */
+function phraseClauses(text: string): Array<{ text: string; at: number }> {
+  const out: Array<{ text: string; at: number }> = [];
+  let depth = 0;
+  let start = 0;
+  const push = (end: number): void => {
+    if (end > start) out.push({ text: text.slice(start, end), at: start });
+  };
+  for (let i = 0; i < text.length; i += 1) {
+    const ch = text[i]!;
+    if (ch === '(') depth += 1;
+    else if (ch === ')') depth = Math.max(0, depth - 1);
+    else if (depth === 0 && (/[;:!?\n]/.test(ch) || (ch === '.' && !/\S/.test(text[i + 1] ?? ' ')))) {
+      push(i);
+      start = i + 1;
+    } else if (depth === 0 && ch === ' ') {
+      const soft = /^ (?:where|so that|whereas|while) /.exec(text.slice(i, i + 10));
+      if (soft) {
+        push(i);
+        start = i + soft[0].length;
+        i = start - 1;
+      }
+    }
+  }
+  push(text.length);
+  return out.map((c) => {
+    const lead = c.text.length - c.text.trimStart().length;
+    return { text: c.text.trim(), at: c.at + lead };
+  }).filter((c) => c.text.length > 0);
+}
+
 /** All entities of a request, in the order they were mentioned. */
 export function collectEntities(lower: string, language: string, notes: string[]): DraftEntity[] {
   const collector = new EntityCollector(notes);
+  const reader = new PhraseReader(collector, notes);
   if (language === 'en') {
-    for (const clause of clauses(lower)) {
-      if (collector.readVerbClause(clause.text, clause.at)) continue;
-      if (!collector.readListClause(clause.text, clause.at)) collector.readCollectionClause(clause.text, clause.at);
-    }
+    for (const clause of phraseClauses(lower)) reader.readClause(clause.text, clause.at);
+  } else {
+    collector.scanKnownNouns(lower, language);
   }
-  collector.scanKnownNouns(lower, language);
   collector.readLinks(lower);
+  reader.linkLeftovers(lower);
   return [...collector.drafts.values()].sort((a, b) => a.position - b.position || a.key.localeCompare(b.key));
 }

@@ -13,7 +13,15 @@ const RANGE = /(?:\bfrom\s+)?(-?\d+(?:\.\d+)?)\s*(?:-|–|—|\.\.|\bto\b)\s*(-?
 const BOOLEAN_MARKERS = /\b(?:flag|checkbox|toggle|yes\/no|true\/false|boolean)\b/;
 /** Markup, shell and path syntax: such a phrase is code someone pasted, not the name of a field. */
 export const HOSTILE_TEXT = /[<>$`{}\\|]|\.\.[\\/]|__/;
-const MODIFIER_WORDS = new Set(['optional', 'optionally', 'required', 'mandatory', 'unique', 'from', 'between', 'whether', 'is', 'an', 'integer', 'number', 'text', 'string']);
+const MODIFIER_WORDS = new Set(['optional', 'optionally', 'required', 'mandatory', 'unique', 'from', 'between', 'whether', 'is', 'an', 'integer', 'text', 'string']);
+/** "duration in minutes", "price in euros": the unit says the type and is not part of the name. */
+const UNIT_PHRASE = /\b(?:in|as)\s+(?:(minutes?|hours?|seconds?|days?|mins?)|(euros?|dollars?|usd|eur|gbp|pounds?|cents?|money))\b|\s*[€$£]\s*/;
+/** Fields that are really two: "time range" is a start and an end. */
+const EXPANSIONS: Readonly<Record<string, readonly FieldSpec[]>> = {
+  time_range: [{ name: 'starts_at', type: 'DateTime', required: true }, { name: 'ends_at', type: 'DateTime', required: false }],
+  date_range: [{ name: 'start_date', type: 'Date', required: true }, { name: 'end_date', type: 'Date', required: false }],
+  period: [{ name: 'start_date', type: 'Date', required: true }, { name: 'end_date', type: 'Date', required: false }],
+};
 
 /** Splits at commas, semicolons and "and"/"or"/"plus" that are not inside parentheses. */
 export function splitFieldList(text: string): string[] {
@@ -86,6 +94,12 @@ export function parseFieldPhrase(phrase: string, owner: string, notes: string[])
     return null;
   }
   let text = phrase.toLowerCase();
+  let unitType: FieldType | null = null;
+  const unit = UNIT_PHRASE.exec(text);
+  if (unit) {
+    unitType = unit[1] ? 'Integer' : 'Decimal';
+    text = text.replace(unit[0], ' ');
+  }
   const optional = /\b(?:optional(?:ly)?|may be empty|if any)\b/.test(text);
   const required = /\b(?:required|mandatory|must have)\b/.test(text);
   const unique = /\bunique\b/.test(text);
@@ -113,6 +127,8 @@ export function parseFieldPhrase(phrase: string, owner: string, notes: string[])
   const isBoolean = BOOLEAN_MARKERS.test(text) || /^\s*(?:is|whether)\s/.test(text);
 
   const words = asciiWords(text).filter((w) => !FILLER_WORDS.has(w) && !MODIFIER_WORDS.has(w) && !/^\d/.test(w));
+  // "present/absent/late" alone is a status with those values.
+  if (words.length === 0 && values.length >= 2) words.push('status');
   const raw = toSnake(words.slice(-MAX_NAME_WORDS));
   if (raw === null) {
     if (phrase.trim().length > 0) notes.push(`${owner}: "${shorten(phrase)}" does not name a field, so it was left out.`);
@@ -125,6 +141,7 @@ export function parseFieldPhrase(phrase: string, owner: string, notes: string[])
   if (values.length >= 2) type = 'Enum';
   else if (range) type = range.decimal ? 'Decimal' : 'Integer';
   else if (isBoolean) type = 'Boolean';
+  else if (unitType !== null) type = unitType;
   else type = typeFromName(name);
 
   const field: FieldSpec = { name, type, required: type === 'Boolean' ? !optional : required };
@@ -135,7 +152,28 @@ export function parseFieldPhrase(phrase: string, owner: string, notes: string[])
   }
   if (type === 'Boolean') field.default = false;
   if (unique) field.unique = true;
+  if (type === 'Integer' && unitType === 'Integer' && field.min === undefined) field.min = 0;
+  if ((type === 'Decimal' || /(^|_)(duration|interval)$|_time$/.test(name) && type === 'Integer') && field.min === undefined) field.min = 0;
   return field;
+}
+
+/** One list item to zero, one or two fields (a "time range" is two); negated items give none. */
+export function fieldsFromPhrase(phrase: string, owner: string, notes: string[]): FieldSpec[] {
+  if (negatedField(phrase) !== null) return [];
+  const parsed = parseFieldPhrase(phrase, owner, notes);
+  if (parsed === null) return [];
+  const expanded = EXPANSIONS[parsed.name];
+  return expanded ? expanded.map((f) => ({ ...f })) : [parsed];
+}
+
+/** "no due date", "without a description": the field is left out even if it is usual for the record. */
+export function negatedField(phrase: string): string | null {
+  const m = /^\s*(?:no|without|not|never|except|but not)\s+(?:a\s+|an\s+|the\s+|any\s+)?(.+)$/.exec(phrase.toLowerCase());
+  if (!m) return null;
+  const words = asciiWords(m[1]!).filter((w) => !FILLER_WORDS.has(w));
+  const last = words.at(-1);
+  if (last !== undefined && /[^s]s$/.test(last)) words[words.length - 1] = last.slice(0, -1);
+  return toSnake(words);
 }
 
 function toRange(m: RegExpExecArray): { min: number; max: number; decimal: boolean } {
@@ -156,8 +194,15 @@ function shorten(text: string): string {
 export function parseFieldList(text: string, owner: string, notes: string[]): FieldSpec[] {
   const fields: FieldSpec[] = [];
   for (const phrase of splitFieldList(text)) {
-    const field = parseFieldPhrase(phrase, owner, notes);
-    if (field === null) continue;
+    if (negatedField(phrase) !== null) continue;
+    const parsed = parseFieldPhrase(phrase, owner, notes);
+    if (parsed === null) continue;
+    const expanded = EXPANSIONS[parsed.name];
+    if (expanded) {
+      for (const f of expanded) if (!fields.some((g) => g.name === f.name)) fields.push({ ...f });
+      continue;
+    }
+    const field = parsed;
     if (fields.some((f) => f.name === field.name)) continue;
     if (fields.length === 0 && field.type !== 'Boolean' && !/\boptional/.test(phrase.toLowerCase())) field.required = true;
     fields.push(field);

@@ -10,7 +10,7 @@ import { HOSTILE_TEXT } from './fields.ts';
 import { asciiWords, cleanDisplayText, snakeToLabel, snakeToPascal, titleCase, toSlug } from './identifiers.ts';
 import { pluralize } from './inflect.ts';
 import { detectLanguage, LANGUAGE_NAMES } from './language.ts';
-import { DEFAULT_FIELDS, PERSONAL_KINDS, TRIVIAL_APPS, type FieldSpec } from './vocabulary.ts';
+import { AUTH_SIGNALS, DEFAULT_FIELDS, PERSONAL_KINDS, PRIVATE_RECORDS, PUBLIC_READ_PHRASES, TRIVIAL_APPS, type FieldSpec } from './vocabulary.ts';
 
 export { singularize, pluralize } from './inflect.ts';
 export { DEFAULT_FIELDS, PERSONAL_KINDS } from './vocabulary.ts';
@@ -56,23 +56,34 @@ export function analyzeRequest(prompt: string): Understanding {
 
   for (const [pattern, kind, why] of TRIVIAL_APPS) {
     if (!pattern.test(lower)) continue;
-    if (drafts.length === 0) drafts = [{ key: kind, position: 0, fields: null, relations: [], byUser: false }];
+    if (drafts.length === 0) drafts = [{ key: kind, position: 0, fields: null, relations: [], byUser: false, excluded: [] }];
     if (drafts.some((d) => d.key === kind)) assumptions.push(why);
     break;
   }
   if (drafts.length === 0) {
-    drafts = [{ key: 'item', position: 0, fields: null, relations: [], byUser: false }];
+    drafts = [{ key: 'item', position: 0, fields: null, relations: [], byUser: false, excluded: [] }];
     assumptions.push('The request names nothing to store, so the app keeps generic items with a name and a description.');
     openQuestions.push('What should the app keep track of, and what information does each record hold?');
   }
 
-  const authEnabled = !auth.declined && (auth.enabled || auth.ownershipAt.length > 0);
-  noteAuth(auth, authEnabled, assumptions, openQuestions);
+  const signal = auth.enabled || auth.declined ? null : authSignal(lower, drafts);
+  const authEnabled = !auth.declined && (auth.enabled || auth.ownershipAt.length > 0 || signal !== null);
+  if (signal !== null && !auth.enabled && auth.ownershipAt.length === 0) {
+    assumptions.push(`The request does not mention accounts, but ${signal}, so the app has sign-in (email and password).`);
+    openQuestions.push('Is sign-in wanted, and should each person see only their own records?');
+  } else {
+    noteAuth(auth, authEnabled, assumptions, openQuestions);
+  }
 
   const owned = decideOwnership(drafts, auth, authEnabled, lower, assumptions);
   const entities = orderParentsFirst(drafts).map((draft) =>
     buildEntity(draft, drafts, owned.has(draft.key), authEnabled, assumptions, openQuestions),
   );
+  if (authEnabled && PUBLIC_READ_PHRASES.some((p) => p.test(lower))) {
+    const opened = entities.filter((e) => !e.owned);
+    for (const e of opened) e.access = { read: 'public', write: 'authenticated' };
+    if (opened.length > 0) assumptions.push(`Anyone can read ${opened.map((e) => e.label_plural.toLowerCase()).join(', ')}; creating, changing and deleting needs sign-in.`);
+  }
 
   if (language !== 'en') {
     const what = entities.map((e) => e.label_plural.toLowerCase()).join(', ');
@@ -94,6 +105,14 @@ export function analyzeRequest(prompt: string): Understanding {
     entities,
   });
   return { domain, assumptions: unique(assumptions), openQuestions: unique(openQuestions) };
+}
+
+/** Why an app that never mentions accounts still needs them (AUTH_SIGNALS, PRIVATE_RECORDS), or null. */
+function authSignal(lower: string, drafts: readonly DraftEntity[]): string | null {
+  for (const [pattern, why] of AUTH_SIGNALS) if (pattern.test(lower)) return why;
+  const privateKeys = drafts.filter((d) => PRIVATE_RECORDS.has(d.key)).map((d) => snakeToPascal(d.key));
+  if (privateKeys.length > 0) return `it stores personal or payment records (${privateKeys.join(', ')})`;
+  return null;
 }
 
 function noteAuth(auth: AuthReading, enabled: boolean, assumptions: string[], questions: string[]): void {
@@ -190,6 +209,17 @@ function buildEntity(
     questions.push(`Are ${list} the right fields for ${name}, or should it hold more?`);
   }
   const stated = draft.fields !== null;
+  // "a recipe book with ingredients and a rating": the record still needs what it is called by.
+  const usual = DEFAULT_FIELDS[draft.key]?.[0];
+  if (stated && usual && (usual.name === 'title' || usual.name === 'name') && !specs.some((f) => f.name === 'title' || f.name === 'name')) {
+    specs = [{ ...usual }, ...specs.map((f, i) => (i === 0 && f.type !== 'Boolean' && f.required ? { ...f, required: false } : f))];
+    assumptions.push(`${name} gets a ${usual.name} as well, so each record can be told apart in lists.`);
+  }
+  if (draft.excluded.length > 0) {
+    const before = specs.length;
+    specs = specs.filter((f) => !draft.excluded.includes(f.name));
+    if (specs.length < before) assumptions.push(`${name} leaves out ${draft.excluded.join(', ')}, as the request asked.`);
+  }
 
   const keys = new Set(all.map((d) => d.key));
   const relations: DomainRelation[] = draft.relations

@@ -13,7 +13,7 @@ function tagsOf(word: string): Set<string> {
   return new Set(terms[0]?.terms[0]?.tags ?? []);
 }
 
-function looksPlural(word: string): boolean {
+export function looksPlural(word: string): boolean {
   const tags = tagsOf(word);
   if (tags.has('Plural')) return true;
   if (tags.has('Singular') || tags.has('Uncountable')) return false;

@@ -30,11 +30,14 @@ export async function buildApp(opts: {
   env: Record<string, string>;
   logPath: string;
   timeoutMs: number;
+  /** Runs the build through this command (the sandbox), e.g. `['bwrap', …args, '--']`. */
+  wrap?: string[];
 }): Promise<BuildResult> {
   if (!(await hasBuildScript(opts.appDir))) return { ok: true, skipped: true, exitCode: null, timedOut: false };
   const logFd = openSync(opts.logPath, 'a');
   try {
-    const child = spawn('npm', ['run', 'build'], {
+    const [command, ...args] = [...(opts.wrap ?? []), 'npm', 'run', 'build'];
+    const child = spawn(command!, args, {
       cwd: opts.appDir,
       env: opts.env,
       detached: true,

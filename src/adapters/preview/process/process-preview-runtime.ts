@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Clock } from '../../../core/clock.ts';
@@ -29,8 +29,13 @@ import {
   type SupervisorConfigInput,
 } from './supervisor-config.ts';
 import { prepareWorkingCopy } from './working-copy.ts';
+import { bwrapArgs, MAX_SOCKET_PATH, nodeModulesScratch, nodePrefix, probeBwrap, sandboxEnv } from '../../../preview/sandbox.ts';
 
-export const PROCESS_SANDBOX_WARNING = "no OS sandbox in process mode yet: the preview runs with this user's rights";
+const RUNS_UNCONFINED = "the preview runs with this user's rights and can reach local services";
+/** Kept for callers that check the unsandboxed case; the reason varies (see `sandboxDecision`). */
+export const PROCESS_SANDBOX_WARNING = `OS sandbox disabled (preview.sandbox: none): ${RUNS_UNCONFINED}`;
+export const SOCKET_UNSUPPORTED_WARNING =
+  `the app's backend/src/server.ts does not honour SOCKET_PATH, so it cannot run in the network-isolated sandbox: ${RUNS_UNCONFINED}`;
 export const APP_START_COMMAND = 'node --import tsx backend/src/server.ts';
 
 const SUPERVISOR_MAIN = fileURLToPath(new URL('./supervisor-main.ts', import.meta.url));
@@ -54,7 +59,24 @@ export interface ProcessPreviewRuntimeOptions {
   baseEnv: Record<string, string>;
   /** Upper bound for `npm run build`; the start request's own deadline may cut it shorter. */
   buildTimeoutMs?: number;
+  /**
+   * `auto` (default) runs the build and the app under bubblewrap when it works on this host and the
+   * app can listen on a Unix socket; `none` never sandboxes. Whatever runs unsandboxed says why in
+   * the handle's `sandbox.warning`.
+   */
+  sandbox?: 'auto' | 'none';
   clock?: Clock;
+}
+
+type SandboxDecision = { kind: 'bwrap'; bwrap: string; warning: null } | { kind: 'none'; warning: string };
+
+/** True when the app reads SOCKET_PATH, i.e. can listen on a Unix socket instead of a TCP port. */
+async function appListensOnSocket(appDir: string): Promise<boolean> {
+  for (const file of ['backend/src/server.ts', 'backend/src/config.ts']) {
+    const text = await readFile(join(appDir, file), 'utf8').catch(() => '');
+    if (text.includes('SOCKET_PATH')) return true;
+  }
+  return false;
 }
 
 export function createProcessPreviewRuntime(opts: ProcessPreviewRuntimeOptions): PreviewRuntime {
@@ -63,6 +85,18 @@ export function createProcessPreviewRuntime(opts: ProcessPreviewRuntimeOptions):
   const clock = opts.clock ?? systemClock;
   const buildTimeoutMs = opts.buildTimeoutMs ?? 120_000;
   const heapOption = `--max-old-space-size=${opts.memoryMb}`;
+  const sandboxMode = opts.sandbox ?? 'auto';
+
+  async function sandboxDecision(appDir: string, socketPath: string): Promise<SandboxDecision> {
+    if (sandboxMode === 'none') return { kind: 'none', warning: PROCESS_SANDBOX_WARNING };
+    const probe = probeBwrap(opts.baseEnv.PATH ?? process.env.PATH);
+    if (probe.path === null) return { kind: 'none', warning: `no OS sandbox (${probe.reason}): ${RUNS_UNCONFINED}` };
+    if (!(await appListensOnSocket(appDir))) return { kind: 'none', warning: SOCKET_UNSUPPORTED_WARNING };
+    if (socketPath.length > MAX_SOCKET_PATH) {
+      return { kind: 'none', warning: `the preview folder's path is too long for a Unix socket (${socketPath}): ${RUNS_UNCONFINED}` };
+    }
+    return { kind: 'bwrap', bwrap: probe.path, warning: null };
+  }
 
   // Ports handed out by this runtime and not yet released. The bind probe alone cannot see a port
   // whose app is still starting, and allocations run one at a time so two starts never pick the
@@ -135,6 +169,8 @@ export function createProcessPreviewRuntime(opts: ProcessPreviewRuntimeOptions):
     const previewDir = previewDirOf(req.taskId);
     const appDir = join(previewDir, 'app');
     const dataDir = join(previewDir, 'data');
+    const sockDir = join(previewDir, 'sock');
+    const socketPath = join(sockDir, 'app.sock');
     const logPath = join(previewDir, 'preview.log');
     const statePath = join(previewDir, 'supervisor.json');
 
@@ -146,13 +182,31 @@ export function createProcessPreviewRuntime(opts: ProcessPreviewRuntimeOptions):
     let supervisorPid: number | null = null;
     try {
       await mkdir(dataDir, { recursive: true });
+      await mkdir(sockDir, { recursive: true });
       await writeFile(logPath, `[catalyst ${clock.now().toISOString()}] preview of task ${req.taskId} starting\n`);
       await rm(statePath, { force: true });
       await prepareWorkingCopy(req.sourceDir, appDir, opts.nodeModulesDir);
+      const sandbox = await sandboxDecision(appDir, socketPath);
+      // The app may write only its working copy, its data and the folder of its socket.
+      const wrap =
+        sandbox.kind === 'bwrap'
+          ? [
+              sandbox.bwrap,
+              ...bwrapArgs({
+                writable: [appDir, dataDir, sockDir],
+                readOnly: [opts.nodeModulesDir, nodePrefix()],
+                scratch: nodeModulesScratch(opts.nodeModulesDir),
+                cwd: appDir,
+              }),
+            ]
+          : [];
+      const confine = (env: Record<string, string>): Record<string, string> => (sandbox.kind === 'bwrap' ? sandboxEnv(env) : env);
+      if (sandbox.warning) await appendFile(logPath, `[catalyst] warning: ${sandbox.warning}\n`);
 
       const build = await buildApp({
         appDir,
-        env: { ...opts.baseEnv, ...req.env, NODE_OPTIONS: heapOption, npm_config_update_notifier: 'false' },
+        env: confine({ ...opts.baseEnv, ...req.env, NODE_OPTIONS: heapOption, npm_config_update_notifier: 'false' }),
+        wrap,
         logPath,
         timeoutMs: Math.min(buildTimeoutMs, deadline - Date.now()),
       });
@@ -169,9 +223,9 @@ export function createProcessPreviewRuntime(opts: ProcessPreviewRuntimeOptions):
         logPath,
         statePath,
         port,
-        command: process.execPath,
-        args: ['--import', 'tsx', 'backend/src/server.ts'],
-        env: {
+        command: wrap[0] ?? process.execPath,
+        args: [...wrap.slice(1), ...(wrap.length > 0 ? [process.execPath] : []), '--import', 'tsx', 'backend/src/server.ts'],
+        env: confine({
           ...opts.baseEnv,
           ...req.env,
           PORT: String(port),
@@ -179,8 +233,10 @@ export function createProcessPreviewRuntime(opts: ProcessPreviewRuntimeOptions):
           DATA_DIR: dataDir,
           JWT_SECRET: randomBytes(32).toString('hex'),
           NODE_OPTIONS: heapOption,
-        },
+          ...(sandbox.kind === 'bwrap' ? { SOCKET_PATH: socketPath } : {}),
+        }),
         parentPid: req.detached ? null : process.pid,
+        socketPath: sandbox.kind === 'bwrap' ? socketPath : null,
       };
       const logFd = openSync(logPath, 'a');
       const supervisor = spawn(process.execPath, ['--import', TSX_LOADER, SUPERVISOR_MAIN], {
@@ -225,9 +281,9 @@ export function createProcessPreviewRuntime(opts: ProcessPreviewRuntimeOptions):
         workingCopy: appDir,
         logPath,
         mode: 'process',
-        sandbox: { kind: 'none', warning: PROCESS_SANDBOX_WARNING },
+        sandbox: { kind: sandbox.kind, warning: sandbox.warning },
         memoryMb: opts.memoryMb,
-        command: APP_START_COMMAND,
+        command: sandbox.kind === 'bwrap' ? `bwrap --unshare-all --uid 1000 … ${APP_START_COMMAND} (listening on ${socketPath})` : APP_START_COMMAND,
         startedAt: clock.now().toISOString(),
       };
     } catch (e) {

@@ -79,6 +79,8 @@ before(async () => {
     nodeModulesDir: NODE_MODULES,
     baseEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: root },
     buildTimeoutMs: 30_000,
+    // This suite covers the unsandboxed runtime; sandboxed-preview.test.ts covers bubblewrap.
+    sandbox: 'none',
   };
   runtime = createProcessPreviewRuntime(options);
 });

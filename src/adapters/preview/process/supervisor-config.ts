@@ -23,6 +23,11 @@ export const SupervisorConfig = z.object({
   stopGraceMs: z.number().int().positive().default(5_000),
   /** When set, the preview stops once this process is gone (previews that are not detached). */
   parentPid: z.number().int().positive().nullable().default(null),
+  /**
+   * Sandboxed apps live in their own network namespace and listen on a Unix socket in their
+   * workspace; the supervisor (on the host) forwards 127.0.0.1:`port` to it byte for byte.
+   */
+  socketPath: z.string().min(1).nullable().default(null),
 });
 export type SupervisorConfig = z.infer<typeof SupervisorConfig>;
 export type SupervisorConfigInput = z.input<typeof SupervisorConfig>;

@@ -5,7 +5,9 @@
  * so a detached preview outlives the Catalyst process that started it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { forwardToSocket } from './socket-forwarder.ts';
 import { isPidAlive } from './process-group.ts';
 import type { SupervisorConfig, SupervisorState } from './supervisor-config.ts';
 
@@ -28,6 +30,7 @@ export function runSupervisor(cfg: SupervisorConfig): Promise<number> {
   let restartTimer: NodeJS.Timeout | null = null;
   let killTimer: NodeJS.Timeout | null = null;
   let parentTimer: NodeJS.Timeout | null = null;
+  let forwarder: Server | null = null;
 
   const log = (msg: string): void => {
     writeSync(logFd, `[supervisor ${new Date().toISOString()}] ${msg}\n`);
@@ -44,6 +47,7 @@ export function runSupervisor(cfg: SupervisorConfig): Promise<number> {
   return new Promise<number>((resolve) => {
     const finish = (code: number, status: SupervisorState['status']): void => {
       for (const t of [restartTimer, killTimer, parentTimer]) if (t) clearTimeout(t);
+      forwarder?.close();
       process.off('SIGTERM', requestStop);
       process.off('SIGINT', requestStop);
       state.appPid = null;
@@ -74,6 +78,8 @@ export function runSupervisor(cfg: SupervisorConfig): Promise<number> {
     function startApp(): void {
       restartTimer = null;
       if (stopping) return;
+      // A socket file left by the previous run would make the app's listen() fail with EADDRINUSE.
+      if (cfg.socketPath) rmSync(cfg.socketPath, { force: true });
       const child = spawn(cfg.command, cfg.args, { cwd: cfg.appDir, env: cfg.env, stdio: ['ignore', logFd, logFd] });
       app = child;
       child.once('exit', (code, signal) => onAppExit(child, code, signal));
@@ -110,6 +116,14 @@ export function runSupervisor(cfg: SupervisorConfig): Promise<number> {
         log(`parent process ${parentPid} is gone and the preview was not detached`);
         requestStop();
       }, PARENT_CHECK_MS);
+    }
+    if (cfg.socketPath) {
+      forwarder = forwardToSocket(createServer(), cfg.socketPath);
+      forwarder.once('error', (e) => {
+        log(`cannot listen on 127.0.0.1:${cfg.port}: ${e.message}`);
+        requestStop();
+      });
+      forwarder.listen({ port: cfg.port, host: '127.0.0.1', exclusive: true });
     }
     startApp();
   });

@@ -37,7 +37,12 @@ export function childEnv(baseEnv: Record<string, string>, req: Pick<RunRequest, 
   return env;
 }
 
-function runCommand(req: RunRequest, baseEnv: Record<string, string>): Promise<RunResult> {
+/** How a request becomes a process; the sandboxed runner wraps the command in bubblewrap here. */
+export type Launch = (req: RunRequest, env: Record<string, string>) => { command: string; args: string[]; env: Record<string, string> };
+
+const direct: Launch = (req, env) => ({ command: req.command, args: req.args, env });
+
+export function runCommand(req: RunRequest, baseEnv: Record<string, string>, launch: Launch = direct): Promise<RunResult> {
   if (!isDirectory(req.cwd)) {
     return Promise.reject(new AppError('invalid_option', `working directory ${req.cwd} does not exist`));
   }
@@ -46,10 +51,11 @@ function runCommand(req: RunRequest, baseEnv: Record<string, string>): Promise<R
   const stdout = new OutputTail(limit);
   const stderr = new OutputTail(limit);
 
+  const how = launch(req, childEnv(baseEnv, req));
   return new Promise<RunResult>((resolve) => {
-    const child = spawn(req.command, req.args, {
+    const child = spawn(how.command, how.args, {
       cwd: req.cwd,
-      env: childEnv(baseEnv, req),
+      env: how.env,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -61,21 +61,21 @@ export function fieldErrors(error: ZodError): FieldErrors {
 
 /** Unique and foreign-key violations from either driver, reported as a 409 instead of a 500. */
 export function constraintConflict(error: unknown): HttpError | null {
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+  // drizzle wraps driver errors in a DrizzleQueryError whose \`cause\` carries the driver's code.
+  const cause = typeof error === 'object' && error !== null && 'cause' in error ? error.cause : undefined;
+  const codeOf = (value: unknown): string => (typeof value === 'object' && value !== null && 'code' in value ? String(value.code) : '');
+  const code = codeOf(error) || codeOf(cause);
   if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505') return conflict('A record with the same unique value already exists');
-  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503') return conflict('Other records still refer to this one');
+  // SQLite reports ON DELETE RESTRICT as SQLITE_CONSTRAINT_TRIGGER with a "FOREIGN KEY constraint failed" message.
+  const message = [error, cause].map((value) => (value instanceof Error ? value.message : '')).join(' ');
+  const sqliteForeignKey = code.startsWith('SQLITE_CONSTRAINT') && message.includes('FOREIGN KEY constraint failed');
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503' || sqliteForeignKey) return conflict('Other records still refer to this one');
   return null;
 }
 `;
 
 const REQUEST_PARSING = `import { z } from 'zod';
 import { fieldErrors, notFound, validationFailed } from './http-errors.ts';
-
-export interface ListQuery {
-  limit: number;
-  offset: number;
-  q?: string | undefined;
-}
 
 export interface ListPage<T> {
   items: T[];
@@ -84,11 +84,15 @@ export interface ListPage<T> {
   offset: number;
 }
 
-const ListQuerySchema = z.object({
+/** Paging and text search, shared by every list; each model extends it with its own filters and sort keys. */
+export const ListQueryBase = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).default(0),
   q: z.string().trim().max(200).optional(),
 });
+
+/** \`?done=true\` / \`?done=false\`; anything else is a 400 rather than silently "false". */
+export const BooleanParam = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((value) => value === 'true');
 
 const IdSchema = z.uuid();
 
@@ -99,8 +103,9 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.outp
   return result.data;
 }
 
-export function parseListQuery(query: unknown): ListQuery {
-  const result = ListQuerySchema.safeParse(query ?? {});
+/** Parses a list's query string with the model's list schema; a bad filter or sort key is a 400 naming it. */
+export function parseListQuery<S extends z.ZodType>(schema: S, query: unknown): z.output<S> {
+  const result = schema.safeParse(query ?? {});
   if (!result.success) throw validationFailed(fieldErrors(result.error));
   return result.data;
 }
@@ -143,6 +148,8 @@ export interface ServerConfig {
   databaseUrl: string;
   dataDir: string;
   jwtSecret: string | undefined;
+  /** A Unix socket to listen on instead of PORT (Catalyst's sandboxed previews have no network). */
+  socketPath: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
@@ -154,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
     databaseUrl: env.DATABASE_URL || 'sqlite:',
     dataDir: env.DATA_DIR || './data',
     jwtSecret: env.JWT_SECRET || undefined,
+    socketPath: env.SOCKET_PATH || undefined,
   };
 }
 `;

@@ -5,7 +5,7 @@
  * what lets the services use one typed API.
  */
 import type { DataModel, DataModels, ModelField } from '../../../contracts/artifacts.ts';
-import { isRequired, referencedModelName } from '../model-facts.ts';
+import { isRequired, onDeleteRule, referencedModelName } from '../model-facts.ts';
 import { camel, lines, lit, sqlIdent } from '../naming.ts';
 import type { AppFile } from '../app-file.ts';
 
@@ -85,7 +85,7 @@ function schemaFile(models: DataModels, dialect: Dialect): string {
       const target = referencedModelName(field);
       const targetModel = target ? models.models.find((m) => m.name === target) : undefined;
       if (targetModel) {
-        const onDelete = field.on_delete ?? (isRequired(field) ? 'cascade' : 'set null');
+        const onDelete = onDeleteRule(field);
         col += `.references((): ${anyColumn} => ${tableVar(targetModel)}.id, { onDelete: ${lit(onDelete)} })`;
         used.add(anyColumn);
       }
@@ -123,7 +123,7 @@ function migrationSql(models: DataModels, dialect: Dialect): string {
       const target = referencedModelName(field);
       const targetModel = target ? models.models.find((m) => m.name === target) : undefined;
       if (targetModel) {
-        const onDelete = (field.on_delete ?? (isRequired(field) ? 'cascade' : 'set null')).toUpperCase();
+        const onDelete = onDeleteRule(field).toUpperCase();
         const ref = `REFERENCES ${sqlIdent(targetModel.collection)}(${sqlIdent('id')}) ON DELETE ${onDelete}`;
         // SQLite cannot add a constraint later; PostgreSQL checks the target exists, so its FKs come last.
         if (dialect === 'sqlite') col += ` ${ref}`;

@@ -1,6 +1,6 @@
 /** Container and documentation files: Dockerfiles, nginx for the built frontend, compose, README. */
-import type { DataModels } from '../../../contracts/artifacts.ts';
-import { editableFields, fieldLabel, isOwned, isRequired, needsUser, resourceModels } from '../model-facts.ts';
+import type { DataModel, DataModels } from '../../../contracts/artifacts.ts';
+import { clientReferences, editableFields, fieldLabel, filterFields, isOwned, isRequired, needsUser, onDeleteRule, resourceModels, searchableFields, sortFields } from '../model-facts.ts';
 import { markdownText } from '../naming.ts';
 import type { AppFile } from '../app-file.ts';
 
@@ -113,6 +113,44 @@ volumes:
 `;
 }
 
+function listOptions(models: DataModels, m: DataModel): string {
+  const parts: string[] = [];
+  const search = searchableFields(m);
+  if (search.length) parts.push(`\`?q=\` (case-insensitive text search in ${search.map((f) => `\`${f.name}\``).join(', ')})`);
+  for (const f of filterFields(models, m)) {
+    const values = f.type === 'Boolean' ? 'true|false' : f.type === 'Enum' ? (f.enum_values ?? []).map(markdownText).join('|') : 'id';
+    parts.push(`\`?${f.name}=${values}\``);
+  }
+  parts.push(`\`?sort=\` one of ${sortFields(models, m).map((name) => `\`${name}\``).join(', ')} with \`?order=asc|desc\` (default \`created_at\`, ascending)`);
+  return ', ' + parts.join(', ');
+}
+
+function onDeleteMeaning(rule: 'cascade' | 'set null' | 'restrict', children: string): string {
+  if (rule === 'cascade') return `deletes its ${children}`;
+  if (rule === 'set null') return `keeps its ${children} and clears their reference`;
+  return `is refused with 409 \`conflict\` while ${children} refer to it`;
+}
+
+/** Each foreign key and what deleting its target does, enforced by the database (SQLite with foreign_keys on). */
+function relationsSection(models: DataModels): string {
+  const rows = resourceModels(models).flatMap((m) =>
+    clientReferences(models, m).map(({ field, target }) => {
+      const rule = onDeleteRule(field);
+      return `| ${markdownText(m.label)} \`${field.name}\` → ${markdownText(target.label)} | \`ON DELETE ${rule.toUpperCase()}\` | deleting a ${markdownText(target.label)} ${onDeleteMeaning(rule, markdownText(m.label_plural))} |`;
+    }),
+  );
+  if (rows.length === 0) return '';
+  return `## Relations
+
+Foreign keys are real constraints in both databases. Writing a reference to a record that does not exist (or that
+you cannot see) answers 400 with the field named.
+
+| reference | rule | meaning |
+| --- | --- | --- |
+${rows.join('\n')}
+`;
+}
+
 function readme(models: DataModels): string {
   const resources = resourceModels(models);
   const sections = resources.map((m) => {
@@ -131,7 +169,7 @@ function readme(models: DataModels): string {
         : `reading: ${needsUser(models, m, 'read') ? 'signed-in users' : 'everyone'}; changes: ${needsUser(models, m, 'write') ? 'signed-in users' : 'everyone'}`;
     return `### ${markdownText(m.label_plural)} — \`/api/${m.resource}\`
 
-Access: ${access}. \`GET\` lists (\`?limit\`, \`?offset\`${m.searchable.length ? ', `?q=` text search' : ''}) as \`{items, total, limit, offset}\`;
+Access: ${access}. \`GET\` lists as \`{items, total, limit, offset}\`: \`?limit\` (1–100, default 20), \`?offset\`${listOptions(models, m)}.
 \`POST\` creates (201); \`GET\`, \`PUT\`, \`PATCH\`, \`DELETE\` on \`/api/${m.resource}/:id\`.
 
 | field | label | rules |
@@ -147,7 +185,7 @@ SQLite by default and in PostgreSQL when \`DATABASE_URL\` points at one.
 ## Resources
 
 ${sections.join('\n')}
-${models.auth.enabled ? `## Accounts
+${relationsSection(models)}${models.auth.enabled ? `## Accounts
 
 - \`POST /api/auth/register\` \`{email, password}\` → 201 \`{id, token}\` (password at least 8 characters; 409 if the email is taken)
 - \`POST /api/auth/login\` \`{email, password}\` → 200 \`{token}\`
@@ -177,10 +215,13 @@ With Docker: \`docker compose up --build\` starts PostgreSQL, the backend on por
 \`\`\`sh
 npm test             # API, validation and frontend unit tests on in-memory SQLite, with coverage
 npm run typecheck
+CHROMIUM_PATH=/usr/bin/chromium npm run test:e2e   # builds, then the main flows in headless Chromium
 \`\`\`
 
 Coverage lands in \`coverage/\` (\`coverage-summary.json\`, \`lcov.info\`, \`index.html\`) and a JUnit report in
-\`test-results/junit.xml\`. Set \`DATABASE_URL=postgresql://…\` to run the same tests against PostgreSQL.
+\`test-results/junit.xml\`. Set \`DATABASE_URL=postgresql://…\` to run the same tests against PostgreSQL. The browser
+tests (\`e2e/\`, playwright-core) start the app themselves and write \`test-results/e2e-junit.xml\` and screenshots in
+\`test-results/e2e/\`; without \`CHROMIUM_PATH\` they print "skipped: CHROMIUM_PATH not set".
 `;
 }
 

@@ -1,6 +1,9 @@
 /** The React + Vite frontend: shared components plus one generated metadata module per app. */
 import type { DataModels, ModelField } from '../../../contracts/artifacts.ts';
-import { editableFields, fieldLabel, findModel, isRequired, referencedModelName, resourceModels, stringMaxLength } from '../model-facts.ts';
+import {
+  completionField, editableFields, fieldLabel, filterFields, findModel, isRequired, referencedModelName, resourceModels, searchableFields, sortFields,
+  stringMaxLength,
+} from '../model-facts.ts';
 import { htmlEscape, lit } from '../naming.ts';
 import type { AppFile } from '../app-file.ts';
 import { API_CLIENT, APP, AUTH_PANEL, FORM_VALUES, MAIN, RECORD_FORM, RESOURCE_PAGE, STYLES } from './frontend-static.ts';
@@ -26,12 +29,22 @@ function fieldMeta(models: DataModels, field: ModelField): string {
 function appMeta(models: DataModels): string {
   const resources = resourceModels(models).map((m) => {
     const fields = editableFields(m).map((f) => fieldMeta(models, f));
+    const filters = filterFields(models, m).filter((f) => f.type === 'Enum' || f.type === 'Boolean').map((f) => f.name);
+    const sorts = sortFields(models, m).map((name) => {
+      const field = m.fields.find((f) => f.name === name);
+      const label = name === 'created_at' ? 'Date added' : name === 'updated_at' ? 'Last changed' : field ? fieldLabel(field) : name;
+      return `{ name: ${lit(name)}, label: ${lit(label)} }`;
+    });
+    const done = completionField(m);
     return `  {
     name: ${lit(m.name)},
     label: ${lit(m.label)},
     labelPlural: ${lit(m.label_plural)},
     resource: ${lit(m.resource ?? '')},
     displayField: ${lit(m.display_field)},
+    searchable: ${searchableFields(m).length > 0},
+    filters: ${JSON.stringify(filters)},
+    sortFields: [${sorts.join(', ')}],${done ? `\n    doneField: ${lit(done.name)},` : ''}
     fields: [
 ${fields.join('\n')}
     ],

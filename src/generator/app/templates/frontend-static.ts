@@ -31,6 +31,46 @@ export interface ResourceMeta {
   resource: string;
   displayField: string;
   fields: readonly FieldMeta[];
+  /** Whether the API answers ?q= text search for this resource. */
+  searchable: boolean;
+  /** Enum and boolean fields the list can be filtered by (?field=value). */
+  filters: readonly string[];
+  /** Columns the API sorts by, the default first. */
+  sortFields: readonly { name: string; label: string }[];
+  /** A boolean that marks a record as finished; such records are shown struck through. */
+  doneField?: string;
+}
+
+/** What a list shows: one page, narrowed by search and filters, in one order. */
+export interface ListState {
+  limit: number;
+  offset: number;
+  q: string;
+  filters: Record<string, string>;
+  sort: string;
+  order: 'asc' | 'desc';
+}
+
+/** The query string of a list request; empty search and "All" filters are left out. */
+export function listQueryString(state: ListState): string {
+  const params = new URLSearchParams();
+  params.set('limit', String(state.limit));
+  params.set('offset', String(state.offset));
+  const q = state.q.trim();
+  if (q !== '') params.set('q', q);
+  for (const name of Object.keys(state.filters).sort()) {
+    const value = state.filters[name];
+    if (value) params.set(name, value);
+  }
+  if (state.sort) {
+    params.set('sort', state.sort);
+    params.set('order', state.order);
+  }
+  return '?' + params.toString();
+}
+
+export function isFiltered(state: ListState): boolean {
+  return state.q.trim() !== '' || Object.values(state.filters).some((value) => value !== '');
 }
 
 export type FormValue = string | boolean;
@@ -78,8 +118,11 @@ function parseOne(field: FieldMeta, raw: string): { value: unknown } | { error: 
       const n = Number(raw);
       if (!Number.isFinite(n)) return { error: 'must be a number' };
       if (field.type === 'Integer' && !Number.isInteger(n)) return { error: 'must be a whole number' };
-      if (field.min !== undefined && n < field.min) return { error: 'must be at least ' + field.min };
-      if (field.max !== undefined && n > field.max) return { error: 'must be at most ' + field.max };
+      // Whole numbers without bounds still have the 32-bit range the backend accepts.
+      const min = field.min ?? (field.type === 'Integer' ? -2147483648 : undefined);
+      const max = field.max ?? (field.type === 'Integer' ? 2147483647 : undefined);
+      if (min !== undefined && n < min) return { error: 'must be at least ' + min };
+      if (max !== undefined && n > max) return { error: 'must be at most ' + max };
       return { value: n };
     }
     case 'DateTime': {
@@ -198,7 +241,7 @@ const root = document.getElementById('root');
 if (root) createRoot(root).render(<StrictMode><App /></StrictMode>);
 `;
 
-export const APP = `import { useMemo, useState } from 'react';
+export const APP = `import { useEffect, useMemo, useState } from 'react';
 import { createApiClient, tokenStore } from './api-client.ts';
 import { APP_NAME, AUTH_ENABLED, RESOURCES } from './app-meta.ts';
 import { AuthPanel } from './components/AuthPanel.tsx';
@@ -213,6 +256,22 @@ export function App() {
   };
   const api = useMemo(() => createApiClient(() => token, signOut), [token]);
   const current = RESOURCES.find((r) => r.resource === active);
+  const [email, setEmail] = useState<string | null>(null);
+
+  useEffect(() => {
+    setEmail(null);
+    if (!AUTH_ENABLED || !token) return;
+    let live = true;
+    api
+      .request<{ email?: string }>('GET', '/api/auth/me')
+      .then((me) => {
+        if (live) setEmail(me.email ?? null);
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [api, token]);
 
   if (AUTH_ENABLED && !token) {
     return (
@@ -234,9 +293,16 @@ export function App() {
       <header className="app-header">
         <h1>{APP_NAME}</h1>
         {AUTH_ENABLED && (
-          <button type="button" onClick={signOut}>
-            Sign out
-          </button>
+          <div className="account">
+            {email && (
+              <span className="who">
+                Signed in as <strong>{email}</strong>
+              </span>
+            )}
+            <button type="button" onClick={signOut}>
+              Sign out
+            </button>
+          </div>
         )}
       </header>
       {RESOURCES.length > 1 && (
@@ -339,6 +405,8 @@ export interface ReferenceOption {
 }
 
 interface RecordFormProps {
+  /** The form's accessible name ("New Todo", "Edit Buy milk"), so the same labels in two forms stay distinguishable. */
+  ariaLabel: string;
   idPrefix: string;
   fields: readonly FieldMeta[];
   initial: FormValues;
@@ -357,7 +425,7 @@ function inputType(field: FieldMeta): string {
 }
 
 export function RecordForm(props: RecordFormProps) {
-  const { idPrefix, fields, initial, submitLabel, references, onSubmit, onCancel, resetOnSuccess } = props;
+  const { ariaLabel, idPrefix, fields, initial, submitLabel, references, onSubmit, onCancel, resetOnSuccess } = props;
   const [values, setValues] = useState<FormValues>(initial);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -391,7 +459,7 @@ export function RecordForm(props: RecordFormProps) {
   }
 
   return (
-    <form onSubmit={submit} noValidate className="record-form">
+    <form onSubmit={submit} noValidate className="record-form" aria-label={ariaLabel}>
       {fields.map((field) => {
         const id = idPrefix + '-' + field.name;
         const error = errors[field.name];
@@ -401,11 +469,20 @@ export function RecordForm(props: RecordFormProps) {
         let control;
         if (field.type === 'Boolean') {
           control = <input id={id} type="checkbox" checked={value === true} onChange={(e) => set(field.name, e.target.checked)} />;
-        } else if (field.reference && references[field.name]) {
+        } else if (field.reference) {
+          const options = references[field.name];
           control = (
-            <select id={id} value={text} aria-invalid={Boolean(error)} aria-describedby={described} onChange={(e) => set(field.name, e.target.value)}>
-              <option value="">{field.required ? 'Choose…' : 'None'}</option>
-              {(references[field.name] ?? []).map((option) => (
+            <select
+              id={id}
+              value={text}
+              disabled={options === undefined}
+              aria-required={field.required}
+              aria-invalid={Boolean(error)}
+              aria-describedby={described}
+              onChange={(e) => set(field.name, e.target.value)}
+            >
+              <option value="">{options === undefined ? 'Loading…' : field.required ? 'Choose…' : 'None'}</option>
+              {(options ?? []).map((option) => (
                 <option key={option.id} value={option.id}>
                   {option.label}
                 </option>
@@ -414,7 +491,7 @@ export function RecordForm(props: RecordFormProps) {
           );
         } else if (field.type === 'Enum') {
           control = (
-            <select id={id} value={text} aria-invalid={Boolean(error)} aria-describedby={described} onChange={(e) => set(field.name, e.target.value)}>
+            <select id={id} value={text} aria-required={field.required} aria-invalid={Boolean(error)} aria-describedby={described} onChange={(e) => set(field.name, e.target.value)}>
               <option value="">{field.required ? 'Choose…' : 'None'}</option>
               {(field.enumValues ?? []).map((option) => (
                 <option key={option} value={option}>
@@ -424,7 +501,7 @@ export function RecordForm(props: RecordFormProps) {
             </select>
           );
         } else if (field.type === 'Text') {
-          control = <textarea id={id} value={text} aria-invalid={Boolean(error)} aria-describedby={described} onChange={(e) => set(field.name, e.target.value)} />;
+          control = <textarea id={id} value={text} aria-required={field.required} aria-invalid={Boolean(error)} aria-describedby={described} onChange={(e) => set(field.name, e.target.value)} />;
         } else {
           control = (
             <input
@@ -434,6 +511,7 @@ export function RecordForm(props: RecordFormProps) {
               min={field.min}
               max={field.max}
               step={field.type === 'Decimal' ? 'any' : undefined}
+              aria-required={field.required}
               aria-invalid={Boolean(error)}
               aria-describedby={described}
               onChange={(e) => set(field.name, e.target.value)}
@@ -447,6 +525,9 @@ export function RecordForm(props: RecordFormProps) {
               {field.required && field.type !== 'Boolean' ? ' (required)' : ''}
             </label>
             {control}
+            {field.reference && references[field.name]?.length === 0 && (
+              <p className="hint">{'Add a ' + field.reference.label + ' first.'}</p>
+            )}
             {error && (
               <p id={id + '-error'} className="error">
                 {field.label} {error}
@@ -475,11 +556,11 @@ export function RecordForm(props: RecordFormProps) {
 }
 `;
 
-export const RESOURCE_PAGE = `import { useCallback, useEffect, useState } from 'react';
+export const RESOURCE_PAGE = `import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../api-client.ts';
 import type { ApiClient } from '../api-client.ts';
-import { displayValue, emptyFormValues, toFormValues } from '../form-values.ts';
-import type { ResourceMeta } from '../form-values.ts';
+import { displayValue, emptyFormValues, isFiltered, listQueryString, toFormValues } from '../form-values.ts';
+import type { FieldMeta, ListState, ResourceMeta } from '../form-values.ts';
 import { RecordForm } from './RecordForm.tsx';
 import type { ReferenceOption } from './RecordForm.tsx';
 
@@ -497,22 +578,35 @@ function describe(error: unknown): string {
   return error instanceof ApiError ? error.message : 'Could not reach the server';
 }
 
+function initialList(meta: ResourceMeta): ListState {
+  return { limit: PAGE_SIZE, offset: 0, q: '', filters: {}, sort: meta.sortFields[0]?.name ?? '', order: 'asc' };
+}
+
 export function ResourcePage({ api, meta }: { api: ApiClient; meta: ResourceMeta }) {
   const [page, setPage] = useState<Page | null>(null);
-  const [offset, setOffset] = useState(0);
+  const [loadError, setLoadError] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [list, setList] = useState<ListState>(() => initialList(meta));
   const [editing, setEditing] = useState<string | null>(null);
   const [references, setReferences] = useState<Record<string, ReferenceOption[]>>({});
+  const latest = useRef(0);
   const base = '/api/' + meta.resource;
+  const query = listQueryString(list);
+  const ids = 'list-' + meta.resource;
+  const filterFields = meta.fields.filter((f) => meta.filters.includes(f.name));
 
   const load = useCallback(async () => {
+    // Only the answer to the latest request is shown, so fast typing in the search box cannot reorder results.
+    const ticket = ++latest.current;
     try {
-      setPage(await api.request<Page>('GET', base + '?limit=' + PAGE_SIZE + '&offset=' + offset));
-      setError(null);
+      const result = await api.request<Page>('GET', base + query);
+      if (ticket !== latest.current) return;
+      setPage(result);
+      setLoadError(null);
     } catch (caught) {
-      setError(describe(caught));
+      if (ticket === latest.current) setLoadError(describe(caught));
     }
-  }, [api, base, offset]);
+  }, [api, base, query]);
 
   useEffect(() => {
     void load();
@@ -528,11 +622,21 @@ export function ResourcePage({ api, meta }: { api: ApiClient; meta: ResourceMeta
           const options = result.items.map((item) => ({ id: item.id, label: String(item[ref.displayField] ?? item.id) }));
           setReferences((current) => ({ ...current, [field.name]: options }));
         })
-        .catch(() => undefined);
+        .catch(() => setReferences((current) => ({ ...current, [field.name]: [] })));
     }
   }, [api, meta]);
 
-  const title = (record: ApiRecord) => String(record[meta.displayField] ?? record.id);
+  function shown(record: ApiRecord, fieldName: string): string {
+    const field = meta.fields.find((f) => f.name === fieldName);
+    if (!field) return String(record[fieldName] ?? '');
+    const match = references[field.name]?.find((o) => o.id === record[field.name]);
+    return match ? match.label : displayValue(record[field.name], field);
+  }
+
+  const title = (record: ApiRecord) => {
+    const value = shown(record, meta.displayField);
+    return value === '' || value === '—' ? meta.label : value;
+  };
 
   async function run(action: () => Promise<unknown>) {
     try {
@@ -544,13 +648,24 @@ export function ResourcePage({ api, meta }: { api: ApiClient; meta: ResourceMeta
     }
   }
 
-  function shown(record: ApiRecord, fieldName: string): string {
-    const field = meta.fields.find((f) => f.name === fieldName);
-    if (!field) return String(record[fieldName] ?? '');
-    const options = references[field.name];
-    const match = options?.find((o) => o.id === record[field.name]);
-    return match ? match.label : displayValue(record[field.name], field);
+  /** Shows the new state at once and rolls it back if the server refuses. */
+  async function toggle(record: ApiRecord, field: FieldMeta, checked: boolean) {
+    const setValue = (value: boolean) =>
+      setPage((current) => current && { ...current, items: current.items.map((item) => (item.id === record.id ? { ...item, [field.name]: value } : item)) });
+    setValue(checked);
+    try {
+      const saved = await api.request<ApiRecord>('PATCH', base + '/' + record.id, { [field.name]: checked });
+      setPage((current) => current && { ...current, items: current.items.map((item) => (item.id === saved.id ? saved : item)) });
+      setError(null);
+    } catch (caught) {
+      setValue(!checked);
+      setError('Could not update ' + title(record) + ': ' + describe(caught));
+    }
   }
+
+  const change = (changes: Partial<ListState>) => setList((current) => ({ ...current, ...changes, offset: 0 }));
+  const filterBy = (name: string, value: string) => setList((current) => ({ ...current, offset: 0, filters: { ...current.filters, [name]: value } }));
+  const hasControls = meta.searchable || filterFields.length > 0 || meta.sortFields.length > 1;
 
   return (
     <section aria-labelledby={meta.resource + '-title'}>
@@ -558,6 +673,7 @@ export function ResourcePage({ api, meta }: { api: ApiClient; meta: ResourceMeta
       <div className="card">
         <h3>New {meta.label}</h3>
         <RecordForm
+          ariaLabel={'New ' + meta.label}
           idPrefix={'new-' + meta.resource}
           fields={meta.fields}
           initial={emptyFormValues(meta.fields)}
@@ -570,85 +686,156 @@ export function ResourcePage({ api, meta }: { api: ApiClient; meta: ResourceMeta
           }}
         />
       </div>
+      {hasControls && (
+        <div className="list-controls" role="search" aria-label={'Find ' + meta.labelPlural}>
+          {meta.searchable && (
+            <div className="field">
+              <label htmlFor={ids + '-q'}>Search</label>
+              <input id={ids + '-q'} type="search" value={list.q} onChange={(e) => change({ q: e.target.value })} />
+            </div>
+          )}
+          {filterFields.map((field) => (
+            <div className="field" key={field.name}>
+              <label htmlFor={ids + '-filter-' + field.name}>{'Filter by ' + field.label}</label>
+              <select id={ids + '-filter-' + field.name} value={list.filters[field.name] ?? ''} onChange={(e) => filterBy(field.name, e.target.value)}>
+                <option value="">All</option>
+                {field.type === 'Boolean' ? (
+                  <>
+                    <option value="true">Yes</option>
+                    <option value="false">No</option>
+                  </>
+                ) : (
+                  (field.enumValues ?? []).map((value) => (
+                    <option key={value} value={value}>
+                      {value}
+                    </option>
+                  ))
+                )}
+              </select>
+            </div>
+          ))}
+          {meta.sortFields.length > 1 && (
+            <>
+              <div className="field">
+                <label htmlFor={ids + '-sort'}>Sort by</label>
+                <select id={ids + '-sort'} value={list.sort} onChange={(e) => change({ sort: e.target.value })}>
+                  {meta.sortFields.map((option) => (
+                    <option key={option.name} value={option.name}>
+                      {option.label}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div className="field">
+                <label htmlFor={ids + '-order'}>Order</label>
+                <select id={ids + '-order'} value={list.order} onChange={(e) => change({ order: e.target.value === 'desc' ? 'desc' : 'asc' })}>
+                  <option value="asc">Ascending</option>
+                  <option value="desc">Descending</option>
+                </select>
+              </div>
+            </>
+          )}
+        </div>
+      )}
       {error && (
         <p role="alert" className="error">
           {error}
         </p>
       )}
-      {page === null ? (
-        <p>Loading…</p>
+      {loadError ? (
+        <div role="alert" className="error load-error">
+          <p>
+            Could not load {meta.labelPlural.toLowerCase()}: {loadError}
+          </p>
+          <button type="button" onClick={() => void load()}>
+            Try again
+          </button>
+        </div>
+      ) : page === null ? (
+        <p role="status">Loading {meta.labelPlural.toLowerCase()}…</p>
       ) : page.items.length === 0 ? (
-        <p className="empty">No {meta.labelPlural.toLowerCase()} yet.</p>
+        <p className="empty">
+          {isFiltered(list) ? 'No ' + meta.labelPlural.toLowerCase() + ' match these filters.' : 'No ' + meta.labelPlural.toLowerCase() + ' yet.'}
+        </p>
       ) : (
         <ul className="records" aria-label={meta.labelPlural}>
-          {page.items.map((record) => (
-            <li key={record.id} className="card">
-              {editing === record.id ? (
-                <RecordForm
-                  idPrefix={'edit-' + meta.resource + '-' + record.id}
-                  fields={meta.fields}
-                  initial={toFormValues(record, meta.fields)}
-                  submitLabel="Save"
-                  references={references}
-                  onCancel={() => setEditing(null)}
-                  onSubmit={async (body) => {
-                    await api.request('PUT', base + '/' + record.id, body);
-                    setEditing(null);
-                    await load();
-                  }}
-                />
-              ) : (
-                <>
-                  <h3>{title(record)}</h3>
-                  <dl>
+          {page.items.map((record) => {
+            const done = meta.doneField !== undefined && record[meta.doneField] === true;
+            return (
+              <li key={record.id} className={done ? 'card record done' : 'card record'}>
+                {editing === record.id ? (
+                  <RecordForm
+                    ariaLabel={'Edit ' + title(record)}
+                    idPrefix={'edit-' + meta.resource + '-' + record.id}
+                    fields={meta.fields}
+                    initial={toFormValues(record, meta.fields)}
+                    submitLabel="Save"
+                    references={references}
+                    onCancel={() => setEditing(null)}
+                    onSubmit={async (body) => {
+                      await api.request('PUT', base + '/' + record.id, body);
+                      setEditing(null);
+                      await load();
+                    }}
+                  />
+                ) : (
+                  <>
+                    <div className="record-head">
+                      <h3 className="record-title">{title(record)}</h3>
+                      {done && <span className="badge">Done</span>}
+                    </div>
+                    <dl>
+                      {meta.fields
+                        .filter((f) => f.name !== meta.displayField && f.type !== 'Boolean')
+                        .filter((f) => record[f.name] !== null && record[f.name] !== undefined && record[f.name] !== '')
+                        .map((f) => (
+                          <div key={f.name}>
+                            <dt>{f.label}</dt>
+                            <dd>{shown(record, f.name)}</dd>
+                          </div>
+                        ))}
+                    </dl>
                     {meta.fields
-                      .filter((f) => f.name !== meta.displayField && f.type !== 'Boolean')
+                      .filter((f) => f.type === 'Boolean')
                       .map((f) => (
-                        <div key={f.name}>
-                          <dt>{f.label}</dt>
-                          <dd>{shown(record, f.name)}</dd>
-                        </div>
+                        <label key={f.name} className="toggle">
+                          <input
+                            type="checkbox"
+                            aria-label={f.label + ': ' + title(record)}
+                            checked={record[f.name] === true}
+                            onChange={(e) => void toggle(record, f, e.target.checked)}
+                          />
+                          <span>{f.label}</span>
+                        </label>
                       ))}
-                  </dl>
-                  {meta.fields
-                    .filter((f) => f.type === 'Boolean')
-                    .map((f) => (
-                      <label key={f.name} className="toggle">
-                        <input
-                          type="checkbox"
-                          checked={record[f.name] === true}
-                          onChange={(e) => void run(() => api.request('PATCH', base + '/' + record.id, { [f.name]: e.target.checked }))}
-                        />
-                        {f.label + ': ' + title(record)}
-                      </label>
-                    ))}
-                  <div className="actions">
-                    <button type="button" aria-label={'Edit ' + title(record)} onClick={() => setEditing(record.id)}>
-                      Edit
-                    </button>
-                    <button
-                      type="button"
-                      aria-label={'Delete ' + title(record)}
-                      onClick={() => void run(() => api.request('DELETE', base + '/' + record.id))}
-                    >
-                      Delete
-                    </button>
-                  </div>
-                </>
-              )}
-            </li>
-          ))}
+                    <div className="actions">
+                      <button type="button" aria-label={'Edit ' + title(record)} onClick={() => setEditing(record.id)}>
+                        Edit
+                      </button>
+                      <button
+                        type="button"
+                        aria-label={'Delete ' + title(record)}
+                        onClick={() => void run(() => api.request('DELETE', base + '/' + record.id))}
+                      >
+                        Delete
+                      </button>
+                    </div>
+                  </>
+                )}
+              </li>
+            );
+          })}
         </ul>
       )}
       {page && page.total > PAGE_SIZE && (
         <nav aria-label={meta.labelPlural + ' pages'} className="actions">
-          <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
+          <button type="button" disabled={list.offset === 0} onClick={() => setList({ ...list, offset: Math.max(0, list.offset - PAGE_SIZE) })}>
             Previous page
           </button>
           <span>
-            {offset + 1}–{Math.min(offset + PAGE_SIZE, page.total)} of {page.total}
+            {list.offset + 1}–{Math.min(list.offset + PAGE_SIZE, page.total)} of {page.total}
           </span>
-          <button type="button" disabled={offset + PAGE_SIZE >= page.total} onClick={() => setOffset(offset + PAGE_SIZE)}>
+          <button type="button" disabled={list.offset + PAGE_SIZE >= page.total} onClick={() => setList({ ...list, offset: list.offset + PAGE_SIZE })}>
             Next page
           </button>
         </nav>
@@ -665,7 +852,7 @@ export const STYLES = `:root {
 }
 body { margin: 0; }
 .app { max-width: 52rem; margin: 0 auto; padding: 1.5rem; }
-.app-header { display: flex; justify-content: space-between; align-items: center; }
+.app-header { display: flex; justify-content: space-between; align-items: center; gap: 1rem; }
 .tabs { display: flex; gap: 0.5rem; margin-bottom: 1rem; }
 .tabs button[aria-pressed='true'] { background: #1d4ed8; color: #fff; }
 .card { background: #fff; border: 1px solid #d8dce3; border-radius: 8px; padding: 1rem; margin-bottom: 1rem; }
@@ -676,6 +863,15 @@ body { margin: 0; }
 .error { color: #b91c1c; }
 .empty { color: #5b6472; }
 .toggle { display: flex; gap: 0.5rem; align-items: center; }
+.account { display: flex; gap: 0.75rem; align-items: center; white-space: nowrap; }
+.who { color: #5b6472; }
+.list-controls { display: flex; flex-wrap: wrap; gap: 0 1rem; align-items: flex-end; }
+.record-head { display: flex; gap: 0.75rem; align-items: baseline; }
+.record-title { margin: 0 0 0.5rem; }
+.record.done .record-title { text-decoration: line-through; color: #6b7280; }
+.badge { font-size: 0.8rem; padding: 0.1rem 0.5rem; border-radius: 999px; background: #dcfce7; color: #166534; }
+.hint { color: #5b6472; margin: 0; font-size: 0.9rem; }
+.load-error { display: flex; gap: 1rem; align-items: center; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; }
 dl div { display: contents; }
 dt { font-weight: 600; }

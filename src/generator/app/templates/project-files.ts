@@ -4,8 +4,8 @@ import type { AppFile, DependencyVersions } from '../app-file.ts';
 
 export const RUNTIME_DEPENDENCIES = ['@fastify/static', 'better-sqlite3', 'drizzle-orm', 'fastify', 'jose', 'pg', 'tsx', 'zod'] as const;
 export const DEV_DEPENDENCIES = [
-  '@types/better-sqlite3', '@types/node', '@types/pg', '@types/react', '@types/react-dom', 'c8', 'react', 'react-dom',
-  'typescript', 'vite',
+  '@types/better-sqlite3', '@types/node', '@types/pg', '@types/react', '@types/react-dom', 'c8', 'playwright-core', 'react',
+  'react-dom', 'typescript', 'vite',
 ] as const;
 
 function pinned(names: readonly string[], versions: DependencyVersions): Record<string, string> {
@@ -38,6 +38,8 @@ function packageJson(models: DataModels, versions: DependencyVersions, testFiles
       // The JUnit reporter does not create its folder.
       pretest: "node -e \"require('node:fs').mkdirSync('test-results', { recursive: true })\"",
       test,
+      // Browser tests: needs CHROMIUM_PATH (prints "skipped: CHROMIUM_PATH not set" and exits 0 without it).
+      'test:e2e': 'node --import tsx e2e/run-e2e.ts',
       typecheck: 'tsc --noEmit -p tsconfig.json',
     },
     dependencies: pinned(RUNTIME_DEPENDENCIES, versions),
@@ -64,7 +66,7 @@ const TSCONFIG = JSON.stringify({
     jsx: 'react-jsx',
     types: ['node'],
   },
-  include: ['backend', 'frontend/src', 'frontend/vite.config.ts', 'drizzle.config.ts'],
+  include: ['backend', 'frontend/src', 'frontend/vite.config.ts', 'drizzle.config.ts', 'e2e'],
 }, null, 2) + '\n';
 
 const C8RC = JSON.stringify({

@@ -19,13 +19,13 @@ function routeModule(models: DataModels, model: DataModel): string {
     "import type { FastifyInstance } from 'fastify';",
     !auth ? "import { ANONYMOUS } from '../services/actor.ts';" : "import type { RequestAuth } from '../auth/request-auth.ts';",
     "import { parseBody, parseId, parseListQuery } from '../http/request-parsing.ts';",
-    `import { ${N}Create, ${N}Patch } from '../models/${kebab(N)}.ts';`,
+    `import { ${N}Create, ${N}ListQuery, ${N}Patch } from '../models/${kebab(N)}.ts';`,
     `import type { ${N}Service } from '../services/${kebab(N)}-service.ts';`,
     '',
     `export function register${N}Routes(app: FastifyInstance, service: ${N}Service${auth ? ', auth: RequestAuth' : ''}): void {`,
     `  app.get(${lit(base)}, async (request) => {
     const actor = ${actorFor('read')};
-    return service.list(actor, parseListQuery(request.query));
+    return service.list(actor, parseListQuery(${N}ListQuery, request.query));
   });
 
   app.post(${lit(base)}, async (request, reply) => {
@@ -200,6 +200,15 @@ function appModule(models: DataModels): string {
   logger?: boolean;
 }
 
+/** Every error body is \`{error: {code, message, fields?}}\`; these name Fastify's own 4xx answers. */
+const CLIENT_ERROR_CODES: Record<number, string> = {
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
+
 const DEFAULT_FRONTEND_DIR = fileURLToPath(new URL('../../frontend/dist', import.meta.url));
 
 /** The whole app, ready for \`inject()\` or \`listen()\`; the database opens when the app becomes ready. */
@@ -214,7 +223,7 @@ ${auth ? `  const jwtSecret = options.jwtSecret || randomBytes(32).toString('hex
     // Fastify's own client errors (malformed JSON, oversized body) keep their 4xx status.
     const status = typeof error === 'object' && error !== null && 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
     const message = error instanceof Error ? error.message : 'Bad request';
-    if (status < 500) return reply.code(status).send({ error: { code: 'bad_request', message } });
+    if (status < 500) return reply.code(status).send({ error: { code: CLIENT_ERROR_CODES[status] ?? 'bad_request', message } });
     request.log.error(error);
     return reply.code(500).send({ error: { code: 'internal', message: 'Something went wrong on the server' } });
   });
@@ -274,7 +283,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 }
 
 try {
-  await app.listen({ port: config.port, host: config.host });
+  await app.listen(config.socketPath ? { path: config.socketPath } : { port: config.port, host: config.host });
 } catch (error) {
   app.log.error(error);
   process.exit(1);

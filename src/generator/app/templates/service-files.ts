@@ -4,7 +4,7 @@
  * the synchronous SQLite driver and node-postgres.
  */
 import type { DataModel, DataModels } from '../../../contracts/artifacts.ts';
-import { clientReferences, editableFields, isOwned, isRequired, resourceModels, searchableFields } from '../model-facts.ts';
+import { clientReferences, editableFields, filterFields, isOwned, isRequired, resourceModels, searchableFields } from '../model-facts.ts';
 import { kebab, lines, lit } from '../naming.ts';
 import type { AppFile } from '../app-file.ts';
 import { tableVar } from './database-files.ts';
@@ -42,7 +42,14 @@ function serviceModule(models: DataModels, model: DataModel): string {
   const cleared = editableFields(model).filter((f) => !isRequired(f)).map((f) => `${f.name}: null`);
   const hasRefs = refs.length > 0;
   const ownedUsed = owned || refs.some((r) => isOwned(models, r.target));
-  const drizzleImports = ['and', 'asc', 'count', 'eq', ...(searchable.length ? ['or', 'sql'] : [])];
+  const filters = filterFields(models, model);
+  const drizzleImports = ['and', 'asc', 'count', 'desc', 'eq', ...(searchable.length ? ['or', 'sql'] : [])];
+  const filterFn = `
+  /** Exact-match filters from the query string (\`?status=open&done=true\`); absent ones do not narrow. */
+  function filtered(query: ${N}ListQueryInput): (SQL | undefined)[] {
+    return [${filters.map((f) => `\n      query.${f.name} === undefined ? undefined : eq(table.${f.name}, query.${f.name}),`).join('')}${filters.length ? '\n    ' : ''}];
+  }
+`;
   const searchFn = searchable.length
     ? `
   /** Case-insensitive substring match over the searchable fields, the same SQL in both dialects. */
@@ -61,8 +68,8 @@ function serviceModule(models: DataModels, model: DataModel): string {
     "import { firstRow } from '../db/rows.ts';",
     `import type { ${tableVar(model)} } from '../db/schema.sqlite.ts';`,
     hasRefs ? "import { notFound, validationFailed } from '../http/http-errors.ts';" : "import { notFound } from '../http/http-errors.ts';",
-    "import type { ListPage, ListQuery } from '../http/request-parsing.ts';",
-    `import type { ${N}CreateInput, ${N}PatchInput } from '../models/${kebab(N)}.ts';`,
+    "import type { ListPage } from '../http/request-parsing.ts';",
+    `import type { ${N}CreateInput, ${N}ListQueryInput, ${N}PatchInput } from '../models/${kebab(N)}.ts';`,
     ownedUsed ? "import { userIdOf } from './actor.ts';" : null,
     "import type { Actor } from './actor.ts';",
     '',
@@ -79,7 +86,7 @@ function serviceModule(models: DataModels, model: DataModel): string {
       : `  function visible(_actor: Actor, ...conditions: (SQL | undefined)[]): SQL | undefined {
     return and(...conditions);
   }`,
-    searchFn + referenceChecks(models, model),
+    searchFn + filterFn + referenceChecks(models, model),
     `  async function get(actor: Actor, id: string): Promise<${N}> {
     const [row] = await db.select().from(table).where(visible(actor, eq(table.id, id))).limit(1);
     if (!row) throw notFound(${lit(model.label)}, id);
@@ -93,9 +100,11 @@ function serviceModule(models: DataModels, model: DataModel): string {
   }
 
   return {
-    async list(actor: Actor, query: ListQuery): Promise<ListPage<${N}>> {
-      const where = visible(actor${searchable.length ? ', matching(query.q)' : ''});
-      const items = await db.select().from(table).where(where).orderBy(asc(table.created_at), asc(table.id)).limit(query.limit).offset(query.offset);
+    async list(actor: Actor, query: ${N}ListQueryInput): Promise<ListPage<${N}>> {
+      const where = visible(actor${searchable.length ? ', matching(query.q)' : ''}, ...filtered(query));
+      // The sort key is one of a fixed list of columns (checked by the query schema); id breaks ties so pages are stable.
+      const order = query.order === 'desc' ? desc(table[query.sort]) : asc(table[query.sort]);
+      const items = await db.select().from(table).where(where).orderBy(order, asc(table.id)).limit(query.limit).offset(query.offset);
       const [totals] = await db.select({ total: count() }).from(table).where(where);
       return { items, total: Number(totals?.total ?? 0), limit: query.limit, offset: query.offset };
     },

@@ -6,8 +6,8 @@
  */
 import type { DataModel, DataModels, ModelField } from '../../../contracts/artifacts.ts';
 import {
-  clientReferences, editableFields, findModel, isOwned, isRequired, needsUser, referencedModelName, resourceModels,
-  searchableFields, stringMaxLength, userModel,
+  clientReferences, editableFields, fieldLabel, filterFields, findModel, isOwned, isRequired, needsUser, onDeleteRule, referencedModelName,
+  resourceModels, searchableFields, sortFields, stringMaxLength, userModel,
 } from '../model-facts.ts';
 import { kebab, lines, lit } from '../naming.ts';
 import type { AppFile } from '../app-file.ts';
@@ -69,13 +69,16 @@ export function sample${model.name}(n = 1): Record<string, unknown> {
 ${plain.map((f) => `    ${f.name}: ${sampleExpression(f)},`).join('\n')}
   };
 }`);
+    // A second reference to the same model gets its own target row (n + 1000), so unique fields never collide.
+    const seenTargets = new Map<string, number>();
     const refLines = refs
       .filter(({ target }) => target.name !== model.name)
-      .map(({ field, target }) =>
-        target.name === 'User' || target.resource === null
-          ? (auth ? `  body[${lit(field.name)}] = ctx.userId;` : null)
-          : `  body[${lit(field.name)}] = (await create${target.name}(app, ctx, n)).id;`,
-      )
+      .map(({ field, target }) => {
+        if (target.name === 'User' || target.resource === null) return auth ? `  body[${lit(field.name)}] = ctx.userId;` : null;
+        const k = seenTargets.get(target.name) ?? 0;
+        seenTargets.set(target.name, k + 1);
+        return `  body[${lit(field.name)}] = (await create${target.name}(app, ctx, ${k === 0 ? 'n' : `n + ${k * 1000}`})).id;`;
+      })
       .filter((l): l is string => l !== null);
     parts.push(`/** Creates a ${model.name} (and the records it refers to) through the API. */
 export async function create${model.name}(app: FastifyInstance, ctx: TestContext, n = 1): Promise<ApiRecord> {
@@ -356,6 +359,9 @@ ${required ? `
 });`);
   }
 
+  t.push(...listOptionTests(models, model, ctxSetup));
+  t.push(...onDeleteTests(models, model, ctxSetup));
+
   const sampleImports = [...new Set([N, ...refs.map((r) => r.target.name)])].flatMap((name) => [`create${name}`, `sample${name}`]);
   const usedSamples = sampleImports.filter((name) => t.some((body) => body.includes(name + '(')));
   return lines(
@@ -368,6 +374,107 @@ ${required ? `
     t.join('\n\n'),
     '',
   );
+}
+
+/** Sorting over a whitelisted column and exact-match filters: the list options of the generated API. */
+function listOptionTests(models: DataModels, model: DataModel, ctxSetup: string): string[] {
+  const N = model.name;
+  const base = `/api/${model.resource}`;
+  const fieldOf = (name: string) => model.fields.find((f) => f.name === name);
+  // Samples of these types grow with n, so the sorted order is checkable with a plain comparison.
+  const sortable = sortFields(models, model).map(fieldOf).find((f) => f && ['String', 'Text', 'Email', 'Integer', 'Decimal', 'Date'].includes(f.type) && !isRuntimeReference(models, f));
+  const sortName = sortable?.name ?? 'created_at';
+  const out: string[] = [];
+  out.push(`test(${lit(`sorts ${model.label_plural} by an allowed field in either order`)}, async () => {
+  const app = await createTestApp();
+  try {
+    ${ctxSetup}
+    for (const n of [2, 1, 3]) await create${N}(app, ctx, n);
+    const compare = (a: unknown, b: unknown): number => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b)));
+    for (const order of ['asc', 'desc'] as const) {
+      const sorted = await send(app, 'GET', ${lit(`${base}?sort=${sortName}&order=`)} + order, undefined, ctx.token);
+      assert.equal(sorted.status, 200, JSON.stringify(sorted.body));
+      assert.equal(sorted.body.items.length, 3);
+${sortable ? `      const values = sorted.body.items.map((item: ApiRecord) => item[${lit(sortName)}]);
+      const expected = [...values].sort(compare);
+      if (order === 'desc') expected.reverse();
+      assert.deepEqual(values, expected, order);
+` : ''}    }
+    const badSort = await send(app, 'GET', ${lit(`${base}?sort=no_such_field`)}, undefined, ctx.token);
+    assert.equal(badSort.status, 400);
+    assert.equal(badSort.body.error.code, 'validation_failed');
+    assert.ok(badSort.body.error.fields.sort);
+    const badOrder = await send(app, 'GET', ${lit(`${base}?order=sideways`)}, undefined, ctx.token);
+    assert.equal(badOrder.status, 400);
+    assert.ok(badOrder.body.error.fields.order);
+  } finally {
+    await app.close();
+  }
+});`);
+  const filters = filterFields(models, model).filter((f) => {
+    const target = referencedModelName(f);
+    return target !== model.name;
+  });
+  const picked = ['Enum', 'Boolean', 'UUID'].map((type) => filters.find((f) => f.type === type && (type === 'UUID') === isRuntimeReference(models, f)));
+  for (const field of picked) {
+    if (!field) continue;
+    const invalid = field.type === 'Boolean' ? 'maybe' : field.type === 'Enum' ? 'not-one-of-the-options' : 'not-an-id';
+    out.push(`test(${lit(`filters ${model.label_plural} by ${fieldLabel(field).toLowerCase()}`)}, async () => {
+  const app = await createTestApp();
+  try {
+    ${ctxSetup}
+    const made: ApiRecord[] = [];
+    for (const n of [1, 2, 3]) made.push(await create${N}(app, ctx, n));
+    const wanted = made[0]![${lit(field.name)}];
+    const filtered = await send(app, 'GET', ${lit(`${base}?${field.name}=`)} + encodeURIComponent(String(wanted)), undefined, ctx.token);
+    assert.equal(filtered.status, 200, JSON.stringify(filtered.body));
+    assert.ok(filtered.body.items.length > 0);
+    for (const item of filtered.body.items) assert.deepEqual(item[${lit(field.name)}], wanted);
+    assert.equal(filtered.body.total, made.filter((record) => record[${lit(field.name)}] === wanted).length);
+    const invalid = await send(app, 'GET', ${lit(`${base}?${field.name}=${invalid}`)}, undefined, ctx.token);
+    assert.equal(invalid.status, 400);
+    assert.ok(invalid.body.error.fields[${lit(field.name)}], JSON.stringify(invalid.body));
+  } finally {
+    await app.close();
+  }
+});`);
+  }
+  return out;
+}
+
+/** What deleting a referenced record does to the records that point at it, per the documented rule. */
+function onDeleteTests(models: DataModels, model: DataModel, ctxSetup: string): string[] {
+  const N = model.name;
+  const base = `/api/${model.resource}`;
+  return clientReferences(models, model)
+    .filter(({ target }) => target.name !== model.name && target.resource !== null && target.name !== 'User')
+    .map(({ field, target }) => {
+      const rule = onDeleteRule(field);
+      const parentUrl = `'/api/${target.resource}/' + child[${lit(field.name)}]`;
+      const expectations = {
+        cascade: `assert.equal(removed.status, 204);
+    assert.equal((await send(app, 'GET', ${lit(base)} + '/' + child.id, undefined, ctx.token)).status, 404);`,
+        'set null': `assert.equal(removed.status, 204);
+    const orphan = await send(app, 'GET', ${lit(base)} + '/' + child.id, undefined, ctx.token);
+    assert.equal(orphan.status, 200);
+    assert.equal(orphan.body[${lit(field.name)}], null);`,
+        restrict: `assert.equal(removed.status, 409);
+    assert.equal(removed.body.error.code, 'conflict');
+    assert.equal((await send(app, 'GET', ${lit(base)} + '/' + child.id, undefined, ctx.token)).status, 200);`,
+      }[rule];
+      const what = { cascade: `deletes its ${model.label_plural}`, 'set null': `clears ${fieldLabel(field).toLowerCase()} on its ${model.label_plural}`, restrict: `is refused while ${model.label_plural} refer to it` }[rule];
+      return `test(${lit(`deleting a ${target.label} ${what} (${rule})`)}, async () => {
+  const app = await createTestApp();
+  try {
+    ${ctxSetup}
+    const child = await create${N}(app, ctx, 1);
+    const removed = await send(app, 'DELETE', ${parentUrl}, undefined, ctx.token);
+    ${expectations}
+  } finally {
+    await app.close();
+  }
+});`;
+    });
 }
 
 function authTest(): string {
@@ -515,7 +622,8 @@ test('serves the built frontend at / and for client-side routes', async () => {
 });
 
 test('reads its settings from the environment with safe defaults', () => {
-  assert.deepEqual(loadConfig({}), { port: 3000, host: '127.0.0.1', databaseUrl: 'sqlite:', dataDir: './data', jwtSecret: undefined });
+  assert.deepEqual(loadConfig({}), { port: 3000, host: '127.0.0.1', databaseUrl: 'sqlite:', dataDir: './data', jwtSecret: undefined, socketPath: undefined });
+  assert.equal(loadConfig({ SOCKET_PATH: '/run/app.sock' }).socketPath, '/run/app.sock');
   const custom = loadConfig({ PORT: '8080', HOST: '0.0.0.0', DATABASE_URL: 'postgres://db/app', DATA_DIR: '/var/app', JWT_SECRET: 's3cret' });
   assert.equal(custom.port, 8080);
   assert.equal(custom.databaseUrl, 'postgres://db/app');
@@ -618,7 +726,7 @@ ${defaultChecks.join('\n')}
 const FORM_VALUES_TEST = `import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { RESOURCES } from './app-meta.ts';
-import { displayValue, emptyFormValues, parseFormValues, toFormValues } from './form-values.ts';
+import { displayValue, emptyFormValues, isFiltered, listQueryString, parseFormValues, toFormValues } from './form-values.ts';
 import type { FieldMeta } from './form-values.ts';
 
 const fields: FieldMeta[] = [
@@ -678,6 +786,23 @@ describe('frontend: form values', () => {
     assert.equal(!fraction.ok && fraction.errors.rating, 'must be a whole number');
     const low = parseFormValues({ ...emptyFormValues(fields), title: 'x', rating: '0' }, fields);
     assert.equal(!low.ok && low.errors.rating, 'must be at least 1');
+    const count: FieldMeta = { name: 'count', label: 'Count', type: 'Integer', required: true };
+    const huge = parseFormValues({ count: '3000000000' }, [count]);
+    assert.equal(!huge.ok && huge.errors.count, 'must be at most 2147483647');
+  });
+
+  test('builds list queries with only the search, filters and order in use', () => {
+    const plain = { limit: 20, offset: 0, q: '  ', filters: { status: '' }, sort: 'created_at', order: 'asc' as const };
+    assert.equal(listQueryString(plain), '?limit=20&offset=0&sort=created_at&order=asc');
+    assert.equal(isFiltered(plain), false);
+    const narrowed = { ...plain, offset: 20, q: 'milk & eggs', filters: { status: 'open', done: 'true' }, order: 'desc' as const };
+    assert.equal(listQueryString(narrowed), '?limit=20&offset=20&q=milk+%26+eggs&done=true&status=open&sort=created_at&order=desc');
+    assert.equal(isFiltered(narrowed), true);
+    assert.equal(listQueryString({ ...plain, sort: '' }), '?limit=20&offset=0');
+    for (const resource of RESOURCES) {
+      for (const name of resource.filters) assert.ok(resource.fields.some((f) => f.name === name), name);
+      assert.ok(resource.sortFields.length > 0, resource.name);
+    }
   });
 
   test('fills a form from a stored record and shows values readably', () => {

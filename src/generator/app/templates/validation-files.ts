@@ -4,7 +4,7 @@
  * partial update never resets a field the client did not send).
  */
 import type { DataModel, DataModels, ModelField } from '../../../contracts/artifacts.ts';
-import { editableFields, isRequired, stringMaxLength } from '../model-facts.ts';
+import { editableFields, filterFields, isRequired, resourceModels, sortFields, stringMaxLength } from '../model-facts.ts';
 import { kebab, lit } from '../naming.ts';
 import type { AppFile } from '../app-file.ts';
 
@@ -48,7 +48,27 @@ export function modelModulePath(model: DataModel): string {
   return `backend/src/models/${kebab(model.name)}.ts`;
 }
 
-function validationModule(model: DataModel): string {
+/** The query schema of a resource's list: paging and search, one exact-match filter per filter field, sort and order. */
+function listQuerySchema(models: DataModels, model: DataModel): string {
+  const name = model.name;
+  const sorts = sortFields(models, model);
+  const defaultSort = sorts.includes('created_at') ? 'created_at' : sorts[0];
+  const filters = filterFields(models, model).map((f) => {
+    const schema = f.type === 'Boolean' ? 'BooleanParam' : f.type === 'Enum' ? `z.enum(${JSON.stringify(f.enum_values ?? [])})` : 'z.uuid()';
+    return `  ${f.name}: ${schema}.optional(),`;
+  });
+  return `
+/** \`GET\` list parameters: \`?limit&offset\`, \`?q=\` text search, exact filters, \`?sort=<field>&order=asc|desc\`. */
+export const ${name}ListQuery = ListQueryBase.extend({
+${filters.join('\n')}${filters.length ? '\n' : ''}  sort: z.enum(${JSON.stringify(sorts)}).default(${lit(defaultSort ?? 'created_at')}),
+  order: z.enum(['asc', 'desc']).default('asc'),
+});
+export type ${name}ListQueryInput = z.output<typeof ${name}ListQuery>;
+`;
+}
+
+function validationModule(models: DataModels, model: DataModel): string {
+  const listed = resourceModels(models).includes(model);
   const fields = editableFields(model);
   const name = model.name;
   const fieldLines = fields.map((f) => `  ${f.name}: ${fieldSchema(f)},`);
@@ -57,7 +77,8 @@ function validationModule(model: DataModel): string {
     if (d !== null) return `  ${f.name}: ${name}Fields.${f.name}.default(${d}),`;
     return `  ${f.name}: ${name}Fields.${f.name}${isRequired(f) ? '' : '.optional()'},`;
   });
-  return `import { z } from 'zod';
+  const queryImports = ['ListQueryBase', ...(filterFields(models, model).some((f) => f.type === 'Boolean') ? ['BooleanParam'] : [])].sort();
+  return `import { z } from 'zod';${listed ? `\nimport { ${queryImports.join(', ')} } from '../http/request-parsing.ts';` : ''}
 
 /** What a client may send for each field (server-managed fields are not listed). */
 export const ${name}Fields = {
@@ -73,11 +94,11 @@ export type ${name}CreateInput = z.output<typeof ${name}Create>;
 /** PATCH bodies: any subset of fields, nothing defaulted. */
 export const ${name}Patch = z.object(${name}Fields).partial();
 export type ${name}PatchInput = z.output<typeof ${name}Patch>;
-`;
+${listed ? listQuerySchema(models, model) : ''}`;
 }
 
 export function validationFiles(models: DataModels): AppFile[] {
   return models.models
     .filter((m) => editableFields(m).length > 0 || m.name !== 'User')
-    .map((m) => ({ path: modelModulePath(m), content: validationModule(m), group: 'models' as const }));
+    .map((m) => ({ path: modelModulePath(m), content: validationModule(models, m), group: 'models' as const }));
 }

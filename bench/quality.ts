@@ -1,0 +1,316 @@
+/**
+ * `npm run bench:quality [-- --prompts FILE --only p03,p07]`: builds each prompt through the real pipeline
+ * (createRuntime, embedded defaults, a temp data folder) and checks what a user would: the build completed;
+ * every expected entity is a model; listed fields and enum values exist; sign-in exists iff expected; the
+ * preview answers /health; every resource survives a CRUD round-trip with bodies made from the OpenAPI request
+ * schemas (FKs filled from rows created first); an invalid body gets 400; with ownership, another user cannot
+ * see the rows; the app's own tests passed with ≥ 80% backend line coverage. Prints a table and totals.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import type { DataModel, DataModels, TestSummary } from '../src/contracts/index.ts';
+import { loadConfig } from '../src/config/index.ts';
+import { systemClock } from '../src/core/clock.ts';
+import { singularize } from '../src/generator/understand/index.ts';
+import { stopPreview } from '../src/preview/preview-control.ts';
+import { createRuntime } from '../src/runtime.ts';
+
+interface Expectation {
+  id: string;
+  prompt: string;
+  entities: string[];
+  auth: boolean;
+  fields?: Record<string, string[]>;
+  enums?: Record<string, string[]>;
+}
+type Schema = Record<string, unknown> & { properties?: Record<string, Schema>; required?: string[] };
+
+const { values } = parseArgs({
+  options: {
+    prompts: { type: 'string', default: resolve(import.meta.dirname, '../../shared/bench/prompts.jsonl') },
+    only: { type: 'string' },
+  },
+});
+if (!existsSync(values.prompts!)) {
+  console.error(`prompts file ${values.prompts} not found (pass --prompts FILE)`);
+  process.exit(2);
+}
+const only = values.only ? new Set(values.only.split(',').map((s) => s.trim())) : null;
+const prompts = readFileSync(values.prompts!, 'utf8')
+  .split('\n')
+  .filter((l) => l.trim())
+  .map((l) => JSON.parse(l) as Expectation)
+  .filter((p) => only === null || only.has(p.id));
+
+const CHECKS = ['build', 'entities', 'fields', 'auth', 'health', 'crud', 'invalid', 'owner', 'tests'] as const;
+type Check = (typeof CHECKS)[number];
+type Result = 'ok' | 'FAIL' | '-';
+
+/** "Invoice Line", "invoice_lines", "InvoiceLine" → "invoiceline": singular last word, separators folded. */
+function fold(name: string): string[] {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  if (words.length > 0) words[words.length - 1] = singularize(words.at(-1)!);
+  return words;
+}
+/** Same name, or one is the other with a qualifier ("ParkingSpot" for "spot", "CheckResult" for "check"). */
+function sameEntity(model: string, expected: string): boolean {
+  const a = fold(model).join(' ');
+  const b = fold(expected).join(' ');
+  return a === b || a.endsWith(` ${b}`) || a.startsWith(`${b} `);
+}
+
+function sample(name: string, s: Schema, fk: Map<string, string>): unknown {
+  if (fk.has(name)) return fk.get(name);
+  if (Array.isArray(s['enum'])) return (s['enum'] as unknown[])[0];
+  if (s['example'] !== undefined) return s['example'];
+  const min = typeof s['minimum'] === 'number' ? (s['minimum'] as number) : undefined;
+  const max = typeof s['maximum'] === 'number' ? (s['maximum'] as number) : undefined;
+  switch (s['type']) {
+    case 'integer': return min ?? (max !== undefined ? Math.min(max, 1) : 1);
+    case 'number': return min !== undefined ? min + 1.5 : 2.5;
+    case 'boolean': return true;
+  }
+  switch (s['format']) {
+    case 'email': return `bench${Math.floor(Math.random() * 1e6)}@example.com`;
+    case 'uri': return 'https://example.com/page';
+    case 'date': return '2026-05-04';
+    case 'date-time': return '2026-05-04T10:30:00.000Z';
+    case 'uuid': return undefined;
+  }
+  const maxLength = typeof s['maxLength'] === 'number' ? (s['maxLength'] as number) : 40;
+  return `Sample ${name}`.slice(0, maxLength);
+}
+
+async function http(method: string, url: string, body?: unknown, token?: string): Promise<{ status: number; json: any }> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers['authorization'] = `Bearer ${token}`;
+  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+  const text = await res.text();
+  let json: any = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = text;
+  }
+  return { status: res.status, json };
+}
+
+async function account(base: string, email: string): Promise<string> {
+  const password = 'correct horse battery staple';
+  const reg = await http('POST', `${base}/api/auth/register`, { email, password });
+  if (reg.json?.token) return reg.json.token as string;
+  const login = await http('POST', `${base}/api/auth/login`, { email, password });
+  if (!login.json?.token) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.json).slice(0, 120)}`);
+  return login.json.token as string;
+}
+
+/** Creates one row per resource (parents first), reads, updates, lists, checks 400 and ownership, deletes. */
+async function exercise(base: string, models: DataModels, openapi: any, why: string[]): Promise<Record<'crud' | 'invalid' | 'owner', Result>> {
+  const schemas = (openapi?.components?.schemas ?? {}) as Record<string, Schema>;
+  const resources = models.models.filter((m) => m.resource !== null);
+  const byName = new Map(resources.map((m) => [m.name, m]));
+  const order: DataModel[] = [];
+  const visit = (m: DataModel, seen: Set<string>): void => {
+    if (order.includes(m) || seen.has(m.name)) return;
+    seen.add(m.name);
+    for (const f of m.fields) {
+      const target = f.foreign_key?.split('.')[0];
+      const parent = target ? byName.get(target) : undefined;
+      if (parent) visit(parent, seen);
+    }
+    order.push(m);
+  };
+  for (const m of resources) visit(m, new Set());
+
+  const token = models.auth.enabled ? await account(base, `owner${Date.now()}@example.com`) : undefined;
+  const other = models.auth.enabled ? await account(base, `other${Date.now()}@example.com`) : undefined;
+  const ids = new Map<string, string>();
+  let crud: Result = 'ok';
+  let invalid: Result = 'ok';
+  let owner: Result = resources.some((m) => m.owned) ? 'ok' : '-';
+  const fail = (what: 'crud' | 'invalid' | 'owner', message: string): void => {
+    if (what === 'crud') crud = 'FAIL';
+    if (what === 'invalid') invalid = 'FAIL';
+    if (what === 'owner') owner = 'FAIL';
+    why.push(message);
+  };
+  for (const m of order) {
+    const url = `${base}/api/${m.resource}`;
+    const input = schemas[`${m.name}Input`] ?? {};
+    const fk = new Map<string, string>();
+    for (const f of m.fields) {
+      const target = f.foreign_key?.split('.')[0];
+      if (target && ids.has(target)) fk.set(f.name, ids.get(target)!);
+    }
+    const body: Record<string, unknown> = {};
+    for (const [name, s] of Object.entries(input.properties ?? {})) {
+      const v = sample(name, s, fk);
+      if (v !== undefined) body[name] = v;
+    }
+    const created = await http('POST', url, body, token);
+    if (created.status !== 201 || typeof created.json?.id !== 'string') {
+      fail('crud', `${m.name}: POST ${created.status} ${JSON.stringify(created.json).slice(0, 160)}`);
+      continue;
+    }
+    const id = created.json.id as string;
+    ids.set(m.name, id);
+    const read = await http('GET', `${url}/${id}`, undefined, token);
+    if (read.status !== 200) fail('crud', `${m.name}: GET one ${read.status}`);
+    const textField = Object.entries(input.properties ?? {}).find(([n, s]) => s['type'] === 'string' && !s['format'] && !s['enum'] && !fk.has(n));
+    const patch: Record<string, unknown> = textField ? { [textField[0]]: 'Changed value' } : {};
+    const updated = await http('PATCH', `${url}/${id}`, patch, token);
+    if (updated.status !== 200 || (textField && updated.json?.[textField[0]] !== 'Changed value')) fail('crud', `${m.name}: PATCH ${updated.status}`);
+    const listed = await http('GET', `${url}?limit=100`, undefined, token);
+    if (listed.status !== 200 || !Array.isArray(listed.json?.items) || !listed.json.items.some((r: any) => r.id === id)) fail('crud', `${m.name}: list ${listed.status} lacks the row`);
+    // Invalid: a required field missing, or a wrong type where nothing is required.
+    const required = input.required ?? [];
+    const bad: Record<string, unknown> = { ...body };
+    if (required.length > 0) delete bad[required[0]!];
+    else {
+      const first = Object.keys(input.properties ?? {})[0];
+      if (first) bad[first] = { not: 'valid' };
+    }
+    const rejected = await http('POST', url, bad, token);
+    if (rejected.status !== 400) fail('invalid', `${m.name}: invalid body gave ${rejected.status}`);
+    if (m.owned && other) {
+      const theirs = await http('GET', `${url}/${id}`, undefined, other);
+      const theirList = await http('GET', `${url}?limit=100`, undefined, other);
+      if (theirs.status !== 404 || (theirList.json?.items ?? []).some((r: any) => r.id === id)) fail('owner', `${m.name}: another user sees the row (${theirs.status})`);
+    }
+  }
+  // Delete children first.
+  for (const m of [...order].reverse()) {
+    const id = ids.get(m.name);
+    if (!id) continue;
+    const removed = await http('DELETE', `${base}/api/${m.resource}/${id}`, undefined, token);
+    if (removed.status !== 204 && removed.status !== 200) fail('crud', `${m.name}: DELETE ${removed.status}`);
+    const gone = await http('GET', `${base}/api/${m.resource}/${id}`, undefined, token);
+    if (gone.status !== 404) fail('crud', `${m.name}: after DELETE GET gave ${gone.status}`);
+  }
+  return { crud, invalid, owner };
+}
+
+function gitShow(repo: string, ref: string, path: string): string | null {
+  try {
+    return execFileSync('git', ['-C', repo, 'show', `${ref}:${path}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return null;
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'catalyst-quality-'));
+const config = loadConfig({ env: { PATH: process.env.PATH, HOME: process.env.HOME }, cwd: dir, overrides: { 'logging.level': 'error' } });
+const runtime = await createRuntime(config, { mode: 'sequential', detachedPreviews: false });
+const rows: Array<{ id: string; checks: Record<Check, Result>; found: number; expected: number; seconds: number; why: string[] }> = [];
+try {
+  for (const p of prompts) {
+    const checks = Object.fromEntries(CHECKS.map((c) => [c, '-'])) as Record<Check, Result>;
+    const why: string[] = [];
+    const started = performance.now();
+    let found = 0;
+    let taskId: string | null = null;
+    try {
+      const submitted = await runtime.submitBuild({ prompt: p.prompt });
+      taskId = submitted.id;
+      const task = await runtime.engine.waitFor(submitted.id);
+      checks.build = task.status === 'completed' ? 'ok' : 'FAIL';
+      if (task.status !== 'completed') why.push(`build ${task.status}: ${String(task.error ?? '').slice(0, 200)}`);
+      const project = await runtime.ports.state.getProject(task.project_id);
+      const repo = project?.repo_path ?? '';
+      const dataText = gitShow(repo, 'main', 'architecture/data-models.json');
+      const models = dataText ? (JSON.parse(dataText) as DataModels) : null;
+      const openapiText = gitShow(repo, 'main', 'architecture/api-contracts/openapi.yaml');
+      const openapi = openapiText ? parseYaml(openapiText) : null;
+      if (models) {
+        const names = models.models.filter((m) => m.name !== 'User').map((m) => m.name);
+        const missing = p.entities.filter((e) => !names.some((n) => sameEntity(n, e)));
+        found = p.entities.length - missing.length;
+        checks.entities = missing.length === 0 ? 'ok' : 'FAIL';
+        if (missing.length > 0) why.push(`missing entities ${missing.join(', ')} (models: ${names.join(', ')})`);
+        let fieldsOk = true;
+        for (const [entity, fields] of Object.entries(p.fields ?? {})) {
+          const model = models.models.find((m) => sameEntity(m.name, entity));
+          const lacking = fields.filter((f) => !model?.fields.some((mf) => mf.name === f || mf.name === `${f}_id`));
+          if (lacking.length > 0) {
+            fieldsOk = false;
+            why.push(`${entity} lacks ${lacking.join(', ')}`);
+          }
+        }
+        for (const [field, values_] of Object.entries(p.enums ?? {})) {
+          const f = models.models.flatMap((m) => m.fields).find((mf) => mf.name === field);
+          const lacking = values_.filter((v) => !(f?.enum_values ?? []).includes(v));
+          if (lacking.length > 0) {
+            fieldsOk = false;
+            why.push(`enum ${field} lacks ${lacking.join(', ')}`);
+          }
+        }
+        checks.fields = fieldsOk ? 'ok' : 'FAIL';
+        checks.auth = models.auth.enabled === p.auth ? 'ok' : 'FAIL';
+        if (models.auth.enabled !== p.auth) why.push(`auth ${models.auth.enabled}, expected ${p.auth}`);
+      }
+      const preview = await runtime.ports.state.getPreviewByTask(task.id);
+      if (preview && preview.status === 'healthy') {
+        const base = preview.url.replace(/\/$/, '');
+        const health = await http('GET', `${base}/health`).catch(() => ({ status: 0, json: null }));
+        checks.health = health.status === 200 ? 'ok' : 'FAIL';
+        if (models && health.status === 200) {
+          try {
+            Object.assign(checks, await exercise(base, models, openapi, why));
+          } catch (e) {
+            checks.crud = 'FAIL';
+            why.push(`crud: ${(e as Error).message}`);
+          }
+        }
+      } else if (checks.build === 'ok') {
+        checks.health = 'FAIL';
+        why.push(`preview ${preview?.status ?? 'missing'}`);
+      }
+      const summaryText = await runtime.ports.artifacts.read(task.id, 'test-results/test-summary.json');
+      if (summaryText) {
+        const summary = JSON.parse(summaryText) as TestSummary;
+        const coverage = summary.backend.coverage ?? summary.coverage.lines ?? 0;
+        checks.tests = summary.backend.status === 'passed' && summary.backend.failed === 0 && coverage >= 0.8 ? 'ok' : 'FAIL';
+        if (checks.tests === 'FAIL') why.push(`app tests: backend ${summary.backend.status} ${summary.backend.passed}/${summary.backend.total}, coverage ${(coverage * 100).toFixed(1)}%`);
+      } else if (checks.build === 'ok') {
+        checks.tests = 'FAIL';
+        why.push('no test-summary.json');
+      }
+    } catch (e) {
+      checks.build = 'FAIL';
+      why.push((e as Error).message);
+    } finally {
+      if (taskId !== null) {
+        const preview = await runtime.ports.state.getPreviewByTask(taskId).catch(() => null);
+        if (preview) await stopPreview({ state: runtime.ports.state, previews: runtime.ports.previews, clock: systemClock }, taskId).catch(() => undefined);
+      }
+    }
+    const seconds = (performance.now() - started) / 1000;
+    rows.push({ id: p.id, checks, found, expected: p.entities.length, seconds, why });
+    const failed = CHECKS.filter((c) => checks[c] === 'FAIL');
+    console.error(`${p.id} ${failed.length === 0 ? 'pass' : `FAIL (${failed.join(', ')})`} ${seconds.toFixed(1)}s${why.length ? `\n    ${why.join('\n    ')}` : ''}`);
+  }
+} finally {
+  await runtime.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const header = ['id', ...CHECKS, 'entities', 'time'];
+console.log(`\n| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
+for (const r of rows) {
+  console.log(`| ${[r.id, ...CHECKS.map((c) => r.checks[c]), `${r.found}/${r.expected}`, `${r.seconds.toFixed(0)}s`].join(' | ')} |`);
+}
+const passing = rows.filter((r) => CHECKS.every((c) => r.checks[c] !== 'FAIL')).length;
+const expected = rows.reduce((n, r) => n + r.expected, 0);
+const found = rows.reduce((n, r) => n + r.found, 0);
+console.log(`\nfully passing: ${passing}/${rows.length}`);
+console.log(`entity recall: ${found}/${expected} (${expected ? ((found / expected) * 100).toFixed(1) : '100.0'}%)`);
+for (const c of CHECKS) {
+  const ran = rows.filter((r) => r.checks[c] !== '-').length;
+  console.log(`  ${c.padEnd(9)} ${rows.filter((r) => r.checks[c] === 'ok').length}/${ran}`);
+}
+process.exitCode = passing === rows.length ? 0 : 1;

@@ -1,0 +1,74 @@
+/**
+ * `catalyst serve`: one process that owns the runtime (the embedded PGlite store is single-process,
+ * so the server holds it while it runs), runs the agents (sequential, or event-driven consumers plus
+ * the outbox relay), serves the API and the built UI, and stops cleanly on SIGTERM/SIGINT.
+ * Previews are detached: they outlive a restart of the server and are managed through the API.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CatalystConfig } from '../config/index.ts';
+import { CATALYST_ROOT, createRuntime, startPreviewServices } from '../runtime.ts';
+import { buildServer } from './app.ts';
+
+export const WEB_DIST = join(CATALYST_ROOT, 'web', 'dist');
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Readonly<CatalystConfig>, opts: { webDir?: string | null } = {}): Promise<RunningServer> {
+  const runtime = await createRuntime(config, { detachedPreviews: true });
+  const webDir = opts.webDir === undefined ? WEB_DIST : opts.webDir;
+  let app;
+  let previewServices;
+  try {
+    // The preview monitor (health, restarts, TTL) and, when enabled, the Host router live as long as the server.
+    previewServices = await startPreviewServices(runtime, { detached: true });
+    app = await buildServer(runtime, { webDir });
+    await app.listen({ host: config.server.host, port: config.server.port });
+  } catch (e) {
+    await app?.close();
+    await previewServices?.close();
+    await runtime.close();
+    throw e;
+  }
+  const services = previewServices;
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.server.port;
+  const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
+  runtime.logger.info({ url, mode: runtime.mode, ui: webDir && existsSync(join(webDir, 'index.html')) }, 'server listening');
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await services.close();
+        await runtime.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Runs until SIGTERM or SIGINT; returns the exit code. */
+export async function serveUntilSignal(config: Readonly<CatalystConfig>, write: (line: string) => void): Promise<number> {
+  const server = await startServer(config);
+  const hasUi = existsSync(join(WEB_DIST, 'index.html'));
+  write(`Catalyst is serving ${hasUi ? 'the UI and ' : ''}the API at ${server.url} (${config.orchestration.mode}; API docs at ${server.url}/docs)`);
+  if (!hasUi) write('The web UI is not built: run `npm run build:web` to serve it here.');
+  if (config.auth.token) write('An API token is required (auth.token): open the UI once with ?token=<token>.');
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+  write('Stopping: finishing writes, closing the store (previews keep running; `catalyst preview list`).');
+  await server.close();
+  return 0;
+}

@@ -1,0 +1,153 @@
+/**
+ * The web UI end to end in Debian Chromium (playwright-core, no downloaded browsers): the real server
+ * (`startServer`, as `catalyst serve` runs it) on a free port over a temp data folder, a real build of
+ * "build a todo app with user auth", and what a person sees — input disabled while agents work, each
+ * agent completing, files streaming in, the preview in an iframe, a file, the plan, the architecture
+ * and the test results — plus a reload mid-build that restores the state. Screenshots go to
+ * test-results/browser/.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { loadConfig } from '../../src/config/index.ts';
+import { systemClock } from '../../src/core/clock.ts';
+import { createRuntime } from '../../src/runtime.ts';
+import { listPreviews, stopPreview } from '../../src/preview/preview-control.ts';
+import { startServer, type RunningServer } from '../../src/server/serve.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SHOTS = join(ROOT, 'test-results', 'browser');
+const CHROMIUM = '/usr/bin/chromium';
+const AGENTS = ['planner', 'architect', 'coder', 'tester', 'reviewer', 'deployer'];
+
+let dir: string;
+let server: RunningServer | null = null;
+let browser: Browser | null = null;
+
+before(async () => {
+  // The server serves web/dist: build the UI from the current source (about 2 s).
+  const built = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(built.status, 0, `vite build failed: ${built.stderr}`);
+  mkdirSync(SHOTS, { recursive: true });
+  dir = mkdtempSync(join(tmpdir(), 'catalyst-browser-'));
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  // Previews are detached from the server (they outlive it by design): stop the ones this test started.
+  const config = loadConfig({ env: { PATH: process.env.PATH, HOME: process.env.HOME }, cwd: dir, overrides: { 'logging.level': 'silent' } });
+  const rt = await createRuntime(config, { mode: 'sequential', detachedPreviews: true });
+  for (const p of await listPreviews({ state: rt.ports.state, previews: rt.ports.previews, clock: systemClock }, { all: true })) {
+    await stopPreview({ state: rt.ports.state, previews: rt.ports.previews, clock: systemClock }, p.task_id).catch(() => {});
+  }
+  await rt.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function agentStatus(page: Page, agent: string): Promise<string | null> {
+  return page.locator(`ol[aria-label="Agent timeline"] li[data-agent="${agent}"]`).getAttribute('data-status');
+}
+
+test('a person builds a todo app in the browser and inspects every result', async () => {
+  assert.ok(existsSync(CHROMIUM), 'Debian chromium is needed at /usr/bin/chromium: `apt-get install -y chromium` (.ci/run does this)');
+  const config = loadConfig({
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    cwd: dir,
+    overrides: { 'logging.level': 'warn', 'server.port': 0, 'agents.tester.run_e2e_tests': false },
+  });
+  server = await startServer(config);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.setDefaultTimeout(30_000);
+  const progressFrames: Array<{ files_created: number; total_estimated_files: number }> = [];
+  page.on('websocket', (ws) =>
+    ws.on('framereceived', (f) => {
+      const m = JSON.parse(String(f.payload)) as { type: string; files_created?: number; total_estimated_files?: number };
+      if (m.type === 'progress' && m.total_estimated_files) progressFrames.push({ files_created: m.files_created!, total_estimated_files: m.total_estimated_files });
+    }),
+  );
+
+  await page.goto(server.url);
+  await page.getByRole('heading', { name: 'What should the agents build?' }).waitFor();
+  await page.screenshot({ path: join(SHOTS, '01-home.png') });
+  const input = page.getByLabel('Describe the app to build');
+  await input.fill('build a todo app with user auth');
+  await input.press('Enter');
+
+  await page.waitForURL(/\/tasks\/[0-9a-f-]{36}$/);
+  const taskUrl = page.url();
+  await page.getByRole('status').filter({ hasText: 'Agents working' }).waitFor();
+  assert.equal(await page.getByLabel('Describe the app to build').isDisabled(), true, 'the chat input is disabled while agents work');
+  await page.screenshot({ path: join(SHOTS, '02-agents-working.png') });
+
+  // Reload mid-build: once the planner is done and the build is still going, the state must come back.
+  await page.locator('li[data-agent="planner"][data-status="done"]').waitFor({ timeout: 60_000 });
+  const deployerBefore = await agentStatus(page, 'deployer');
+  assert.notEqual(deployerBefore, 'done', 'the reload happens mid-build');
+  await page.reload();
+  await page.locator('li[data-agent="planner"][data-status="done"]').waitFor();
+  assert.ok((await page.locator('ol[aria-label="Agent logs"] li').count()) > 0, 'logs so far are replayed after the reload');
+  assert.equal(await page.getByLabel('Describe the app to build').isDisabled(), true, 'still disabled after the reload');
+  await page.screenshot({ path: join(SHOTS, '03-after-reload.png') });
+
+  // Files stream in while the coder works.
+  await page.getByRole('link', { name: 'Files', exact: true }).click();
+  await page.waitForURL(/\/files$/);
+  await page.locator('li[data-agent="coder"][data-status="done"]').waitFor({ timeout: 120_000 });
+  await page.waitForFunction(() => Number(document.querySelector('.file-count')?.textContent?.split(' ')[0] ?? 0) > 20);
+  await page.screenshot({ path: join(SHOTS, '04-files.png') });
+
+  for (const agent of AGENTS) await page.locator(`li[data-agent="${agent}"][data-status="done"]`).waitFor({ timeout: 240_000 });
+  await page.getByRole('status').filter({ hasText: 'Done: the app is built' }).waitFor();
+  assert.equal(await page.getByLabel('Describe the app to build').isDisabled(), false, 'the input is enabled again once the task is over');
+  const counts = progressFrames.map((p) => p.files_created);
+  assert.ok(new Set(counts).size >= 2 && Math.max(...counts) === progressFrames.at(-1)!.total_estimated_files, `files streamed in: ${counts.join(',')}`);
+
+  // Open a file.
+  await page.getByRole('button', { name: 'README.md' }).first().click();
+  await page.getByLabel('Content of README.md').filter({ hasText: /todo/i }).waitFor();
+  await page.screenshot({ path: join(SHOTS, '05-file-open.png') });
+
+  // The preview in an iframe, with a way out to a new tab.
+  await page.getByRole('link', { name: 'Preview', exact: true }).click();
+  const frame = page.frameLocator('iframe[title="Preview of the generated app"]');
+  await frame.locator('#root *').first().waitFor({ timeout: 30_000 });
+  const href = await page.getByRole('link', { name: 'Open in new tab' }).getAttribute('href');
+  assert.match(href ?? '', /^http:\/\/(127\.0\.0\.1|localhost)[:.]/);
+  await page.screenshot({ path: join(SHOTS, '06-preview.png') });
+
+  await page.getByRole('link', { name: 'Plan', exact: true }).click();
+  await page.getByRole('heading', { name: /^Features \(\d+\)$/ }).waitFor();
+  await page.screenshot({ path: join(SHOTS, '07-plan.png') });
+
+  await page.getByRole('link', { name: 'Architecture', exact: true }).click();
+  await page.getByRole('heading', { name: /^Data models \(\d+\)$/ }).waitFor();
+  assert.match(await page.locator('pre.mermaid-source').first().innerText(), /erDiagram|flowchart/);
+  await page.screenshot({ path: join(SHOTS, '08-architecture.png'), fullPage: true });
+
+  await page.getByRole('link', { name: 'Tests', exact: true }).click();
+  await page.getByRole('table', { name: 'Test suites' }).waitFor();
+  assert.match(await page.getByRole('heading', { name: /Test results/ }).innerText(), /passed/);
+  await page.screenshot({ path: join(SHOTS, '09-tests.png') });
+
+  await page.getByRole('link', { name: 'Review', exact: true }).click();
+  await page.getByRole('heading', { name: /Review:/ }).waitFor();
+  await page.getByRole('link', { name: 'Commits', exact: true }).click();
+  await page.getByRole('list', { name: 'Commits' }).locator('li').first().waitFor();
+  await page.screenshot({ path: join(SHOTS, '10-commits.png') });
+
+  // A shared link to a finished task's view works on a fresh load (reload-safe routes).
+  await page.goto(`${taskUrl}/tests`);
+  await page.getByRole('table', { name: 'Test suites' }).waitFor();
+  await page.getByRole('link', { name: 'Previews', exact: true }).click();
+  await page.getByRole('table', { name: 'Previews' }).waitFor();
+  await page.screenshot({ path: join(SHOTS, '11-previews.png') });
+});

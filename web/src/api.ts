@@ -1,0 +1,83 @@
+/** The UI's only way to the server: JSON over fetch, text for files, and the task WebSocket URL. */
+import type { CreateTaskResponse, FileList, TaskDetail, TaskProgress } from '../../src/contracts/api.ts';
+import type { PreviewDeployment, TaskRecord } from '../../src/contracts/records.ts';
+
+const TOKEN_KEY = 'catalyst.token';
+
+/** A token given once as ?token= is remembered, then removed from the address bar. */
+export function initToken(): void {
+  const url = new URL(window.location.href);
+  const token = url.searchParams.get('token');
+  if (token) {
+    localStorage.setItem(TOKEN_KEY, token);
+    url.searchParams.delete('token');
+    history.replaceState(null, '', url.pathname + url.search + url.hash);
+  }
+}
+
+function token(): string | null {
+  return localStorage.getItem(TOKEN_KEY);
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly hint: string | null,
+  ) {
+    super(message);
+  }
+}
+
+async function request(path: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  const t = token();
+  if (t) headers.set('authorization', `Bearer ${t}`);
+  if (init.body) headers.set('content-type', 'application/json');
+  const res = await fetch(path, { ...init, headers });
+  if (!res.ok) {
+    let body: { error?: { code?: string; message?: string; hint?: string | null } } = {};
+    try {
+      body = await res.json();
+    } catch {
+      /* not JSON */
+    }
+    throw new ApiError(res.status, body.error?.code ?? 'http_error', body.error?.message ?? `${res.status} ${res.statusText}`, body.error?.hint ?? null);
+  }
+  return res;
+}
+
+const json = async <T,>(path: string, init?: RequestInit): Promise<T> => (await request(path, init)).json() as Promise<T>;
+const text = async (path: string): Promise<string> => (await request(path)).text();
+const segments = (path: string) => path.split('/').map(encodeURIComponent).join('/');
+
+export interface CommitInfo {
+  sha: string;
+  message: string;
+  author: string;
+  date: string;
+}
+
+export const api = {
+  createTask: (prompt: string) => json<CreateTaskResponse>('/api/tasks', { method: 'POST', body: JSON.stringify({ prompt }) }),
+  tasks: () => json<{ tasks: TaskRecord[] }>('/api/tasks?limit=100'),
+  task: (id: string) => json<TaskDetail>(`/api/tasks/${id}`),
+  progress: (id: string) => json<TaskProgress>(`/api/tasks/${id}/progress`),
+  cancel: (id: string) => json<TaskRecord>(`/api/tasks/${id}/cancel`, { method: 'POST' }),
+  files: (id: string) => json<FileList>(`/api/tasks/${id}/files`),
+  file: (id: string, path: string) => text(`/api/tasks/${id}/files/${segments(path)}`),
+  artifacts: (id: string) => json<{ files: Array<{ path: string; size: number }> }>(`/api/tasks/${id}/artifacts`),
+  artifact: (id: string, path: string) => text(`/api/tasks/${id}/artifacts/${segments(path)}`),
+  artifactUrl: (id: string, path: string) => `/api/tasks/${id}/artifacts/${segments(path)}`,
+  commits: (id: string) => json<{ ref: string; commits: CommitInfo[] }>(`/api/tasks/${id}/commits`),
+  previews: () => json<{ previews: PreviewDeployment[] }>('/api/preview?all=true'),
+  stopPreview: (taskId: string) => json<PreviewDeployment>(`/api/preview/${taskId}`, { method: 'DELETE' }),
+  restartPreview: (taskId: string) => json<PreviewDeployment>(`/api/preview/${taskId}/restart`, { method: 'POST' }),
+};
+
+export function wsUrl(taskId: string): string {
+  const proto = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const t = token();
+  return `${proto}//${window.location.host}/ws/${taskId}${t ? `?token=${encodeURIComponent(t)}` : ''}`;
+}

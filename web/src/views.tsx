@@ -1,0 +1,360 @@
+/**
+ * Result views of a task, each read from the API: preview, files, plan, architecture, tests, review,
+ * commits. Code and the Mermaid source are shown as plain preformatted text (no highlighter or
+ * diagram renderer is installed; see README).
+ */
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { parse as parseYaml } from 'yaml';
+import type { FileEntry } from '../../src/contracts/api.ts';
+import type { DataModels, Plan, ReviewDecision, TestSummary } from '../../src/contracts/artifacts.ts';
+import { ApiError, api, type CommitInfo } from './api.ts';
+import { ErrorNote } from './ui.tsx';
+import type { TaskStream } from './use-task-stream.ts';
+
+/** Loads something for a task; a 404 means "not produced yet" rather than an error. */
+function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T | null; missing: boolean; error: unknown } {
+  const [state, setState] = useState<{ data: T | null; missing: boolean; error: unknown }>({ data: null, missing: false, error: null });
+  useEffect(() => {
+    let live = true;
+    load().then(
+      (data) => live && setState({ data, missing: false, error: null }),
+      (error: unknown) => live && setState((s) => ({ data: s.data, missing: error instanceof ApiError && error.status === 404, error: error instanceof ApiError && error.status === 404 ? null : error })),
+    );
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, deps);
+  return state;
+}
+
+function Pending({ what }: { what: string }) {
+  return <p className="empty">{what} will appear here once the agent has produced it.</p>;
+}
+
+function pct(v: number | null | undefined): string {
+  return v === null || v === undefined ? 'n/a' : `${Math.round(v * 1000) / 10}%`;
+}
+
+export function PreviewView({ url }: { url: string | null }) {
+  if (!url) return <Pending what="The live preview" />;
+  return (
+    <div className="preview">
+      <p>
+        <a href={url} target="_blank" rel="noopener noreferrer">
+          Open in new tab
+        </a>{' '}
+        <code>{url}</code>
+      </p>
+      <iframe title="Preview of the generated app" src={url} className="preview-frame" />
+    </div>
+  );
+}
+
+interface TreeNode {
+  name: string;
+  path: string;
+  children: Map<string, TreeNode>;
+  file: FileEntry | null;
+}
+
+function buildTree(files: FileEntry[]): TreeNode {
+  const root: TreeNode = { name: '', path: '', children: new Map(), file: null };
+  for (const f of files) {
+    let node = root;
+    const parts = f.path.split('/');
+    parts.forEach((part, i) => {
+      let child = node.children.get(part);
+      if (!child) node.children.set(part, (child = { name: part, path: parts.slice(0, i + 1).join('/'), children: new Map(), file: null }));
+      if (i === parts.length - 1) child.file = f;
+      node = child;
+    });
+  }
+  return root;
+}
+
+function Tree({ node, selected, onSelect, depth }: { node: TreeNode; selected: string | null; onSelect: (p: string) => void; depth: number }) {
+  const entries = [...node.children.values()].sort((a, b) => Number(b.file === null) - Number(a.file === null) || a.name.localeCompare(b.name));
+  return (
+    <ul role={depth === 0 ? 'tree' : 'group'} aria-label={depth === 0 ? 'Files' : undefined}>
+      {entries.map((child) =>
+        child.file ? (
+          <li key={child.path} role="treeitem" aria-selected={selected === child.path}>
+            <button type="button" className={`file ${selected === child.path ? 'file-selected' : ''}`} onClick={() => onSelect(child.path)} title={child.path}>
+              {child.name}
+            </button>
+          </li>
+        ) : (
+          <li key={child.path} role="treeitem" aria-expanded={true}>
+            <details open={depth < 1}>
+              <summary>{child.name}/</summary>
+              <Tree node={child} selected={selected} onSelect={onSelect} depth={depth + 1} />
+            </details>
+          </li>
+        ),
+      )}
+    </ul>
+  );
+}
+
+export function FilesView({ id, stream }: { id: string; stream: TaskStream }) {
+  const filesKey = stream.progress?.files_created ?? 0;
+  const [tick, setTick] = useState(0);
+  // Files stream in while the coder commits: refetch (at most twice a second) as the count grows.
+  useEffect(() => {
+    const t = setTimeout(() => setTick((n) => n + 1), 500);
+    return () => clearTimeout(t);
+  }, [filesKey, stream.revision]);
+  const list = useLoad(() => api.files(id), [id, tick]);
+  const [selected, setSelected] = useState<string | null>(null);
+  const file = useLoad(() => (selected ? api.file(id, selected) : Promise.resolve(null)), [id, selected]);
+  const tree = useMemo(() => buildTree(list.data?.files ?? []), [list.data]);
+  return (
+    <div className="files">
+      <div className="file-tree">
+        <p className="file-count" aria-live="polite">
+          {list.data?.files.length ?? 0} files
+        </p>
+        <ErrorNote error={list.error} />
+        {list.data && list.data.files.length === 0 ? <Pending what="Generated files" /> : <Tree node={tree} selected={selected} onSelect={setSelected} depth={0} />}
+      </div>
+      <div className="file-view">
+        {selected ? (
+          <>
+            <h3>{selected}</h3>
+            <ErrorNote error={file.error} />
+            <pre aria-label={`Content of ${selected}`} className="code">
+              <code>{file.data ?? 'Loading…'}</code>
+            </pre>
+          </>
+        ) : (
+          <p className="empty">Choose a file to read it.</p>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <section className="card">
+      <h3>{title}</h3>
+      {children}
+    </section>
+  );
+}
+
+export function PlanView({ id, revision }: { id: string; revision: number }) {
+  const plan = useLoad(async () => parseYaml(await api.artifact(id, 'planning/plan.yaml')) as Plan, [id, revision]);
+  if (plan.missing || (!plan.data && !plan.error)) return <Pending what="The plan" />;
+  if (!plan.data) return <ErrorNote error={plan.error} />;
+  const p = plan.data;
+  return (
+    <div className="plan">
+      <h2>Plan: {p.project.name}</h2>
+      <p>{p.project.description}</p>
+      <Section title={`Features (${p.features.length})`}>
+        <ul>
+          {p.features.map((f) => (
+            <li key={f.id}>
+              <strong>{f.name}</strong> <span className="badge">{f.priority}</span> — {f.description}
+            </li>
+          ))}
+        </ul>
+      </Section>
+      <Section title={`Tasks (${p.tasks.length})`}>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Task</th>
+              <th scope="col">Type</th>
+              <th scope="col">Hours</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.tasks.map((t) => (
+              <tr key={t.id}>
+                <td>{t.description}</td>
+                <td>{t.type}</td>
+                <td>{t.estimated_hours}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Section>
+      <Section title="Risks">
+        <ul>
+          {p.risk_assessment.map((r) => (
+            <li key={r.risk}>
+              <span className={`badge badge-${r.severity}`}>{r.severity}</span> {r.risk} — <em>{r.mitigation}</em>
+            </li>
+          ))}
+        </ul>
+      </Section>
+    </div>
+  );
+}
+
+const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
+
+export function ArchitectureView({ id, revision }: { id: string; revision: number }) {
+  const models = useLoad(async () => JSON.parse(await api.artifact(id, 'architecture/data-models.json')) as DataModels, [id, revision]);
+  const design = useLoad(() => api.artifact(id, 'architecture/design.md'), [id, revision]);
+  const openapi = useLoad(async () => parseYaml(await api.artifact(id, 'architecture/api-contracts/openapi.yaml')) as { paths?: Record<string, Record<string, { summary?: string }>> }, [id, revision]);
+  if (!models.data && !design.data) return models.error ? <ErrorNote error={models.error} /> : <Pending what="The architecture" />;
+  const diagrams = [...(design.data ?? '').matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  return (
+    <div className="architecture">
+      <h2>Architecture</h2>
+      <Section title="Diagrams (Mermaid source)">
+        {diagrams.map((d, i) => (
+          <pre key={i} className="code mermaid-source" aria-label={`Diagram ${i + 1} (Mermaid)`}>
+            {d}
+          </pre>
+        ))}
+      </Section>
+      {models.data ? (
+        <Section title={`Data models (${models.data.models.length})`}>
+          {models.data.models.map((m) => (
+            <div key={m.name} className="model">
+              <h4>{m.name}</h4>
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Field</th>
+                    <th scope="col">Type</th>
+                    <th scope="col">Notes</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {m.fields.map((f) => (
+                    <tr key={f.name}>
+                      <td>{f.name}</td>
+                      <td>{f.type}</td>
+                      <td>{[f.primary_key && 'primary key', f.required && 'required', f.unique && 'unique', f.foreign_key && `→ ${f.foreign_key}`].filter(Boolean).join(', ')}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ))}
+        </Section>
+      ) : null}
+      {openapi.data?.paths ? (
+        <Section title="API (OpenAPI)">
+          <ul className="endpoints">
+            {Object.entries(openapi.data.paths).flatMap(([path, ops]) =>
+              Object.entries(ops).filter(([method]) => HTTP_METHODS.has(method)).map(([method, op]) => (
+                <li key={`${method} ${path}`}>
+                  <code>
+                    {method.toUpperCase()} {path}
+                  </code>{' '}
+                  {op?.summary ?? ''}
+                </li>
+              )),
+            )}
+          </ul>
+        </Section>
+      ) : null}
+    </div>
+  );
+}
+
+export function TestsView({ id, revision }: { id: string; revision: number }) {
+  const summary = useLoad(async () => JSON.parse(await api.artifact(id, 'test-results/test-summary.json')) as TestSummary, [id, revision]);
+  if (!summary.data) return summary.error ? <ErrorNote error={summary.error} /> : <Pending what="Test results" />;
+  const s = summary.data;
+  const suites = [['Backend', s.backend], ['Frontend', s.frontend], ['End-to-end', s.e2e]] as const;
+  return (
+    <div className="tests">
+      <h2>
+        Test results <span className={`badge badge-${s.overall_status}`}>{s.overall_status}</span>
+      </h2>
+      <table aria-label="Test suites">
+        <thead>
+          <tr>
+            <th scope="col">Suite</th>
+            <th scope="col">Status</th>
+            <th scope="col">Passed</th>
+            <th scope="col">Failed</th>
+            <th scope="col">Skipped</th>
+            <th scope="col">Coverage</th>
+          </tr>
+        </thead>
+        <tbody>
+          {suites.map(([name, suite]) => (
+            <tr key={name}>
+              <th scope="row">{name}</th>
+              <td>{suite.status}</td>
+              <td>{suite.passed}</td>
+              <td>{suite.failed}</td>
+              <td>{suite.skipped}</td>
+              <td>{pct(suite.coverage)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p>
+        Line coverage: <strong>{pct(s.coverage.lines)}</strong> · Security: {s.security.critical} critical, {s.security.high} high, {s.security.secrets_found} secrets · {s.total_duration_seconds.toFixed(1)} s
+      </p>
+      {suites.map(([name, suite]) => (suite.note ? <p key={name} className="note">{`${name}: ${suite.note}`}</p> : null))}
+    </div>
+  );
+}
+
+export function ReviewView({ id, revision }: { id: string; revision: number }) {
+  const review = useLoad(async () => JSON.parse(await api.artifact(id, 'review/review-decision.json')) as ReviewDecision, [id, revision]);
+  if (!review.data) return review.error ? <ErrorNote error={review.error} /> : <Pending what="The review" />;
+  const r = review.data;
+  return (
+    <div className="review">
+      <h2>
+        Review: <span className={`badge badge-${r.decision}`}>{r.decision}</span> score {r.overall_score}/100
+      </h2>
+      <Section title="Scores">
+        <ul>
+          {Object.entries(r.breakdown).map(([k, v]) => (
+            <li key={k}>
+              {k.replace(/_/g, ' ')}: {v}
+            </li>
+          ))}
+        </ul>
+      </Section>
+      <Section title="Metrics">
+        <ul>
+          <li>coverage {pct(r.metrics.coverage)}</li>
+          <li>pass rate {pct(r.metrics.pass_rate)}</li>
+          <li>type errors {r.metrics.type_errors}</li>
+          <li>files {r.metrics.files}, lines of code {r.metrics.lines_of_code}</li>
+        </ul>
+      </Section>
+      <Section title="Recommendations">
+        {r.recommendations.length === 0 ? <p className="empty">None.</p> : null}
+        <ul>
+          {r.recommendations.map((x) => (
+            <li key={x}>{x}</li>
+          ))}
+        </ul>
+      </Section>
+    </div>
+  );
+}
+
+export function CommitsView({ id, revision }: { id: string; revision: number }) {
+  const commits = useLoad(() => api.commits(id), [id, revision]);
+  if (!commits.data) return commits.error ? <ErrorNote error={commits.error} /> : <Pending what="Commits" />;
+  return (
+    <div className="commits">
+      <h2>
+        Commits on <code>{commits.data.ref}</code>
+      </h2>
+      <ol aria-label="Commits">
+        {commits.data.commits.map((c: CommitInfo) => (
+          <li key={c.sha}>
+            <code>{c.sha.slice(0, 8)}</code> {c.message.split('\n')[0]} <span className="muted">— {c.author}, {new Date(c.date).toLocaleString()}</span>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
