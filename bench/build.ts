@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/index.ts';
+import { phaseTimingsOf } from '../src/contracts/records.ts';
 import { systemClock } from '../src/core/clock.ts';
 import { stopPreview } from '../src/preview/preview-control.ts';
 import { createRuntime } from '../src/runtime.ts';
@@ -73,7 +74,7 @@ try {
     const submitted = await runtime.submitBuild({ prompt: p.prompt });
     const task = await runtime.engine.waitFor(submitted.id);
     const totalMs = performance.now() - started;
-    const recorded = (task.metadata.phases ?? {}) as Record<string, { duration_ms: number }>;
+    const recorded = phaseTimingsOf(task);
     const phases = Object.fromEntries(AGENTS.map((a) => [a, recorded[a]?.duration_ms ?? 0]));
     const summaryText = await runtime.ports.artifacts.read(task.id, 'test-results/test-summary.json');
     const appTestsS = summaryText ? (JSON.parse(summaryText) as { total_duration_seconds: number }).total_duration_seconds : null;

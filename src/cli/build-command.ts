@@ -5,11 +5,12 @@
  */
 import { AGENT_IDS } from '../contracts/events.ts';
 import { BuildResult, type PhaseTiming } from '../contracts/messages.ts';
-import type { TaskRecord } from '../contracts/records.ts';
+import { phaseTimingsOf, type TaskRecord } from '../contracts/records.ts';
 import type { CatalystConfig } from '../config/index.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import { stopPreview } from '../preview/preview-control.ts';
 import { systemClock } from '../core/clock.ts';
+import { untilShutdownSignal } from '../core/shutdown-signal.ts';
 import { EXIT, printJson } from './output.ts';
 import { showProgress } from './progress-view.ts';
 
@@ -23,7 +24,7 @@ export interface BuildOptions {
 const PIPELINE = AGENT_IDS.filter((a) => a !== 'explorer');
 
 function phasesOf(task: TaskRecord): PhaseTiming[] {
-  const recorded = (task.metadata.phases ?? {}) as Record<string, { status: 'done' | 'failed'; duration_ms: number; runs: number }>;
+  const recorded = phaseTimingsOf(task);
   return PIPELINE.map((agent) => {
     const p = recorded[agent];
     return p ? { agent, status: p.status, duration_ms: Math.round(p.duration_ms), runs: p.runs } : { agent, status: 'skipped' as const, duration_ms: 0, runs: 0 };
@@ -68,19 +69,6 @@ function describe(result: BuildResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Waits for Ctrl-C / SIGTERM, then stops the preview and records it as stopped. */
-function untilInterrupted(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve();
-    };
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
-  });
-}
-
 export async function buildCommand(prompt: string, opts: BuildOptions, config: Readonly<CatalystConfig>): Promise<number> {
   const startedAt = Date.now();
   const runtime = await createRuntime(config, { mode: opts.mode, detachedPreviews: opts.detach });
@@ -105,7 +93,7 @@ export async function buildCommand(prompt: string, opts: BuildOptions, config: R
 
   if (!opts.detach && result.preview_url) {
     if (!opts.json) process.stderr.write('Preview running. Press Ctrl-C to stop it.\n');
-    await untilInterrupted();
+    await untilShutdownSignal();
     const control = await createRuntime(config, { mode: 'sequential', detachedPreviews: false, logger: runtime.logger });
     try {
       await stopPreview({ state: control.ports.state, previews: control.ports.previews, clock: systemClock }, result.task_id);

@@ -1,6 +1,7 @@
 /** `catalyst worker [--agents a,b]`: runs until SIGINT/SIGTERM, then finishes in-flight steps and exits. */
 import type { CatalystConfig } from '../config/index.ts';
 import { startWorker } from '../worker/worker.ts';
+import { untilShutdownSignal } from '../core/shutdown-signal.ts';
 import { EXIT } from './output.ts';
 
 export async function workerCommand(opts: { agents?: string; relay: boolean }, config: Readonly<CatalystConfig>): Promise<number> {
@@ -8,15 +9,7 @@ export async function workerCommand(opts: { agents?: string; relay: boolean }, c
   const runtime = await startWorker(config, { agents, relay: opts.relay });
   const ids = runtime.agents.filter((a) => !agents || agents.includes(a.id)).map((a) => a.id);
   process.stderr.write(`worker ready: pid ${process.pid}, agents ${ids.join(',')}, bus ${runtime.ports.bus?.kind}, state ${runtime.ports.state.kind}\n`);
-  await new Promise<void>((resolve) => {
-    const done = () => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve();
-    };
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
-  });
+  await untilShutdownSignal();
   process.stderr.write('worker stopping: finishing in-flight steps\n');
   await runtime.close();
   process.stderr.write('worker stopped\n');

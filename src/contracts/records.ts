@@ -109,3 +109,18 @@ export const AgentLog = z.object({
   timestamp: z.string(),
 });
 export type AgentLog = z.infer<typeof AgentLog>;
+
+/** Per-agent timings the engines keep in `task.metadata.phases` (summed over repair rounds). */
+export const AgentPhaseTiming = z.object({
+  status: z.enum(['done', 'failed']),
+  duration_ms: z.number().min(0),
+  runs: z.number().int().min(0),
+});
+export type AgentPhaseTiming = z.infer<typeof AgentPhaseTiming>;
+
+const AgentPhaseTimings = z.record(z.string(), AgentPhaseTiming);
+
+export function phaseTimingsOf(task: Pick<TaskRecord, 'metadata'>): Record<string, AgentPhaseTiming> {
+  const parsed = AgentPhaseTimings.safeParse(task.metadata.phases ?? {});
+  return parsed.success ? parsed.data : {};
+}

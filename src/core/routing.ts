@@ -3,7 +3,7 @@
  * RabbitMQ adapter's consumer-side filter, so every transport routes the same way.
  */
 import type { AgentEvent } from '../contracts/events.ts';
-import type { Binding } from './ports/event-bus.ts';
+import type { Binding, HandlerOutcome } from './ports/event-bus.ts';
 
 /**
  * AMQP topic-exchange matching, as RabbitMQ does it: words are separated by `.`, `*` stands for exactly
@@ -44,4 +44,19 @@ export function filterAccepts(binding: Binding, event: AgentEvent): boolean {
 
 export function bindingMatches(binding: Binding, routingKey: string, event: AgentEvent): boolean {
   return topicMatches(binding.routingKey, routingKey) && filterAccepts(binding, event);
+}
+
+/** Two bindings are the same when key and filter agree (re-declaring a queue adds only new bindings). */
+export function sameBinding(a: Binding, b: Binding): boolean {
+  return a.routingKey === b.routingKey && a.where?.field === b.where?.field && a.where?.equals === b.where?.equals;
+}
+
+/** Whether a handler returned a valid outcome; anything else is treated as a retry by the buses. */
+export function isHandlerOutcome(value: unknown): value is HandlerOutcome {
+  if (typeof value !== 'object' || value === null) return false;
+  const o = value as Record<string, unknown>;
+  if (o.outcome === 'ack') return true;
+  if (o.outcome === 'dead_letter') return typeof o.reason === 'string';
+  if (o.outcome === 'retry') return typeof o.delayMs === 'number';
+  return false;
 }

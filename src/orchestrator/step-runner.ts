@@ -4,7 +4,7 @@
  * A redelivered event whose step already committed is recognised by the inbox and does nothing.
  */
 import { createEvent, routingKeyFor, type AgentEvent } from '../contracts/events.ts';
-import type { TaskRecord } from '../contracts/records.ts';
+import { phaseTimingsOf, type AgentPhaseTiming, type TaskRecord } from '../contracts/records.ts';
 import type { AgentContext, AgentDefinition, LiveFeed } from '../core/agent.ts';
 import type { Clock } from '../core/clock.ts';
 import { AppError } from '../core/errors.ts';
@@ -36,16 +36,6 @@ export function subscribersOf(agents: readonly AgentDefinition[], event: AgentEv
   return agents.filter((agent) => agent.consumes.some((b) => bindingMatches(b, key, event)));
 }
 
-interface PhaseTiming {
-  status: 'done' | 'failed';
-  duration_ms: number;
-  runs: number;
-}
-
-function phasesOf(task: TaskRecord): Record<string, PhaseTiming> {
-  const phases = task.metadata.phases;
-  return phases && typeof phases === 'object' ? (phases as Record<string, PhaseTiming>) : {};
-}
 
 export async function runStep(
   deps: StepDeps,
@@ -91,12 +81,12 @@ export async function runStep(
       }),
     );
     const duration = now.getTime() - started;
-    const previous = phasesOf(task)[agent.id];
-    const timing: PhaseTiming = { status: 'done', duration_ms: (previous?.duration_ms ?? 0) + duration, runs: (previous?.runs ?? 0) + 1 };
+    const previous = phaseTimingsOf(task)[agent.id];
+    const timing: AgentPhaseTiming = { status: 'done', duration_ms: (previous?.duration_ms ?? 0) + duration, runs: (previous?.runs ?? 0) + 1 };
     // A task cancelled while this step ran keeps its status: the step's events are still recorded.
     const latest = await deps.state.getTask(task.id);
     const patch = latest && TERMINAL_STATUSES.has(latest.status) ? {} : taskPatchFor(emitted, now.toISOString());
-    patch.metadata = { phases: { ...phasesOf(task), [agent.id]: timing } };
+    patch.metadata = { phases: { ...phaseTimingsOf(task), [agent.id]: timing } };
     const committed = await deps.state.commitStep({
       consumer: agent.id,
       inbound_event_id: event.event_id,
@@ -145,10 +135,10 @@ export async function failTask(
       timestamp: now.toISOString(),
     },
   );
-  const previous = phasesOf(task)[agent.id];
+  const previous = phaseTimingsOf(task)[agent.id];
   const patch = taskPatchFor([failed], now.toISOString());
   patch.metadata = {
-    phases: { ...phasesOf(task), [agent.id]: { status: 'failed', duration_ms: previous?.duration_ms ?? 0, runs: (previous?.runs ?? 0) + 1 } },
+    phases: { ...phaseTimingsOf(task), [agent.id]: { status: 'failed', duration_ms: previous?.duration_ms ?? 0, runs: (previous?.runs ?? 0) + 1 } },
   };
   const committed = await deps.state.commitStep({
     consumer: agent.id,

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CatalystConfig } from '../config/index.ts';
 import { CATALYST_ROOT, createRuntime, startPreviewServices } from '../runtime.ts';
+import { untilShutdownSignal } from '../core/shutdown-signal.ts';
 import { buildServer } from './app.ts';
 
 export const WEB_DIST = join(CATALYST_ROOT, 'web', 'dist');
@@ -59,15 +60,7 @@ export async function serveUntilSignal(config: Readonly<CatalystConfig>, write: 
   write(`Catalyst is serving ${hasUi ? 'the UI and ' : ''}the API at ${server.url} (${config.orchestration.mode}; API docs at ${server.url}/docs)`);
   if (!hasUi) write('The web UI is not built: run `npm run build:web` to serve it here.');
   if (config.auth.token) write('An API token is required (auth.token): open the UI once with ?token=<token>.');
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      resolve();
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
+  await untilShutdownSignal();
   write('Stopping: finishing writes, closing the store (previews keep running; `catalyst preview list`).');
   await server.close();
   return 0;

@@ -6,7 +6,7 @@
 import type { AgentProgress, TaskProgress } from '../contracts/api.ts';
 import { AGENT_IDS, type AgentId } from '../contracts/events.ts';
 import type { ServerMessage } from '../contracts/messages.ts';
-import type { StoredEvent, TaskPhase, TaskRecord } from '../contracts/records.ts';
+import { phaseTimingsOf, type StoredEvent, type TaskPhase, type TaskRecord } from '../contracts/records.ts';
 
 export const PIPELINE: readonly AgentId[] = AGENT_IDS.filter((a) => a !== 'explorer');
 
@@ -21,16 +21,6 @@ const AGENT_OF_PHASE: Partial<Record<TaskPhase, AgentId>> = {
   deployment: 'deployer',
 };
 
-interface PhaseTiming {
-  status: 'done' | 'failed';
-  duration_ms: number;
-  runs: number;
-}
-
-function timingsOf(task: TaskRecord): Record<string, PhaseTiming> {
-  const phases = task.metadata.phases;
-  return phases && typeof phases === 'object' ? (phases as Record<string, PhaseTiming>) : {};
-}
 
 export interface LiveFiles {
   files_created: number;
@@ -38,7 +28,7 @@ export interface LiveFiles {
 }
 
 export function agentProgress(task: TaskRecord): AgentProgress[] {
-  const timings = timingsOf(task);
+  const timings = phaseTimingsOf(task);
   // The row may still say 'queued' while agents work (task.initiated is recorded before any patch).
   const active = task.status === 'running' || task.status === 'queued' ? AGENT_OF_PHASE[task.current_phase] : undefined;
   return PIPELINE.map((agent) => {

@@ -15,7 +15,7 @@ import type {
   QueueSpec,
   Subscription,
 } from '../../../core/ports/event-bus.ts';
-import { bindingMatches, topicMatches } from '../../../core/routing.ts';
+import { bindingMatches, isHandlerOutcome, sameBinding, topicMatches } from '../../../core/routing.ts';
 
 export interface InProcessBusOptions {
   /** Deliveries per message per queue before the bus dead-letters it whatever the handler says. */
@@ -136,7 +136,7 @@ export function createInProcessBus(opts: InProcessBusOptions = {}): EventBus {
   async function runHandler(handler: Handler, delivery: Delivery): Promise<HandlerOutcome> {
     try {
       const outcome = await handler(delivery);
-      if (isOutcome(outcome)) return outcome;
+      if (isHandlerOutcome(outcome)) return outcome;
       return { outcome: 'retry', delayMs: retryDelayMs, reason: `handler returned no outcome: ${JSON.stringify(outcome)}` };
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
@@ -268,15 +268,3 @@ function pickConsumer(queue: Queue): Consumer | undefined {
   return undefined;
 }
 
-function sameBinding(a: Binding, b: Binding): boolean {
-  return a.routingKey === b.routingKey && a.where?.field === b.where?.field && a.where?.equals === b.where?.equals;
-}
-
-function isOutcome(value: unknown): value is HandlerOutcome {
-  if (typeof value !== 'object' || value === null) return false;
-  const o = value as Record<string, unknown>;
-  if (o.outcome === 'ack') return true;
-  if (o.outcome === 'dead_letter') return typeof o.reason === 'string';
-  if (o.outcome === 'retry') return typeof o.delayMs === 'number';
-  return false;
-}

@@ -28,7 +28,7 @@ import { DEAD_LETTER_QUEUE, routingKeyFor, type AgentEvent } from '../../../cont
 import { AppError } from '../../../core/errors.ts';
 import type { Logger } from '../../../core/logger.ts';
 import type { Binding, DeadLetter, Delivery, EventBus, HandlerOutcome, QueueSpec, Subscription } from '../../../core/ports/event-bus.ts';
-import { bindingMatches } from '../../../core/routing.ts';
+import { bindingMatches, isHandlerOutcome, sameBinding } from '../../../core/routing.ts';
 
 export interface RabbitBusOptions {
   url: string;
@@ -295,7 +295,7 @@ export async function openRabbitBus(opts: RabbitBusOptions): Promise<RabbitBus> 
   async function runHandler(handler: Handler, delivery: Delivery): Promise<HandlerOutcome> {
     try {
       const outcome = await handler(delivery);
-      if (isOutcome(outcome)) return outcome;
+      if (isHandlerOutcome(outcome)) return outcome;
       return { outcome: 'retry', delayMs: retryDelayMs, reason: `handler returned no outcome: ${JSON.stringify(outcome)}` };
     } catch (e) {
       return { outcome: 'retry', delayMs: retryDelayMs, reason: `handler threw: ${e instanceof Error ? e.message : String(e)}` };
@@ -586,15 +586,3 @@ export function redact(raw: string): string {
   }
 }
 
-function sameBinding(a: Binding, b: Binding): boolean {
-  return a.routingKey === b.routingKey && a.where?.field === b.where?.field && a.where?.equals === b.where?.equals;
-}
-
-function isOutcome(value: unknown): value is HandlerOutcome {
-  if (typeof value !== 'object' || value === null) return false;
-  const o = value as Record<string, unknown>;
-  if (o.outcome === 'ack') return true;
-  if (o.outcome === 'dead_letter') return typeof o.reason === 'string';
-  if (o.outcome === 'retry') return typeof o.delayMs === 'number';
-  return false;
-}
