@@ -4,7 +4,7 @@
  * and in total: time from submit to a healthy preview, per-agent phase times, the generated app's own test
  * time, and the resident memory of each preview process. Figures only; nothing here asserts timings.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -34,13 +34,23 @@ const prompts = readFileSync(values.prompts!, 'utf8')
 
 const AGENTS = ['planner', 'architect', 'coder', 'tester', 'reviewer', 'deployer'] as const;
 
+/** Resident memory of a process and all its descendants (under bwrap the recorded pid is the sandbox's). */
 function rssMb(pid: number): number | null {
-  try {
-    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb ? Math.round(Number(kb) / 1024) : null;
-  } catch {
-    return null;
-  }
+  const kbOf = (p: number): number => {
+    let kb = 0;
+    try {
+      kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      return 0;
+    }
+    for (const tid of readdirSync(`/proc/${p}/task`)) {
+      const children = readFileSync(`/proc/${p}/task/${tid}/children`, 'utf8').trim();
+      for (const child of children ? children.split(' ') : []) kb += kbOf(Number(child));
+    }
+    return kb;
+  };
+  const kb = kbOf(pid);
+  return kb > 0 ? Math.round(kb / 1024) : null;
 }
 
 function quantile(xs: number[], q: number): number {
