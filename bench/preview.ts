@@ -89,7 +89,7 @@ const runtimes: Record<'none' | 'bwrap', PreviewRuntime> = {
   none: createProcessPreviewRuntime({ previewsDir: join(root, 'previews'), memoryMb: 512, nodeModulesDir: NODE_MODULES_DIR, baseEnv, sandbox: 'none' }),
   bwrap: createProcessPreviewRuntime({ previewsDir: join(root, 'previews'), memoryMb: 512, nodeModulesDir: NODE_MODULES_DIR, baseEnv, sandbox: 'auto' }),
 };
-const bwrap = probeBwrap();
+const bwrap = probeBwrap(process.env.PATH);
 const kinds: Array<'none' | 'bwrap'> = bwrap.path ? ['none', 'bwrap'] : ['none'];
 const started: Array<{ rt: PreviewRuntime; h: PreviewHandle }> = [];
 

@@ -68,7 +68,9 @@ const probeCache = new Map<string, BwrapProbe>();
  * Finds bwrap and checks it can really create the namespaces we ask for (it exists but fails inside
  * many containers, where unprivileged user namespaces are off). Cached per PATH: one probe per process.
  */
-export function probeBwrap(pathEnv = process.env.PATH ?? '/usr/bin:/bin'): BwrapProbe {
+/** `pathEnv` comes from config (childEnv.PATH): this module never reads the environment itself. */
+export function probeBwrap(pathEnv: string | undefined): BwrapProbe {
+  pathEnv ??= '/usr/bin:/bin';
   const cached = probeCache.get(pathEnv);
   if (cached) return cached;
   const path = findOnPath('bwrap', pathEnv);

@@ -89,7 +89,7 @@ export function createProcessPreviewRuntime(opts: ProcessPreviewRuntimeOptions):
 
   async function sandboxDecision(appDir: string, socketPath: string): Promise<SandboxDecision> {
     if (sandboxMode === 'none') return { kind: 'none', warning: PROCESS_SANDBOX_WARNING };
-    const probe = probeBwrap(opts.baseEnv.PATH ?? process.env.PATH);
+    const probe = probeBwrap(opts.baseEnv.PATH);
     if (probe.path === null) return { kind: 'none', warning: `no OS sandbox (${probe.reason}): ${RUNS_UNCONFINED}` };
     if (!(await appListensOnSocket(appDir))) return { kind: 'none', warning: SOCKET_UNSUPPORTED_WARNING };
     if (socketPath.length > MAX_SOCKET_PATH) {

@@ -28,7 +28,7 @@ function reachable(target: number | string): Promise<boolean> {
   });
 }
 
-const bwrap = probeBwrap();
+const bwrap = probeBwrap(process.env.PATH);
 
 if (bwrap.path === null) {
   test(`sandboxed previews (${bwrap.reason}: not run)`, async () => {

@@ -9,7 +9,7 @@ import { probeBwrap } from '../../../preview/sandbox.ts';
 import { createSandboxedRunner } from './sandboxed-runner.ts';
 
 const NODE_MODULES = fileURLToPath(new URL('../../../../node_modules', import.meta.url));
-const bwrap = probeBwrap();
+const bwrap = probeBwrap(process.env.PATH);
 
 /** Host pids whose command line contains `marker` (the sandbox has its own pid numbers inside). */
 function pidsWith(marker: string): number[] {

@@ -23,7 +23,7 @@ export interface SandboxedRunnerOptions {
 /** Throws AppError('sandbox_unavailable') when bwrap is missing or cannot create namespaces here. */
 export function createSandboxedRunner(opts: SandboxedRunnerOptions): CommandRunner {
   const baseEnv = opts.baseEnv ?? { PATH: '/usr/local/bin:/usr/bin:/bin' };
-  const probe = probeBwrap(baseEnv.PATH ?? process.env.PATH);
+  const probe = probeBwrap(baseEnv.PATH);
   if (probe.path === null) {
     throw new AppError('invalid_config', `cannot run commands sandboxed: ${probe.reason}`, {
       hint: 'install bubblewrap (apt-get install bubblewrap), or let runtime.ts fall back to the local runner',
