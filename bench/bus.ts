@@ -100,7 +100,8 @@ async function measureBus(bus: EventBus, label: string): Promise<Record<string, 
 }
 
 async function measureOutbox(bus: EventBus, label: string, dbUrl: string): Promise<string> {
-  const state = await openStateStore({ kind: 'postgres', url: dbUrl, poolSize: 10 });
+  // The configured default pool (storage.databases.postgres.pool_size): 50 handlers in flight share it.
+  const state = await openStateStore({ kind: 'postgres', url: dbUrl, poolSize: 20 });
   const queue = `outbox-${label}`;
   await bus.declare([{ name: queue, bindings: [{ routingKey: 'catalyst.task.initiated' }] }]);
   const projectId = randomUUID();

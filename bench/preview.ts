@@ -2,8 +2,8 @@
  * `npm run bench:preview [-- --runs 5 --duration 10 --connections 20]`: preview figures on this
  * machine (no assertions), for the generated todo app (the generator's todo fixture):
  * 1. cold start to healthy (working copy, `vite build`, supervisor, first 200 from /health), median of
- *    N, unsandboxed vs under bubblewrap. The generated server.ts does not read SOCKET_PATH yet, so the
- *    sandboxed runs use a copy with the one-line listen() change the template needs (stated in the output).
+ *    N, unsandboxed vs under bubblewrap (the sandbox needs server.ts to listen on SOCKET_PATH, which
+ *    generated apps do; an older template gets the one-line change, stated in the output).
  * 2. memory per preview: summed RSS of the supervisor and everything under it, once healthy.
  * 3. Host-router overhead: autocannon on GET /health directly vs through the router (Host header),
  *    same run, same app; and through the sandbox's port forwarder.
@@ -81,8 +81,10 @@ for (const file of renderApp(todoApp, installedVersions(APP_DEPENDENCIES))) {
 const serverTs = join(socketReady, 'backend', 'src', 'server.ts');
 const listenLine = 'await app.listen({ port: config.port, host: config.host });';
 const original = readFileSync(serverTs, 'utf8');
-if (!original.includes(listenLine)) throw new Error(`bench: ${serverTs} no longer has the expected listen() line`);
-writeFileSync(serverTs, original.replace(listenLine, 'await app.listen(process.env.SOCKET_PATH ? { path: process.env.SOCKET_PATH } : { port: config.port, host: config.host });'));
+// Apps generated before the template read SOCKET_PATH get the one-line change; current ones need none.
+const patched = !original.includes('socketPath') && !original.includes('SOCKET_PATH');
+if (patched && !original.includes(listenLine)) throw new Error(`bench: ${serverTs} neither reads SOCKET_PATH nor has the expected listen() line`);
+if (patched) writeFileSync(serverTs, original.replace(listenLine, 'await app.listen(process.env.SOCKET_PATH ? { path: process.env.SOCKET_PATH } : { port: config.port, host: config.host });'));
 
 const baseEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: root };
 const runtimes: Record<'none' | 'bwrap', PreviewRuntime> = {
@@ -152,7 +154,7 @@ try {
     },
   };
   console.log(`Preview bench: todo app, ${RUNS} cold starts per kind, autocannon ${CONNECTIONS} connections x ${DURATION} s`);
-  if (bwrap.path) console.log('  (sandboxed runs use the todo app with server.ts listening on SOCKET_PATH, the one-line change the template needs)');
+  if (bwrap.path && patched) console.log('  (sandboxed runs use the todo app with server.ts listening on SOCKET_PATH, the one-line change the template needs)');
   for (const k of kinds) console.log(`  cold start to healthy, ${k.padEnd(5)}      median ${out.cold_start_ms_median[k]} ms  (${out.cold_start_ms_all[k]!.join(', ')})   memory ${out.memory_mb_per_preview[k]} MB`);
   console.log(row('GET /health direct', rDirect));
   console.log(row('GET /health through the Host router', rRouter));

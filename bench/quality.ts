@@ -46,7 +46,7 @@ const prompts = readFileSync(values.prompts!, 'utf8')
   .map((l) => JSON.parse(l) as Expectation)
   .filter((p) => only === null || only.has(p.id));
 
-const CHECKS = ['build', 'entities', 'fields', 'auth', 'health', 'crud', 'invalid', 'owner', 'tests'] as const;
+const CHECKS = ['build', 'entities', 'fields', 'auth', 'health', 'crud', 'invalid', 'owner', 'tests', 'clean'] as const;
 type Check = (typeof CHECKS)[number];
 type Result = 'ok' | 'FAIL' | '-';
 
@@ -56,11 +56,9 @@ function fold(name: string): string[] {
   if (words.length > 0) words[words.length - 1] = singularize(words.at(-1)!);
   return words;
 }
-/** Same name, or one is the other with a qualifier ("ParkingSpot" for "spot", "CheckResult" for "check"). */
+/** The issue's rule: the same name after singularising, case and separators folded — no partial matches. */
 function sameEntity(model: string, expected: string): boolean {
-  const a = fold(model).join(' ');
-  const b = fold(expected).join(' ');
-  return a === b || a.endsWith(` ${b}`) || a.startsWith(`${b} `);
+  return fold(model).join('') === fold(expected).join('');
 }
 
 function sample(name: string, s: Schema, fk: Map<string, string>): unknown {
@@ -279,6 +277,17 @@ try {
       } else if (checks.build === 'ok') {
         checks.tests = 'FAIL';
         why.push('no test-summary.json');
+      }
+      // "Clean by its own standards": the reviewer's `tsc --noEmit` and the app's own `npm run lint`.
+      const qualityText = await runtime.ports.artifacts.read(task.id, 'review/code-quality.json');
+      if (qualityText) {
+        const quality = JSON.parse(qualityText) as { type_errors?: number; own_lint?: { errors?: number; note?: string } };
+        const ownLint = quality.own_lint?.errors ?? -1;
+        checks.clean = quality.type_errors === 0 && ownLint === 0 ? 'ok' : 'FAIL';
+        if (checks.clean === 'FAIL') why.push(`clean: ${quality.type_errors} type error(s), own lint ${ownLint < 0 ? 'not run' : `${ownLint} error(s)`} (${quality.own_lint?.note ?? 'no note'})`);
+      } else if (checks.build === 'ok') {
+        checks.clean = 'FAIL';
+        why.push('no review/code-quality.json');
       }
     } catch (e) {
       checks.build = 'FAIL';

@@ -18,10 +18,14 @@ import { createStateVectorStore } from './adapters/vectors/state/state-vector-st
 import { createLocalGitRepos } from './adapters/git/local/local-git-repos.ts';
 import { createPinoLogger } from './adapters/logging/pino-logger.ts';
 import { createProcessPreviewRuntime } from './adapters/preview/process/process-preview-runtime.ts';
+import { choosePreviewMode } from './adapters/preview/docker/docker-engine.ts';
+import { createDockerPreviewRuntime } from './adapters/preview/docker/docker-preview-runtime.ts';
 import { createLocalRunner } from './adapters/runner/local/local-runner.ts';
 import { createSandboxedRunner } from './adapters/runner/sandboxed/sandboxed-runner.ts';
 import { probeBwrap } from './preview/sandbox.ts';
 import { startPreviewServices as startPreviewServicesFor, type PreviewServices } from './preview/preview-services.ts';
+import { createPreviewEventRecorder } from './preview/preview-events.ts';
+import { stopPreview } from './preview/preview-control.ts';
 import { openStateStore } from './adapters/state/index.ts';
 import { PIPELINE_AGENTS } from './agents/index.ts';
 import type { CatalystConfig } from './config/index.ts';
@@ -36,6 +40,7 @@ import type { Logger } from './core/logger.ts';
 import type { Cache } from './core/ports/cache.ts';
 import type { DocumentStore } from './core/ports/document-store.ts';
 import type { EventBus } from './core/ports/event-bus.ts';
+import type { PreviewRuntime } from './core/ports/preview-runtime.ts';
 import type { StateStore } from './core/ports/state-store.ts';
 import type { VectorStore } from './core/ports/vector-store.ts';
 import { APP_DEPENDENCIES } from './generator/app/index.ts';
@@ -61,6 +66,7 @@ export function startPreviewServices(runtime: Runtime, opts: { detached?: boolea
     state: ports.state,
     previews: ports.previews,
     clock: systemClock,
+    events: ports.previewEvents ?? null,
     logger: logger.child({ component: 'preview-monitor' }),
     worktreeOf: (taskId) => join(config.paths.worktrees, taskId),
     projectSlugOf: async (taskId) => {
@@ -142,6 +148,7 @@ export function agentSettings(config: Readonly<CatalystConfig>, detached: boolea
       ttlHours: config.preview.ttl_hours,
       detached,
       mode: config.preview.mode,
+      maxConcurrent: config.preview.max_concurrent,
       router: config.preview.router.enabled ? { port: config.preview.router.port, baseDomain: config.preview.router.base_domain } : null,
     },
     dependencyVersions: installedVersions(APP_DEPENDENCIES),
@@ -233,12 +240,43 @@ async function openBus(config: Readonly<CatalystConfig>, logger: Logger): Promis
   return createInProcessBus({ maxDeliveries: config.orchestration.event_driven.retry_attempts, retryDelayMs: 100 });
 }
 
+/**
+ * process or docker previews (spec §7.1): docker only when `preview.mode` is docker or auto and the
+ * engine answers GET /_ping; docker without an engine throws here, before anything is opened.
+ */
+export async function openPreviewRuntime(config: Readonly<CatalystConfig>, logger: Logger): Promise<PreviewRuntime> {
+  const p = config.preview;
+  const choice = await choosePreviewMode(p.mode, p.docker.host, p.docker.ping_timeout_ms);
+  logger.info({ port: 'previews', adapter: choice.mode, configured: p.mode }, `preview runtime: ${choice.mode} (${choice.reason})`);
+  const portRange = { from: p.port_range[0], to: p.port_range[1] };
+  if (choice.mode === 'docker' && choice.endpoint) {
+    return createDockerPreviewRuntime({
+      endpoint: choice.endpoint,
+      previewsDir: config.paths.previews,
+      portRange,
+      memoryMb: p.memory_mb,
+      cpus: p.docker.cpus,
+      baseDomain: p.router.base_domain,
+      buildTimeoutMs: p.docker.build_timeout_seconds * 1000,
+    });
+  }
+  return createProcessPreviewRuntime({
+    previewsDir: config.paths.previews,
+    portRange,
+    memoryMb: p.memory_mb,
+    nodeModulesDir: NODE_MODULES_DIR,
+    baseEnv: config.childEnv,
+    sandbox: p.sandbox,
+  });
+}
+
 export async function createRuntime(config: Readonly<CatalystConfig>, opts: RuntimeOptions): Promise<Runtime> {
   const logger = opts.logger ?? createPinoLogger(config.logging.level);
   const clock = opts.clock ?? systemClock;
   const mode = opts.mode ?? config.orchestration.mode;
   const agents = opts.agents ?? PIPELINE_AGENTS;
   const settings = agentSettings(config, opts.detachedPreviews);
+  const previews = await openPreviewRuntime(config, logger);
 
   const state = await openStateStore(
     config.adapters.state.kind === 'postgres'
@@ -293,18 +331,12 @@ export async function createRuntime(config: Readonly<CatalystConfig>, opts: Runt
       config.preview.sandbox === 'auto' && probeBwrap(config.childEnv.PATH).path !== null
         ? createSandboxedRunner({ baseEnv: config.childEnv, readOnly: [NODE_MODULES_DIR], nodeModulesDir: NODE_MODULES_DIR })
         : createLocalRunner({ baseEnv: config.childEnv }),
-    previews: createProcessPreviewRuntime({
-      previewsDir: config.paths.previews,
-      portRange: { from: config.preview.port_range[0], to: config.preview.port_range[1] },
-      memoryMb: config.preview.memory_mb,
-      nodeModulesDir: NODE_MODULES_DIR,
-      baseEnv: config.childEnv,
-      sandbox: config.preview.sandbox,
-    }),
+    previews,
     artifacts: createFsArtifactStore(config.paths.artifacts),
     workspace: createFsWorkspace(NODE_MODULES_DIR),
   };
   const feed = createLiveFeed((e) => logger.warn({ err: String(e) }, 'live feed listener failed'));
+  ports.previewEvents = createPreviewEventRecorder({ state, clock, feed, bus, logger: logger.child({ component: 'preview-events' }) });
   const pendingWrites = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>) => {
     pendingWrites.add(p);
@@ -345,6 +377,11 @@ export async function createRuntime(config: Readonly<CatalystConfig>, opts: Runt
     newId: uuid,
     logger,
     maxAttempts: config.orchestration.event_driven.retry_attempts,
+    // A cancelled task keeps no preview running, even one its deployer started just before the cancel.
+    async onCancelled(taskId) {
+      const preview = await state.getPreviewByTask(taskId);
+      if (preview && preview.status !== 'stopped') await stopPreview({ state, previews, clock, events: ports.previewEvents }, taskId);
+    },
   };
   const engine: Engine =
     mode === 'event_driven'

@@ -96,7 +96,7 @@ export async function buildCommand(prompt: string, opts: BuildOptions, config: R
     await untilShutdownSignal();
     const control = await createRuntime(config, { mode: 'sequential', detachedPreviews: false, logger: runtime.logger });
     try {
-      await stopPreview({ state: control.ports.state, previews: control.ports.previews, clock: systemClock }, result.task_id);
+      await stopPreview({ state: control.ports.state, previews: control.ports.previews, clock: systemClock, events: control.ports.previewEvents ?? null }, result.task_id);
       if (!opts.json) process.stderr.write('Preview stopped.\n');
     } finally {
       await control.close();

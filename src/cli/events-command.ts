@@ -5,7 +5,7 @@ import { createRuntime } from '../runtime.ts';
 import { EXIT, printJson, table } from './output.ts';
 
 function summaryOf(payload: Record<string, unknown>): string {
-  const keys = ['status', 'decision', 'preview_url', 'feature_count', 'data_model_count', 'files_created', 'total_tests', 'coverage', 'score', 'reason'];
+  const keys = ['status', 'decision', 'preview_url', 'url', 'feature_count', 'data_model_count', 'files_created', 'total_tests', 'coverage', 'score', 'reason'];
   return keys
     .filter((k) => payload[k] !== undefined && payload[k] !== null)
     .map((k) => `${k}=${typeof payload[k] === 'number' && k === 'coverage' ? `${Math.round((payload[k] as number) * 1000) / 10}%` : String(payload[k])}`)

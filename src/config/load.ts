@@ -164,6 +164,8 @@ function resolveConfig(cfg: ConfigFile, file: string | null, opts: LoadConfigOpt
   }
   return {
     ...cfg,
+    // The Docker CLI's own variable, so docker mode finds the same engine as `docker` does.
+    preview: { ...cfg.preview, docker: { ...cfg.preview.docker, host: cfg.preview.docker.host || env.DOCKER_HOST?.trim() || '' } },
     source: { file },
     paths: {
       dataDir,

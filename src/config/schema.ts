@@ -89,6 +89,20 @@ export const ConfigFileSchema = z
           .object({ enabled: z.boolean().default(false), port: z.number().int().min(1).max(65535).default(8080), base_domain: z.string().default('localhost') })
           .strict()
           .prefault({}),
+        /** docker mode (and auto's detection): where the engine is, and the per-container limits besides memory_mb. */
+        docker: z
+          .object({
+            /** '' → DOCKER_HOST, else unix:///var/run/docker.sock; unix:///path or tcp://host:port. */
+            host: z.string().trim().default(''),
+            /** How long the engine may take to answer GET /_ping before auto picks process. */
+            ping_timeout_ms: Positive.default(1500),
+            /** Per container: HostConfig.NanoCpus. */
+            cpus: z.number().positive().max(64).default(1),
+            /** Building both images (npm install inside them) may take longer than the health wait. */
+            build_timeout_seconds: Positive.default(600),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
@@ -155,6 +169,8 @@ export const ConfigFileSchema = z
         port: z.number().int().min(0).max(65535).default(3000),
         body_limit_bytes: z.number().int().min(1024).default(65536),
         rate_limit_per_minute: Positive.default(600),
+        /** How long GET /api/tasks/{id}/progress may serve a cached value when no live message says it changed. */
+        progress_cache_ttl_ms: Positive.default(1000),
         cors_origins: z.array(z.string()).default([]),
       })
       .strict()

@@ -35,7 +35,13 @@ export const SnakeIdentifier = z
 export const PascalIdentifier = z
   .string()
   .regex(/^[A-Z][A-Za-z0-9]{0,62}$/, 'must be PascalCase letters and digits')
-  .refine((s) => !RESERVED_IDENTIFIERS.has(s.toLowerCase()), 'is a reserved name in JavaScript or SQL');
+  .refine((s) => !RESERVED_IDENTIFIERS.has(s.toLowerCase()) || MODEL_NAMES_ALLOWED.has(s.toLowerCase()), 'is a reserved name in JavaScript or SQL');
+
+/**
+ * Reserved in lower case but fine as a PascalCase model name: generated code only ever uses a model name
+ * capitalised or as a prefix (`Order`, `OrderCreate`, table `orders`), and people ask for orders and classes.
+ */
+export const MODEL_NAMES_ALLOWED: ReadonlySet<string> = new Set(['class', 'order', 'group', 'table']);
 
 /** Names that would shadow prototype members or SQL keywords in generated code. */
 export const RESERVED_IDENTIFIERS: ReadonlySet<string> = new Set([
@@ -275,8 +281,15 @@ export const DeploymentRecord = z.object({
       status: z.enum(['healthy', 'unhealthy', 'starting', 'stopped', 'failed']),
     }),
   ),
-  sandbox: z.object({ kind: z.enum(['none', 'bwrap']), warning: z.string().nullable() }),
-  limits: z.object({ memory_mb: z.number().int().positive() }),
+  sandbox: z.object({ kind: z.enum(['none', 'bwrap', 'docker']), warning: z.string().nullable() }),
+  limits: z.object({
+    memory_mb: z.number().int().positive(),
+    cpus: z.number().positive().optional(),
+    /** Whether the preview's CPU use is capped, and when it is not, why (process mode: see docs/operations.md). */
+    cpu: z.object({ limited: z.boolean(), reason: z.string().nullable() }).optional(),
+  }),
+  /** Docker mode: the containers it runs (spec §7.1 `docker://<id>`). */
+  containers: z.array(z.object({ service: z.string(), id: z.string(), name: z.string(), image: z.string() })).optional(),
   urls: z.object({ frontend: z.string().nullable(), backend: z.string().nullable(), router: z.string().nullable() }),
   working_copy: z.string(),
   log_path: z.string(),

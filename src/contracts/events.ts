@@ -158,6 +158,25 @@ export const ExplorerFindingsPayload = z.object({
   findings_ref: z.string(),
 });
 
+/**
+ * One preview's lifecycle step (spec §7.2): started by the deployer; healthy, unhealthy, restarted,
+ * expired, evicted, stopped or failed as the monitor, the CLI/API or a later deploy finds it.
+ * Recorded under the preview's task; no agent consumes them, they are the audit trail and live feed.
+ */
+export const PreviewLifecyclePayload = z.object({
+  /** The preview_deployments row. */
+  deployment_id: z.string().min(1),
+  task_id: z.uuid(),
+  /** The project slug (the first part of the router host label). */
+  project: z.string().min(1),
+  /** The preview URL at the time of the event; null when it has none (never started, stopped). */
+  url: z.string().nullable(),
+  port: z.number().int().min(0).max(65535).nullable(),
+  /** Why it happened, in words a person can act on; null for a plain start or recovery. */
+  reason: z.string().nullable(),
+  restart_count: z.number().int().min(0),
+});
+
 /** Every event type and its payload schema: the catalog keyed by type. */
 export const EVENT_PAYLOADS = {
   'task.initiated': TaskInitiatedPayload,
@@ -171,6 +190,14 @@ export const EVENT_PAYLOADS = {
   'task.failed': TaskFailedPayload,
   'task.progress': TaskProgressPayload,
   'explorer.findings': ExplorerFindingsPayload,
+  'preview.started': PreviewLifecyclePayload,
+  'preview.healthy': PreviewLifecyclePayload,
+  'preview.unhealthy': PreviewLifecyclePayload,
+  'preview.restarted': PreviewLifecyclePayload,
+  'preview.expired': PreviewLifecyclePayload,
+  'preview.evicted': PreviewLifecyclePayload,
+  'preview.stopped': PreviewLifecyclePayload,
+  'preview.failed': PreviewLifecyclePayload,
 } as const;
 
 export type EventType = keyof typeof EVENT_PAYLOADS;
@@ -178,7 +205,7 @@ export const EVENT_TYPES = Object.keys(EVENT_PAYLOADS) as EventType[];
 export const EventTypeSchema = z.enum(EVENT_TYPES as [EventType, ...EventType[]]);
 export type PayloadOf<T extends EventType> = z.infer<(typeof EVENT_PAYLOADS)[T]>;
 
-/** The order the happy path emits; used by the CLI, the UI timeline and the end-to-end tests. */
+/** The order the happy path emits (process previews); used by the CLI, the UI timeline and the end-to-end tests. */
 export const PIPELINE_EVENT_ORDER: readonly EventType[] = [
   'task.initiated',
   'plan.created',
@@ -186,6 +213,7 @@ export const PIPELINE_EVENT_ORDER: readonly EventType[] = [
   'code.pr.opened',
   'test.results',
   'review.decision',
+  'preview.started',
   'deploy.status',
   'deploy.complete',
 ];
@@ -224,6 +252,14 @@ export const AgentEventSchema = z.discriminatedUnion('event_type', [
   envelopeOf('task.failed'),
   envelopeOf('task.progress'),
   envelopeOf('explorer.findings'),
+  envelopeOf('preview.started'),
+  envelopeOf('preview.healthy'),
+  envelopeOf('preview.unhealthy'),
+  envelopeOf('preview.restarted'),
+  envelopeOf('preview.expired'),
+  envelopeOf('preview.evicted'),
+  envelopeOf('preview.stopped'),
+  envelopeOf('preview.failed'),
 ]);
 export type AgentEvent = z.infer<typeof AgentEventSchema>;
 export type AgentEventOf<T extends EventType> = Extract<AgentEvent, { event_type: T }>;

@@ -13,6 +13,7 @@ import type { CommandRunner } from './ports/command-runner.ts';
 import type { DocumentStore } from './ports/document-store.ts';
 import type { Binding } from './ports/event-bus.ts';
 import type { GitRepos } from './ports/git-repos.ts';
+import type { PreviewEventRecorder } from './ports/preview-events.ts';
 import type { PreviewRuntime } from './ports/preview-runtime.ts';
 import type { StateStore } from './ports/state-store.ts';
 import type { Workspace } from './ports/workspace.ts';
@@ -23,8 +24,11 @@ export interface AgentSettings {
   /** chromiumPath: the browser for the app's e2e tests, null when none is installed (checked by the composition root). */
   tester: { timeoutMs: number; memoryMb: number; minCoverage: number; runE2e: boolean; chromiumPath: string | null };
   reviewer: { minApprovalScore: number; minCoverage: number; minPassRate: number; maxTypeErrors: number; runTypeCheck: boolean };
-  /** router: set when the Host router is enabled (preview.router), so the deployer reports its URL. */
-  preview: { timeoutMs: number; ttlHours: number; detached: boolean; mode: string; router?: { port: number; baseDomain: string } | null };
+  /**
+   * router: set when the Host router is enabled (preview.router), so the deployer reports its URL.
+   * maxConcurrent: preview.max_concurrent, enforced by the deployer before it starts one more (absent: no limit).
+   */
+  preview: { timeoutMs: number; ttlHours: number; detached: boolean; mode: string; maxConcurrent?: number; router?: { port: number; baseDomain: string } | null };
   /** Exact versions of the packages generated apps depend on (what Catalyst has installed). */
   dependencyVersions: Record<string, string>;
   git: { mode: 'local' | 'github' | 'both' };
@@ -38,6 +42,8 @@ export interface AgentPorts {
   previews: PreviewRuntime;
   artifacts: ArtifactStore;
   workspace: Workspace;
+  /** `preview.*` events about other tasks' previews (e.g. one evicted to make room); absent in bare tests. */
+  previewEvents?: PreviewEventRecorder;
 }
 
 export interface AgentContext {

@@ -18,5 +18,11 @@ export interface Engine {
   start(): Promise<void>;
   submit(submission: Submission): Promise<TaskRecord>;
   waitFor(taskId: string, signal?: AbortSignal): Promise<TaskRecord>;
+  /**
+   * Marks a queued or running task cancelled and interrupts its step in flight: at once when the step
+   * runs in this process, within `cancelPollMs` when it runs in another worker. Throws `task_finished`
+   * when the task is already over, `task_not_found` for an unknown id.
+   */
+  cancel(taskId: string): Promise<TaskRecord>;
   stop(): Promise<void>;
 }

@@ -7,7 +7,7 @@ import type { QueueSpec, Subscription, EventBus, HandlerOutcome, Delivery } from
 import type { AgentDefinition } from '../core/agent.ts';
 import type { Engine, Submission } from './engine.ts';
 import { createOutboxRelay, type OutboxRelay } from './outbox-relay.ts';
-import { failTask, runStep, type StepDeps } from './step-runner.ts';
+import { cancelTask, failTask, runStep, type StepDeps } from './step-runner.ts';
 import { waitForTask } from './wait-for-task.ts';
 
 export function queueNameOf(agent: Pick<AgentDefinition, 'id'>): string {
@@ -31,10 +31,22 @@ export interface EventDrivenOptions {
 export function createEventDrivenEngine(deps: StepDeps & EventDrivenOptions): Engine & { relay: OutboxRelay | null } {
   const subscriptions: Subscription[] = [];
   const relay = deps.runRelay ? createOutboxRelay({ state: deps.state, bus: deps.bus, logger: deps.logger }) : null;
+  /** Steps running in this process, by task: a cancel here aborts them at once (others poll the row). */
+  const inFlight = new Map<string, Set<AbortController>>();
 
   async function handle(agent: AgentDefinition, delivery: Delivery): Promise<HandlerOutcome> {
-    const signal = AbortSignal.timeout(deps.stepTimeoutMs);
-    const result = await runStep(deps, agent, delivery.event, { publish: true, signal });
+    const taskId = delivery.event.task_id;
+    const local = new AbortController();
+    const steps = inFlight.get(taskId) ?? new Set<AbortController>();
+    inFlight.set(taskId, steps.add(local));
+    const signal = AbortSignal.any([AbortSignal.timeout(deps.stepTimeoutMs), local.signal]);
+    let result: Awaited<ReturnType<typeof runStep>>;
+    try {
+      result = await runStep(deps, agent, delivery.event, { publish: true, signal });
+    } finally {
+      steps.delete(local);
+      if (steps.size === 0) inFlight.delete(taskId);
+    }
     if (result.status !== 'failed') {
       relay?.kick();
       return { outcome: 'ack' };
@@ -67,6 +79,14 @@ export function createEventDrivenEngine(deps: StepDeps & EventDrivenOptions): En
     },
     waitFor(taskId, signal) {
       return waitForTask(deps.state, deps.feed, taskId, signal);
+    },
+    async cancel(taskId) {
+      const cancelled = await cancelTask(deps.state, taskId, deps.clock.now().toISOString());
+      for (const c of inFlight.get(taskId) ?? []) c.abort(new Error('cancelled'));
+      // A preview started before the cancel landed is stopped here; one a remote deployer is still
+      // starting is stopped by that worker when its step sees the cancel.
+      await deps.onCancelled?.(taskId).catch((e: unknown) => deps.logger.warn({ task_id: taskId, err: String(e) }, 'clean-up after cancel failed'));
+      return cancelled;
     },
     async stop() {
       await Promise.all(subscriptions.splice(0).map((s) => s.close()));

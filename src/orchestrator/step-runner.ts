@@ -23,6 +23,10 @@ export interface StepDeps {
   newId: IdFactory;
   logger: Logger;
   maxAttempts: number;
+  /** How often a running step checks whether its task was cancelled elsewhere (another process). */
+  cancelPollMs?: number;
+  /** Cleans up after a step a cancel interrupted (stops the task's preview, which may have just started). */
+  onCancelled?(taskId: string): Promise<void>;
 }
 
 export type StepResult =
@@ -30,6 +34,42 @@ export type StepResult =
   | { status: 'duplicate' }
   | { status: 'skipped'; reason: string }
   | { status: 'failed'; error: AppError; attempt: number; final: boolean };
+
+export const CANCELLED_BY_USER = 'cancelled by the user';
+
+/**
+ * Marks the task cancelled unless it is already over. Only the status changes here; the step in
+ * flight notices (its signal, or its poll of the task row) and stops without failing the task.
+ */
+export async function cancelTask(state: StateStore, taskId: string, now: string): Promise<TaskRecord> {
+  const task = await state.getTask(taskId);
+  if (!task) throw new AppError('task_not_found', `no task with id ${taskId}`, { hint: 'List tasks to find a valid id.' });
+  if (TERMINAL_STATUSES.has(task.status)) {
+    throw new AppError('task_finished', `task ${task.id} is already ${task.status}`, { hint: 'only queued or running tasks can be cancelled', retryable: false });
+  }
+  return state.updateTask(task.id, { status: 'cancelled', error: CANCELLED_BY_USER, completed_at: now });
+}
+
+/** Aborts `controller` once the task's row says it is over (cancelled by another process). */
+function watchForCancel(deps: StepDeps, taskId: string, controller: AbortController): () => void {
+  const every = deps.cancelPollMs ?? 500;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const poll = async () => {
+    try {
+      const task = await deps.state.getTask(taskId);
+      if (task?.status === 'cancelled') controller.abort(new AppError('task_finished', `task ${taskId} was cancelled`, { retryable: false }));
+    } catch {
+      /* a failed poll just waits for the next one */
+    }
+    if (!stopped && !controller.signal.aborted) timer = setTimeout(() => void poll(), every);
+  };
+  timer = setTimeout(() => void poll(), every);
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+}
 
 export function subscribersOf(agents: readonly AgentDefinition[], event: AgentEvent): AgentDefinition[] {
   const key = routingKeyFor(event.event_type);
@@ -64,9 +104,25 @@ export async function runStep(
   }
   const started = deps.clock.now().getTime();
   deps.feed.emit({ type: 'agent_status', task_id: task.id, agent_name: agent.id, status: 'running', duration_ms: null });
+  const cancel = new AbortController();
+  const stopWatching = watchForCancel(deps, task.id, cancel);
+  const signal = AbortSignal.any([opts.signal, cancel.signal]);
+  // A cancelled task's step ends without an outcome: its events are dropped (they would describe work
+  // nobody wants), the inbox records the delivery so it is not retried, and the task stays cancelled.
+  const abandonIfCancelled = async (): Promise<StepResult | null> => {
+    const latest = await deps.state.getTask(task.id);
+    if (latest?.status !== 'cancelled') return null;
+    await deps.state.commitStep({ consumer: agent.id, inbound_event_id: event.event_id, task_id: task.id, events: [], task_patch: {}, publish: false });
+    await deps.onCancelled?.(task.id).catch((e: unknown) => deps.logger.warn({ task_id: task.id, err: String(e) }, 'clean-up after cancel failed'));
+    deps.feed.emit({ type: 'agent_status', task_id: task.id, agent_name: agent.id, status: 'failed', duration_ms: deps.clock.now().getTime() - started });
+    return { status: 'skipped', reason: 'task is cancelled' };
+  };
   try {
-    const ctx = await deps.buildContext({ agent, event, task, attempt: attempt.attempt, signal: opts.signal });
+    const ctx = await deps.buildContext({ agent, event, task, attempt: attempt.attempt, signal });
     const output = await agent.handle(event, ctx);
+    stopWatching();
+    const abandoned = await abandonIfCancelled();
+    if (abandoned) return abandoned;
     const now = deps.clock.now();
     const emitted = output.events.map((draft) =>
       createEvent(draft, {
@@ -100,6 +156,9 @@ export async function runStep(
     for (const e of emitted) deps.feed.emit({ type: 'event', event: e });
     return { status: 'committed', emitted };
   } catch (e) {
+    stopWatching();
+    const abandoned = await abandonIfCancelled();
+    if (abandoned) return abandoned;
     const error = AppError.from(e, 'agent_failed');
     const final = !error.retryable && error.category !== 'internal' ? true : attempt.attempt >= deps.maxAttempts;
     deps.logger.warn({ agent: agent.id, task_id: task.id, attempt: attempt.attempt, err: error.message }, 'agent step failed');

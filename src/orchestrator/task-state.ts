@@ -43,6 +43,15 @@ function patchForOne(event: AgentEvent, now: string): TaskPatch {
       return { status: 'failed', error: event.payload.reason, completed_at: now };
     case 'task.progress':
     case 'explorer.findings':
+    // A preview's later life (restarts, expiry…) is its row's business; the task's outcome is settled.
+    case 'preview.started':
+    case 'preview.healthy':
+    case 'preview.unhealthy':
+    case 'preview.restarted':
+    case 'preview.expired':
+    case 'preview.evicted':
+    case 'preview.stopped':
+    case 'preview.failed':
       return {};
   }
 }

@@ -7,8 +7,9 @@
 import type { PreviewDeployment, PreviewStatus } from '../contracts/records.ts';
 import type { Clock } from '../core/clock.ts';
 import { AppError } from '../core/errors.ts';
-import type { PreviewRuntime } from '../core/ports/preview-runtime.ts';
+import { recordedIdOf, type PreviewRuntime } from '../core/ports/preview-runtime.ts';
 import type { StateStore } from '../core/ports/state-store.ts';
+import type { PreviewEventRecorder } from '../core/ports/preview-events.ts';
 
 export const LIVE_PREVIEW_STATUSES: readonly PreviewStatus[] = ['starting', 'healthy', 'unhealthy'];
 const LIVE = LIVE_PREVIEW_STATUSES;
@@ -17,6 +18,8 @@ export interface PreviewControlDeps {
   state: StateStore;
   previews: PreviewRuntime;
   clock: Clock;
+  /** Where `preview.*` lifecycle events go (agent_events, live feed, bus); none in bare tests. */
+  events?: PreviewEventRecorder | null;
 }
 
 function pidOf(p: PreviewDeployment): number | null {
@@ -54,6 +57,43 @@ export type PreviewChange =
 
 const isoNow = (deps: PreviewControlDeps) => deps.clock.now().toISOString();
 
+/** The least recently used first (router activity when known, else start time); previews still starting last. */
+function evictionOrder(rows: PreviewDeployment[], lastActivity?: ReadonlyMap<string, number>): PreviewDeployment[] {
+  const lastUsed = (p: PreviewDeployment) => lastActivity?.get(p.task_id) ?? Date.parse(p.created_at);
+  const starting = (p: PreviewDeployment) => (p.status === 'starting' ? 1 : 0);
+  return [...rows].sort((a, b) => starting(a) - starting(b) || lastUsed(a) - lastUsed(b) || a.created_at.localeCompare(b.created_at));
+}
+
+async function evictRow(deps: PreviewControlDeps, row: PreviewDeployment, reason: string): Promise<PreviewDeployment> {
+  await deps.previews.stop({ pid: pidOf(row), workingCopy: row.working_copy });
+  const stopped = await deps.state.updatePreview(row.id, {
+    status: 'stopped',
+    last_health_check: isoNow(deps),
+    metadata: { stopped_reason: 'max_concurrent', eviction: reason, cleaned: true },
+  });
+  await deps.events?.record('evicted', stopped, reason);
+  return stopped;
+}
+
+/**
+ * Makes room for a new preview of `taskId` under `preview.max_concurrent`: while the other live
+ * previews already fill the limit, the least recently used (else oldest) is stopped, with a
+ * `preview.evicted` event saying why. Returns the evicted rows.
+ */
+export async function evictForNewPreview(
+  deps: PreviewControlDeps,
+  opts: { taskId: string; maxConcurrent: number; lastActivity?: ReadonlyMap<string, number> },
+): Promise<PreviewDeployment[]> {
+  // The task's own previous preview is replaced by the start, so it does not count against the limit.
+  const others = (await deps.state.listPreviews({ statuses: [...LIVE] })).filter((p) => p.task_id !== opts.taskId);
+  const excess = others.length - opts.maxConcurrent + 1;
+  if (excess <= 0) return [];
+  const reason = `preview.max_concurrent (${opts.maxConcurrent}) reached: stopped the least recently used preview to start task ${opts.taskId}`;
+  const evicted: PreviewDeployment[] = [];
+  for (const row of evictionOrder(others, opts.lastActivity).slice(0, excess)) evicted.push(await evictRow(deps, row, reason));
+  return evicted;
+}
+
 async function restartRow(deps: PreviewControlDeps, restart: RestartDeps, row: PreviewDeployment): Promise<PreviewDeployment> {
   await deps.previews.stop({ pid: pidOf(row), workingCopy: row.working_copy });
   // Ports of every other live preview stay reserved, whoever started them: never two on one port.
@@ -70,7 +110,7 @@ async function restartRow(deps: PreviewControlDeps, restart: RestartDeps, row: P
   const routed = row.fallback_url !== null && row.url !== row.fallback_url && row.url !== 'about:blank';
   return deps.state.updatePreview(row.id, {
     status: 'healthy',
-    container_id: String(handle.pid),
+    container_id: recordedIdOf(handle),
     port: handle.port,
     url: routed ? row.url : handle.url,
     fallback_url: handle.url,
@@ -97,61 +137,70 @@ export async function reconcilePreviews(deps: PreviewControlDeps, opts: Reconcil
   for (const row of rows) {
     const ref = { taskId: row.task_id, previewId: row.id };
     if (newest.get(row.task_id) !== row) {
-      await deps.state.updatePreview(row.id, { status: 'stopped', last_health_check: isoNow(deps), metadata: { stopped_reason: 'replaced' } });
+      const stopped = await deps.state.updatePreview(row.id, { status: 'stopped', last_health_check: isoNow(deps), metadata: { stopped_reason: 'replaced' } });
       changes.push({ kind: 'stopped', ...ref });
+      await deps.events?.record('stopped', stopped, 'replaced by a newer preview of the same task');
       continue;
     }
     if (row.expires_at !== null && Date.parse(row.expires_at) <= now.getTime()) {
       await deps.previews.stop({ pid: pidOf(row), workingCopy: row.working_copy });
-      await deps.state.updatePreview(row.id, { status: 'expired', last_health_check: isoNow(deps), metadata: { stopped_reason: 'ttl', cleaned: true } });
+      const expired = await deps.state.updatePreview(row.id, { status: 'expired', last_health_check: isoNow(deps), metadata: { stopped_reason: 'ttl', cleaned: true } });
       changes.push({ kind: 'expired', ...ref });
+      await deps.events?.record('expired', expired, `its TTL ended at ${row.expires_at} (preview.ttl_hours); \`catalyst preview restart\` starts it again`);
       continue;
     }
     const seen = await deps.previews.inspect({ pid: pidOf(row), port: row.port, logPath: row.log_path });
     if (seen.alive && seen.healthy) {
-      if (row.status !== 'healthy') changes.push({ kind: 'healthy', ...ref });
-      await deps.state.updatePreview(row.id, { status: 'healthy', last_health_check: isoNow(deps) });
+      const healthy = await deps.state.updatePreview(row.id, { status: 'healthy', last_health_check: isoNow(deps) });
+      if (row.status !== 'healthy') {
+        changes.push({ kind: 'healthy', ...ref });
+        await deps.events?.record('healthy', healthy, null);
+      }
       continue;
     }
+    const problem = seen.alive ? `GET ${row.health_check_url || '/health'} did not answer 200` : 'its process is not running';
     // One failed probe may be a busy app: a live preview is restarted on its second unhealthy check.
     const needsRestart = !seen.alive || row.status === 'unhealthy';
     if (!needsRestart || !opts.restart) {
       const status: PreviewStatus = seen.alive ? 'unhealthy' : 'stopped';
-      await deps.state.updatePreview(row.id, { status, last_health_check: isoNow(deps), metadata: { log_tail: seen.logTail.slice(-30) } });
+      const marked = await deps.state.updatePreview(row.id, { status, last_health_check: isoNow(deps), metadata: { log_tail: seen.logTail.slice(-30) } });
       changes.push({ kind: status, ...ref });
+      if (row.status !== status) await deps.events?.record(status, marked, problem);
       continue;
     }
+    // A dead process is found on one check; say so before the restart (a live one said so on its first check).
+    if (row.status !== 'unhealthy') await deps.events?.record('unhealthy', { ...row, status: 'unhealthy' }, problem);
     if (row.restart_count >= opts.restart.maxRestarts) {
       await deps.previews.stop({ pid: pidOf(row), workingCopy: row.working_copy });
       const reason = `${seen.alive ? 'unhealthy' : 'not running'} after ${row.restart_count} restarts (preview.max_restarts)`;
-      await deps.state.updatePreview(row.id, { status: 'failed', last_health_check: isoNow(deps), metadata: { error: reason, log_tail: seen.logTail.slice(-30), cleaned: true } });
+      const failed = await deps.state.updatePreview(row.id, { status: 'failed', last_health_check: isoNow(deps), metadata: { error: reason, log_tail: seen.logTail.slice(-30), cleaned: true } });
       changes.push({ kind: 'failed', reason, ...ref });
+      await deps.events?.record('failed', failed, reason);
       continue;
     }
     try {
-      await restartRow(deps, opts.restart, row);
+      const restarted = await restartRow(deps, opts.restart, row);
       changes.push({ kind: 'restarted', ...ref });
+      await deps.events?.record('restarted', restarted, `${problem}; restart ${restarted.restart_count} of ${opts.restart.maxRestarts} (preview.max_restarts)`);
     } catch (e) {
       const err = AppError.from(e, 'preview_unhealthy');
       const tail = (err.details?.logTail as string[] | undefined) ?? seen.logTail;
-      await deps.state.updatePreview(row.id, {
+      const failed = await deps.state.updatePreview(row.id, {
         status: 'failed',
         restart_count: row.restart_count + 1,
         last_health_check: isoNow(deps),
         metadata: { error: err.message, log_tail: tail.slice(-30) },
       });
       changes.push({ kind: 'failed', reason: err.message, ...ref });
+      await deps.events?.record('failed', failed, `restart failed: ${err.message}`);
     }
   }
 
   if (opts.maxConcurrent) {
     const live = await deps.state.listPreviews({ statuses: [...LIVE] });
-    const lastUsed = (p: PreviewDeployment) => opts.lastActivity?.get(p.task_id) ?? Date.parse(p.created_at);
-    // Least recently used first; ties (never used through the router) by age.
-    const order = live.sort((a, b) => lastUsed(a) - lastUsed(b) || a.created_at.localeCompare(b.created_at));
-    for (const row of order.slice(0, Math.max(0, live.length - opts.maxConcurrent))) {
-      await deps.previews.stop({ pid: pidOf(row), workingCopy: row.working_copy });
-      await deps.state.updatePreview(row.id, { status: 'stopped', last_health_check: isoNow(deps), metadata: { stopped_reason: 'max_concurrent', cleaned: true } });
+    const reason = `more than preview.max_concurrent (${opts.maxConcurrent}) previews were live: stopped the least recently used`;
+    for (const row of evictionOrder(live, opts.lastActivity).slice(0, Math.max(0, live.length - opts.maxConcurrent))) {
+      await evictRow(deps, row, reason);
       changes.push({ kind: 'evicted', taskId: row.task_id, previewId: row.id });
     }
   }
@@ -186,10 +235,14 @@ export async function findPreview(state: StateStore, taskRef: string): Promise<P
 export async function stopPreview(deps: PreviewControlDeps, taskRef: string): Promise<PreviewDeployment> {
   const row = await findPreview(deps.state, taskRef);
   await deps.previews.stop({ pid: pidOf(row), workingCopy: row.working_copy });
-  return deps.state.updatePreview(row.id, { status: 'stopped', last_health_check: deps.clock.now().toISOString() });
+  const stopped = await deps.state.updatePreview(row.id, { status: 'stopped', last_health_check: deps.clock.now().toISOString() });
+  if (row.status !== 'stopped') await deps.events?.record('stopped', stopped, 'stopped on request (`catalyst preview stop` or DELETE /api/preview)');
+  return stopped;
 }
 
 export async function restartPreview(deps: PreviewControlDeps & RestartDeps, taskRef: string): Promise<PreviewDeployment> {
   const row = await findPreview(deps.state, taskRef);
-  return restartRow(deps, deps, row);
+  const restarted = await restartRow(deps, deps, row);
+  await deps.events?.record('restarted', restarted, 'restarted on request (`catalyst preview restart` or POST /api/preview/:task_id/restart)');
+  return restarted;
 }

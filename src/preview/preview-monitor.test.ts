@@ -13,14 +13,17 @@ import { fileURLToPath } from 'node:url';
 import { createProcessPreviewRuntime, type ProcessPreviewRuntimeOptions } from '../adapters/preview/process/process-preview-runtime.ts';
 import { isGroupAlive, isPidAlive, signalGroup } from '../adapters/preview/process/process-group.ts';
 import { openStateStore } from '../adapters/state/index.ts';
+import { parseEvent, type AgentEvent } from '../contracts/events.ts';
 import type { PreviewDeployment } from '../contracts/records.ts';
 import type { Clock } from '../core/clock.ts';
 import type { PreviewHandle, PreviewRuntime } from '../core/ports/preview-runtime.ts';
 import type { StateStore } from '../core/ports/state-store.ts';
 import { seedPreview, seedTask } from '../../test/support/preview-seed.ts';
+import { createLiveFeed } from '../orchestrator/live-feed.ts';
 import { probeHealthOnce } from './health-probe.ts';
 import { isPortFree } from './port-allocator.ts';
 import { listPreviews } from './preview-control.ts';
+import { createPreviewEventRecorder } from './preview-events.ts';
 import { startPreviewMonitor, type PreviewMonitorDeps } from './preview-monitor.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -39,6 +42,9 @@ describe('preview lifecycle: monitor, TTL, limits, re-adoption', () => {
   const clock: Clock = { now: () => new Date(nowMs) };
   const sourceOf = new Map<string, string>();
   const groups = new Set<number>();
+  const feed = createLiveFeed();
+  const fed: AgentEvent[] = [];
+  feed.on((m) => m.type === 'event' && fed.push(m.event));
 
   before(async () => {
     root = await mkdtemp(join(tmpdir(), 'catalyst-monitor-'));
@@ -60,6 +66,17 @@ describe('preview lifecycle: monitor, TTL, limits, re-adoption', () => {
     };
     runtime = createProcessPreviewRuntime(options);
   });
+
+  /** The `preview.*` events recorded for a task (agent_events), checked against the catalog, with their reasons. */
+  async function previewEvents(taskId: string): Promise<Array<{ type: string; reason: string | null; url: string | null }>> {
+    const events = (await state.listEvents(taskId)).map((e) => parseEvent(e.envelope)).filter((e) => e.event_type.startsWith('preview.'));
+    return events.map((e) => {
+      const payload = e.payload as { reason: string | null; url: string | null; task_id: string };
+      assert.equal(payload.task_id, taskId);
+      assert.ok(fed.some((f) => f.event_id === e.event_id), `${e.event_type} also went to the live feed`);
+      return { type: e.event_type, reason: payload.reason, url: payload.url };
+    });
+  }
   after(async () => {
     for (const g of groups) signalGroup(g, 'SIGKILL');
     await state.close();
@@ -71,6 +88,7 @@ describe('preview lifecycle: monitor, TTL, limits, re-adoption', () => {
       state,
       previews: runtime,
       clock,
+      events: createPreviewEventRecorder({ state, clock, feed }),
       worktreeOf: (taskId) => sourceOf.get(taskId) ?? goodSource,
       projectSlugOf: async () => 'tiny-app',
       timeoutMs: 20_000,
@@ -129,6 +147,12 @@ describe('preview lifecycle: monitor, TTL, limits, re-adoption', () => {
     assert.notEqual(after.port, other.handle.port);
     assert.equal(await probeHealthOnce(`http://127.0.0.1:${after.port}`), true);
     assert.equal(after.fallback_url, `http://127.0.0.1:${after.port}`);
+    // The audit trail says what happened and why: first found dead, then restarted.
+    const trail = await previewEvents(handle.taskId);
+    assert.deepEqual(trail.map((e) => e.type), ['preview.unhealthy', 'preview.restarted']);
+    assert.match(trail[0]!.reason ?? '', /process is not running/);
+    assert.match(trail[1]!.reason ?? '', /restart 1 of 3/);
+    assert.equal(trail[1]!.url, after.url);
     // The healthy neighbour was left alone.
     assert.equal((await row(other.row.id)).restart_count, 0);
     await runtime.stop({ pid: Number(after.container_id), workingCopy: after.working_copy });
@@ -145,6 +169,9 @@ describe('preview lifecycle: monitor, TTL, limits, re-adoption', () => {
       assert.ok(changes.some((c) => c.kind === 'expired' && c.taskId === handle.taskId));
       const after = await row(r.id);
       assert.equal(after.status, 'expired');
+      const trail = await previewEvents(handle.taskId);
+      assert.deepEqual(trail.map((e) => e.type), ['preview.expired']);
+      assert.match(trail[0]!.reason ?? '', /TTL ended .*preview\.ttl_hours/);
       assert.equal(isGroupAlive(handle.pid), false);
       await assert.rejects(stat(handle.workingCopy));
       assert.equal(await isPortFree(handle.port), true);
@@ -175,6 +202,7 @@ describe('preview lifecycle: monitor, TTL, limits, re-adoption', () => {
     const after = await row(r.id);
     assert.equal(after.status, 'failed');
     assert.match(String(after.metadata.error), /stopped before answering GET \/health/);
+    assert.deepEqual((await previewEvents(handle.taskId)).map((e) => e.type), ['preview.unhealthy', 'preview.failed']);
     assert.ok((after.metadata.log_tail as string[]).some((l) => l.includes('crashing on start on purpose')), JSON.stringify(after.metadata.log_tail));
     // A failed preview is not retried on the next pass (it is no longer live).
     const again = startPreviewMonitor(deps());
@@ -207,6 +235,9 @@ describe('preview lifecycle: monitor, TTL, limits, re-adoption', () => {
     assert.deepEqual(changes.filter((ch) => ch.kind === 'evicted').map((ch) => ch.taskId), [b.handle.taskId]);
     assert.equal((await row(b.row.id)).status, 'stopped');
     assert.equal((await row(b.row.id)).metadata.stopped_reason, 'max_concurrent');
+    const trail = await previewEvents(b.handle.taskId);
+    assert.deepEqual(trail.map((e) => e.type), ['preview.evicted']);
+    assert.match(trail[0]!.reason ?? '', /preview\.max_concurrent \(\d+\)/);
     assert.equal(isGroupAlive(b.handle.pid), false);
     assert.equal(isGroupAlive(a.handle.pid) && isGroupAlive(c.handle.pid), true);
     await runtime.stop(a.handle);

@@ -107,6 +107,22 @@ describe('preview router', () => {
     assert.equal(JSON.parse(res.body).name, 'gamma');
   });
 
+  test('a preview restarted on another port is reached there once the route table is invalidated', async () => {
+    const epsilon = await seedTask(state, 'epsilon');
+    const before = await fakePreview('epsilon-before');
+    const after = await fakePreview('epsilon-after');
+    servers.push(before.server, after.server);
+    const row = await seedPreview(state, epsilon.id, { port: before.port });
+    await new Promise((r) => setTimeout(r, 250));
+    const host = `${previewHostLabel('epsilon', epsilon.id)}.localhost`;
+    assert.equal(JSON.parse((await get(router.port, host)).body).name, 'epsilon-before');
+    // What a monitor restart does to the row; the table is cached for a minute in this suite.
+    await state.updatePreview(row.id, { port: after.port });
+    assert.equal(JSON.parse((await get(router.port, host)).body).name, 'epsilon-before', 'served from the cached table');
+    router.invalidate();
+    assert.equal(JSON.parse((await get(router.port, host)).body).name, 'epsilon-after');
+  });
+
   test('stopped previews are not routed', async () => {
     const delta = await seedTask(state, 'delta');
     const d = await fakePreview('delta');

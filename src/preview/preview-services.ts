@@ -28,7 +28,15 @@ export async function startPreviewServices(opts: PreviewServicesOptions): Promis
   const router = opts.router
     ? await startPreviewRouter({ state: opts.state, port: opts.router.port, host: opts.router.host, baseDomain: opts.router.baseDomain })
     : null;
-  const monitor = startPreviewMonitor({ ...opts, ...(router ? { lastActivity: () => router.lastActivity() } : {}) });
+  const monitor = startPreviewMonitor({
+    ...opts,
+    ...(router ? { lastActivity: () => router.lastActivity() } : {}),
+    onChange(change) {
+      // A restart moves a preview to a new port: route to it now, not when the cached table ages out.
+      router?.invalidate();
+      opts.onChange?.(change);
+    },
+  });
   return {
     monitor,
     router,

@@ -151,3 +151,13 @@ export function bwrapArgs(spec: SandboxSpec): string[] {
 export function sandboxEnv(env: Record<string, string>): Record<string, string> {
   return { ...env, HOME: '/tmp', TMPDIR: '/tmp' };
 }
+
+/**
+ * Why process-mode previews run without a CPU cap. Checked on the machines Catalyst targets: bubblewrap
+ * has no CPU control; an unprivileged user can cap CPU only through a delegated cgroup v2 subtree
+ * (`systemd-run --user --scope -p CPUQuota=`), which needs a user systemd instance these hosts do not
+ * run; RLIMIT_CPU (`prlimit --cpu`) kills a process after N CPU-seconds instead of throttling it, which
+ * would end a long-running preview. Docker mode caps CPU (`--cpus`).
+ */
+export const PROCESS_CPU_NOT_LIMITED =
+  'CPU is not limited in process mode: bubblewrap has no CPU control and an unprivileged cgroup v2 CPU quota needs a user systemd instance (systemd-run --user); RLIMIT_CPU would kill a long-running preview rather than throttle it. Use preview.mode: docker for a CPU limit.';

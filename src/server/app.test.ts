@@ -20,11 +20,11 @@ import { buildServer } from './app.ts';
 
 const TASK_ROUTES = ['', '/progress', '/files', '/artifacts', '/commits', '/files/README.md', '/artifacts/planning/plan.yaml'];
 
-async function startRuntime(label: string, overrides: Record<string, unknown> = {}) {
+async function startRuntime(label: string, overrides: Record<string, unknown> = {}, webDir: string | null = null) {
   const dir = mkdtempSync(join(tmpdir(), `catalyst-api-${label}-`));
   const config = loadConfig({ env: { PATH: process.env.PATH, HOME: process.env.HOME }, cwd: dir, overrides: { 'logging.level': 'silent', ...overrides } });
   const runtime = await createRuntime(config, { mode: 'sequential', detachedPreviews: true, agents: [plannerAgent, architectAgent] });
-  const app = await buildServer(runtime, { webDir: null });
+  const app = await buildServer(runtime, { webDir });
   return {
     dir,
     runtime,
@@ -331,5 +331,39 @@ describe('HTTP API with a token and a tight rate limit', () => {
     assert.equal(last, 429);
     assert.equal(body!.error.code, 'rate_limited');
     assert.ok(retryAfter);
+  });
+});
+
+describe('rate limit with the UI served', () => {
+  let env: Awaited<ReturnType<typeof startRuntime>>;
+  let webDir: string;
+  before(async () => {
+    // A built UI in miniature: index.html and a hashed asset, as `vite build` writes them.
+    webDir = mkdtempSync(join(tmpdir(), 'catalyst-api-web-'));
+    mkdirSync(join(webDir, 'assets'));
+    writeFileSync(join(webDir, 'index.html'), '<!doctype html><title>Catalyst</title><script type="module" src="/assets/index-abc123.js"></script>');
+    writeFileSync(join(webDir, 'assets', 'index-abc123.js'), 'console.log("ui")');
+    env = await startRuntime('ui-limit', { 'server.rate_limit_per_minute': 5 }, webDir);
+  });
+  after(async () => {
+    await env.close();
+    rmSync(webDir, { recursive: true, force: true });
+  });
+
+  test('UI assets do not use up the limit; the API still answers 429 past it', async () => {
+    for (let i = 0; i < 20; i++) {
+      for (const url of ['/', '/index.html', '/assets/index-abc123.js', `/tasks/00000000-0000-4000-8000-00000000000${i % 10}/files`]) {
+        const res = await env.app.inject({ url });
+        assert.equal(res.statusCode, 200, `${url} (request ${i + 1}): ${res.body.slice(0, 200)}`);
+        assert.equal(res.headers['x-ratelimit-limit'], undefined, `${url} is not counted`);
+      }
+    }
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await env.app.inject({ url: '/api/tasks' })).statusCode);
+    assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429], 'the first 5 API requests pass after 80 asset requests; the 6th is limited');
+    const limited = await env.app.inject({ url: '/api/tasks?limit=1' });
+    assert.equal(limited.statusCode, 429);
+    assert.equal(limited.json().error.code, 'rate_limited');
+    assert.equal((await env.app.inject({ url: '/assets/index-abc123.js' })).statusCode, 200, 'the UI still loads while the API is limited');
   });
 });

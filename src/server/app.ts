@@ -44,6 +44,10 @@ function presentedToken(request: FastifyRequest): string | undefined {
   return typeof query?.token === 'string' ? query.token : undefined;
 }
 
+function isApiPath(path: string): boolean {
+  return path.startsWith('/api/') || path.startsWith('/ws/');
+}
+
 export async function buildServer(runtime: Runtime, opts: ServerOptions = {}): Promise<FastifyInstance> {
   const config = runtime.config;
   const app = Fastify({
@@ -80,6 +84,9 @@ export async function buildServer(runtime: Runtime, opts: ServerOptions = {}): P
     global: true,
     max: config.server.rate_limit_per_minute,
     timeWindow: '1 minute',
+    // Only the API and its streams count: one page load fetches index.html and a dozen lazily loaded
+    // chunks (shiki grammars, mermaid), which must not eat a person's API budget.
+    allowList: (request) => !isApiPath(request.url.split('?')[0]!),
     errorResponseBuilder: (_req, ctx) =>
       Object.assign(new AppError('rate_limited', `rate limit of ${ctx.max} requests per minute exceeded; retry in ${ctx.after}`, { hint: 'wait and retry (server.rate_limit_per_minute)' }), { statusCode: 429 }),
   });
@@ -97,7 +104,7 @@ export async function buildServer(runtime: Runtime, opts: ServerOptions = {}): P
   const token = config.auth.token;
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0]!;
-    if (!path.startsWith('/api/') && !path.startsWith('/ws/')) return;
+    if (!isApiPath(path)) return;
     if (token && path !== '/api/health' && !tokenMatches(token, presentedToken(request))) {
       throw new AppError('unauthorized', 'this server requires an API token', {
         hint: 'send Authorization: Bearer <auth.token> (or ?token= on WebSocket and SSE URLs)',
@@ -119,7 +126,7 @@ export async function buildServer(runtime: Runtime, opts: ServerOptions = {}): P
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;
     // Client-side routes (/tasks/<id>) are the UI's: reloads and shared links get index.html.
-    if (request.method === 'GET' && webDir && !path.startsWith('/api/') && !path.startsWith('/ws/') && existsSync(join(webDir, 'index.html'))) {
+    if (request.method === 'GET' && webDir && !isApiPath(path) && existsSync(join(webDir, 'index.html'))) {
       return reply.type('text/html; charset=utf-8').sendFile('index.html', webDir);
     }
     const error = new AppError('route_not_found', `no route ${request.method} ${path}`, { hint: 'the API is documented at /docs', retryable: false });

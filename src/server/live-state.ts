@@ -14,14 +14,14 @@ import type { LiveFiles } from './task-view.ts';
 type FeedMessage = Parameters<LiveFeed['emit']>[0];
 
 const MAX_TRACKED_TASKS = 1000;
-export const PROGRESS_TTL_MS = 1000;
 
 export interface LiveState {
   files(taskId: string): LiveFiles | null;
   /**
-   * A task's progress computed at most once per `PROGRESS_TTL_MS` or per change: any live message of
-   * the task drops the cached value, and the TTL bounds staleness when another process (an event-driven
-   * worker) changes the task without this process's feed seeing it.
+   * A task's progress, kept as "hot task progress" in the cache port (spec §3.1: the in-process LRU, or
+   * Redis shared by every server when REDIS_URL is set) for `server.progress_cache_ttl_ms`. Any live
+   * message of the task drops the cached value, and the TTL bounds staleness when another process (an
+   * event-driven worker) changes the task without this process's feed seeing it.
    */
   progress(taskId: string, compute: () => Promise<TaskProgress>): Promise<TaskProgress>;
   /** Calls `send` with each message for `taskId` as JSON text; returns the unsubscribe function. */
@@ -60,14 +60,29 @@ export function createLiveState(runtime: Runtime): LiveState {
   const files = new Map<string, LiveFiles>();
   const subscribers = new Map<string, Set<(json: string, message: ServerMessage) => void>>();
   const eventListeners = new Map<string, Set<(event: AgentEvent) => void>>();
-  const progressCache = new Map<string, { at: number; value: Promise<TaskProgress> }>();
+  const progressCache = runtime.ports.cache.namespace('task-progress');
+  const progressTtlMs = runtime.config.server.progress_cache_ttl_ms;
+  // Bumped by every live message of a task: a computation that started before the message must not
+  // store its (now stale) result after the invalidation.
+  const generations = new Map<string, number>();
+  // One computation per task at a time in this process, however many clients poll.
+  const computing = new Map<string, { generation: number; value: Promise<TaskProgress> }>();
+  let cacheWarned = false;
+  const cacheFailed = (e: unknown) => {
+    // The cache is an optimisation: without it progress is computed on every request, which is correct.
+    if (!cacheWarned) runtime.logger.warn({ err: e instanceof Error ? e.message : String(e), adapter: progressCache.kind }, 'progress cache unavailable; computing progress per request');
+    cacheWarned = true;
+  };
   const artifactsDir = (taskId: string) => runtime.ports.artifacts.dir(taskId);
   const repoOf = (e: AgentEvent) => join(runtime.config.paths.repos, e.repo.split('/').pop() ?? '');
 
   const off = runtime.feed.on((m) => {
     const taskId = m.type === 'event' ? m.event.task_id : m.task_id;
     if (!taskId) return;
-    progressCache.delete(taskId);
+    generations.delete(taskId);
+    generations.set(taskId, (generations.get(taskId) ?? 0) + 1);
+    if (generations.size > MAX_TRACKED_TASKS) generations.delete(generations.keys().next().value!);
+    progressCache.delete(taskId).catch(cacheFailed);
     if (m.type === 'progress' && m.total_estimated_files > 0) {
       files.delete(taskId);
       files.set(taskId, { files_created: m.files_created, total_estimated_files: m.total_estimated_files });
@@ -94,16 +109,24 @@ export function createLiveState(runtime: Runtime): LiveState {
 
   return {
     files: (taskId) => files.get(taskId) ?? null,
-    progress(taskId, compute) {
-      const hit = progressCache.get(taskId);
-      if (hit && Date.now() - hit.at < PROGRESS_TTL_MS) return hit.value;
+    async progress(taskId, compute) {
+      const generation = generations.get(taskId) ?? 0;
+      const hit = await progressCache.get<TaskProgress>(taskId).catch((e: unknown) => (cacheFailed(e), null));
+      // A message may have arrived while the cache answered: then the hit predates it.
+      if (hit && generation === (generations.get(taskId) ?? 0)) return hit;
+      const running = computing.get(taskId);
+      if (running && running.generation === generation) return running.value;
       const value = compute();
-      const entry = { at: Date.now(), value };
-      progressCache.set(taskId, entry);
-      if (progressCache.size > MAX_TRACKED_TASKS) progressCache.delete(progressCache.keys().next().value!);
-      // Failures (unknown task, store errors) are never cached.
-      value.catch(() => progressCache.get(taskId) === entry && progressCache.delete(taskId));
-      return value;
+      const entry = { generation, value };
+      computing.set(taskId, entry);
+      try {
+        const progress = await value;
+        if (generation === (generations.get(taskId) ?? 0)) await progressCache.set(taskId, progress, { ttlMs: progressTtlMs }).catch(cacheFailed);
+        return progress;
+      } finally {
+        // Failures (unknown task, store errors) are never cached.
+        if (computing.get(taskId) === entry) computing.delete(taskId);
+      }
     },
     subscribe: (taskId, send) => add(subscribers, taskId, send),
     onEvent: (taskId, listener) => add(eventListeners, taskId, listener),

@@ -19,7 +19,7 @@ const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse };
 
 export async function registerOpsRoutes(app: FastifyInstance, runtime: Runtime): Promise<void> {
   const { state, previews, git } = runtime.ports;
-  const control = { state, previews, clock: systemClock };
+  const control = { state, previews, clock: systemClock, events: runtime.ports.previewEvents ?? null };
   const previewSchema = { 200: jsonSchema(PreviewDeployment), ...errors };
 
   app.get('/api/health', { schema: { tags: ['ops'], summary: 'Liveness (no token needed)' }, config: { rateLimit: false } }, async () => ({

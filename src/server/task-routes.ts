@@ -89,13 +89,14 @@ export async function registerTaskRoutes(app: FastifyInstance, runtime: Runtime,
 
   app.post(
     '/api/tasks/:task_id/cancel',
-    { schema: { tags: ['tasks'], summary: 'Cancel a queued or running task (the running step finishes; no later step starts)', params: TaskIdParams, response: { ...errors, 409: ErrorResponse } } },
+    { schema: { tags: ['tasks'], summary: 'Cancel a queued or running task: the running step is interrupted and no later step starts', params: TaskIdParams, response: { ...errors, 409: ErrorResponse } } },
     async (request) => {
       const task = await loadTask(runtime, request.params);
       if (task.status === 'completed' || task.status === 'failed' || task.status === 'cancelled') {
         throw new AppError('task_finished', `task ${task.id} is already ${task.status}`, { hint: 'only queued or running tasks can be cancelled', retryable: false });
       }
-      const updated = await state.updateTask(task.id, { status: 'cancelled', error: 'cancelled by the user', completed_at: new Date().toISOString() });
+      // The engine marks it cancelled and interrupts the step in flight (and stops any preview it started).
+      const updated = await runtime.engine.cancel(task.id);
       runtime.feed.emit({
         type: 'task_complete',
         task_id: task.id,

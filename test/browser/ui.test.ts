@@ -2,13 +2,13 @@
  * The web UI end to end in Debian Chromium (playwright-core, no downloaded browsers): the real server
  * (`startServer`, as `catalyst serve` runs it) on a free port over a temp data folder, a real build of
  * "build a todo app with user auth", and what a person sees — input disabled while agents work, each
- * agent completing, files streaming in, the preview in an iframe, a file, the plan, the architecture
- * and the test results — plus a reload mid-build that restores the state. Screenshots go to
- * test-results/browser/.
+ * agent completing, files streaming in, the preview in an iframe, a file (highlighted), the plan, the
+ * architecture diagrams (drawn, and a broken one explained) and the test results —
+ * plus a reload mid-build that restores the state. Screenshots go to test-results/browser/.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -48,6 +48,11 @@ after(async () => {
   await rt.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** The data folders of the server under test (the same config it was started with). */
+function dataDirs(): { artifacts: string } {
+  return loadConfig({ env: { PATH: process.env.PATH, HOME: process.env.HOME }, cwd: dir, overrides: { 'logging.level': 'silent' } }).paths;
+}
 
 async function agentStatus(page: Page, agent: string): Promise<string | null> {
   return page.locator(`ol[aria-label="Agent timeline"] li[data-agent="${agent}"]`).getAttribute('data-status');
@@ -111,10 +116,19 @@ test('a person builds a todo app in the browser and inspects every result', asyn
   const counts = progressFrames.map((p) => p.files_created);
   assert.ok(new Set(counts).size >= 2 && Math.max(...counts) === progressFrames.at(-1)!.total_estimated_files, `files streamed in: ${counts.join(',')}`);
 
-  // Open a file.
+  // Open a file: its text appears, then shiki's highlighting (coloured tokens) once the grammar has loaded.
   await page.getByRole('button', { name: 'README.md' }).first().click();
-  await page.getByLabel('Content of README.md').filter({ hasText: /todo/i }).waitFor();
+  const readme = page.getByLabel('Content of README.md');
+  await readme.filter({ hasText: /todo/i }).waitFor();
+  await readme.locator('pre.shiki span[style*=color]').first().waitFor();
+  assert.equal(await readme.getAttribute('data-language'), 'markdown');
+  assert.ok((await readme.locator('pre.shiki span[style*=color]').count()) > 10, 'the README is highlighted token by token');
   await page.screenshot({ path: join(SHOTS, '05-file-open.png') });
+  await page.getByRole('button', { name: 'package.json' }).first().click();
+  const pkg = page.getByLabel('Content of package.json');
+  await pkg.locator('pre.shiki span[style*=color]').filter({ hasText: '"scripts"' }).first().waitFor();
+  assert.equal(await pkg.getAttribute('data-language'), 'json');
+  await page.screenshot({ path: join(SHOTS, '05b-file-json.png') });
 
   // The preview in an iframe, with a way out to a new tab.
   await page.getByRole('link', { name: 'Preview', exact: true }).click();
@@ -128,10 +142,23 @@ test('a person builds a todo app in the browser and inspects every result', asyn
   await page.getByRole('heading', { name: /^Features \(\d+\)$/ }).waitFor();
   await page.screenshot({ path: join(SHOTS, '07-plan.png') });
 
+  // The architecture: the Mermaid diagrams of design.md drawn as SVG, their source one click away.
+  const taskId = taskUrl.split('/').pop()!;
+  const design = readFileSync(join(dataDirs().artifacts, taskId, 'architecture', 'design.md'), 'utf8');
+  const nodeLabel = /\["([^"]+)"\]/.exec(design)?.[1];
+  assert.ok(nodeLabel, 'the generated design has a flowchart node with a label');
   await page.getByRole('link', { name: 'Architecture', exact: true }).click();
   await page.getByRole('heading', { name: /^Data models \(\d+\)$/ }).waitFor();
-  assert.match(await page.locator('pre.mermaid-source').first().innerText(), /erDiagram|flowchart/);
+  const diagram = page.locator('figure[aria-label="Diagram 1"]');
+  await diagram.locator('.diagram-svg svg').waitFor();
+  assert.ok((await diagram.locator('svg').textContent())?.includes(nodeLabel), `the drawn diagram shows the node "${nodeLabel}"`);
+  await page.locator('figure[aria-label="Diagram 2"] .diagram-svg svg').waitFor();
+  assert.equal(await page.locator('pre.mermaid-source').count(), 0, 'the source is hidden until asked for');
   await page.screenshot({ path: join(SHOTS, '08-architecture.png'), fullPage: true });
+  await diagram.getByRole('button', { name: 'Show source' }).click();
+  assert.match(await diagram.locator('pre.mermaid-source').innerText(), /^flowchart/);
+  await diagram.getByRole('button', { name: 'Hide source' }).click();
+  assert.equal(await diagram.locator('pre.mermaid-source').count(), 0);
 
   await page.getByRole('link', { name: 'Tests', exact: true }).click();
   await page.getByRole('table', { name: 'Test suites' }).waitFor();
@@ -150,4 +177,14 @@ test('a person builds a todo app in the browser and inspects every result', asyn
   await page.getByRole('link', { name: 'Previews', exact: true }).click();
   await page.getByRole('table', { name: 'Previews' }).waitFor();
   await page.screenshot({ path: join(SHOTS, '11-previews.png') });
+
+  // A diagram that does not parse: the person sees why, and its source, instead of a blank space.
+  const designPath = join(dataDirs().artifacts, taskId, 'architecture', 'design.md');
+  writeFileSync(designPath, design.replace('```mermaid\nflowchart LR\n', '```mermaid\nflowchart LR\n  broken -->|unclosed\n'));
+  await page.goto(`${taskUrl}/architecture`);
+  const broken = page.locator('figure[aria-label="Diagram 1"]');
+  await broken.getByRole('alert').filter({ hasText: 'does not parse' }).waitFor();
+  assert.match(await broken.locator('pre.mermaid-source').innerText(), /broken -->\|unclosed/);
+  await page.locator('figure[aria-label="Diagram 2"] .diagram-svg svg').waitFor();
+  await page.screenshot({ path: join(SHOTS, '12-architecture-diagram-error.png'), fullPage: true });
 });

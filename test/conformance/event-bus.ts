@@ -440,6 +440,8 @@ function hasMarker(c: Collected): boolean {
   return c.deliveries.some((d) => d.event.event_type === 'deploy.complete');
 }
 
+const previewSample = { deployment_id: 'p', task_id: '00000000-0000-4000-8000-000000000000', project: 'todo', url: null, port: null, reason: null, restart_count: 0 };
+
 const samplePayloads: Record<EventType, Record<string, unknown>> = {
   'task.initiated': {
     project_id: '00000000-0000-4000-8000-000000000000',
@@ -534,4 +536,12 @@ const samplePayloads: Record<EventType, Record<string, unknown>> = {
     suggested_tasks: [],
     findings_ref: 'explorer/s',
   },
+  'preview.started': previewSample,
+  'preview.healthy': previewSample,
+  'preview.unhealthy': previewSample,
+  'preview.restarted': previewSample,
+  'preview.expired': previewSample,
+  'preview.evicted': previewSample,
+  'preview.stopped': previewSample,
+  'preview.failed': previewSample,
 };

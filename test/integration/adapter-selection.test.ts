@@ -29,7 +29,7 @@ test('RABBITMQ_URL, POSTGRES_URL and REDIS_URL select the server adapters, one s
   const runtime = await createRuntime(infra.config, { mode: 'event_driven', detachedPreviews: false, consumeFor: [], runRelay: false, logger: recordingLogger(lines) });
   try {
     const chosen = Object.fromEntries(lines.filter((l) => typeof l.port === 'string').map((l) => [l.port, l.adapter]));
-    assert.deepEqual(chosen, { state: 'postgres', documents: 'postgres-jsonb', cache: 'redis', vectors: 'state', bus: 'rabbitmq' });
+    assert.deepEqual(chosen, { previews: 'process', state: 'postgres', documents: 'postgres-jsonb', cache: 'redis', vectors: 'state', bus: 'rabbitmq' });
     await runtime.ports.cache.set('selection-probe', { ok: true }, { ttlMs: 5_000 });
     assert.deepEqual(await runtime.ports.cache.get('selection-probe'), { ok: true });
     await runtime.ports.cache.delete('selection-probe');

@@ -1,11 +1,16 @@
 /**
- * Crash recovery on real infrastructure: a `catalyst worker` is killed with SIGKILL twice while a build
- * is mid-pipeline (coder, then tester, running). The unacked message goes back to its queue; a restarted
- * worker resumes from the last committed event, and the repo has no duplicate commits (every
- * `Catalyst-Event` trailer appears once) and the audit trail no duplicate stage events.
+ * Crash recovery on real infrastructure (RabbitMQ + PostgreSQL): one build runs through a chain of
+ * `catalyst worker` processes, each of which SIGKILLs itself at one point of one agent's step
+ * (crashing-worker.ts), for every agent: once at the end of the handler before its step commits
+ * (effects outside the database exist, the commit does not) and once right after the commit, before
+ * the ack. Each time the unacked message goes back to its queue and the next worker resumes from the
+ * last committed event. The task must complete with no duplicate effects: every `Catalyst-Event`
+ * trailer once in the repo, every stage event once, every inbox entry processed once, one preview.
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
+import pg from 'pg';
+import { PIPELINE_AGENTS } from '../../src/agents/index.ts';
 import { systemClock } from '../../src/core/clock.ts';
 import { stopPreview } from '../../src/preview/preview-control.ts';
 import { createRuntime } from '../../src/runtime.ts';
@@ -19,37 +24,42 @@ after(async () => {
   await infra.cleanup();
 });
 
-test('kill -9 a worker at two stage boundaries: the task completes after restarts with no duplicate effects', { timeout: 600_000 }, async () => {
+/** Every agent, at both boundaries of its step, in pipeline order: one worker process dies at each. */
+const CRASH_POINTS = PIPELINE_AGENTS.flatMap((agent) => [`${agent.id}:before-commit`, `${agent.id}:after-commit`]);
+
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms)));
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+test(`kill -9 a worker before and after each agent's step commits (${CRASH_POINTS.length} kills): the task completes with no duplicate effects`, { timeout: 900_000 }, async () => {
+  assert.deepEqual(
+    PIPELINE_AGENTS.map((a) => a.id),
+    ['planner', 'architect', 'coder', 'tester', 'reviewer', 'deployer'],
+  );
   const submitter = await createRuntime(infra.config, { mode: 'event_driven', detachedPreviews: true, consumeFor: [], runRelay: true });
   let taskId = '';
   try {
-    workers.push(await startWorkerProcess(infra.dir));
+    // One build for every crash point: each worker serves the pipeline until its own crash point.
+    workers.push(await startWorkerProcess(infra.dir, [], { crashAt: CRASH_POINTS[0] }));
     const task = await submitter.submitBuild({ prompt: 'build a todo app with user auth', project_name: 'crash' });
     taskId = task.id;
-    const seen = async (type: string) => (await submitter.ports.state.listEvents(task.id)).some((e) => e.event_type === type);
-    const waitFor = async (type: string) => {
-      const deadline = Date.now() + 240_000;
-      while (!(await seen(type))) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${type}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
-    let kills = 0;
-    for (const boundary of ['architecture.proposed', 'code.pr.opened']) {
-      await waitFor(boundary);
+    for (const [i, point] of CRASH_POINTS.entries()) {
+      if (i > 0) workers.push(await startWorkerProcess(infra.dir, [], { crashAt: point }));
       const victim = workers.at(-1)!;
-      assert.equal(await victim.stop('SIGKILL'), 'SIGKILL');
-      kills += 1;
-      workers.push(await startWorkerProcess(infra.dir));
+      const exit = await within(victim.exited, 240_000, `worker to die at ${point}\n${victim.stderr()}`);
+      assert.equal(exit, 'SIGKILL', `the worker for ${point} was killed at its crash point, not by something else:\n${victim.stderr()}`);
     }
-    assert.equal(kills, 2);
+    workers.push(await startWorkerProcess(infra.dir));
     const finished = await submitter.engine.waitFor(task.id);
     assert.equal(finished.status, 'completed', `failed in ${finished.current_phase}: ${finished.error}`);
 
     const types = (await submitter.ports.state.listEvents(task.id)).map((e) => e.event_type);
     for (const t of ['plan.created', 'architecture.proposed', 'code.pr.opened', 'test.results', 'review.decision', 'deploy.complete']) {
-      assert.equal(types.filter((x) => x === t).length, 1, `exactly one ${t}`);
+      assert.equal(types.filter((x) => x === t).length, 1, `exactly one ${t} in ${types.join(', ')}`);
     }
+
     const repo = submitter.ports.git.repoPath('crash');
     const trailers = git(repo, 'log', '--all', '--format=%(trailers:key=Catalyst-Event,valueonly)')
       .split('\n')
@@ -57,6 +67,30 @@ test('kill -9 a worker at two stage boundaries: the task completes after restart
       .filter(Boolean);
     assert.ok(trailers.length >= 2, 'the agents committed with event trailers');
     assert.equal(new Set(trailers).size, trailers.length, `no event committed twice: ${trailers.join(', ')}`);
+
+    const db = new pg.Client({ connectionString: infra.postgresUrl });
+    await db.connect();
+    try {
+      const { rows } = await db.query<{ consumer: string; event_id: string; status: string; attempts: number }>(
+        'select consumer, event_id, status, attempts from inbox where task_id = $1 order by consumer',
+        [task.id],
+      );
+      assert.deepEqual([...new Set(rows.map((r) => r.consumer))].sort(), PIPELINE_AGENTS.map((a) => a.id).sort(), 'every agent handled the task');
+      for (const r of rows) assert.equal(r.status, 'processed', `${r.consumer} handled ${r.event_id} once and recorded it`);
+      // Each agent's own event was delivered three times (crash before commit, crash after, then the
+      // duplicate the inbox absorbed): attempts are counted durably across processes.
+      for (const agent of PIPELINE_AGENTS) {
+        const own = rows.filter((r) => r.consumer === agent.id);
+        assert.equal(own.length, 1, `${agent.id} handled one event for the task`);
+        assert.equal(own[0]!.attempts, 3, `${agent.id}'s event was delivered three times`);
+      }
+    } finally {
+      await db.end();
+    }
+
+    const previews = (await submitter.ports.state.listPreviews()).filter((p) => p.task_id === task.id);
+    assert.equal(previews.length, 1, `one preview for the task, reused after the deployer's crash: ${previews.map((p) => `${p.id} ${p.status}`).join(', ')}`);
+    assert.equal(previews[0]!.status, 'healthy', 'the reused preview is up');
   } finally {
     if (taskId) await stopPreview({ state: submitter.ports.state, previews: submitter.ports.previews, clock: systemClock }, taskId).catch(() => undefined);
     await submitter.close();

@@ -11,6 +11,9 @@ import { freshDatabase } from '../support/postgres.ts';
 import { RABBITMQ_URL, deleteByPrefix, testPrefix } from '../support/rabbitmq.ts';
 
 const BIN = resolve(import.meta.dirname, '../../bin/catalyst.js');
+const CRASHING_WORKER = resolve(import.meta.dirname, 'crashing-worker.ts');
+// Resolved here: the child runs in a temp folder, where a bare `--import tsx` would not be found.
+const TSX_LOADER = import.meta.resolve('tsx');
 
 export interface Infra {
   dir: string;
@@ -66,11 +69,15 @@ export interface WorkerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
-/** Starts `catalyst worker` in `dir` and resolves once it reports it is consuming. */
-export async function startWorkerProcess(dir: string, args: string[] = []): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [BIN, 'worker', ...args], {
+/**
+ * Starts `catalyst worker` in `dir` and resolves once it reports it is consuming. With `crashAt`, starts
+ * the crashing worker instead (crashing-worker.ts), which SIGKILLs itself at that point of a step.
+ */
+export async function startWorkerProcess(dir: string, args: string[] = [], opts: { crashAt?: string } = {}): Promise<WorkerProcess> {
+  const command = opts.crashAt ? ['--import', TSX_LOADER, CRASHING_WORKER] : [BIN, 'worker', ...args];
+  const child = spawn(process.execPath, command, {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...(opts.crashAt ? { CATALYST_TEST_CRASH_AT: opts.crashAt } : {}) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';

@@ -1,13 +1,15 @@
 /**
  * Result views of a task, each read from the API: preview, files, plan, architecture, tests, review,
- * commits. Code and the Mermaid source are shown as plain preformatted text (no highlighter or
- * diagram renderer is installed; see README).
+ * commits. Code is highlighted with shiki and Mermaid diagrams are drawn with mermaid, both loaded
+ * on first use so the first page stays small.
  */
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { parse as parseYaml } from 'yaml';
 import type { FileEntry } from '../../src/contracts/api.ts';
 import type { DataModels, Plan, ReviewDecision, TestSummary } from '../../src/contracts/artifacts.ts';
 import { ApiError, api, type CommitInfo } from './api.ts';
+import { CodeView } from './code-view.tsx';
+import { MermaidDiagram } from './mermaid-diagram.tsx';
 import { ErrorNote } from './ui.tsx';
 import type { TaskStream } from './use-task-stream.ts';
 
@@ -107,7 +109,7 @@ export function FilesView({ id, stream }: { id: string; stream: TaskStream }) {
   }, [filesKey, stream.revision]);
   const list = useLoad(() => api.files(id), [id, tick]);
   const [selected, setSelected] = useState<string | null>(null);
-  const file = useLoad(() => (selected ? api.file(id, selected) : Promise.resolve(null)), [id, selected]);
+  const file = useLoad(async () => (selected ? { path: selected, text: await api.file(id, selected) } : null), [id, selected]);
   const tree = useMemo(() => buildTree(list.data?.files ?? []), [list.data]);
   return (
     <div className="files">
@@ -123,9 +125,7 @@ export function FilesView({ id, stream }: { id: string; stream: TaskStream }) {
           <>
             <h3>{selected}</h3>
             <ErrorNote error={file.error} />
-            <pre aria-label={`Content of ${selected}`} className="code">
-              <code>{file.data ?? 'Loading…'}</code>
-            </pre>
+            <CodeView path={selected} text={file.data?.path === selected ? file.data.text : null} />
           </>
         ) : (
           <p className="empty">Choose a file to read it.</p>
@@ -202,15 +202,14 @@ export function ArchitectureView({ id, revision }: { id: string; revision: numbe
   const design = useLoad(() => api.artifact(id, 'architecture/design.md'), [id, revision]);
   const openapi = useLoad(async () => parseYaml(await api.artifact(id, 'architecture/api-contracts/openapi.yaml')) as { paths?: Record<string, Record<string, { summary?: string }>> }, [id, revision]);
   if (!models.data && !design.data) return models.error ? <ErrorNote error={models.error} /> : <Pending what="The architecture" />;
-  const diagrams = [...(design.data ?? '').matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  const diagrams = [...(design.data ?? '').matchAll(/```mermaid[ \t]*\r?\n([\s\S]*?)```/g)].map((m) => m[1]!);
   return (
     <div className="architecture">
       <h2>Architecture</h2>
-      <Section title="Diagrams (Mermaid source)">
+      <Section title="Diagrams">
+        {diagrams.length === 0 ? <p className="empty">The design has no Mermaid diagram.</p> : null}
         {diagrams.map((d, i) => (
-          <pre key={i} className="code mermaid-source" aria-label={`Diagram ${i + 1} (Mermaid)`}>
-            {d}
-          </pre>
+          <MermaidDiagram key={`${i}:${d}`} source={d} label={`Diagram ${i + 1}`} />
         ))}
       </Section>
       {models.data ? (

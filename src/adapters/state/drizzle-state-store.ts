@@ -221,42 +221,67 @@ export function createDrizzleStateStore(
     },
 
     async beginAttempt(consumer, eventId, taskId): Promise<AttemptInfo> {
-      const [row] = await db
-        .insert(inbox)
-        .values({ consumer, event_id: eventId, task_id: taskId, status: 'in_progress', attempts: 1 })
-        .onConflictDoUpdate({
-          target: [inbox.consumer, inbox.event_id],
-          set: { attempts: sql`${inbox.attempts} + 1`, updated_at: sql`now()` },
-        })
-        .returning({ attempts: inbox.attempts, status: inbox.status });
-      return { attempt: row!.attempts, status: row!.status as InboxStatus };
+      // The count is committed without waiting for the WAL flush (synchronous_commit off for this one
+      // statement): a crashed worker cannot lose it (the server already has it); only a crash of the
+      // PostgreSQL server itself in the next few hundred ms could, which at worst grants one extra
+      // attempt. Effects stay exactly-once: commitStep commits synchronously, flushing this row with it.
+      const result = (await db.execute(sql`
+        with relaxed as (select set_config('synchronous_commit', 'off', true))
+        insert into ${inbox} (consumer, event_id, task_id, status, attempts)
+        select ${consumer}, ${eventId}, ${taskId}, 'in_progress', 1 from relaxed
+        on conflict (consumer, event_id) do update set attempts = ${inbox.attempts} + 1, updated_at = now()
+        returning attempts, status`)) as unknown as { rows: Array<{ attempts: number; status: string }> };
+      const row = result.rows[0]!;
+      return { attempt: row.attempts, status: row.status as InboxStatus };
     },
 
     async commitStep(step: StepCommit) {
-      return db.transaction(async (tx) => {
-        // Marking the inbox first makes a concurrent duplicate wait on this row and then see 'processed'.
-        const marked = await tx
-          .insert(inbox)
-          .values({
-            consumer: step.consumer,
-            event_id: step.inbound_event_id,
-            task_id: step.task_id,
-            status: 'processed',
-            attempts: 1,
-          })
-          .onConflictDoUpdate({
-            target: [inbox.consumer, inbox.event_id],
-            set: { status: 'processed', last_error: null, updated_at: sql`now()` },
-            setWhere: ne(inbox.status, 'processed'),
-          })
-          .returning({ consumer: inbox.consumer });
-        if (marked.length === 0) return 'duplicate' as const;
-
-        if (step.events.length > 0) await tx.insert(agentEvents).values(step.events.map(eventRow));
-        await patchTask(tx, step.task_id, step.task_patch);
-        if (step.publish && step.events.length > 0) await tx.insert(outbox).values(step.events.map(outboxRow));
-        return 'committed' as const;
-      });
+      // One statement, so one round trip and one implicit transaction: the inbox mark, the audit events,
+      // the task patch and the outbox rows commit together or not at all. Every write after the inbox
+      // mark is gated on it, so a duplicate (already processed) changes nothing. The inbox mark itself is
+      // gated on the task existing, so a missing task writes nothing and is reported, not swallowed.
+      // A concurrent duplicate blocks on the inbox row's conflict and then sees 'processed'.
+      const events = step.events.map(eventRow);
+      const outboxRows = step.publish ? step.events.map(outboxRow) : [];
+      const task = db
+        .update(tasks)
+        .set(taskSet(step.task_patch))
+        .where(and(eq(tasks.id, step.task_id), sql`exists (select 1 from marked)`))
+        .returning({ id: tasks.id });
+      // Both drivers (node-postgres, PGlite) answer execute() with a `rows` array.
+      const result = (await db.execute(sql`
+        with found as (
+          select 1 from ${tasks} where ${tasks.id} = ${step.task_id}
+        ), marked as (
+          insert into ${inbox} (consumer, event_id, task_id, status, attempts)
+          select ${step.consumer}, ${step.inbound_event_id}, ${step.task_id}, 'processed', 1 from found
+          on conflict (consumer, event_id) do update set status = 'processed', last_error = null, updated_at = now()
+          where ${inbox.status} <> 'processed'
+          returning 1
+        ), audit as (
+          insert into ${agentEvents} (event_id, trace_id, task_id, actor, event_type, payload)
+          select r.event_id, r.trace_id, r.task_id, r.actor, r.event_type, r.payload
+          from rows from (jsonb_to_recordset(${JSON.stringify(events)}::jsonb)
+            as (event_id uuid, trace_id uuid, task_id uuid, actor varchar, event_type varchar, payload jsonb))
+            with ordinality as r(event_id, trace_id, task_id, actor, event_type, payload, n)
+          where exists (select 1 from marked)
+          order by r.n
+        ), patched as (
+          ${task.getSQL()}
+        ), queued as (
+          insert into ${outbox} (event_id, routing_key, event)
+          select r.event_id, r.routing_key, r.event
+          from rows from (jsonb_to_recordset(${JSON.stringify(outboxRows)}::jsonb)
+            as (event_id uuid, routing_key varchar, event jsonb))
+            with ordinality as r(event_id, routing_key, event, n)
+          where exists (select 1 from marked)
+          order by r.n
+        )
+        select exists (select 1 from found) as task_found, exists (select 1 from marked) as marked,
+               exists (select 1 from patched) as patched`)) as unknown as { rows: Array<{ task_found: boolean; marked: boolean }> };
+      const row = result.rows[0];
+      if (!row?.task_found) throw taskNotFound(step.task_id);
+      return row.marked ? ('committed' as const) : ('duplicate' as const);
     },
 
     async markDeadLettered(consumer, eventId, reason) {

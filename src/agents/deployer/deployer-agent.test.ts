@@ -10,7 +10,11 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { openAgentHarness, runChain, type AgentHarness } from '../../../test/support/agent-harness.ts';
-import type { AgentEventOf } from '../../contracts/events.ts';
+import { fileURLToPath } from 'node:url';
+import { seedPreview, seedTask } from '../../../test/support/preview-seed.ts';
+import { isGroupAlive } from '../../adapters/preview/process/process-group.ts';
+import { parseEvent, type AgentEventOf } from '../../contracts/events.ts';
+import type { PreviewDeployment } from '../../contracts/records.ts';
 import type { AgentSettings } from '../../core/agent.ts';
 import { AppError } from '../../core/errors.ts';
 import { architectAgent } from '../architect/architect-agent.ts';
@@ -20,6 +24,7 @@ import { reviewerAgent } from '../reviewer/reviewer-agent.ts';
 import { testerAgent } from '../tester/tester-agent.ts';
 import { deployerAgent } from './deployer-agent.ts';
 
+const TINY_APP = fileURLToPath(new URL('../../adapters/preview/process/fixtures/tiny-app', import.meta.url));
 const MANIFESTS = { deployment: 'Deployment', service: 'Service', ingress: 'Ingress', configmap: 'ConfigMap' } as const;
 
 describe('deployer agent', () => {
@@ -86,9 +91,11 @@ describe('deployer agent', () => {
   test('process mode with the Host router enabled reports the router URL, with the direct URL as fallback', async () => {
     const settings: AgentSettings = { ...h.settings, preview: { ...h.settings.preview, mode: 'process', detached: false, router: { port: 8080, baseDomain: 'localhost' } } };
     const { events } = await h.run(deployerAgent, { ...approved, event_id: randomUUID() }, { settings });
-    const [status, complete] = events as [AgentEventOf<'deploy.status'>, AgentEventOf<'deploy.complete'>];
+    assert.deepEqual(events.map((e) => e.event_type), ['preview.started', 'deploy.status', 'deploy.complete']);
+    const [started, status, complete] = events as [AgentEventOf<'preview.started'>, AgentEventOf<'deploy.status'>, AgentEventOf<'deploy.complete'>];
     const row = await h.runtime.ports.state.getPreviewByTask(h.task.id);
     try {
+      assert.deepEqual([started.payload.deployment_id, started.payload.url, started.payload.project], [row?.id, row?.url, h.slug]);
       assert.equal(status.payload.status, 'deployed', status.payload.error ?? '');
       const routerUrl = `http://${h.slug}-${h.task.id.slice(0, 8)}.localhost:8080`;
       assert.equal(status.payload.preview_url, routerUrl);
@@ -97,13 +104,50 @@ describe('deployer agent', () => {
       assert.equal(complete.payload.fallback_url, status.payload.fallback_url);
       assert.equal(row?.url, routerUrl);
       assert.equal(row?.fallback_url, status.payload.fallback_url);
-      const record = JSON.parse(readFileSync(join(h.runtime.ports.artifacts.dir(h.task.id), 'deployment/deployment-record.json'), 'utf8')) as { urls: { router: string | null; frontend: string | null }; sandbox: { kind: string; warning: string | null } };
+      const record = JSON.parse(readFileSync(join(h.runtime.ports.artifacts.dir(h.task.id), 'deployment/deployment-record.json'), 'utf8')) as { urls: { router: string | null; frontend: string | null }; sandbox: { kind: string; warning: string | null }; limits: { cpu?: { limited: boolean; reason: string | null } } };
       assert.equal(record.urls.router, routerUrl);
       assert.equal(record.urls.frontend, status.payload.fallback_url);
       // The record always says whether the app is confined, and why not when it is not.
       assert.ok(record.sandbox.kind === 'bwrap' || (record.sandbox.warning ?? '').length > 0);
+      // …and that its CPU use is not capped in process mode, saying why.
+      assert.equal(record.limits.cpu?.limited, false);
+      assert.match(record.limits.cpu?.reason ?? '', /CPU is not limited in process mode/);
     } finally {
       await h.runtime.ports.previews.stop({ pid: row?.container_id ? Number(row.container_id) : null, workingCopy: row?.working_copy ?? null });
+    }
+  });
+
+  test('at preview.max_concurrent 1 it stops the other live preview first (preview.evicted, with the reason), then starts its own', async () => {
+    const { state, previews } = h.runtime.ports;
+    const other = await seedTask(state, 'older-app');
+    const handle = await previews.start({ taskId: other.id, projectSlug: 'older-app', sourceDir: TINY_APP, reservedPorts: [], timeoutMs: 20_000, detached: false });
+    const otherRow = await seedPreview(state, other.id, { port: handle.port, container_id: String(handle.pid), working_copy: handle.workingCopy, log_path: handle.logPath });
+    const settings: AgentSettings = { ...h.settings, preview: { ...h.settings.preview, mode: 'process', detached: false, maxConcurrent: 1, router: null } };
+    let own: PreviewDeployment | null = null;
+    try {
+      const { events } = await h.run(deployerAgent, { ...approved, event_id: randomUUID() }, { settings });
+      own = await state.getPreviewByTask(h.task.id);
+      const status = events.find((e) => e.event_type === 'deploy.status') as AgentEventOf<'deploy.status'>;
+      assert.equal(status.payload.status, 'deployed', status.payload.error ?? '');
+      assert.equal(own?.status, 'healthy');
+
+      const evicted = (await state.listPreviews()).find((p) => p.id === otherRow.id);
+      assert.equal(evicted?.status, 'stopped');
+      assert.equal(evicted?.metadata.stopped_reason, 'max_concurrent');
+      assert.equal(isGroupAlive(handle.pid), false, 'the older preview process is gone');
+      assert.deepEqual([...new Set((await state.listPreviews({ statuses: ['starting', 'healthy', 'unhealthy'] })).map((p) => p.task_id))], [h.task.id]);
+
+      // The eviction is in the older task's own audit trail, saying why; the deployer's log says it too.
+      const trail = (await state.listEvents(other.id)).map((e) => parseEvent(e.envelope)).filter((e) => e.event_type === 'preview.evicted');
+      assert.equal(trail.length, 1);
+      const payload = (trail[0] as AgentEventOf<'preview.evicted'>).payload;
+      assert.equal(payload.deployment_id, otherRow.id);
+      assert.equal(payload.project, 'older-app');
+      assert.match(payload.reason ?? '', new RegExp(`preview\\.max_concurrent \\(1\\) reached.*${h.task.id}`));
+      assert.ok(h.logs.some((l) => l.level === 'warning' && l.message.includes(`Stopped the preview of task ${other.id}`)));
+    } finally {
+      await previews.stop({ pid: handle.pid, workingCopy: handle.workingCopy });
+      await previews.stop({ pid: own?.container_id ? Number(own.container_id) : null, workingCopy: own?.working_copy ?? null });
     }
   });
 

@@ -9,7 +9,10 @@ import type { PreviewDeployment } from '../../contracts/records.ts';
 import type { AgentContext, AgentDefinition } from '../../core/agent.ts';
 import { AppError } from '../../core/errors.ts';
 import { shortId } from '../../core/ids.ts';
-import type { PreviewHandle } from '../../core/ports/preview-runtime.ts';
+import { recordedIdOf, type PreviewHandle } from '../../core/ports/preview-runtime.ts';
+import { evictForNewPreview } from '../../preview/preview-control.ts';
+import { previewEventPayload } from '../../preview/preview-events.ts';
+import { PROCESS_CPU_NOT_LIMITED } from '../../preview/sandbox.ts';
 import { expectEvent } from '../shared/expect-event.ts';
 import { composePreview, deploymentGuide, k8sManifests } from './deployment-files.ts';
 
@@ -19,7 +22,12 @@ async function reusablePreview(ctx: AgentContext): Promise<PreviewDeployment | n
   const existing = await ctx.ports.state.getPreviewByTask(ctx.task.id);
   if (!existing || !LIVE.includes(existing.status)) return null;
   const pid = existing.container_id ? Number(existing.container_id) : null;
-  const seen = await ctx.ports.previews.inspect({ pid, port: existing.port, logPath: existing.log_path });
+  const seen = await ctx.ports.previews.inspect({
+    pid: Number.isInteger(pid) ? pid : null,
+    port: existing.port,
+    logPath: existing.log_path,
+    containerId: existing.container_id,
+  });
   return seen.alive && seen.healthy ? existing : null;
 }
 
@@ -36,7 +44,7 @@ export function routerUrlOf(ctx: AgentContext): string | null {
 
 function outcome(
   ctx: AgentContext,
-  p: { url: string | null; fallbackUrl?: string | null; mode: string; ok: boolean; error: string | null; pid: number | null },
+  p: { url: string | null; fallbackUrl?: string | null; mode: string; ok: boolean; error: string | null; pid: number | null; containers?: string[] },
 ): EventDraft[] {
   const fallback = p.fallbackUrl ?? p.url;
   const base = ctx.ports.artifacts.dir(ctx.task.id);
@@ -48,7 +56,7 @@ function outcome(
         preview_url: p.url,
         fallback_url: fallback,
         backend_url: p.url ? `${p.url}/api` : null,
-        container_ids: p.pid ? [`process://${p.pid}`] : [],
+        container_ids: p.containers ?? (p.pid ? [`process://${p.pid}`] : []),
         health: p.ok && p.url ? 'healthy' : p.ok ? 'unknown' : 'unhealthy',
         deployment_mode: p.mode,
         error: p.error,
@@ -75,13 +83,15 @@ export const deployerAgent: AgentDefinition = {
   id: 'deployer',
   description: 'Writes deployment files and starts the live preview',
   consumes: [{ routingKey: 'catalyst.review.decision', where: { field: 'decision', equals: 'approved' } }],
-  emits: ['deploy.status', 'deploy.complete'],
+  emits: ['preview.started', 'deploy.status', 'deploy.complete'],
   async handle(event, ctx) {
     expectEvent(event, 'review.decision');
     const taskId = ctx.task.id;
     const short = shortId(taskId);
     const { artifacts, previews, state } = ctx.ports;
-    const mode = ctx.settings.preview.mode === 'auto' ? 'process' : ctx.settings.preview.mode;
+    // auto (and docker) resolve to the runtime chosen at start-up: docker only when its engine answered.
+    const configured = ctx.settings.preview.mode;
+    const mode = configured === 'compose_only' || configured === 'k8s' ? configured : previews.mode;
     const inputs = { slug: ctx.project.slug, taskShort: short, repoPath: ctx.paths.worktree, appPort: 3000 };
 
     ctx.log('Writing deployment files...');
@@ -97,24 +107,33 @@ export const deployerAgent: AgentDefinition = {
       await artifacts.write(taskId, 'deployment/DEPLOYMENT.md', deploymentGuide({ ...inputs, previewUrl: null, mode }));
       return { events: outcome(ctx, { url: null, mode, ok: true, error: null, pid: null }) };
     }
-    if (mode !== 'process') {
-      throw new AppError('invalid_option', `preview.mode "${mode}" is not available in this release`, {
+    // runtime.ts builds the runtime preview.mode asks for (auto: whichever answered), so any other mode here is unknown.
+    if (configured !== 'auto' && configured !== previews.mode) {
+      throw new AppError('invalid_option', `preview.mode "${configured}" is not available here (this Catalyst runs ${previews.mode} previews)`, {
         retryable: false,
-        hint: 'use preview.mode: process (default), compose_only or k8s',
+        hint: 'use preview.mode: process (default), docker (needs a Docker engine), auto, compose_only or k8s',
       });
     }
 
     const reused = await reusablePreview(ctx);
     if (reused) {
       ctx.log(`Preview already running at ${reused.url} (reusing it)`);
-      return { events: outcome(ctx, { url: reused.url, fallbackUrl: reused.fallback_url, mode, ok: true, error: null, pid: Number(reused.container_id) }) };
+      const containers = mode === 'docker' && reused.container_id ? [`docker://${reused.container_id}`] : undefined;
+      return { events: outcome(ctx, { url: reused.url, fallbackUrl: reused.fallback_url, mode, ok: true, error: null, pid: Number(reused.container_id), containers }) };
+    }
+
+    const limit = ctx.settings.preview.maxConcurrent;
+    if (limit) {
+      // Room first, so the new preview never runs beside more than the limit (spec §7.2: oldest idle stopped first).
+      const evicted = await evictForNewPreview({ state, previews, clock: ctx.clock, events: ctx.ports.previewEvents ?? null }, { taskId, maxConcurrent: limit });
+      for (const row of evicted) ctx.log(`Stopped the preview of task ${row.task_id} (${row.url}): preview.max_concurrent is ${limit}`, 'warning');
     }
 
     const reservedPorts = (await state.listPreviews({ statuses: LIVE }))
       .filter((p) => p.task_id !== taskId)
       .map((p) => p.port)
       .filter((p): p is number => p !== null);
-    ctx.log('Building the frontend and starting the preview process...');
+    ctx.log(mode === 'docker' ? 'Building the images and starting the preview containers...' : 'Building the frontend and starting the preview process...');
     const deployedAt = ctx.clock.now();
     const routerUrl = routerUrlOf(ctx);
     const expiresAt = new Date(deployedAt.getTime() + ctx.settings.preview.ttlHours * 3600_000).toISOString();
@@ -128,15 +147,17 @@ export const deployerAgent: AgentDefinition = {
         reservedPorts,
         timeoutMs: ctx.settings.preview.timeoutMs,
         detached: ctx.settings.preview.detached,
+        deploymentId: ctx.inbound.event_id,
       });
     } catch (e) {
       error = AppError.from(e, 'preview_unhealthy');
     }
-    const logTail = handle ? (await previews.inspect({ pid: handle.pid, port: handle.port, logPath: handle.logPath })).logTail : ((error?.details?.logTail as string[] | undefined) ?? []);
+    const logTail = handle
+      ? (await previews.inspect({ pid: handle.pid, port: handle.port, logPath: handle.logPath, containerId: handle.containers?.[0]?.id ?? null })).logTail : ((error?.details?.logTail as string[] | undefined) ?? []);
 
     const record: DeploymentRecord = {
       task_id: taskId,
-      deployment_mode: 'process',
+      deployment_mode: mode,
       processes: [
         {
           name: `preview-${short}`,
@@ -147,7 +168,12 @@ export const deployerAgent: AgentDefinition = {
         },
       ],
       sandbox: handle?.sandbox ?? { kind: 'none', warning: null },
-      limits: { memory_mb: handle?.memoryMb ?? 0 },
+      limits: {
+        memory_mb: handle?.memoryMb ?? 0,
+        ...(handle?.cpus ? { cpus: handle.cpus } : {}),
+        cpu: handle?.cpus ? { limited: true, reason: null } : { limited: false, reason: PROCESS_CPU_NOT_LIMITED },
+      },
+      ...(handle?.containers ? { containers: handle.containers } : {}),
       urls: { frontend: handle?.url ?? null, backend: handle ? `${handle.url}/api` : null, router: handle ? routerUrl : null },
       working_copy: handle?.workingCopy ?? '',
       log_path: handle?.logPath ?? '',
@@ -160,20 +186,20 @@ export const deployerAgent: AgentDefinition = {
     const previewUrl = handle ? (routerUrl ?? handle.url) : null;
     await artifacts.write(taskId, 'deployment/DEPLOYMENT.md', deploymentGuide({ ...inputs, previewUrl, mode }));
 
-    await state.upsertPreview({
+    const row = await state.upsertPreview({
       // The inbound event id names the preview row, so a redelivery updates the same row.
       id: ctx.inbound.event_id,
       task_id: taskId,
       url: previewUrl ?? 'about:blank',
       fallback_url: handle?.url ?? null,
-      container_id: handle ? String(handle.pid) : null,
+      container_id: handle ? recordedIdOf(handle) : null,
       port: handle?.port ?? null,
       status: handle ? 'healthy' : 'failed',
       health_check_url: handle?.healthUrl ?? '',
       working_copy: handle?.workingCopy ?? null,
       log_path: handle?.logPath ?? null,
       expires_at: expiresAt,
-      metadata: { mode: 'process', sandbox: record.sandbox, detached: ctx.settings.preview.detached, log_tail: record.log_tail, error: error?.message ?? null },
+      metadata: { mode, sandbox: record.sandbox, detached: ctx.settings.preview.detached, log_tail: record.log_tail, error: error?.message ?? null },
     });
 
     if (!handle) {
@@ -184,6 +210,8 @@ export const deployerAgent: AgentDefinition = {
     if (handle.sandbox.warning) ctx.log(handle.sandbox.warning, 'warning');
     ctx.log(`Health check passed; preview live at ${previewUrl}${routerUrl ? ` (direct: ${handle.url})` : ''}`);
     ctx.log(`Preview expires ${expiresAt}`);
-    return { events: outcome(ctx, { url: previewUrl, fallbackUrl: handle.url, mode, ok: true, error: null, pid: handle.pid }) };
+    const started: EventDraft = { event_type: 'preview.started', payload: previewEventPayload(row, ctx.project.slug, null) };
+    const containers = handle.containers?.map((c) => `docker://${c.id}`);
+    return { events: [started, ...outcome(ctx, { url: previewUrl, fallbackUrl: handle.url, mode, ok: true, error: null, pid: handle.pid, containers })] };
   },
 };

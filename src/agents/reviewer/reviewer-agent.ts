@@ -118,6 +118,30 @@ export const reviewerAgent: AgentDefinition = {
       ctx.log(`TypeScript: ${typeErrors} error(s)`);
     }
 
+    // The app's own lint (`npm run lint`, its eslint.config.js): "clean by its own standards". It runs the
+    // app's config file, i.e. untrusted code, so it goes through the sandboxed runner like the type check.
+    let ownLintErrors = 0;
+    let ownLintNote = 'skipped (the app has no lint script)';
+    const hasLintScript = /"lint"\s*:/.test((await workspace.readText(`${dir}/package.json`)) ?? '');
+    if (ctx.settings.reviewer.runTypeCheck && hasLintScript) {
+      ctx.log('Running the app\'s own lint (npm run lint)...');
+      const run = await ctx.ports.runner.run({
+        command: 'npm',
+        args: ['run', '--silent', 'lint'],
+        cwd: dir,
+        env: { NO_COLOR: '1' },
+        timeoutMs: ctx.settings.tester.timeoutMs,
+        memoryMb: ctx.settings.tester.memoryMb,
+        signal: ctx.signal,
+      });
+      const output = `${run.stdout}\n${run.stderr}`;
+      const counted = /\((\d+) errors?, \d+ warnings?\)/.exec(output);
+      ownLintErrors = counted ? Number(counted[1]) : run.exitCode === 0 ? 0 : 1;
+      ownLintNote = run.timedOut ? 'timed out' : `exit ${run.exitCode}`;
+      await artifacts.write(taskId, 'review/lint.log', output);
+      ctx.log(`Own lint: ${ownLintErrors} error(s)`);
+    }
+
     const secrets = await readFindings('secret-scan.json');
     const unsafe = await readFindings('sast-results.json');
     const sastReport = await readJson<{ status?: string; scanner?: string; reason?: string | null }>('sast-results.json', {});
@@ -132,7 +156,7 @@ export const reviewerAgent: AgentDefinition = {
       coverage: results.payload.coverage,
       pass_rate: suiteTotal === 0 ? 0 : suitePassed / suiteTotal,
       type_errors: typeErrors,
-      lint_errors: actionable.length + lint.findings.length,
+      lint_errors: actionable.length + lint.findings.length + ownLintErrors,
       secrets_found: secrets.length,
       todo_markers: todos,
       files: files.length,
@@ -197,6 +221,7 @@ export const reviewerAgent: AgentDefinition = {
           todo_markers: todos,
           type_errors: typeErrors,
           type_check: typeCheckNote,
+          own_lint: { note: ownLintNote, errors: ownLintErrors },
           type_error_list: typeErrorList,
           complexity: {
             tool: 'ESLint complexity rule (cyclomatic), backend/src and frontend/src, tests excluded',
@@ -253,6 +278,7 @@ export const reviewerAgent: AgentDefinition = {
         '',
         `- Tests: ${suitePassed}/${suiteTotal} passed; line coverage ${pct(metrics.coverage)} (required ${pct(thresholds.minCoverage)})`,
         `- TypeScript errors: ${typeErrors} (${typeCheckNote})`,
+        `- The app's own lint (npm run lint): ${ownLintErrors} error(s) (${ownLintNote})`,
         `- Unsafe patterns (SAST): ${actionable.length} medium or higher, ${unsafe.length - actionable.length} low; secrets found: ${secrets.length}; maintainability lint: ${lint.findings.length}`,
         `- Cyclomatic complexity: mean ${meanComplexity}, max ${maxComplexity} over ${lint.functions.length} functions; ${complexFunctions.length} above ${QUALITY_LIMITS.maxFunctionComplexity}`,
         `- Duplication: ${(duplication.ratio * 100).toFixed(1)}% of source lines (${duplication.clones.length} clone(s))`,

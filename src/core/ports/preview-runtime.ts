@@ -18,19 +18,37 @@ export interface PreviewStartRequest {
   /** Keep running after this process exits (CLI --detach, server mode). */
   detached: boolean;
   env?: Record<string, string>;
+  /**
+   * The deployment (the deployer's inbound event id). Runtimes that keep state outside Catalyst
+   * (docker) label what they start with it, so a redelivered event finds and reuses it.
+   */
+  deploymentId?: string;
+}
+
+/** A container a docker preview runs (spec §7.1); `service` is `backend` or `frontend`. */
+export interface PreviewContainer {
+  service: 'backend' | 'frontend';
+  id: string;
+  name: string;
+  image: string;
 }
 
 export interface PreviewHandle {
   taskId: string;
+  /** Process mode: the supervisor's pid. Docker mode: the main container's pid on the engine host. */
   pid: number;
   port: number;
   url: string;
   healthUrl: string;
   workingCopy: string;
   logPath: string;
-  mode: 'process';
-  sandbox: { kind: 'none' | 'bwrap'; warning: string | null };
+  mode: PreviewRuntimeMode;
+  sandbox: { kind: 'none' | 'bwrap' | 'docker'; warning: string | null };
   memoryMb: number;
+  /** Docker mode only: CPU limit in cores (HostConfig.NanoCpus / 1e9). */
+  cpus?: number;
+  /** Docker mode only: the containers, the one serving `url` first. */
+  containers?: PreviewContainer[];
   command: string;
   startedAt: string;
 }
@@ -41,9 +59,24 @@ export interface PreviewInspection {
   logTail: string[];
 }
 
+export type PreviewRuntimeMode = 'process' | 'docker';
+
+/**
+ * What a preview row records as `container_id`: the main container's id in docker mode, the
+ * supervisor's pid in process mode.
+ */
+export function recordedIdOf(handle: PreviewHandle): string {
+  return handle.containers?.[0]?.id ?? String(handle.pid);
+}
+
+/**
+ * `stop` and `inspect` take what a preview row records. Docker runtimes also find their containers
+ * by the task id (from `workingCopy` / `logPath`, both under `<previewsDir>/<taskId>/`), so a row
+ * whose `container_id` is stale or missing still reaches the containers of its task.
+ */
 export interface PreviewRuntime {
-  readonly mode: 'process';
+  readonly mode: PreviewRuntimeMode;
   start(req: PreviewStartRequest): Promise<PreviewHandle>;
-  stop(ref: { pid: number | null; workingCopy: string | null }): Promise<void>;
-  inspect(ref: { pid: number | null; port: number | null; logPath: string | null }): Promise<PreviewInspection>;
+  stop(ref: { pid: number | null; workingCopy: string | null; containerId?: string | null }): Promise<void>;
+  inspect(ref: { pid: number | null; port: number | null; logPath: string | null; containerId?: string | null }): Promise<PreviewInspection>;
 }

@@ -267,6 +267,17 @@ describe('renderApp output', () => {
     assert.match(e2e, /bookIdPicker\.selectOption/);
   });
 
+  test('records anyone may read are shown to visitors read-only, with sign-in one click away', () => {
+    const publicTodos = { ...todoApp, models: todoApp.models.map((m) => (m.name === 'Todo' ? { ...m, owned: false, access: { read: 'public' as const, write: 'authenticated' as const } } : m)) };
+    const files = renderApp(publicTodos, versions);
+    assert.match(fileOf(files, 'frontend/src/app-meta.ts'), /publicRead: true/);
+    assert.match(fileOf(renderApp(todoApp, versions), 'frontend/src/app-meta.ts'), /publicRead: false/);
+    const e2e = fileOf(files, 'e2e/main-flows.e2e.test.ts');
+    assert.match(e2e, /a visitor reads Todos without signing in, and cannot change them/);
+    assert.match(e2e, /name: 'Sign in to make changes'/);
+    assert.match(fileOf(files, 'frontend/src/App.tsx'), /readOnly=\{visitor\}/);
+  });
+
   test('never lets an app name reach markup or code unescaped', () => {
     const files = renderApp(todoApp, versions);
     for (const file of files) assert.ok(!file.content.includes('<script>alert'), file.path);
@@ -281,10 +292,11 @@ describe('renderApp output', () => {
 });
 
 describe('generated apps work', () => {
-  test('todo app with accounts: tests, typecheck, build, then a real server', async () => {
+  test('todo app with accounts: tests, typecheck, lint, build, then a real server', async () => {
     const dir = writeApp('todo');
     await checkTestSuite(dir);
     await expectSuccess(dir, ['run', 'typecheck']);
+    await expectSuccess(dir, ['run', 'lint']);
     await checkBrowserTests(dir, ['signed-in', 'todo-created', 'todo-editing', 'todo-done', 'todo-filtered-out', 'todo-deleted']);
     // test:e2e builds the frontend first; the backend serves it from frontend/dist.
     assert.ok(existsSync(join(dir, 'frontend/dist/index.html')));
@@ -360,10 +372,11 @@ describe('generated apps work', () => {
     }
   });
 
-  test('book reviews without accounts: tests, typecheck, build, then a real server', async () => {
+  test('book reviews without accounts: tests, typecheck, lint, build, then a real server', async () => {
     const dir = writeApp('books');
     await checkTestSuite(dir);
     await expectSuccess(dir, ['run', 'typecheck']);
+    await expectSuccess(dir, ['run', 'lint']);
     await checkBrowserTests(dir, ['book-created', 'book-editing', 'review-created', 'review-editing', 'review-filtered-out', 'review-deleted']);
     // test:e2e builds the frontend first; the backend serves it from frontend/dist.
     assert.ok(existsSync(join(dir, 'frontend/dist/index.html')));
@@ -404,6 +417,7 @@ describe('generated apps work', () => {
   test('vendor directory (remaining field types) and the todo app pass their tests on PostgreSQL', async (t) => {
     const dir = writeApp('vendors');
     await expectSuccess(dir, ['run', 'typecheck']);
+    await expectSuccess(dir, ['run', 'lint']);
     if (!(await postgresReachable())) {
       t.diagnostic('PostgreSQL is not reachable on 127.0.0.1:5432: ran the SQLite suite instead');
       await checkTestSuite(dir);

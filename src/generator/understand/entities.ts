@@ -5,11 +5,11 @@
  * singularised and checked against reserved identifiers.
  */
 import { parseFieldList } from './fields.ts';
-import { isReserved, snakeToPascal, toSnake } from './identifiers.ts';
+import { isReservedModelName, snakeToPascal, toSnake } from './identifiers.ts';
 import { singularizePhrase } from './inflect.ts';
-import { PhraseReader } from './phrases.ts';
+import { isEntityPlural, isFieldLike, PhraseReader } from './phrases.ts';
 import {
-  APP_WORDS, DEFAULT_FIELDS, ENTITY_RENAMES, FILLER_WORDS, FOREIGN_NOUNS, USER_WORDS, VERB_ENTITIES,
+  APP_WORDS, DEFAULT_FIELDS, ENTITY_RENAMES, FILLER_WORDS, FOREIGN_NOUNS, JOIN_PARENTS, USER_WORDS, VERB_ENTITIES,
   type FieldSpec,
 } from './vocabulary.ts';
 
@@ -65,7 +65,7 @@ export class EntityCollector {
     let key = toSnake(singular);
     if (key === null || USER_WORDS.has(key) || (singular.length === 1 && USER_WORDS.has(words[0]!.toLowerCase()))) return null;
     if (key === 'user') return null;
-    const rename = ENTITY_RENAMES[key] ?? (isReserved(key) ? `${key}_record` : null);
+    const rename = ENTITY_RENAMES[key] ?? (isReservedModelName(key) ? `${key}_record` : null);
     if (rename !== null) {
       this.notes.push(`"${snakeToPascal(key)}" is a reserved word in JavaScript or SQL, so the entity is called ${snakeToPascal(rename)}.`);
       key = rename;
@@ -105,8 +105,10 @@ export class EntityCollector {
     if (SUBJECT_STOPS.has(actor) && !USER_WORDS.has(actor) && actor !== 'to') return false;
     if (SUBJECT_STOPS.has(object) || USER_WORDS.has(object) || object === verb) return false;
     const verbAt = at + m.index + m[0].indexOf(` ${verb} `) + 1;
-    const recordKey = this.mention([VERB_ENTITIES[verb] ?? verb], verbAt);
-    const objectKey = this.mention([object], verbAt + verb.length + 1);
+    // "patients book appointments": the object already records the act, so it is the record itself.
+    const objectIsAct = JOIN_PARENTS[singularizePhrase([object]).join('_')] !== undefined;
+    const recordKey = objectIsAct ? this.mention([object], verbAt + verb.length + 1) : this.mention([VERB_ENTITIES[verb] ?? verb], verbAt);
+    const objectKey = objectIsAct ? recordKey : this.mention([object], verbAt + verb.length + 1);
     if (recordKey === null || objectKey === null) return false;
     // "an app to rate movies": nobody named, so the person using the app is the one who rates.
     if (USER_WORDS.has(actor) || actor === 'to') {
@@ -122,7 +124,11 @@ export class EntityCollector {
       const listText = trimList(list);
       const listAt = at + m.index + m[0].length - list.length;
       this.fieldSpans.push([listAt, listAt + listText.length]);
-      this.addFields(recordKey, parseFieldList(listText, snakeToPascal(recordKey), this.notes));
+      // "book appointments with doctors": a plural that is no value names who else the record is with.
+      const others = /^([a-z]+)$/.exec(listText.trim())?.[1];
+      const other = others !== undefined && isEntityPlural(others) && !isFieldLike(singularizePhrase([others]).join('_')) ? this.mention([others], listAt) : null;
+      if (other !== null) this.relate(recordKey, other, true, 'cascade');
+      else this.addFields(recordKey, parseFieldList(listText, snakeToPascal(recordKey), this.notes));
     } else {
       // "rate recipes from 1 to 5": the range belongs to the record's score.
       const range = /^\s+(?:from\s+)?(-?\d+)\s*(?:-|–|to)\s*(-?\d+)\b/.exec(rest);

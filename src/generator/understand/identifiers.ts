@@ -2,7 +2,7 @@
  * Turning user words into names that are safe in code, SQL, URLs and file paths. Everything is reduced to
  * ASCII letters and digits first, so no quoting, path or shell character can survive into an identifier.
  */
-import { RESERVED_IDENTIFIERS } from '../../contracts/index.ts';
+import { MODEL_NAMES_ALLOWED, RESERVED_IDENTIFIERS } from '../../contracts/index.ts';
 
 const MAX_IDENTIFIER = 63;
 
@@ -44,6 +44,11 @@ export function snakeToLabel(snake: string): string {
 
 export function isReserved(name: string): boolean {
   return RESERVED_IDENTIFIERS.has(name.toLowerCase());
+}
+
+/** A model name may be a word that is reserved only in lower case ("Order", "Class"). */
+export function isReservedModelName(name: string): boolean {
+  return isReserved(name) && !MODEL_NAMES_ALLOWED.has(name.toLowerCase());
 }
 
 /** URL- and path-safe slug: [a-z0-9-], at most 63 characters, never empty. */

@@ -10,7 +10,7 @@ import { fieldsFromPhrase, negatedField, splitFieldList } from './fields.ts';
 import { looksPlural, singularize } from './inflect.ts';
 import { isReserved, snakeToPascal } from './identifiers.ts';
 import {
-  APP_NOUN_ENTITIES, CONTAINER_WORDS, DEFAULT_FIELDS, FEATURE_WORDS, FIELDISH_NOUNS, GENERIC_HEADS, JOIN_PARENTS,
+  APP_NOUN_ENTITIES, CLASSIFIER_KINDS, CONTAINER_WORDS, DEFAULT_FIELDS, FEATURE_WORDS, FIELDISH_NOUNS, GENERIC_HEADS, JOIN_PARENTS,
   NON_ENTITY_PLURALS, NON_MODIFIERS, PLURAL_TEXT_FIELDS, ROLE_WORDS, TYPE_HINTS, USER_WORDS, VERB_ENTITIES,
   VERB_FORMS, WORD_STOPS, type FieldSpec,
 } from './vocabulary.ts';
@@ -92,7 +92,7 @@ function nameAt(words: readonly string[], i: number): string[] {
   return [head];
 }
 
-function isFieldLike(singular: string): boolean {
+export function isFieldLike(singular: string): boolean {
   if (FIELDISH_NOUNS.has(singular)) return true;
   return TYPE_HINTS.some(([pattern, type]) => type !== 'Text' && pattern.test(singular));
 }
@@ -134,7 +134,9 @@ export class PhraseReader {
     for (let i = 0; i < Math.min(words.length, 9); i += 1) {
       const w = words[i]![0];
       if (!WORD.test(w)) break;
-      const bookOf = w === 'book' && i > 0 && (DEFAULT_FIELDS[singularize(words[i - 1]![0])] !== undefined || words[i - 1]![0] === 'address');
+      // "a recipe book", "an address book"; but "members book classes" is the verb.
+      const before = words[i - 1]?.[0] ?? '';
+      const bookOf = w === 'book' && i > 0 && !isEntityPlural(before) && (DEFAULT_FIELDS[singularize(before)] !== undefined || before === 'address');
       if (CONTAINER_WORDS.has(w) || APP_NOUN_ENTITIES[w] || bookOf) {
         end = i;
         // "a tool library", "a recipe book app": keep going while container words follow each other.
@@ -235,6 +237,12 @@ export class PhraseReader {
       const last = words.at(-1) ?? '';
       const singular = isEntityPlural(last) ? singularize(last) : null;
       const ownDefaults = DEFAULT_FIELDS[this.current]?.some((f) => f.name === singular);
+      // "expenses with categories": the plural asks for categories kept as records the expense points at.
+      if ((nested || this.current === this.main) && singular !== null && CLASSIFIER_KINDS.has(singular) && words.length === 1) {
+        const classifier = this.collector.mention([singular], item.at + raw.lastIndexOf(last));
+        if (classifier !== null) this.collector.relate(this.current, classifier, false, 'set null');
+        return;
+      }
       const isField = singular === null || PLURAL_TEXT_FIELDS.has(last) || isFieldLike(singular) || ownDefaults === true;
       if (!nested && !isField) {
         // A sibling in a list of records: "cars (…), customers and rentals (…)".

@@ -161,12 +161,37 @@ describe('understandRequest: names, safety and language', () => {
 
   test('reserved names are renamed or dropped and the change is recorded', () => {
     const { domain, assumptions } = analyzeRequest('orders have an id, a constructor, an order and a total');
-    const names = domain.entities.flatMap((e) => [e.name.toLowerCase(), ...e.fields.map((f) => f.name)]);
+    const names = domain.entities.flatMap((e) => [e.plural, ...e.fields.map((f) => f.name)]);
     for (const n of names) assert.ok(!RESERVED_IDENTIFIERS.has(n), `${n} is reserved`);
-    assert.deepEqual(domain.entities.map((e) => e.name), ['Purchase']);
+    // "Order" is only reserved in lower case; as a model name it is what the person asked for.
+    assert.deepEqual(domain.entities.map((e) => e.name), ['Order']);
     assert.deepEqual(domain.entities[0]?.fields.map((f) => f.name), ['builder', 'position', 'total']);
     assert.ok(assumptions.some((a) => /"id" is managed/.test(a)));
-    assert.ok(assumptions.some((a) => /"Order" is a reserved word/.test(a)));
+    const object = analyzeRequest('objects have a name');
+    assert.deepEqual(object.domain.entities.map((e) => e.name), ['Item']);
+    assert.ok(object.assumptions.some((a) => /"Object" is a reserved word/.test(a)));
+  });
+
+  test('orders, classes, groups and tables keep their names', () => {
+    const names = (p: string) => understandRequest(p).entities.map((e) => e.name).sort();
+    assert.deepEqual(names('a gym where members book classes'), ['Booking', 'Class', 'Member']);
+    assert.deepEqual(names('a shop with products and orders'), ['Order', 'Product']);
+    assert.deepEqual(names('a restaurant where guests reserve tables'), ['Guest', 'Reservation', 'Table']);
+  });
+
+  test('"book appointments with doctors": the appointment is the booking and links both people', () => {
+    const d = understandRequest('a clinic where patients book appointments with doctors');
+    assert.deepEqual(d.entities.map((e) => e.name).sort(), ['Appointment', 'Doctor', 'Patient']);
+    const appointment = d.entities.find((e) => e.name === 'Appointment')!;
+    assert.deepEqual(appointment.relations.map((r) => r.target).sort(), ['Doctor', 'Patient']);
+  });
+
+  test('"with categories" makes categories records the main record points at', () => {
+    const d = understandRequest('an expense tracker with categories');
+    const expense = d.entities.find((e) => e.name === 'Expense')!;
+    assert.ok(d.entities.some((e) => e.name === 'Category'));
+    assert.deepEqual(expense.relations.map((r) => [r.target, r.field, r.required, r.on_delete]), [['Category', 'category_id', false, 'set null']]);
+    assert.ok(expense.fields.some((f) => f.name === 'amount'), 'the expense keeps its usual fields');
   });
 
   test('hostile text never reaches identifiers or the slug', () => {

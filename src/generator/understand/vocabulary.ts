@@ -50,6 +50,7 @@ export const DEFAULT_FIELDS: Readonly<Record<string, readonly FieldSpec[]>> = {
   loan: [req('borrowed_on', 'Date'), opt('due_on', 'Date'), req('returned', 'Boolean', { default: false })],
   rental: [req('starts_on', 'Date'), opt('ends_on', 'Date')],
   purchase: [req('total', 'Decimal', { min: 0 }), req('status', 'Enum', { enum_values: ['pending', 'paid', 'shipped', 'cancelled'], default: 'pending' })],
+  order: [req('total', 'Decimal', { min: 0 }), req('status', 'Enum', { enum_values: ['pending', 'paid', 'shipped', 'cancelled'], default: 'pending' })],
   booking: [req('starts_at', 'DateTime'), opt('ends_at', 'DateTime'), opt('note', 'Text')],
   reservation: [req('starts_at', 'DateTime'), opt('ends_at', 'DateTime'), opt('note', 'Text')],
   enrollment: [req('enrolled_on', 'Date')],
@@ -93,7 +94,7 @@ export const DEFAULT_FIELDS: Readonly<Record<string, readonly FieldSpec[]>> = {
   subscription: [req('started_on', 'Date')],
   registration: [req('registered_on', 'Date')],
   order_line: [req('quantity', 'Integer', { min: 1, default: 1 }), req('unit_price', 'Decimal', { min: 0 })],
-  school_class: [req('name', 'String')],
+  class: [req('name', 'String')],
 };
 
 /** Words that name the app itself; a known noun right before one is the app's main record ("recipe book"). */
@@ -149,7 +150,7 @@ export const NON_MODIFIERS: ReadonlySet<string> = new Set([
 ]);
 
 /** A head noun that only says "record of": "attendance records" are Attendance. */
-export const GENERIC_HEADS: ReadonlySet<string> = new Set(['record', 'entry_record', 'datum']);
+export const GENERIC_HEADS: ReadonlySet<string> = new Set(['record', 'entry_record', 'datum', 'result']);
 
 /** Singular nouns that are values of a record, never records of their own, when listed among its fields. */
 export const FIELDISH_NOUNS: ReadonlySet<string> = new Set([
@@ -157,6 +158,9 @@ export const FIELDISH_NOUNS: ReadonlySet<string> = new Set([
   'attachment', 'deadline', 'reminder', 'point', 'star', 'level', 'size', 'weight', 'amount', 'price', 'cost',
   'quantity', 'duration', 'address', 'location', 'name', 'title', 'description', 'comment_text', 'genre', 'author',
 ]);
+
+/** Kinds that sort other records: asked for in the plural ("with categories") they become records of their own. */
+export const CLASSIFIER_KINDS: ReadonlySet<string> = new Set(['category', 'folder', 'collection', 'genre']);
 
 /** Plural fields kept as one long text ("ingredients", "tags"). */
 export const PLURAL_TEXT_FIELDS: ReadonlySet<string> = new Set([
@@ -178,8 +182,8 @@ export const ROLE_WORDS: ReadonlySet<string> = new Set([
 
 /** Records about other records (a booking is of a spot; a loan is of a tool to a member): how many parents. */
 export const JOIN_PARENTS: Readonly<Record<string, number>> = {
-  booking: 1, reservation: 1, visit: 1, appointment: 1, payment: 1, purchase: 1, loan: 2, rental: 2, enrollment: 2,
-  attendance: 2, review: 2, rating: 2, subscription: 2, registration: 2, stamp: 1, check_result: 1, episode: 1,
+  booking: 1, reservation: 1, visit: 1, appointment: 1, payment: 1, purchase: 1, order: 1, loan: 2, rental: 2, enrollment: 2,
+  attendance: 2, review: 2, rating: 2, subscription: 2, registration: 2, stamp: 1, check: 1, check_result: 1, episode: 1,
   lesson: 1, invoice_line: 1, order_line: 1,
 };
 
@@ -226,7 +230,7 @@ export const SHARED_PHRASES: readonly RegExp[] = [
 /** A verb between two nouns ("members review books") names a record of its own. */
 export const VERB_ENTITIES: Readonly<Record<string, string>> = {
   review: 'review', reviews: 'review', rate: 'rating', rates: 'rating', comment: 'comment', comments: 'comment',
-  borrow: 'loan', borrows: 'loan', rent: 'rental', rents: 'rental', order: 'purchase', orders: 'purchase',
+  borrow: 'loan', borrows: 'loan', rent: 'rental', rents: 'rental', order: 'order', orders: 'order',
   enroll: 'enrollment', enrolls: 'enrollment', attend: 'attendance', attends: 'attendance', vote: 'vote', votes: 'vote',
   book: 'booking', books: 'booking', reserve: 'reservation', reserves: 'reservation', buy: 'purchase', buys: 'purchase',
   lend: 'loan', lends: 'loan', loan: 'loan', loans: 'loan',
@@ -234,7 +238,7 @@ export const VERB_ENTITIES: Readonly<Record<string, string>> = {
 
 /** Entity names that would be reserved words get a readable replacement. */
 export const ENTITY_RENAMES: Readonly<Record<string, string>> = {
-  order: 'purchase', class: 'school_class', group: 'team', table: 'data_table', object: 'item', function: 'feature',
+  object: 'item', function: 'feature',
   default: 'preset', select: 'choice', new: 'news_item', this: 'item',
 };
 
@@ -319,7 +323,7 @@ export const AUTH_SIGNALS: ReadonlyArray<readonly [RegExp, string]> = [
 /** Records that hold personal or money data: an app that stores them has sign-in by default. */
 export const PRIVATE_RECORDS: ReadonlySet<string> = new Set([
   'customer', 'tenant', 'payment', 'invoice', 'rental', 'student', 'subscriber', 'enrollment', 'patient', 'salary',
-  'account', 'loan', 'purchase', 'shipment', 'transaction', 'expense', 'subscription', 'grade',
+  'account', 'loan', 'purchase', 'order', 'shipment', 'transaction', 'expense', 'subscription', 'grade',
 ]);
 
 /** "anyone can read, only logged in users can write": reading is public while writing needs sign-in. */

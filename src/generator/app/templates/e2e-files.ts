@@ -279,10 +279,23 @@ function e2eTest(models: DataModels): string {
     return plan;
   });
   const t: string[] = [];
+  // Anyone may read these: a visitor sees them read-only and signs in from a button, not a sign-in wall.
+  const publicFirst = resourceModels(models).find((m) => m.access.read === 'public');
+  const openSignIn = publicFirst ? `\n    await page.getByRole('button', { name: 'Sign in to make changes', exact: true }).click();` : '';
+  if (models.auth.enabled && publicFirst) {
+    t.push(`test('a visitor reads ${publicFirst.label_plural.replace(/[`'\\$]/g, '')} without signing in, and cannot change them', async () => {
+  await step('visitor', async () => {
+    await page.goto(baseUrl);
+    await page.getByRole('heading', { level: 2, name: ${lit(publicFirst.label_plural)}, exact: true }).waitFor();
+    assert.equal(await page.getByRole('form', { name: ${lit(`New ${publicFirst.label}`)}, exact: true }).count(), 0);
+    await shot('visitor');
+  });
+});`);
+  }
   if (models.auth.enabled) {
     t.push(`test('registers, signs out, is refused a wrong password and signs in again', async () => {
   await step('auth', async () => {
-    await page.goto(baseUrl);
+    await page.goto(baseUrl);${openSignIn}
     await page.getByRole('button', { name: 'Create an account', exact: true }).click();
     await page.getByLabel('Email', { exact: true }).fill(EMAIL);
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
@@ -290,7 +303,7 @@ function e2eTest(models: DataModels): string {
     // The signed-in user's email stands next to "Sign out".
     await page.locator('.account').getByText(EMAIL, { exact: true }).waitFor();
     await shot('signed-in');
-    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();${openSignIn}
     await page.getByLabel('Email', { exact: true }).fill(EMAIL);
     await page.getByLabel('Password', { exact: true }).fill('not the password');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
@@ -368,9 +381,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SHOTS = join(ROOT, 'test-results', 'e2e');
 const FRONTEND = join(ROOT, 'frontend', 'dist');
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const EMAIL = 'e2e-user@example.com';
-const PASSWORD = 'correct horse battery';
-
+${models.auth.enabled ? `const EMAIL = 'e2e-user@example.com';\nconst PASSWORD = 'correct horse battery';\n` : ''}
 let app: FastifyInstance;
 let browser: Browser;
 let page: Page;
@@ -414,9 +425,7 @@ function records(labelPlural: string): Locator {
 }
 
 async function openSection(labelPlural: string): Promise<void> {
-  const tab = page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: labelPlural, exact: true });
-  if (${resourceModels(models).length > 1}) await tab.click();
-  await page.getByRole('heading', { level: 2, name: labelPlural, exact: true }).waitFor();
+${resourceModels(models).length > 1 ? "  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: labelPlural, exact: true }).click();\n" : ''}  await page.getByRole('heading', { level: 2, name: labelPlural, exact: true }).waitFor();
 }
 
 ${t.join('\n\n')}

@@ -42,6 +42,7 @@ function appMeta(models: DataModels): string {
     labelPlural: ${lit(m.label_plural)},
     resource: ${lit(m.resource ?? '')},
     displayField: ${lit(m.display_field)},
+    publicRead: ${m.access.read === 'public'},
     searchable: ${searchableFields(m).length > 0},
     filters: ${JSON.stringify(filters)},
     sortFields: [${sorts.join(', ')}],${done ? `\n    doneField: ${lit(done.name)},` : ''}

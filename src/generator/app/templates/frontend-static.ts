@@ -30,6 +30,8 @@ export interface ResourceMeta {
   labelPlural: string;
   resource: string;
   displayField: string;
+  /** Anyone may read it: visitors see the list read-only before signing in. */
+  publicRead: boolean;
   fields: readonly FieldMeta[];
   /** Whether the API answers ?q= text search for this resource. */
   searchable: boolean;
@@ -255,8 +257,8 @@ export function App() {
     setToken(null);
   };
   const api = useMemo(() => createApiClient(() => token, signOut), [token]);
-  const current = RESOURCES.find((r) => r.resource === active);
   const [email, setEmail] = useState<string | null>(null);
+  const [signingIn, setSigningIn] = useState(false);
 
   useEffect(() => {
     setEmail(null);
@@ -273,7 +275,12 @@ export function App() {
     };
   }, [api, token]);
 
-  if (AUTH_ENABLED && !token) {
+  const visitor = AUTH_ENABLED && !token;
+  // A visitor sees what anyone may read; with nothing public, signing in comes first.
+  const shown = visitor ? RESOURCES.filter((r) => r.publicRead) : RESOURCES;
+  const selected = shown.find((r) => r.resource === active) ?? shown[0];
+
+  if (visitor && (signingIn || shown.length === 0)) {
     return (
       <main className="app">
         <h1>{APP_NAME}</h1>
@@ -282,8 +289,14 @@ export function App() {
           onSignedIn={(newToken) => {
             tokenStore.set(newToken);
             setToken(newToken);
+            setSigningIn(false);
           }}
         />
+        {shown.length > 0 && (
+          <button type="button" className="link" onClick={() => setSigningIn(false)}>
+            Back to browsing
+          </button>
+        )}
       </main>
     );
   }
@@ -292,7 +305,14 @@ export function App() {
     <main className="app">
       <header className="app-header">
         <h1>{APP_NAME}</h1>
-        {AUTH_ENABLED && (
+        {visitor && (
+          <div className="account">
+            <button type="button" onClick={() => setSigningIn(true)}>
+              Sign in to make changes
+            </button>
+          </div>
+        )}
+        {AUTH_ENABLED && !visitor && (
           <div className="account">
             {email && (
               <span className="who">
@@ -305,16 +325,16 @@ export function App() {
           </div>
         )}
       </header>
-      {RESOURCES.length > 1 && (
+      {shown.length > 1 && (
         <nav aria-label="Sections" className="tabs">
-          {RESOURCES.map((r) => (
-            <button key={r.resource} type="button" aria-pressed={r.resource === active} onClick={() => setActive(r.resource)}>
+          {shown.map((r) => (
+            <button key={r.resource} type="button" aria-pressed={r.resource === selected?.resource} onClick={() => setActive(r.resource)}>
               {r.labelPlural}
             </button>
           ))}
         </nav>
       )}
-      {current && <ResourcePage key={current.resource} api={api} meta={current} />}
+      {selected && <ResourcePage key={(visitor ? 'visitor-' : '') + selected.resource} api={api} meta={selected} readOnly={visitor} />}
     </main>
   );
 }
@@ -578,11 +598,23 @@ function describe(error: unknown): string {
   return error instanceof ApiError ? error.message : 'Could not reach the server';
 }
 
+/** Every record a picker may offer, page by page (the API caps a page at 100), up to PICKER_LIMIT. */
+const PICKER_LIMIT = 1000;
+async function allRecords(api: ApiClient, path: string): Promise<ApiRecord[]> {
+  const items: ApiRecord[] = [];
+  for (let offset = 0; offset < PICKER_LIMIT; offset += 100) {
+    const page = await api.request<Page>('GET', path + '?limit=100&offset=' + offset);
+    items.push(...page.items);
+    if (page.items.length < 100 || items.length >= page.total) break;
+  }
+  return items;
+}
+
 function initialList(meta: ResourceMeta): ListState {
   return { limit: PAGE_SIZE, offset: 0, q: '', filters: {}, sort: meta.sortFields[0]?.name ?? '', order: 'asc' };
 }
 
-export function ResourcePage({ api, meta }: { api: ApiClient; meta: ResourceMeta }) {
+export function ResourcePage({ api, meta, readOnly = false }: { api: ApiClient; meta: ResourceMeta; readOnly?: boolean }) {
   const [page, setPage] = useState<Page | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -616,10 +648,9 @@ export function ResourcePage({ api, meta }: { api: ApiClient; meta: ResourceMeta
     for (const field of meta.fields) {
       const ref = field.reference;
       if (!ref) continue;
-      api
-        .request<Page>('GET', '/api/' + ref.resource + '?limit=100')
-        .then((result) => {
-          const options = result.items.map((item) => ({ id: item.id, label: String(item[ref.displayField] ?? item.id) }));
+      allRecords(api, '/api/' + ref.resource)
+        .then((items) => {
+          const options = items.map((item) => ({ id: item.id, label: String(item[ref.displayField] ?? item.id) }));
           setReferences((current) => ({ ...current, [field.name]: options }));
         })
         .catch(() => setReferences((current) => ({ ...current, [field.name]: [] })));
@@ -670,22 +701,24 @@ export function ResourcePage({ api, meta }: { api: ApiClient; meta: ResourceMeta
   return (
     <section aria-labelledby={meta.resource + '-title'}>
       <h2 id={meta.resource + '-title'}>{meta.labelPlural}</h2>
-      <div className="card">
-        <h3>New {meta.label}</h3>
-        <RecordForm
-          ariaLabel={'New ' + meta.label}
-          idPrefix={'new-' + meta.resource}
-          fields={meta.fields}
-          initial={emptyFormValues(meta.fields)}
-          submitLabel={'Add ' + meta.label}
-          references={references}
-          resetOnSuccess
-          onSubmit={async (body) => {
-            await api.request('POST', base, body);
-            await load();
-          }}
-        />
-      </div>
+      {!readOnly && (
+        <div className="card">
+          <h3>New {meta.label}</h3>
+          <RecordForm
+            ariaLabel={'New ' + meta.label}
+            idPrefix={'new-' + meta.resource}
+            fields={meta.fields}
+            initial={emptyFormValues(meta.fields)}
+            submitLabel={'Add ' + meta.label}
+            references={references}
+            resetOnSuccess
+            onSubmit={async (body) => {
+              await api.request('POST', base, body);
+              await load();
+            }}
+          />
+        </div>
+      )}
       {hasControls && (
         <div className="list-controls" role="search" aria-label={'Find ' + meta.labelPlural}>
           {meta.searchable && (
@@ -795,7 +828,7 @@ export function ResourcePage({ api, meta }: { api: ApiClient; meta: ResourceMeta
                           </div>
                         ))}
                     </dl>
-                    {meta.fields
+                    {!readOnly && meta.fields
                       .filter((f) => f.type === 'Boolean')
                       .map((f) => (
                         <label key={f.name} className="toggle">
@@ -808,7 +841,7 @@ export function ResourcePage({ api, meta }: { api: ApiClient; meta: ResourceMeta
                           <span>{f.label}</span>
                         </label>
                       ))}
-                    <div className="actions">
+                    {!readOnly && <div className="actions">
                       <button type="button" aria-label={'Edit ' + title(record)} onClick={() => setEditing(record.id)}>
                         Edit
                       </button>
@@ -819,7 +852,7 @@ export function ResourcePage({ api, meta }: { api: ApiClient; meta: ResourceMeta
                       >
                         Delete
                       </button>
-                    </div>
+                    </div>}
                   </>
                 )}
               </li>

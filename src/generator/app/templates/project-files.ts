@@ -4,8 +4,8 @@ import type { AppFile, DependencyVersions } from '../app-file.ts';
 
 export const RUNTIME_DEPENDENCIES = ['@fastify/static', 'better-sqlite3', 'drizzle-orm', 'fastify', 'jose', 'pg', 'tsx', 'zod'] as const;
 export const DEV_DEPENDENCIES = [
-  '@types/better-sqlite3', '@types/node', '@types/pg', '@types/react', '@types/react-dom', 'c8', 'playwright-core', 'react',
-  'react-dom', 'typescript', 'vite',
+  '@eslint/js', '@types/better-sqlite3', '@types/node', '@types/pg', '@types/react', '@types/react-dom', 'c8', 'eslint',
+  'playwright-core', 'react', 'react-dom', 'typescript', 'typescript-eslint', 'vite',
 ] as const;
 
 function pinned(names: readonly string[], versions: DependencyVersions): Record<string, string> {
@@ -41,6 +41,7 @@ function packageJson(models: DataModels, versions: DependencyVersions, testFiles
       // Browser tests: needs CHROMIUM_PATH (prints "skipped: CHROMIUM_PATH not set" and exits 0 without it).
       'test:e2e': 'node --import tsx e2e/run-e2e.ts',
       typecheck: 'tsc --noEmit -p tsconfig.json',
+      lint: 'eslint .',
     },
     dependencies: pinned(RUNTIME_DEPENDENCIES, versions),
     devDependencies: pinned(DEV_DEPENDENCIES, versions),
@@ -68,6 +69,18 @@ const TSCONFIG = JSON.stringify({
   },
   include: ['backend', 'frontend/src', 'frontend/vite.config.ts', 'drizzle.config.ts', 'e2e'],
 }, null, 2) + '\n';
+
+// The recommended JavaScript and TypeScript rules, nothing switched off: generated code meets them as written.
+const ESLINT_CONFIG = `import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+
+export default defineConfig([
+  { ignores: ['node_modules/', 'coverage/', 'frontend/dist/', 'test-results/', 'data/'] },
+  js.configs.recommended,
+  tseslint.configs.recommended,
+]);
+`;
 
 const C8RC = JSON.stringify({
   include: ['backend/src/**', 'frontend/src/**'],
@@ -116,6 +129,7 @@ export function projectFiles(models: DataModels, versions: DependencyVersions, t
     { path: 'package.json', content: packageJson(models, versions, testFiles), group: g },
     { path: 'tsconfig.json', content: TSCONFIG, group: g },
     { path: '.c8rc.json', content: C8RC, group: g },
+    { path: 'eslint.config.js', content: ESLINT_CONFIG, group: g },
     { path: '.gitignore', content: GITIGNORE, group: g },
     { path: '.env.example', content: ENV_EXAMPLE, group: g },
     { path: 'drizzle.config.ts', content: DRIZZLE_CONFIG, group: g },

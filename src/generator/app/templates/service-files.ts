@@ -39,12 +39,14 @@ function serviceModule(models: DataModels, model: DataModel): string {
   const owned = isOwned(models, model);
   const refs = clientReferences(models, model);
   const searchable = searchableFields(model);
-  const cleared = editableFields(model).filter((f) => !isRequired(f)).map((f) => `${f.name}: null`);
+  // Fields with a default are always in the parsed input (zod fills them), so only the others are cleared.
+  const cleared = editableFields(model).filter((f) => !isRequired(f) && f.default === undefined).map((f) => `${f.name}: null`);
   const hasRefs = refs.length > 0;
   const ownedUsed = owned || refs.some((r) => isOwned(models, r.target));
   const filters = filterFields(models, model);
   const drizzleImports = ['and', 'asc', 'count', 'desc', 'eq', ...(searchable.length ? ['or', 'sql'] : [])];
-  const filterFn = `
+  // No filterable fields: no filter function, so the generated code has no unused parameter.
+  const filterFn = filters.length === 0 ? '' : `
   /** Exact-match filters from the query string (\`?status=open&done=true\`); absent ones do not narrow. */
   function filtered(query: ${N}ListQueryInput): (SQL | undefined)[] {
     return [${filters.map((f) => `\n      query.${f.name} === undefined ? undefined : eq(table.${f.name}, query.${f.name}),`).join('')}${filters.length ? '\n    ' : ''}];
@@ -101,7 +103,7 @@ function serviceModule(models: DataModels, model: DataModel): string {
 
   return {
     async list(actor: Actor, query: ${N}ListQueryInput): Promise<ListPage<${N}>> {
-      const where = visible(actor${searchable.length ? ', matching(query.q)' : ''}, ...filtered(query));
+      const where = visible(actor${searchable.length ? ', matching(query.q)' : ''}${filters.length ? ', ...filtered(query)' : ''});
       // The sort key is one of a fixed list of columns (checked by the query schema); id breaks ties so pages are stable.
       const order = query.order === 'desc' ? desc(table[query.sort]) : asc(table[query.sort]);
       const items = await db.select().from(table).where(where).orderBy(order, asc(table.id)).limit(query.limit).offset(query.offset);

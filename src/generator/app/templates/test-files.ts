@@ -287,7 +287,7 @@ ${required ? `
   const app = await createTestApp();
   try {
     ${ctxSetup}
-    const created = await create${N}(app, ctx, 1);
+    ${refs.length > 1 ? 'const created = ' : ''}await create${N}(app, ctx, 1);
     const body = { ...sample${N}(2), ${refs.map((r) => `${r.field.name}: ${r.field === field ? "'00000000-0000-4000-8000-0000000000aa'" : `created[${lit(r.field.name)}]`}`).join(', ')} };
     const response = await send(app, 'POST', ${lit(base)}, body, ctx.token);
     assert.equal(response.status, 400);
