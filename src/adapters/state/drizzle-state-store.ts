@@ -21,6 +21,7 @@ import type {
 } from '../../core/ports/state-store.ts';
 import { eventFromRow, previewFromRow, projectFromRow, taskFromRow, toDate } from './rows.ts';
 import { agentEvents, inbox, outbox, previewDeployments, projects, tasks } from './schema.ts';
+import { createMicroBatcher } from './micro-batcher.ts';
 
 export type StateDb = PgDatabase<PgQueryResultHKT, Record<string, never>>;
 type Tx = Parameters<Parameters<StateDb['transaction']>[0]>[0];
@@ -118,6 +119,27 @@ export function createDrizzleStateStore(
     }
     return e;
   }
+
+  /**
+   * Attempt counts of handlers that start together are written in one statement (one round trip per batch,
+   * not per event). Each count is committed without waiting for the WAL flush (synchronous_commit off for
+   * this statement): a crashed worker cannot lose it (the server already has it); only a crash of the
+   * PostgreSQL server itself in the next few hundred ms could, which at worst grants one extra attempt.
+   * Effects stay exactly-once: commitStep commits synchronously, flushing these rows with it.
+   */
+  const attempts = createMicroBatcher<{ consumer: string; event_id: string; task_id: string }, AttemptInfo>({
+    keyOf: (a) => `${a.consumer}\u0000${a.event_id}`,
+    async run(items) {
+      const result = (await db.execute(sql`
+        with relaxed as (select set_config('synchronous_commit', 'off', true))
+        insert into ${inbox} (consumer, event_id, task_id, status, attempts)
+        select r.consumer, r.event_id, r.task_id, 'in_progress', 1
+        from relaxed, jsonb_to_recordset(${JSON.stringify(items)}::jsonb) as r(consumer varchar, event_id text, task_id text)
+        on conflict (consumer, event_id) do update set attempts = ${inbox.attempts} + 1, updated_at = now()
+        returning consumer, event_id, attempts, status`)) as unknown as { rows: Array<{ consumer: string; event_id: string; attempts: number; status: string }> };
+      return new Map(result.rows.map((row) => [`${row.consumer}\u0000${row.event_id}`, { attempt: row.attempts, status: row.status as InboxStatus }]));
+    },
+  });
 
   async function patchTask(q: Queryable, id: string, patch: TaskPatch): Promise<TaskRecord> {
     const [row] = await q.update(tasks).set(taskSet(patch)).where(eq(tasks.id, id)).returning();
@@ -220,19 +242,8 @@ export function createDrizzleStateStore(
       await db.insert(agentEvents).values(eventRow(event)).onConflictDoNothing({ target: agentEvents.event_id });
     },
 
-    async beginAttempt(consumer, eventId, taskId): Promise<AttemptInfo> {
-      // The count is committed without waiting for the WAL flush (synchronous_commit off for this one
-      // statement): a crashed worker cannot lose it (the server already has it); only a crash of the
-      // PostgreSQL server itself in the next few hundred ms could, which at worst grants one extra
-      // attempt. Effects stay exactly-once: commitStep commits synchronously, flushing this row with it.
-      const result = (await db.execute(sql`
-        with relaxed as (select set_config('synchronous_commit', 'off', true))
-        insert into ${inbox} (consumer, event_id, task_id, status, attempts)
-        select ${consumer}, ${eventId}, ${taskId}, 'in_progress', 1 from relaxed
-        on conflict (consumer, event_id) do update set attempts = ${inbox.attempts} + 1, updated_at = now()
-        returning attempts, status`)) as unknown as { rows: Array<{ attempts: number; status: string }> };
-      const row = result.rows[0]!;
-      return { attempt: row.attempts, status: row.status as InboxStatus };
+    beginAttempt(consumer, eventId, taskId): Promise<AttemptInfo> {
+      return attempts.submit({ consumer, event_id: eventId, task_id: taskId });
     },
 
     async commitStep(step: StepCommit) {
@@ -391,6 +402,9 @@ export function createDrizzleStateStore(
       return previewFromRow(row);
     },
 
-    close: closeDriver,
+    async close() {
+      await attempts.idle();
+      await closeDriver();
+    },
   };
 }

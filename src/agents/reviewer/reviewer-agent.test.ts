@@ -68,7 +68,10 @@ describe('reviewer agent', () => {
       duplication: { ratio: number; total_lines: number; method: string };
       file_sizes: Array<{ file: string; lines: number }>;
       lint: { status: string };
+      own_lint: { note: string; errors: number };
     };
+    // The app's own `npm run lint` ran (in the sandboxed runner) and the generated code meets it.
+    assert.deepEqual(quality.own_lint, { note: 'exit 0', errors: 0 }, readFileSync(join(dir, 'review/lint.log'), 'utf8').slice(0, 2000));
     assert.equal(quality.complexity.status, 'ran');
     assert.ok(quality.complexity.functions_measured >= 20, `${quality.complexity.functions_measured} functions`);
     assert.ok(quality.complexity.max >= quality.complexity.mean && quality.complexity.mean >= 1);

@@ -99,17 +99,20 @@ export const reviewerAgent: AgentDefinition = {
     let typeErrors = 0;
     let typeErrorList: Array<{ file: string; line: number; code: string; message: string }> = [];
     let typeCheckNote = 'skipped (agents.reviewer.run_type_check is false)';
-    if (ctx.settings.reviewer.runTypeCheck) {
-      ctx.log('Type-checking with tsc --noEmit...');
-      const tsc = await ctx.ports.runner.run({
+    // The app's own scripts run its own config files (untrusted code), so they go through the sandboxed runner.
+    const runScript = (script: string) =>
+      ctx.ports.runner.run({
         command: 'npm',
-        args: ['run', '--silent', 'typecheck'],
+        args: ['run', '--silent', script],
         cwd: dir,
         env: { NO_COLOR: '1' },
         timeoutMs: ctx.settings.tester.timeoutMs,
         memoryMb: ctx.settings.tester.memoryMb,
         signal: ctx.signal,
       });
+    if (ctx.settings.reviewer.runTypeCheck) {
+      ctx.log('Type-checking with tsc --noEmit...');
+      const tsc = await runScript('typecheck');
       typeErrors = (tsc.stdout.match(TS_ERROR) ?? []).length + (tsc.stderr.match(TS_ERROR) ?? []).length;
       if (tsc.exitCode !== 0 && typeErrors === 0) typeErrors = 1;
       typeErrorList = [...`${tsc.stdout}\n${tsc.stderr}`.matchAll(TS_ERROR_LINE)].map((m) => ({ file: m[1]!.trim(), line: Number(m[2]), code: m[4]!, message: m[5]! }));
@@ -118,22 +121,13 @@ export const reviewerAgent: AgentDefinition = {
       ctx.log(`TypeScript: ${typeErrors} error(s)`);
     }
 
-    // The app's own lint (`npm run lint`, its eslint.config.js): "clean by its own standards". It runs the
-    // app's config file, i.e. untrusted code, so it goes through the sandboxed runner like the type check.
+    // The app's own lint (`npm run lint`, its eslint.config.js): "clean by its own standards".
     let ownLintErrors = 0;
     let ownLintNote = 'skipped (the app has no lint script)';
     const hasLintScript = /"lint"\s*:/.test((await workspace.readText(`${dir}/package.json`)) ?? '');
     if (ctx.settings.reviewer.runTypeCheck && hasLintScript) {
       ctx.log('Running the app\'s own lint (npm run lint)...');
-      const run = await ctx.ports.runner.run({
-        command: 'npm',
-        args: ['run', '--silent', 'lint'],
-        cwd: dir,
-        env: { NO_COLOR: '1' },
-        timeoutMs: ctx.settings.tester.timeoutMs,
-        memoryMb: ctx.settings.tester.memoryMb,
-        signal: ctx.signal,
-      });
+      const run = await runScript('lint');
       const output = `${run.stdout}\n${run.stderr}`;
       const counted = /\((\d+) errors?, \d+ warnings?\)/.exec(output);
       ownLintErrors = counted ? Number(counted[1]) : run.exitCode === 0 ? 0 : 1;

@@ -7,9 +7,10 @@ import { Domain, type DomainEntity, type DomainField, type DomainRelation } from
 import { readAuth, type AuthReading } from './auth.ts';
 import { collectEntities, type DraftEntity } from './entities.ts';
 import { HOSTILE_TEXT } from './fields.ts';
-import { asciiWords, cleanDisplayText, snakeToLabel, snakeToPascal, titleCase, toSlug } from './identifiers.ts';
+import { asciiWords, cleanDisplayText, snakeToLabel, snakeToPascal, titleCase, toSlug, toSnake } from './identifiers.ts';
 import { pluralize } from './inflect.ts';
 import { detectLanguage, LANGUAGE_NAMES } from './language.ts';
+import { isSubjectNoun } from './phrases.ts';
 import { AUTH_SIGNALS, DEFAULT_FIELDS, PERSONAL_KINDS, PRIVATE_RECORDS, PUBLIC_READ_PHRASES, TRIVIAL_APPS, type FieldSpec } from './vocabulary.ts';
 
 export { singularize, pluralize } from './inflect.ts';
@@ -61,8 +62,12 @@ export function analyzeRequest(prompt: string): Understanding {
     break;
   }
   if (drafts.length === 0) {
-    drafts = [{ key: 'item', position: 0, fields: null, relations: [], byUser: false, excluded: [] }];
-    assumptions.push('The request names nothing to store, so the app keeps generic items with a name and a description.');
+    // "a plant tracker", "a wine catalog": the thing the app is a tracker of is what it stores.
+    const subject = /\b(?:a|an|my|our|the)\s+([a-z]+)\s+(?:tracker|library|catalog|catalogue|manager|log|organi[sz]er|collection|database|directory|app)\b/.exec(lower)?.[1];
+    const key = subject !== undefined && isSubjectNoun(subject, true) ? toSnake([subject]) : null;
+    drafts = [{ key: key ?? 'item', position: 0, fields: null, relations: [], byUser: false, excluded: [] }];
+    if (key === null) assumptions.push('The request names nothing to store, so the app keeps generic items with a name and a description.');
+    else assumptions.push(`The request names one kind of thing, ${subject}, so the app keeps ${snakeToPascal(key)} records with the usual fields.`);
     openQuestions.push('What should the app keep track of, and what information does each record hold?');
   }
 
@@ -210,7 +215,9 @@ function buildEntity(
   }
   const stated = draft.fields !== null;
   // "a recipe book with ingredients and a rating": the record still needs what it is called by.
-  const usual = DEFAULT_FIELDS[draft.key]?.[0];
+  // A kind with no usual fields and nothing textual to tell rows apart ("a wine catalog with ratings") gets a name.
+  const untitled = draft.relations.length === 0 && !(specs ?? []).some((f) => f.type === 'String' || f.type === 'Text');
+  const usual = DEFAULT_FIELDS[draft.key]?.[0] ?? (untitled ? GENERIC_FIELDS[0] : undefined);
   if (stated && usual && (usual.name === 'title' || usual.name === 'name') && !specs.some((f) => f.name === 'title' || f.name === 'name')) {
     specs = [{ ...usual }, ...specs.map((f, i) => (i === 0 && f.type !== 'Boolean' && f.required ? { ...f, required: false } : f))];
     assumptions.push(`${name} gets a ${usual.name} as well, so each record can be told apart in lists.`);

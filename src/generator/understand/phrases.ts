@@ -10,8 +10,8 @@ import { fieldsFromPhrase, negatedField, splitFieldList } from './fields.ts';
 import { looksPlural, singularize } from './inflect.ts';
 import { isReserved, snakeToPascal } from './identifiers.ts';
 import {
-  APP_NOUN_ENTITIES, CLASSIFIER_KINDS, CONTAINER_WORDS, DEFAULT_FIELDS, FEATURE_WORDS, FIELDISH_NOUNS, GENERIC_HEADS, JOIN_PARENTS,
-  NON_ENTITY_PLURALS, NON_MODIFIERS, PLURAL_TEXT_FIELDS, ROLE_WORDS, TYPE_HINTS, USER_WORDS, VERB_ENTITIES,
+  APP_NOUN_ENTITIES, APP_WORDS, CLASSIFIER_KINDS, CONTAINER_WORDS, DEFAULT_FIELDS, FEATURE_WORDS, FIELDISH_NOUNS, GENERIC_HEADS, JOIN_PARENTS,
+  NON_ENTITY_PLURALS, NON_MODIFIERS, PLURAL_TEXT_FIELDS, ROLE_WORDS, TYPE_HINTS, SETTING_WORDS, USER_WORDS, VERB_ENTITIES,
   VERB_FORMS, WORD_STOPS, type FieldSpec,
 } from './vocabulary.ts';
 
@@ -85,11 +85,22 @@ function nameAt(words: readonly string[], i: number): string[] {
   const head = singularize(words[i]!);
   const before = words[i - 1];
   // "can read posts", "trainers run sessions": the word before is a verb, not part of the name.
-  if (isModifier(before) && !MODAL_WORDS.has(words[i - 2] ?? '') && !isEntityPlural(words[i - 2] ?? '')) {
+  // "users post messages": after the people using the app comes a verb too.
+  const twoBefore = words[i - 2] ?? '';
+  if (isModifier(before) && !MODAL_WORDS.has(twoBefore) && !isEntityPlural(twoBefore) && !USER_WORDS.has(twoBefore) && !ROLE_WORDS.has(twoBefore)) {
     if (GENERIC_HEADS.has(head)) return [before!];
     return [before!, head];
   }
   return [head];
+}
+
+/**
+ * "movie" in "a movie library": a singular noun that names a thing, not a setting ("gym") or a quality.
+ * Right after an article ("a plant tracker") the position already says noun, whatever the word's other uses.
+ */
+export function isSubjectNoun(word: string | undefined, afterArticle = false): boolean {
+  if (!isModifier(word) || SETTING_WORDS.has(word!) || FEATURE_WORDS.has(word!) || APP_WORDS.has(word!)) return false;
+  return afterArticle || tags(word!).has('Noun');
 }
 
 export function isFieldLike(singular: string): boolean {
@@ -168,6 +179,16 @@ export class PhraseReader {
     const last = words[end]!;
     let cut = last.index + last[0].length;
     const opener = /^\s+(?:with|for|of|to (?:manage|track|store|keep track of|organi[sz]e|plan|record|log)|that (?:has|tracks|manages|stores)|where|which|that)\b/.exec(text.slice(cut));
+    // "a movie library with genres", "a podcast app with episodes": the noun before the container word is
+    // the main record even when it is not a known kind, since the list that follows is about it.
+    // Not when the list names several records itself ("a league tracker with teams, players and matches").
+    const before = described[end - 1];
+    const listed = (text.slice(cut + (opener?.[0].length ?? 0)).split(/[.;:!?]/)[0] ?? '').match(/[a-z][a-z'-]*/g) ?? [];
+    const records = listed.filter((w) => isEntityPlural(w) && !isFieldLike(singularize(w)) && !CLASSIFIER_KINDS.has(singularize(w)));
+    if (this.main === null && end >= 1 && /^\s+with$/.test(opener?.[0] ?? '') && records.length <= 1 && isSubjectNoun(before)) {
+      this.current = this.collector.mention([before!], at + words[end - 1]!.index);
+      this.main = this.current;
+    }
     if (opener) cut += opener[0].length;
     // Only "a recipe book with …" lists the main record's fields; "… for a campus" does not.
     if (!opener || !/^\s+with$/.test(opener[0])) this.current = null;

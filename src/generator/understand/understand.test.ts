@@ -186,6 +186,24 @@ describe('understandRequest: names, safety and language', () => {
     assert.deepEqual(appointment.relations.map((r) => r.target).sort(), ['Doctor', 'Patient']);
   });
 
+  test('the thing an app is a library, catalog or tracker of is its main record', () => {
+    const names = (p: string) => understandRequest(p).entities.map((e) => e.name).sort();
+    assert.deepEqual(names('a movie library with genres'), ['Genre', 'Movie']);
+    assert.deepEqual(names('a podcast app with episodes'), ['Episode', 'Podcast']);
+    assert.deepEqual(names('a plant tracker'), ['Plant']);
+    // Not when the list names the records itself, nor for the setting an app is for.
+    assert.deepEqual(names('A sports league tracker with teams, players and matches with scores'), ['Match', 'Player', 'Team']);
+    assert.deepEqual(names('a gym app with members and classes'), ['Class', 'Member']);
+    const wine = understandRequest('a wine catalog with ratings').entities[0]!;
+    assert.deepEqual(wine.fields.map((f) => f.name), ['name', 'rating'], 'a kind with no usual fields is still called by a name');
+  });
+
+  test('"users post messages in rooms": post is the verb, not part of the name', () => {
+    const d = understandRequest('a chat app where users post messages in rooms');
+    assert.deepEqual(d.entities.map((e) => e.name).sort(), ['Message', 'Room']);
+    assert.deepEqual(d.entities.find((e) => e.name === 'Message')!.relations.map((r) => r.target), ['Room']);
+  });
+
   test('"with categories" makes categories records the main record points at', () => {
     const d = understandRequest('an expense tracker with categories');
     const expense = d.entities.find((e) => e.name === 'Expense')!;

@@ -106,7 +106,7 @@ export const CONTAINER_WORDS: ReadonlySet<string> = new Set([
 
 /** Single words that name both the app and its one kind of record. */
 export const APP_NOUN_ENTITIES: Readonly<Record<string, string>> = {
-  guestbook: 'entry', blog: 'post', diary: 'journal_entry', journal: 'journal_entry', faq: 'faq',
+  guestbook: 'entry', blog: 'post', diary: 'journal_entry', journal: 'journal_entry', faq: 'faq', chat: 'message',
   addressbook: 'contact', phonebook: 'contact', wiki: 'page_record', forum: 'post',
 };
 
@@ -157,6 +157,14 @@ export const FIELDISH_NOUNS: ReadonlySet<string> = new Set([
   'priority', 'status', 'tag', 'label', 'color', 'colour', 'rating', 'score', 'photo', 'image', 'picture',
   'attachment', 'deadline', 'reminder', 'point', 'star', 'level', 'size', 'weight', 'amount', 'price', 'cost',
   'quantity', 'duration', 'address', 'location', 'name', 'title', 'description', 'comment_text', 'genre', 'author',
+]);
+
+/** Places and organisations an app is for ("a gym app", "an app for a bakery"): the setting, not a record. */
+export const SETTING_WORDS: ReadonlySet<string> = new Set([
+  'gym', 'school', 'clinic', 'restaurant', 'shop', 'store', 'bakery', 'cafe', 'company', 'business', 'team', 'family',
+  'office', 'church', 'club', 'hotel', 'salon', 'studio', 'farm', 'hospital', 'university', 'classroom', 'home',
+  'household', 'startup', 'agency', 'campus', 'community', 'neighborhood', 'neighbourhood', 'personal', 'simple',
+  'inventory', 'uptime', 'server', 'project', 'web', 'mobile', 'online', 'internal', 'admin',
 ]);
 
 /** Kinds that sort other records: asked for in the plural ("with categories") they become records of their own. */
