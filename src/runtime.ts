@@ -267,6 +267,7 @@ export async function openPreviewRuntime(config: Readonly<CatalystConfig>, logge
     nodeModulesDir: NODE_MODULES_DIR,
     baseEnv: config.childEnv,
     sandbox: p.sandbox,
+    cpus: p.cpus,
   });
 }
 

@@ -80,6 +80,8 @@ export const ConfigFileSchema = z
         health_check_interval: Positive.default(60),
         health_timeout_seconds: Positive.default(60),
         memory_mb: z.number().int().min(64).default(512),
+        /** process mode: CPUs per preview, enforced by a cgroup CPU quota where Catalyst may write one. */
+        cpus: z.number().positive().max(64).default(1),
         max_concurrent: Positive.default(10),
         /** auto: bubblewrap for previews and the tester's commands when it works on this host; none: never. */
         sandbox: z.enum(['auto', 'none']).default('auto'),

@@ -215,6 +215,14 @@ export async function reconcilePreviews(deps: PreviewControlDeps, opts: Reconcil
       await deps.state.updatePreview(row.id, { metadata: { cleaned: true } });
       changes.push({ kind: 'cleaned', taskId: row.task_id, previewId: row.id });
     }
+    // Previews the runtime runs that no live row accounts for (started just before a crash): swept, never orphaned.
+    const swept = new Set<string>();
+    for (const found of (await deps.previews.running?.()) ?? []) {
+      if (liveTasks.has(found.taskId) || swept.has(found.taskId)) continue;
+      swept.add(found.taskId);
+      await deps.previews.stop({ pid: null, workingCopy: null, containerId: found.containerId });
+      changes.push({ kind: 'cleaned', taskId: found.taskId, previewId: all.find((p) => p.task_id === found.taskId)?.id ?? 'unrecorded' });
+    }
   }
   return changes;
 }

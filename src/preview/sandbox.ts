@@ -153,11 +153,10 @@ export function sandboxEnv(env: Record<string, string>): Record<string, string> 
 }
 
 /**
- * Why process-mode previews run without a CPU cap. Checked on the machines Catalyst targets: bubblewrap
- * has no CPU control; an unprivileged user can cap CPU only through a delegated cgroup v2 subtree
- * (`systemd-run --user --scope -p CPUQuota=`), which needs a user systemd instance these hosts do not
- * run; RLIMIT_CPU (`prlimit --cpu`) kills a process after N CPU-seconds instead of throttling it, which
- * would end a long-running preview. Docker mode caps CPU (`--cpus`).
+ * Why a process-mode preview runs without a CPU cap when its runtime gave no reason of its own (the
+ * runtime caps CPU with a cgroup quota where it may write a CPU controller: see cpu-cgroup.ts).
+ * bubblewrap has no CPU control, and RLIMIT_CPU (`prlimit --cpu`) kills a process after N CPU-seconds
+ * instead of throttling it, which would end a long-running preview.
  */
 export const PROCESS_CPU_NOT_LIMITED =
-  'CPU is not limited in process mode: bubblewrap has no CPU control and an unprivileged cgroup v2 CPU quota needs a user systemd instance (systemd-run --user); RLIMIT_CPU would kill a long-running preview rather than throttle it. Use preview.mode: docker for a CPU limit.';
+  'CPU is not limited: this preview runtime had no writable cgroup CPU controller (needs root or a delegated cgroup v2 subtree); bubblewrap has no CPU control. Use preview.mode: docker for a CPU limit.';

@@ -12,6 +12,7 @@ import { parse as parseYaml } from 'yaml';
 import { openAgentHarness, runChain, type AgentHarness } from '../../../test/support/agent-harness.ts';
 import { fileURLToPath } from 'node:url';
 import { seedPreview, seedTask } from '../../../test/support/preview-seed.ts';
+import { findCpuController } from '../../adapters/preview/process/cpu-cgroup.ts';
 import { isGroupAlive } from '../../adapters/preview/process/process-group.ts';
 import { parseEvent, type AgentEventOf } from '../../contracts/events.ts';
 import type { PreviewDeployment } from '../../contracts/records.ts';
@@ -109,9 +110,13 @@ describe('deployer agent', () => {
       assert.equal(record.urls.frontend, status.payload.fallback_url);
       // The record always says whether the app is confined, and why not when it is not.
       assert.ok(record.sandbox.kind === 'bwrap' || (record.sandbox.warning ?? '').length > 0);
-      // …and that its CPU use is not capped in process mode, saying why.
-      assert.equal(record.limits.cpu?.limited, false);
-      assert.match(record.limits.cpu?.reason ?? '', /CPU is not limited in process mode/);
+      // …and whether its CPU use is capped: a cgroup quota where Catalyst may write one, else the reason.
+      const controller = await findCpuController();
+      if (controller.controller !== null) assert.deepEqual(record.limits.cpu, { limited: true, reason: null });
+      else {
+        assert.equal(record.limits.cpu?.limited, false);
+        assert.match(record.limits.cpu?.reason ?? '', /CPU is not limited: no .*cgroup CPU controller/);
+      }
     } finally {
       await h.runtime.ports.previews.stop({ pid: row?.container_id ? Number(row.container_id) : null, workingCopy: row?.working_copy ?? null });
     }

@@ -171,7 +171,7 @@ export const deployerAgent: AgentDefinition = {
       limits: {
         memory_mb: handle?.memoryMb ?? 0,
         ...(handle?.cpus ? { cpus: handle.cpus } : {}),
-        cpu: handle?.cpus ? { limited: true, reason: null } : { limited: false, reason: PROCESS_CPU_NOT_LIMITED },
+        cpu: handle?.cpus ? { limited: true, reason: null } : { limited: false, reason: handle?.cpuLimitReason ? `CPU is not limited: ${handle.cpuLimitReason}` : PROCESS_CPU_NOT_LIMITED },
       },
       ...(handle?.containers ? { containers: handle.containers } : {}),
       urls: { frontend: handle?.url ?? null, backend: handle ? `${handle.url}/api` : null, router: handle ? routerUrl : null },

@@ -5,6 +5,7 @@
  * redelivered event, and the monitor restarts a preview whose container died.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -111,5 +112,17 @@ describe('deployer agent, docker mode (stand-in engine)', () => {
 
     await previews.stop({ pid: null, workingCopy: after.working_copy, containerId: after.container_id });
     assert.equal([...engine.containers.values()].filter((c) => c.Config.Labels['dev.catalyst.preview.task'] === h.task.id).length, 0);
+  });
+
+  test('the cleanup pass removes containers no live preview row accounts for (a crash before the row was written)', async () => {
+    const { state, previews } = h.runtime.ports;
+    // Deploy again, then forget the row: what a crash between starting the containers and recording them leaves.
+    await h.run(deployerAgent, { ...approved, event_id: randomUUID() });
+    for (const row of await state.listPreviews()) if (row.task_id === h.task.id) await state.updatePreview(row.id, { status: 'stopped', metadata: { cleaned: true } });
+    const ofTask = () => [...engine.containers.values()].filter((c) => c.Config.Labels['dev.catalyst.preview.task'] === h.task.id);
+    assert.ok(ofTask().length > 0, 'the containers are still running');
+    const changes = await reconcilePreviews({ state, previews, clock: systemClock }, { cleanup: true });
+    assert.deepEqual(changes.filter((c) => c.taskId === h.task.id).map((c) => c.kind), ['cleaned']);
+    assert.equal(ofTask().length, 0, 'no container of the task is left');
   });
 });

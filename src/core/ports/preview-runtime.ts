@@ -47,6 +47,8 @@ export interface PreviewHandle {
   memoryMb: number;
   /** Docker mode only: CPU limit in cores (HostConfig.NanoCpus / 1e9). */
   cpus?: number;
+  /** Why the CPU is not limited, when `cpus` is absent. */
+  cpuLimitReason?: string;
   /** Docker mode only: the containers, the one serving `url` first. */
   containers?: PreviewContainer[];
   command: string;
@@ -79,4 +81,10 @@ export interface PreviewRuntime {
   start(req: PreviewStartRequest): Promise<PreviewHandle>;
   stop(ref: { pid: number | null; workingCopy: string | null; containerId?: string | null }): Promise<void>;
   inspect(ref: { pid: number | null; port: number | null; logPath: string | null; containerId?: string | null }): Promise<PreviewInspection>;
+  /**
+   * What the runtime itself has running, found without the state store: a preview started just before a
+   * crash, whose row was never written, is found here and swept. Runtimes whose previews die with their
+   * supervisor (process mode) need not answer.
+   */
+  running?(): Promise<Array<{ taskId: string; containerId: string }>>;
 }

@@ -482,5 +482,7 @@ export function createDockerPreviewRuntime(opts: DockerPreviewRuntimeOptions): D
     return { alive, healthy, logTail };
   }
 
-  return { mode: 'docker', start, stop, inspect, list: () => listContainers([LABEL.managed]) };
+  const list = () => listContainers([LABEL.managed]);
+  const running = async () => (await list()).map((c) => ({ taskId: c.taskId, containerId: c.id }));
+  return { mode: 'docker', start, stop, inspect, list, running };
 }

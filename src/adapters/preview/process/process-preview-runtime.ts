@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
 import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Clock } from '../../../core/clock.ts';
 import { systemClock } from '../../../core/clock.ts';
@@ -21,6 +21,7 @@ import type {
 import { probeHealthOnce, waitForHealthy } from '../../../preview/health-probe.ts';
 import { allocatePort, DEFAULT_PORT_RANGE, type PortRange } from '../../../preview/port-allocator.ts';
 import { buildApp } from './app-build.ts';
+import { createCpuGroup, findCpuController, removeCpuGroup } from './cpu-cgroup.ts';
 import { readLogTail } from './log-tail.ts';
 import { isGroupAlive, isPidAlive, readCommandLine, signalGroup, waitForGroupExit } from './process-group.ts';
 import {
@@ -65,6 +66,10 @@ export interface ProcessPreviewRuntimeOptions {
    * the handle's `sandbox.warning`.
    */
   sandbox?: 'auto' | 'none';
+  /** CPUs the app may use, enforced through a cgroup CPU quota when this process may write one (cpu-cgroup.ts). */
+  cpus?: number;
+  /** Where to look for the CPU controller (tests); the usual mounts by default. */
+  cpuControllerMounts?: readonly { version: 1 | 2; root: string }[];
   clock?: Clock;
 }
 
@@ -96,6 +101,21 @@ export function createProcessPreviewRuntime(opts: ProcessPreviewRuntimeOptions):
       return { kind: 'none', warning: `the preview folder's path is too long for a Unix socket (${socketPath}): ${RUNS_UNCONFINED}` };
     }
     return { kind: 'bwrap', bwrap: probe.path, warning: null };
+  }
+
+  // Looked up once: whether previews can get a CPU quota on this host, and if not, why.
+  let cpuController: ReturnType<typeof findCpuController> | null = null;
+  const cpuControl = () => (cpuController ??= findCpuController(opts.cpuControllerMounts));
+
+  async function cpuLimit(taskId: string): Promise<{ group: string | null; reason: string | null }> {
+    if (!opts.cpus) return { group: null, reason: 'preview.cpus is not set' };
+    const found = await cpuControl();
+    if (found.controller === null) return { group: null, reason: `${found.reason}; needs root or a delegated cgroup v2 subtree` };
+    try {
+      return { group: await createCpuGroup(found.controller, taskId, opts.cpus), reason: null };
+    } catch (e) {
+      return { group: null, reason: `could not make a CPU group: ${e instanceof Error ? e.message : String(e)}` };
+    }
   }
 
   // Ports handed out by this runtime and not yet released. The bind probe alone cannot see a port
@@ -218,7 +238,10 @@ export function createProcessPreviewRuntime(opts: ProcessPreviewRuntimeOptions):
         );
       }
 
+      const cpu = await cpuLimit(req.taskId);
+      if (cpu.group === null) await appendFile(logPath, `[catalyst] CPU not limited: ${cpu.reason}\n`);
       const config: SupervisorConfigInput = {
+        cpuCgroup: cpu.group,
         appDir,
         logPath,
         statePath,
@@ -283,6 +306,7 @@ export function createProcessPreviewRuntime(opts: ProcessPreviewRuntimeOptions):
         mode: 'process',
         sandbox: { kind: sandbox.kind, warning: sandbox.warning },
         memoryMb: opts.memoryMb,
+        ...(cpu.group !== null ? { cpus: opts.cpus } : { cpuLimitReason: cpu.reason ?? undefined }),
         command: sandbox.kind === 'bwrap' ? `bwrap --unshare-all --uid 1000 … ${APP_START_COMMAND} (listening on ${socketPath})` : APP_START_COMMAND,
         startedAt: clock.now().toISOString(),
       };
@@ -303,7 +327,11 @@ export function createProcessPreviewRuntime(opts: ProcessPreviewRuntimeOptions):
       if (isGroupAlive(pid)) return; // keep the files of something we could not stop
     }
     // Only folders this runtime made are removed; the log and data stay for inspection.
-    if (ownCopy) await rm(ownCopy, { recursive: true, force: true });
+    if (ownCopy) {
+      await rm(ownCopy, { recursive: true, force: true });
+      const found = await cpuControl();
+      if (found.controller !== null) await removeCpuGroup(found.controller, basename(dirname(ownCopy)));
+    }
   }
 
   async function inspect(ref: { pid: number | null; port: number | null; logPath: string | null }): Promise<PreviewInspection> {

@@ -11,6 +11,7 @@ import type { PreviewHandle, PreviewRuntime, PreviewStartRequest } from '../../.
 import { probeHealthOnce } from '../../../preview/health-probe.ts';
 import { isPortFree } from '../../../preview/port-allocator.ts';
 import { createProcessPreviewRuntime, PROCESS_SANDBOX_WARNING, type ProcessPreviewRuntimeOptions } from './process-preview-runtime.ts';
+import { cpuGroupPath, cpuQuotaOf, findCpuController } from './cpu-cgroup.ts';
 import { isGroupAlive, isPidAlive, signalGroup, sleep } from './process-group.ts';
 import { readSupervisorState, type SupervisorState } from './supervisor-config.ts';
 
@@ -249,5 +250,44 @@ describe('process preview runtime', () => {
   test('refuses task ids that would leave the previews folder', async () => {
     const err = await rejection(runtime.start(request('../escape')));
     assert.equal(err.code, 'invalid_option');
+  });
+});
+
+describe('process preview runtime: CPU quota through a cgroup', () => {
+  test('without a writable CPU controller the preview runs and says why its CPU is not limited', async () => {
+    const limited = createProcessPreviewRuntime({ ...options, cpus: 0.5, cpuControllerMounts: [{ version: 1, root: join(root, 'no-cgroups') }] });
+    const handle = await limited.start(request('cpu-none'));
+    groups.add(handle.pid);
+    try {
+      assert.equal(handle.cpus, undefined);
+      assert.match(handle.cpuLimitReason ?? '', /no cgroup CPU controller is mounted; needs root or a delegated cgroup v2 subtree/);
+      assert.match(await readFile(handle.logPath, 'utf8'), /\[catalyst\] CPU not limited: no cgroup CPU controller/);
+    } finally {
+      await limited.stop({ pid: handle.pid, workingCopy: handle.workingCopy });
+    }
+  });
+
+  test('the app runs inside its own cgroup with a quota of preview.cpus, removed when the preview stops', async (t) => {
+    const found = await findCpuController();
+    if (found.controller === null) {
+      t.skip(`skipped: ${found.reason} (needs root or cgroup delegation; the deployment record then says the CPU is not limited)`);
+      return;
+    }
+    const limited = createProcessPreviewRuntime({ ...options, cpus: 0.5 });
+    const handle = await limited.start(request('cpu-quota'));
+    groups.add(handle.pid);
+    const group = cpuGroupPath(found.controller, 'cpu-quota');
+    try {
+      assert.equal(handle.cpus, 0.5);
+      assert.equal(await cpuQuotaOf(found.controller, group), 0.5);
+      const appPid = (await waitFor('the app pid', async () => stateOf('cpu-quota')?.appPid ?? null))!;
+      // The supervisor joined before starting the app, so the app is in the group from its first instruction.
+      assert.match(await readFile(`/proc/${appPid}/cgroup`, 'utf8'), /catalyst-previews\/cpu-quota/);
+      const members = (await readFile(join(group, 'cgroup.procs'), 'utf8')).split('\n').filter(Boolean).map(Number);
+      assert.ok(members.includes(handle.pid) && members.includes(appPid), `members: ${members.join(', ')}`);
+    } finally {
+      await limited.stop({ pid: handle.pid, workingCopy: handle.workingCopy });
+    }
+    await assert.rejects(stat(group), 'the group is removed with the preview');
   });
 });

@@ -28,6 +28,8 @@ export const SupervisorConfig = z.object({
    * workspace; the supervisor (on the host) forwards 127.0.0.1:`port` to it byte for byte.
    */
   socketPath: z.string().min(1).nullable().default(null),
+  /** The cgroup (cpu-cgroup.ts) the supervisor joins before starting the app, for a CPU quota; null: none. */
+  cpuCgroup: z.string().min(1).nullable().default(null),
 });
 export type SupervisorConfig = z.infer<typeof SupervisorConfig>;
 export type SupervisorConfigInput = z.input<typeof SupervisorConfig>;

@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
 import { forwardToSocket } from './socket-forwarder.ts';
 import { isPidAlive } from './process-group.ts';
 import type { SupervisorConfig, SupervisorState } from './supervisor-config.ts';
@@ -35,6 +36,14 @@ export function runSupervisor(cfg: SupervisorConfig): Promise<number> {
   const log = (msg: string): void => {
     writeSync(logFd, `[supervisor ${new Date().toISOString()}] ${msg}\n`);
   };
+  // Joining before the app starts puts the app, its sandbox and everything they start under the CPU quota.
+  if (cfg.cpuCgroup !== null) {
+    try {
+      writeFileSync(join(cfg.cpuCgroup, 'cgroup.procs'), String(process.pid));
+    } catch (e) {
+      log(`warning: could not join the CPU group ${cfg.cpuCgroup} (${e instanceof Error ? e.message : String(e)}); the app runs without a CPU limit`);
+    }
+  }
   const saveState = (status: SupervisorState['status']): void => {
     state.status = status;
     state.updatedAt = new Date().toISOString();
