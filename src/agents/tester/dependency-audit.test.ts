@@ -21,6 +21,16 @@ const limits = { timeoutMs: 60_000, memoryMb: 512 };
 
 writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { zod: '4.6.7' } }));
 
+
+/** A lockfile for one dependency, as npm 11 writes it. */
+const LOCKFILE = JSON.stringify({
+  name: 'app',
+  version: '1.0.0',
+  lockfileVersion: 3,
+  requires: true,
+  packages: { '': { name: 'app', version: '1.0.0', dependencies: { zod: '4.6.7' } }, 'node_modules/zod': { version: '4.6.7' } },
+});
+
 test('without a lockfile the audit is unavailable and says why, never "0 issues"', async () => {
   const scan = await auditDependencies(runner, workspace, dir, limits);
   assert.equal(scan.status, 'unavailable');
@@ -32,13 +42,7 @@ test('without a lockfile the audit is unavailable and says why, never "0 issues"
 test('with a lockfile but no reachable registry the audit is unavailable with npm\'s reason', async () => {
   writeFileSync(
     join(dir, 'package-lock.json'),
-    JSON.stringify({
-      name: 'app',
-      version: '1.0.0',
-      lockfileVersion: 3,
-      requires: true,
-      packages: { '': { name: 'app', version: '1.0.0', dependencies: { zod: '4.6.7' } }, 'node_modules/zod': { version: '4.6.7' } },
-    }),
+    LOCKFILE,
   );
   const scan = await auditDependencies(runner, workspace, dir, { ...limits, registry: 'http://127.0.0.1:9/' });
   assert.equal(scan.status, 'unavailable');
@@ -67,13 +71,7 @@ test('a hostile .npmrc in the worktree is not read: the audit goes to the config
     writeFileSync(join(hostile, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { zod: '4.6.7' } }));
     writeFileSync(
       join(hostile, 'package-lock.json'),
-      JSON.stringify({
-        name: 'app',
-        version: '1.0.0',
-        lockfileVersion: 3,
-        requires: true,
-        packages: { '': { name: 'app', version: '1.0.0', dependencies: { zod: '4.6.7' } }, 'node_modules/zod': { version: '4.6.7' } },
-      }),
+      LOCKFILE,
     );
     // What generated code could ship: another registry, a token for ours, and config that changes npm's output.
     writeFileSync(
