@@ -40,10 +40,7 @@ test('without a lockfile the audit is unavailable and says why, never "0 issues"
 });
 
 test('with a lockfile but no reachable registry the audit is unavailable with npm\'s reason', async () => {
-  writeFileSync(
-    join(dir, 'package-lock.json'),
-    LOCKFILE,
-  );
+  writeFileSync(join(dir, 'package-lock.json'), LOCKFILE);
   const scan = await auditDependencies(runner, workspace, dir, { ...limits, registry: 'http://127.0.0.1:9/' });
   assert.equal(scan.status, 'unavailable');
   assert.equal(scan.lockfile, 'package-lock.json');
@@ -69,10 +66,7 @@ test('a hostile .npmrc in the worktree is not read: the audit goes to the config
   const hostile = mkdtempSync(join(tmpdir(), 'catalyst-audit-hostile-'));
   try {
     writeFileSync(join(hostile, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { zod: '4.6.7' } }));
-    writeFileSync(
-      join(hostile, 'package-lock.json'),
-      LOCKFILE,
-    );
+    writeFileSync(join(hostile, 'package-lock.json'), LOCKFILE);
     // What generated code could ship: another registry, a token for ours, and config that changes npm's output.
     writeFileSync(
       join(hostile, '.npmrc'),
