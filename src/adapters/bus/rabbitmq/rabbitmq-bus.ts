@@ -168,13 +168,7 @@ export async function openRabbitBus(opts: RabbitBusOptions): Promise<RabbitBus> 
     m.on('error', (e: Error) => log?.warn({ port: 'bus', err: e.message }, 'RabbitMQ connection error'));
     m.on('close', () => onConnectionLost(m));
     try {
-      const ch = await m.createConfirmChannel();
-      ch.on('error', (e: Error) => log?.warn({ port: 'bus', err: e.message }, 'RabbitMQ publish channel error'));
-      ch.on('close', () => {
-        if (pub === ch) pub = null;
-        // A publish channel closed by a channel-level error leaves the connection up: open another.
-        if (model === m && !closing) void reopenPublisher(m);
-      });
+      const ch = await openPublisher(m);
       await declareBase(ch);
       for (const [name, bindings] of specs) await declareQueue(ch, name, bindings);
       for (const ms of retryDelays) await declareRetry(ch, ms);
@@ -193,15 +187,20 @@ export async function openRabbitBus(opts: RabbitBusOptions): Promise<RabbitBus> 
     }
   }
 
+  async function openPublisher(m: ChannelModel): Promise<ConfirmChannel> {
+    const ch = await m.createConfirmChannel();
+    ch.on('error', (e: Error) => log?.warn({ port: 'bus', err: e.message }, 'RabbitMQ publish channel error'));
+    ch.on('close', () => {
+      if (pub === ch) pub = null;
+      // A publish channel closed by a channel-level error leaves the connection up: open another.
+      if (model === m && !closing) void reopenPublisher(m);
+    });
+    return ch;
+  }
+
   async function reopenPublisher(m: ChannelModel): Promise<void> {
     try {
-      const ch = await m.createConfirmChannel();
-      ch.on('error', (e: Error) => log?.warn({ port: 'bus', err: e.message }, 'RabbitMQ publish channel error'));
-      ch.on('close', () => {
-        if (pub === ch) pub = null;
-        if (model === m && !closing) void reopenPublisher(m);
-      });
-      pub = ch;
+      pub = await openPublisher(m);
     } catch {
       /* the connection is going too; its close handler reconnects */
     }
