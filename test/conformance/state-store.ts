@@ -418,6 +418,55 @@ export function describeStateStore(name: string, harness: StateStoreHarness): vo
         assert.equal((await store.beginAttempt('planner', first.event_id, task.id)).status, 'in_progress');
       });
 
+      test('steps committed at the same moment each land or fail on their own, and one task’s steps apply in order', async () => {
+        const seeded = await Promise.all(Array.from({ length: 12 }, () => seedTask(store)));
+        await drainOutbox(store);
+        const [bad, ...good] = seeded;
+        const clash = { ...planCreated(bad!.task, bad!.first.event_id), event_id: good[0]!.first.event_id } as AgentEvent;
+        const missing = randomUUID();
+        const commits = [
+          ...good.map(({ task, first }) =>
+            store.commitStep({
+              consumer: 'planner',
+              inbound_event_id: first.event_id,
+              task_id: task.id,
+              events: [planCreated(task, first.event_id)],
+              task_patch: { status: 'running', current_phase: 'planning', metadata: { step: 1 } },
+              publish: true,
+            }),
+          ),
+          // A second step of the first task, issued in the same turn: it must apply after the first.
+          store.commitStep({
+            consumer: 'architect',
+            inbound_event_id: good[0]!.first.event_id,
+            task_id: good[0]!.task.id,
+            events: [],
+            task_patch: { current_phase: 'architecture', error: null, metadata: { step: 2 } },
+            publish: true,
+          }),
+          store.commitStep({ consumer: 'planner', inbound_event_id: bad!.first.event_id, task_id: bad!.task.id, events: [clash], task_patch: { status: 'failed' }, publish: true }),
+          store.commitStep({ consumer: 'planner', inbound_event_id: randomUUID(), task_id: missing, events: [], task_patch: {}, publish: false }),
+        ];
+        const results = await Promise.allSettled(commits);
+        assert.deepEqual(
+          results.slice(0, good.length + 1).map((r) => (r.status === 'fulfilled' ? r.value : 'rejected')),
+          Array(good.length + 1).fill('committed'),
+        );
+        assert.equal(results[good.length + 1]!.status, 'rejected');
+        const notFound = results[good.length + 2]!;
+        assert.ok(notFound.status === 'rejected' && AppError.isInstance(notFound.reason) && notFound.reason.code === 'task_not_found');
+
+        for (const { task } of good) {
+          assert.deepEqual((await store.listEvents(task.id)).map((e) => e.event_type), ['task.initiated', 'plan.created']);
+        }
+        const first = await store.getTask(good[0]!.task.id);
+        assert.equal(first?.current_phase, 'architecture');
+        assert.deepEqual(first?.metadata, { step: 2 });
+        assert.equal((await store.getTask(good[1]!.task.id))?.current_phase, 'planning');
+        assert.deepEqual(await store.getTask(bad!.task.id), bad!.task);
+        assert.equal(await store.countUnsentOutbox(), good.length);
+      });
+
       test('markDeadLettered records the failure but never overrides a committed step', async () => {
         const { task, first } = await seedTask(store);
         await store.beginAttempt('coder', first.event_id, task.id);

@@ -141,6 +141,84 @@ export function createDrizzleStateStore(
     },
   });
 
+  /**
+   * Step commits of handlers that finish together share one statement: one round trip and one WAL flush
+   * for the batch, each step still all-or-nothing (a failed batch is retried step by step, so a bad step
+   * fails only its own caller). A task appears at most once per batch, so its patches apply in order.
+   *
+   * Within the statement, each step's inbox mark is gated on its task existing, and its events, task patch
+   * and outbox rows are gated on the mark, so a duplicate (already processed) step changes nothing. The
+   * task rows are locked first, in id order, so two batches touching the same tasks cannot deadlock; a
+   * concurrent duplicate waits on that lock and then sees 'processed'.
+   */
+  const steps = createMicroBatcher<StepCommit, 'committed' | 'duplicate' | 'task_not_found'>({
+    keyOf: (s) => s.task_id,
+    async run(batch) {
+      const items = batch.map((s, k) => ({
+        k,
+        consumer: s.consumer,
+        inbound_event_id: s.inbound_event_id,
+        task_id: s.task_id,
+        events: s.events.map(eventRow),
+        queued: s.publish ? s.events.map(outboxRow) : [],
+        patch: s.task_patch,
+      }));
+      // Both drivers (node-postgres, PGlite) answer execute() with a `rows` array.
+      const result = (await db.execute(sql`
+        with items as (
+          select * from jsonb_to_recordset(${JSON.stringify(items)}::jsonb)
+            as i(k int, consumer varchar, inbound_event_id text, task_id uuid, events jsonb, queued jsonb, patch jsonb)
+        ), found as (
+          select ${tasks.id} as id from ${tasks} where ${tasks.id} in (select task_id from items)
+          order by ${tasks.id} for update
+        ), marked as (
+          insert into ${inbox} (consumer, event_id, task_id, status, attempts)
+          select i.consumer, i.inbound_event_id, i.task_id, 'processed', 1
+          from items i where i.task_id in (select id from found)
+          on conflict (consumer, event_id) do update set status = 'processed', last_error = null, updated_at = now()
+          where ${inbox.status} <> 'processed'
+          returning consumer, event_id
+        ), marked_items as (
+          select i.* from items i join marked m on m.consumer = i.consumer and m.event_id = i.inbound_event_id
+        ), audit as (
+          insert into ${agentEvents} (event_id, trace_id, task_id, actor, event_type, payload)
+          select r.event_id, r.trace_id, r.task_id, r.actor, r.event_type, r.payload
+          from marked_items i, rows from (jsonb_to_recordset(i.events)
+            as (event_id uuid, trace_id uuid, task_id uuid, actor varchar, event_type varchar, payload jsonb))
+            with ordinality as r(event_id, trace_id, task_id, actor, event_type, payload, n)
+          order by i.k, r.n
+        ), patched as (
+          update ${tasks} t set
+            status = case when i.patch ? 'status' then i.patch->>'status' else t.status end,
+            current_phase = case when i.patch ? 'current_phase' then i.patch->>'current_phase' else t.current_phase end,
+            branch_name = case when i.patch ? 'branch_name' then i.patch->>'branch_name' else t.branch_name end,
+            commit_sha = case when i.patch ? 'commit_sha' then i.patch->>'commit_sha' else t.commit_sha end,
+            preview_url = case when i.patch ? 'preview_url' then i.patch->>'preview_url' else t.preview_url end,
+            error = case when i.patch ? 'error' then i.patch->>'error' else t.error end,
+            completed_at = case when i.patch ? 'completed_at' then (i.patch->>'completed_at')::timestamptz else t.completed_at end,
+            metadata = case when i.patch ? 'metadata' then coalesce(t.metadata, '{}'::jsonb) || (i.patch->'metadata') else t.metadata end,
+            updated_at = now()
+          from marked_items i where t.id = i.task_id
+        ), queued as (
+          insert into ${outbox} (event_id, routing_key, event)
+          select r.event_id, r.routing_key, r.event
+          from marked_items i, rows from (jsonb_to_recordset(i.queued)
+            as (event_id uuid, routing_key varchar, event jsonb))
+            with ordinality as r(event_id, routing_key, event, n)
+          order by i.k, r.n
+        )
+        select i.k, i.task_id in (select id from found) as task_found,
+               exists (select 1 from marked_items m where m.k = i.k) as marked
+        from items i`)) as unknown as { rows: Array<{ k: number; task_found: boolean; marked: boolean }> };
+      return new Map(
+        result.rows.map((row) => [
+          batch[row.k]!.task_id,
+          !row.task_found ? ('task_not_found' as const) : row.marked ? ('committed' as const) : ('duplicate' as const),
+        ]),
+      );
+    },
+  });
+
   async function patchTask(q: Queryable, id: string, patch: TaskPatch): Promise<TaskRecord> {
     const [row] = await q.update(tasks).set(taskSet(patch)).where(eq(tasks.id, id)).returning();
     if (!row) throw taskNotFound(id);
@@ -247,52 +325,9 @@ export function createDrizzleStateStore(
     },
 
     async commitStep(step: StepCommit) {
-      // One statement, so one round trip and one implicit transaction: the inbox mark, the audit events,
-      // the task patch and the outbox rows commit together or not at all. Every write after the inbox
-      // mark is gated on it, so a duplicate (already processed) changes nothing. The inbox mark itself is
-      // gated on the task existing, so a missing task writes nothing and is reported, not swallowed.
-      // A concurrent duplicate blocks on the inbox row's conflict and then sees 'processed'.
-      const events = step.events.map(eventRow);
-      const outboxRows = step.publish ? step.events.map(outboxRow) : [];
-      const task = db
-        .update(tasks)
-        .set(taskSet(step.task_patch))
-        .where(and(eq(tasks.id, step.task_id), sql`exists (select 1 from marked)`))
-        .returning({ id: tasks.id });
-      // Both drivers (node-postgres, PGlite) answer execute() with a `rows` array.
-      const result = (await db.execute(sql`
-        with found as (
-          select 1 from ${tasks} where ${tasks.id} = ${step.task_id}
-        ), marked as (
-          insert into ${inbox} (consumer, event_id, task_id, status, attempts)
-          select ${step.consumer}, ${step.inbound_event_id}, ${step.task_id}, 'processed', 1 from found
-          on conflict (consumer, event_id) do update set status = 'processed', last_error = null, updated_at = now()
-          where ${inbox.status} <> 'processed'
-          returning 1
-        ), audit as (
-          insert into ${agentEvents} (event_id, trace_id, task_id, actor, event_type, payload)
-          select r.event_id, r.trace_id, r.task_id, r.actor, r.event_type, r.payload
-          from rows from (jsonb_to_recordset(${JSON.stringify(events)}::jsonb)
-            as (event_id uuid, trace_id uuid, task_id uuid, actor varchar, event_type varchar, payload jsonb))
-            with ordinality as r(event_id, trace_id, task_id, actor, event_type, payload, n)
-          where exists (select 1 from marked)
-          order by r.n
-        ), patched as (
-          ${task.getSQL()}
-        ), queued as (
-          insert into ${outbox} (event_id, routing_key, event)
-          select r.event_id, r.routing_key, r.event
-          from rows from (jsonb_to_recordset(${JSON.stringify(outboxRows)}::jsonb)
-            as (event_id uuid, routing_key varchar, event jsonb))
-            with ordinality as r(event_id, routing_key, event, n)
-          where exists (select 1 from marked)
-          order by r.n
-        )
-        select exists (select 1 from found) as task_found, exists (select 1 from marked) as marked,
-               exists (select 1 from patched) as patched`)) as unknown as { rows: Array<{ task_found: boolean; marked: boolean }> };
-      const row = result.rows[0];
-      if (!row?.task_found) throw taskNotFound(step.task_id);
-      return row.marked ? ('committed' as const) : ('duplicate' as const);
+      const outcome = await steps.submit(step);
+      if (outcome === 'task_not_found') throw taskNotFound(step.task_id);
+      return outcome;
     },
 
     async markDeadLettered(consumer, eventId, reason) {
@@ -403,7 +438,7 @@ export function createDrizzleStateStore(
     },
 
     async close() {
-      await attempts.idle();
+      await Promise.all([attempts.idle(), steps.idle()]);
       await closeDriver();
     },
   };

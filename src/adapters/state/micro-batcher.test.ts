@@ -32,6 +32,33 @@ describe('micro-batcher: concurrent calls share one round trip', () => {
     assert.deepEqual(answers, [1, 2, 3]);
   });
 
+  test('a repeated key waits for the batch holding it to finish, while other keys do not wait', async () => {
+    const log: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const b = createMicroBatcher<string, string>({
+      keyOf: (k) => k.split(':')[0]!,
+      run: async (items) => {
+        log.push(`start ${items.join(',')}`);
+        if (items.includes('x:1')) await gate;
+        log.push(`end ${items.join(',')}`);
+        return new Map(items.map((k) => [k.split(':')[0]!, k]));
+      },
+    });
+    const first = b.submit('x:1');
+    await new Promise((r) => setImmediate(r));
+    // x:1 is still running: y goes ahead in its own batch, x:2 must wait for x:1 (another connection could
+    // otherwise apply it first).
+    const second = b.submit('x:2');
+    const other = b.submit('y:1');
+    assert.equal(await other, 'y:1');
+    assert.deepEqual(log, ['start x:1', 'start y:1', 'end y:1']);
+    release();
+    assert.deepEqual(await Promise.all([first, second]), ['x:1', 'x:2']);
+    assert.deepEqual(log, ['start x:1', 'start y:1', 'end y:1', 'end x:1', 'start x:2', 'end x:2']);
+    await b.idle();
+  });
+
   test('one bad item fails only its own caller: a failed batch is retried item by item', async () => {
     const b = createMicroBatcher<string, string>({
       keyOf: (k) => k,

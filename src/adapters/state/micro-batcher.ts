@@ -1,8 +1,8 @@
 /**
  * Gathers calls made in the same turn of the event loop into one call of `run`, so concurrent handlers
- * share one database round trip instead of taking one each. A key appears at most once per batch (a
- * repeat waits for the next one), and a failed batch is retried one item at a time so a single bad item
- * fails only its own caller.
+ * share one database round trip instead of taking one each. A key appears at most once per batch, and a
+ * repeat waits until the batch holding its key has settled, so calls for one key run in the order they
+ * were made. A failed batch is retried one item at a time so a single bad item fails only its own caller.
  */
 export interface MicroBatcher<I, R> {
   submit(item: I): Promise<R>;
@@ -26,6 +26,8 @@ export function createMicroBatcher<I, R>(opts: {
   let queue: Pending<I, R>[] = [];
   let scheduled = false;
   const inFlight = new Set<Promise<void>>();
+  /** Keys of batches still running: their repeats must not overtake them on another connection. */
+  const busy = new Set<string>();
 
   function answer(batch: Pending<I, R>[], results: Map<string, R>): void {
     for (const p of batch) {
@@ -57,15 +59,23 @@ export function createMicroBatcher<I, R>(opts: {
       const later: Pending<I, R>[] = [];
       for (const p of queue) {
         const key = opts.keyOf(p.item);
-        if (seen.has(key) || now.length >= maxBatch) later.push(p);
+        if (seen.has(key) || busy.has(key) || now.length >= maxBatch) later.push(p);
         else {
           seen.add(key);
           now.push(p);
         }
       }
       queue = later;
-      if (queue.length > 0) schedule();
-      const running = flush(now).finally(() => inFlight.delete(running));
+      // Items held back only by the batch size go in the next turn; those held back by a busy key are
+      // rescheduled when that batch settles.
+      if (queue.some((p) => !busy.has(opts.keyOf(p.item)) && !seen.has(opts.keyOf(p.item)))) schedule();
+      if (now.length === 0) return;
+      for (const key of seen) busy.add(key);
+      const running = flush(now).finally(() => {
+        inFlight.delete(running);
+        for (const key of seen) busy.delete(key);
+        if (queue.length > 0) schedule();
+      });
       inFlight.add(running);
     });
   }
