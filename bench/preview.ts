@@ -5,13 +5,18 @@
  *    N, unsandboxed vs under bubblewrap (the sandbox needs server.ts to listen on SOCKET_PATH, which
  *    generated apps do; an older template gets the one-line change, stated in the output).
  * 2. memory per preview: summed RSS of the supervisor and everything under it, once healthy.
- * 3. Host-router overhead: autocannon on GET /health directly vs through the router (Host header),
- *    same run, same app; and through the sandbox's port forwarder.
+ * 3. Host-router overhead: autocannon on GET /health and GET / directly vs through the router (Host
+ *    header), alternating `--pairs` times in the same run against the same app (medians quoted); and
+ *    through the sandbox's port forwarder. The router runs in its own process, as in `catalyst serve`.
  * Load generator, router and app share the machine's cores, so figures are conservative.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { createProcessPreviewRuntime } from '../src/adapters/preview/process/process-preview-runtime.ts';
@@ -29,11 +34,13 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '5' },
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '20' },
+    pairs: { type: 'string', default: '3' },
   },
 });
 const RUNS = Number(values.runs);
 const DURATION = Number(values.duration);
 const CONNECTIONS = Number(values.connections);
+const PAIRS = Number(values.pairs);
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -116,23 +123,34 @@ try {
     }
   }
 
-  // ---- 3. router overhead against the unsandboxed preview
-  const state = await openStateStore({ kind: 'pglite', memory: true });
+  // ---- 3. router overhead against the unsandboxed preview, the router in its own process
   const direct = started.find((s) => s.h.sandbox.kind === 'none')!.h;
-  const task = await seedTask(state, 'todo');
-  await seedPreview(state, task.id, { port: direct.port });
-  const router = await startPreviewRouter({ state, port: 0 });
-  const host = `${previewHostLabel('todo', task.id)}.localhost:${router.port}`;
+  const routerProcess = spawn(process.execPath, ['--import', 'tsx', join(dirname(fileURLToPath(import.meta.url)), 'preview-router-process.ts'), String(direct.port)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [ready] = (await once(createInterface({ input: routerProcess.stdout! }), 'line')) as [string];
+  const { port: routerPort, host } = JSON.parse(ready) as { port: number; host: string };
   const load = (url: string, headers: Record<string, string> = {}) => autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers });
-  const rDirect = await load(`${direct.url}/health`);
-  const rRouter = await load(`http://127.0.0.1:${router.port}/health`, { host });
-  // The built frontend page: what a browser asks the router for first.
-  const rDirectPage = await load(`${direct.url}/`);
-  const rRouterPage = await load(`http://127.0.0.1:${router.port}/`, { host });
+  type Result = Awaited<ReturnType<typeof autocannon>>;
+  const runs: Record<'health' | 'page', { direct: Result[]; router: Result[] }> = { health: { direct: [], router: [] }, page: { direct: [], router: [] } };
+  for (let i = 0; i < PAIRS; i += 1) {
+    runs.health.direct.push(await load(`${direct.url}/health`));
+    runs.health.router.push(await load(`http://127.0.0.1:${routerPort}/health`, { host }));
+    // The built frontend page: what a browser asks the router for first.
+    runs.page.direct.push(await load(`${direct.url}/`));
+    runs.page.router.push(await load(`http://127.0.0.1:${routerPort}/`, { host }));
+  }
   const sandboxed = started.find((s) => s.h.sandbox.kind === 'bwrap')?.h;
   const rForwarded = sandboxed ? await load(`${sandboxed.url}/health`) : null;
-  await router.close();
-  await state.close();
+  routerProcess.kill('SIGTERM');
+  await once(routerProcess, 'exit');
+  /** The run with the median requests/s. */
+  const mid = (rs: Result[]): Result => [...rs].sort((a, b) => a.requests.average - b.requests.average)[Math.floor(rs.length / 2)]!;
+  const rDirect = mid(runs.health.direct);
+  const rRouter = mid(runs.health.router);
+  const rDirectPage = mid(runs.page.direct);
+  const rRouterPage = mid(runs.page.router);
+  const ratios = (k: 'health' | 'page') => runs[k].router.map((r, i) => r.requests.average / runs[k].direct[i]!.requests.average);
 
   const row = (label: string, r: Awaited<ReturnType<typeof autocannon>> | null) =>
     r ? `  ${label.padEnd(34)} ${Math.round(r.requests.average).toString().padStart(7)} req/s   p50 ${r.latency.p50} ms   p99 ${r.latency.p99} ms   non-2xx ${r.non2xx}   errors ${r.errors}` : `  ${label.padEnd(34)} not run (${bwrap.reason})`;
@@ -149,11 +167,12 @@ try {
       page_router: Math.round(rRouterPage.requests.average),
     },
     router_vs_direct: {
-      health: Number((rRouter.requests.average / rDirect.requests.average).toFixed(2)),
-      page: Number((rRouterPage.requests.average / rDirectPage.requests.average).toFixed(2)),
+      health: Number(median(ratios('health')).toFixed(2)),
+      page: Number(median(ratios('page')).toFixed(2)),
     },
+    router_vs_direct_all: { health: ratios('health').map((r) => Number(r.toFixed(2))), page: ratios('page').map((r) => Number(r.toFixed(2))) },
   };
-  console.log(`Preview bench: todo app, ${RUNS} cold starts per kind, autocannon ${CONNECTIONS} connections x ${DURATION} s`);
+  console.log(`Preview bench: todo app, ${RUNS} cold starts per kind, autocannon ${CONNECTIONS} connections x ${DURATION} s, ${PAIRS} direct/router pairs (median run shown)`);
   if (bwrap.path && patched) console.log('  (sandboxed runs use the todo app with server.ts listening on SOCKET_PATH, the one-line change the template needs)');
   for (const k of kinds) console.log(`  cold start to healthy, ${k.padEnd(5)}      median ${out.cold_start_ms_median[k]} ms  (${out.cold_start_ms_all[k]!.join(', ')})   memory ${out.memory_mb_per_preview[k]} MB`);
   console.log(row('GET /health direct', rDirect));
@@ -161,7 +180,7 @@ try {
   console.log(row('GET /health sandboxed (port forwarder)', rForwarded));
   console.log(row('GET / (frontend) direct', rDirectPage));
   console.log(row('GET / (frontend) through the router', rRouterPage));
-  console.log(`  router / direct: /health ${out.router_vs_direct.health}, / ${out.router_vs_direct.page} (goal >= 0.8)`);
+  console.log(`  router / direct, median of ${PAIRS} pairs: /health ${out.router_vs_direct.health}, / ${out.router_vs_direct.page} (goal >= 0.8)`);
   console.log(`  load average while measuring: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
   console.log(JSON.stringify(out));
 } finally {

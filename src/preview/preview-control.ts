@@ -95,7 +95,7 @@ export async function evictForNewPreview(
 }
 
 async function restartRow(deps: PreviewControlDeps, restart: RestartDeps, row: PreviewDeployment): Promise<PreviewDeployment> {
-  await deps.previews.stop({ pid: pidOf(row), workingCopy: row.working_copy });
+  await deps.previews.stop({ pid: pidOf(row), workingCopy: row.working_copy }, { keepBuild: true });
   // Ports of every other live preview stay reserved, whoever started them: never two on one port.
   const others = (await deps.state.listPreviews({ statuses: [...LIVE] })).filter((p) => p.task_id !== row.task_id);
   const handle = await deps.previews.start({

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { WebSocket, WebSocketServer } from 'ws';
 import { openStateStore } from '../adapters/state/index.ts';
@@ -13,7 +13,7 @@ import { notFoundPage, previewHostLabel, startPreviewRouter, type PreviewRouter 
 async function fakePreview(name: string): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ name, path: req.url, forwardedHost: req.headers['x-forwarded-host'] ?? null }));
+    res.end(JSON.stringify({ name, path: req.url, host: req.headers.host }));
   });
   const wss = new WebSocketServer({ server });
   wss.on('connection', (socket) => socket.on('message', (data) => socket.send(`${name}:${String(data)}`)));
@@ -64,7 +64,7 @@ describe('preview router', () => {
     const hostB = `${previewHostLabel('beta', beta.id)}.localhost:${router.port}`;
     const [a, b] = await Promise.all([get(router.port, hostA, '/api/items?x=1'), get(router.port, hostB)]);
     assert.equal(a.status, 200);
-    assert.deepEqual(JSON.parse(a.body), { name: 'alpha', path: '/api/items?x=1', forwardedHost: hostA });
+    assert.deepEqual(JSON.parse(a.body), { name: 'alpha', path: '/api/items?x=1', host: hostA });
     assert.equal(JSON.parse(b.body).name, 'beta');
     assert.equal(await router.urlFor(alpha.id), `http://alpha-shop-${alpha.id.slice(0, 8)}.localhost:${router.port}`);
     assert.ok(router.lastActivity().has(alpha.id));
@@ -130,5 +130,51 @@ describe('preview router', () => {
     await seedPreview(state, delta.id, { port: d.port, status: 'stopped' });
     await new Promise((r) => setTimeout(r, 250));
     assert.equal((await get(router.port, `${previewHostLabel('delta', delta.id)}.localhost`)).status, 404);
+  });
+
+  test('a request whose head arrives in pieces, slowly, is still routed by its Host, and Connection: close is honoured', async () => {
+    const host = `${previewHostLabel('alpha-shop', alpha.id)}.localhost`;
+    await get(router.port, host); // the route table is fresh, so the first piece alone would be joined
+    const body = await new Promise<string>((resolve, reject) => {
+      const socket = connect(router.port, '127.0.0.1');
+      let answer = '';
+      socket.on('data', (c) => (answer += String(c)));
+      socket.on('end', () => resolve(answer));
+      socket.on('error', reject);
+      // The app answers keep-alive; the router must still close the connection this client asked to close.
+      setTimeout(() => reject(new Error(`connection still open 5 s after the answer: ${answer}`)), 5_000).unref();
+      socket.write('GET /split HTTP/1.1\r\nHo');
+      setTimeout(() => socket.write(`st: ${host}\r\nConnection: close\r\n\r\n`), 50);
+    });
+    assert.match(body, /^HTTP\/1\.1 200/);
+    assert.match(body, /"name":"alpha","path":"\/split"/);
+  });
+
+  test('a live preview that refuses connections gets an error page from the router, not a dropped connection', async () => {
+    const zeta = await seedTask(state, 'zeta');
+    const z = await fakePreview('zeta');
+    await new Promise<void>((r) => z.server.close(() => r())); // its port now refuses
+    await seedPreview(state, zeta.id, { port: z.port });
+    router.invalidate();
+    const host = `${previewHostLabel('zeta', zeta.id)}.localhost`;
+    await get(router.port, `${previewHostLabel('alpha-shop', alpha.id)}.localhost`); // reload the table
+    const res = await get(router.port, host);
+    assert.ok(res.status >= 500 && res.status < 600, `status ${res.status}`);
+  });
+
+  test('requests for two previews over one keep-alive connection each reach their own preview', async () => {
+    const hostA = `${previewHostLabel('alpha-shop', alpha.id)}.localhost`;
+    const hostB = `${previewHostLabel('beta', beta.id)}.localhost`;
+    // What a proxy in front of the router (or Node's agent, connecting by IP) does: one connection, many Hosts.
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(router.port, '127.0.0.1');
+      let text = '';
+      socket.on('data', (c) => (text += String(c)));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+      socket.write(`GET /one HTTP/1.1\r\nHost: ${hostA}\r\n\r\nGET /two HTTP/1.1\r\nHost: ${hostB}\r\nConnection: close\r\n\r\n`);
+    });
+    const bodies = [...answer.matchAll(/\{"name":"(\w+)","path":"([^"]+)"/g)].map((m) => `${m[1]} ${m[2]}`);
+    assert.deepEqual(bodies, ['alpha /one', 'beta /two']);
   });
 });

@@ -2,7 +2,9 @@
  * The Host router (spec §7, §11.2): one port (preview.router.port, default 8080) in front of every
  * live preview. `http://<project>-<short-task-id>.localhost:8080` reaches that preview; browsers
  * resolve `*.localhost` to loopback, so nothing needs DNS. Proxying (HTTP and WebSocket upgrades) is
- * @fastify/http-proxy's; this module only decides where a Host goes. The table comes from the state
+ * @fastify/http-proxy's; this module only decides where a Host goes. Routing is per request, never per
+ * connection: a client in front of the router (nginx, Traefik, Node's own agent) may send requests for
+ * several previews over one keep-alive connection. The table comes from the state
  * store's live preview rows, re-read at most every `cacheMs`, so previews started by other processes
  * (a detached CLI build, a worker) appear without any registration step.
  */
@@ -181,13 +183,21 @@ export async function startPreviewRouter(opts: PreviewRouterOptions): Promise<Pr
   await app.register(httpProxy, {
     upstream: '',
     websocket: true,
-    // The app learns the public Host from x-forwarded-host; WebSocket upgrades forward the cookie (the default).
+    // The app sees the public Host (as behind Traefik, which passes it on), and x-forwarded-host says so;
+    // WebSocket upgrades forward the cookie (the default).
     replyOptions: {
       getUpstream: (request) => (request as FastifyRequest).previewUpstream,
-      // `headers` is already reply-from's copy of the request's headers: set the one header in place.
+      // `headers` is already reply-from's copy of the request's headers: set the headers in place.
       rewriteRequestHeaders: (request, headers) => {
         headers['x-forwarded-host'] = request.headers.host ?? '';
+        if (request.headers.host) headers.host = request.headers.host;
         return headers;
+      },
+      // reply-from copies an HTTP/1 upstream's hop-by-hop headers; "connection: keep-alive" from the app
+      // would override a client's own "Connection: close" and hold its connection open.
+      rewriteHeaders: (headers) => {
+        const { connection: _connection, 'keep-alive': _keepAlive, ...rest } = headers;
+        return rest;
       },
     },
   });

@@ -201,6 +201,16 @@ export async function startDockerStandIn(): Promise<DockerStandIn> {
       return;
     }
 
+    if (method === 'GET' && path === '/images/json') {
+      const filters = query.filters ? (JSON.parse(query.filters) as { label?: string[] }) : {};
+      const list = [...images.values()].filter((i) => matchesLabels(i.labels, filters.label ?? [])).map((i) => ({ Id: i.id, RepoTags: [i.tag], Labels: i.labels }));
+      return send(res, 200, list);
+    }
+    if (method === 'GET' && (m = /^\/images\/(.+)\/json$/.exec(path))) {
+      const image = images.get(decodeURIComponent(m[1]!));
+      if (!image) return send(res, 404, { message: `No such image: ${m[1]}` });
+      return send(res, 200, { Id: image.id, RepoTags: [image.tag], Config: { Labels: image.labels } });
+    }
     if (method === 'DELETE' && (m = /^\/images\/(.+)$/.exec(path))) {
       const name = decodeURIComponent(m[1]!);
       if (!images.delete(name)) return send(res, 404, { message: `No such image: ${name}` });

@@ -79,7 +79,11 @@ export function recordedIdOf(handle: PreviewHandle): string {
 export interface PreviewRuntime {
   readonly mode: PreviewRuntimeMode;
   start(req: PreviewStartRequest): Promise<PreviewHandle>;
-  stop(ref: { pid: number | null; workingCopy: string | null; containerId?: string | null }): Promise<void>;
+  /**
+   * `keepBuild`: the preview starts again from the same code right after (a restart), so the runtime
+   * may keep what it built for reuse (docker mode keeps the images; the next start checks their source).
+   */
+  stop(ref: { pid: number | null; workingCopy: string | null; containerId?: string | null }, opts?: { keepBuild?: boolean }): Promise<void>;
   inspect(ref: { pid: number | null; port: number | null; logPath: string | null; containerId?: string | null }): Promise<PreviewInspection>;
   /**
    * What the runtime itself has running, found without the state store: a preview started just before a

@@ -10,8 +10,8 @@
  * redelivered deploy finds and reuses what it started, a restarted Catalyst adopts running
  * previews, and `stop` finds a task's containers even when the row's container id is stale.
  */
-import { randomBytes } from 'node:crypto';
-import { appendFile, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { appendFile, cp, mkdir, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type Docker from 'dockerode';
 import type { Clock } from '../../../core/clock.ts';
@@ -37,6 +37,8 @@ export const LABEL = {
   service: 'dev.catalyst.preview.service',
   port: 'dev.catalyst.preview.port',
   project: 'dev.catalyst.preview.project',
+  /** On images: the digest of the build context they were built from, so a restart can reuse them. */
+  source: 'dev.catalyst.preview.source',
 } as const;
 
 const TASK_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -112,6 +114,26 @@ export interface DockerPreviewRuntime extends PreviewRuntime {
   readonly mode: 'docker';
   /** Every preview container on the engine (any task), e.g. to adopt or clean up after a restart. */
   list(): Promise<DockerPreviewContainer[]>;
+}
+
+/**
+ * sha256 over the build context's files (relative path, then content or link target), in path order:
+ * equal digests mean `docker build` would get the same context, so its image can be reused.
+ */
+export async function sourceDigest(appDir: string): Promise<string> {
+  const hash = createHash('sha256');
+  const entries = await readdir(appDir, { recursive: true, withFileTypes: true });
+  const files = entries
+    .filter((e) => e.isFile() || e.isSymbolicLink())
+    .map((e) => ({ path: relative(appDir, join(e.parentPath, e.name)).split(sep).join('/'), link: e.isSymbolicLink() }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const f of files) {
+    const full = join(appDir, f.path);
+    hash.update(`${f.link ? 'link' : 'file'}\u0000${f.path}\u0000`);
+    hash.update(f.link ? await readlink(full) : await readFile(full));
+    hash.update('\u0000');
+  }
+  return hash.digest('hex');
 }
 
 export function createDockerPreviewRuntime(opts: DockerPreviewRuntimeOptions): DockerPreviewRuntime {
@@ -209,8 +231,17 @@ export function createDockerPreviewRuntime(opts: DockerPreviewRuntimeOptions): D
     }
   }
 
-  /** Stops and removes the task's containers, network and images; tolerant of what is already gone. */
-  async function removeTask(taskId: string, containers: DockerPreviewContainer[], images: string[] = []): Promise<void> {
+  /** Every image built for the task, found by its label (its containers may be gone already). */
+  async function imagesOf(taskId: string): Promise<string[]> {
+    const list = await docker.listImages({ filters: { label: [`${LABEL.task}=${taskId}`] } }).catch(() => []);
+    return list.flatMap((i) => (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'));
+  }
+
+  /**
+   * Stops and removes the task's containers and network, and the images given plus those the containers
+   * ran unless `keepImages` (a restart from the same code reuses them); tolerant of what is already gone.
+   */
+  async function removeTask(taskId: string, containers: DockerPreviewContainer[], images: string[] = [], keepImages = false): Promise<void> {
     for (const c of containers) {
       const container = docker.getContainer(c.id);
       if (c.running) await container.stop({ t: STOP_GRACE_SECONDS }).catch(() => undefined);
@@ -221,10 +252,19 @@ export function createDockerPreviewRuntime(opts: DockerPreviewRuntimeOptions): D
       }
     }
     await docker.getNetwork(networkName(taskId)).remove().catch(() => undefined);
-    for (const image of new Set([...images, ...containers.map((c) => c.image)])) {
+    for (const image of keepImages ? [] : new Set([...images, ...containers.map((c) => c.image)])) {
       await docker.getImage(image).remove({ force: true }).catch(() => undefined);
     }
     releaseTaskPorts(taskId);
+  }
+
+  /** The image of `plan` when it was built from exactly this source; else it is removed and null. */
+  async function builtFromSource(plan: ServicePlan, digest: string): Promise<boolean> {
+    const image = await docker.getImage(plan.image).inspect().catch(() => null);
+    if (image === null) return false;
+    if (image.Config?.Labels?.[LABEL.source] === digest) return true;
+    await docker.getImage(plan.image).remove({ force: true }).catch(() => undefined);
+    return false;
   }
 
   async function buildImage(plan: ServicePlan, appDir: string, labels: Record<string, string>, logPath: string, signal: AbortSignal): Promise<void> {
@@ -312,8 +352,9 @@ export function createDockerPreviewRuntime(opts: DockerPreviewRuntimeOptions): D
       await log(logPath, `[catalyst ${clock.now().toISOString()}] deployment ${req.deploymentId} already runs: reusing ${ordered.map((c) => c.name).join(', ')}`);
       return handleOf(req, { appDir, logPath }, ordered[0]!.hostPort!, ordered.map((c) => ({ service: c.service, id: c.id, name: c.name, image: c.image })));
     }
-    // One preview per task: a new deployment replaces what an older one left running.
-    if (existing.length > 0) await removeTask(taskId, existing);
+    // One preview per task: a new deployment replaces what an older one left running. Its images stay
+    // until the build step knows whether they were built from this same source.
+    if (existing.length > 0) await removeTask(taskId, existing, [], true);
 
     // Ports the engine already publishes for other previews are as taken as recorded ones.
     const published = (await listContainers([LABEL.managed])).map((c) => c.hostPort).filter((p): p is number => p !== null);
@@ -349,9 +390,14 @@ export function createDockerPreviewRuntime(opts: DockerPreviewRuntimeOptions): D
       }
 
       const buildSignal = AbortSignal.timeout(Math.max(1, Math.min(buildTimeoutMs, deadline - Date.now())));
+      const digest = await sourceDigest(appDir);
       for (const plan of plans) {
+        if (await builtFromSource(plan, digest)) {
+          await log(logPath, `[catalyst] reusing ${plan.image}: built from this same source (${digest.slice(0, 12)})`);
+          continue;
+        }
         try {
-          await buildImage(plan, appDir, { ...labels, [LABEL.service]: plan.service }, logPath, buildSignal);
+          await buildImage(plan, appDir, { ...labels, [LABEL.service]: plan.service, [LABEL.source]: digest }, logPath, buildSignal);
         } catch (e) {
           const timedOut = buildSignal.aborted;
           await log(logPath, `[catalyst] ${plan.image}: ${e instanceof Error ? e.message : String(e)}`);
@@ -460,10 +506,11 @@ export function createDockerPreviewRuntime(opts: DockerPreviewRuntimeOptions): D
     return info?.Config.Labels?.[LABEL.task] ?? null;
   }
 
-  async function stop(ref: { pid: number | null; workingCopy: string | null; containerId?: string | null }): Promise<void> {
+  async function stop(ref: { pid: number | null; workingCopy: string | null; containerId?: string | null }, stopOpts: { keepBuild?: boolean } = {}): Promise<void> {
     const taskId = await taskOfRef(ref);
     if (taskId === null) return;
-    await removeTask(taskId, await containersOf(taskId));
+    const keep = stopOpts.keepBuild === true;
+    await removeTask(taskId, await containersOf(taskId), keep ? [] : await imagesOf(taskId), keep);
     // Only the folder this runtime made is removed; the log stays for inspection.
     const appDir = join(previewsDir, taskId, 'app');
     if (ref.workingCopy !== null && resolve(ref.workingCopy) === appDir) await rm(appDir, { recursive: true, force: true });

@@ -3,7 +3,7 @@
  * (test/support/docker-standin.ts): what dockerode sends is real HTTP, checked at the other end.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -172,6 +172,40 @@ describe('docker preview runtime (stand-in engine)', () => {
     const seen = await runtime.inspect({ pid: null, port: handle.port, logPath: handle.logPath });
     assert.equal(seen.alive, false);
     await runtime.stop({ pid: null, workingCopy: handle.workingCopy }); // idempotent
+  });
+
+  test('a restart from the same code reuses the images; changed code is rebuilt; the final stop removes them', async () => {
+    const taskId = nextTask();
+    const runtime = createDockerPreviewRuntime(options);
+    const builds = () => engine.requests.filter((r) => r.path === '/build').length;
+    const backendImage = `catalyst-preview/${taskId}-backend:latest`;
+    const first = await runtime.start(request(taskId));
+    const afterFirst = builds();
+
+    // What the monitor does for a dead preview: stop it, keeping what was built, and start it again.
+    await engine.crash(first.containers![0]!.id);
+    await runtime.stop({ pid: null, workingCopy: first.workingCopy }, { keepBuild: true });
+    assert.equal(containersOf(taskId).length, 0);
+    assert.equal(engine.images.has(backendImage), true, 'the images stay for the restart');
+    const second = await runtime.start(request(taskId, { deploymentId: 'event-restart' }));
+    assert.equal(builds(), afterFirst, 'no rebuild for the same source');
+    assert.equal((await fetch(second.healthUrl)).status, 200);
+    assert.match(readFileSync(second.logPath, 'utf8'), /reusing catalyst-preview\/.+-backend:latest: built from this same source/);
+
+    // The code changed between the two starts: both images are built again.
+    const changed = writeApp(join(root, `worktree-${taskId}`), {
+      'Dockerfile.backend': BACKEND_DOCKERFILE,
+      'Dockerfile.frontend': FRONTEND_DOCKERFILE,
+      'package.json': '{"name":"shop","private":true}\n',
+      'backend/src/server.ts': 'console.log("server, changed")\n',
+      'frontend/nginx.conf': 'server { listen 8080; }\n',
+    });
+    await runtime.stop({ pid: null, workingCopy: second.workingCopy }, { keepBuild: true });
+    const third = await runtime.start(request(taskId, { sourceDir: changed, deploymentId: 'event-changed' }));
+    assert.equal(builds(), afterFirst + 2);
+
+    await runtime.stop({ pid: null, workingCopy: third.workingCopy });
+    assert.equal([...engine.images.keys()].some((tag) => tag.includes(taskId)), false, 'the final stop removes the images');
   });
 
   test('a container that dies is reported as not alive (the monitor then restarts it)', async () => {
