@@ -246,7 +246,8 @@ async function openBus(config: Readonly<CatalystConfig>, logger: Logger): Promis
  */
 export async function openPreviewRuntime(config: Readonly<CatalystConfig>, logger: Logger): Promise<PreviewRuntime> {
   const p = config.preview;
-  const choice = await choosePreviewMode(p.mode, p.docker.host, p.docker.ping_timeout_ms);
+  const tls = { verify: p.docker.tls_verify, certPath: p.docker.cert_path };
+  const choice = await choosePreviewMode(p.mode, p.docker.host, p.docker.ping_timeout_ms, tls);
   logger.info({ port: 'previews', adapter: choice.mode, configured: p.mode }, `preview runtime: ${choice.mode} (${choice.reason})`);
   const portRange = { from: p.port_range[0], to: p.port_range[1] };
   if (choice.mode === 'docker' && choice.endpoint) {

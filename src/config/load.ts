@@ -3,7 +3,8 @@
  * Nothing else in Catalyst reads `process.env`: callers pass `env` in (the CLI passes process.env).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { AppError } from '../core/errors.ts';
@@ -164,8 +165,7 @@ function resolveConfig(cfg: ConfigFile, file: string | null, opts: LoadConfigOpt
   }
   return {
     ...cfg,
-    // The Docker CLI's own variable, so docker mode finds the same engine as `docker` does.
-    preview: { ...cfg.preview, docker: { ...cfg.preview.docker, host: cfg.preview.docker.host || env.DOCKER_HOST?.trim() || '' } },
+    preview: { ...cfg.preview, docker: dockerFromEnv(cfg.preview.docker, env, opts.cwd) },
     source: { file },
     paths: {
       dataDir,
@@ -189,6 +189,22 @@ function resolveConfig(cfg: ConfigFile, file: string | null, opts: LoadConfigOpt
       vectors: cfg.storage.qdrant.url ? { kind: 'qdrant', url: cfg.storage.qdrant.url } : { kind: 'state' },
     },
     childEnv,
+  };
+}
+
+/**
+ * The Docker CLI's own variables, read as `docker` reads them, so docker mode finds the same engine
+ * with the same certificates; a value in the file wins over the environment.
+ */
+function dockerFromEnv(docker: ConfigFile['preview']['docker'], env: LoadConfigOptions['env'], cwd: string): ConfigFile['preview']['docker'] {
+  const envVerify = env.DOCKER_TLS_VERIFY?.trim() ?? '';
+  const tlsVerify = docker.tls_verify || (envVerify !== '' && envVerify !== '0');
+  const certPath = docker.cert_path || env.DOCKER_CERT_PATH?.trim() || (tlsVerify ? join(env.HOME || homedir(), '.docker') : '');
+  return {
+    ...docker,
+    host: docker.host || env.DOCKER_HOST?.trim() || '',
+    tls_verify: tlsVerify,
+    cert_path: certPath ? resolve(cwd, certPath) : '',
   };
 }
 

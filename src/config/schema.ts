@@ -96,6 +96,10 @@ export const ConfigFileSchema = z
           .object({
             /** '' → DOCKER_HOST, else unix:///var/run/docker.sock; unix:///path or tcp://host:port. */
             host: z.string().trim().default(''),
+            /** TLS with client certificates (docker --tlsverify); false → DOCKER_TLS_VERIFY decides. */
+            tls_verify: z.boolean().default(false),
+            /** Directory with ca.pem, cert.pem, key.pem; '' → DOCKER_CERT_PATH, else ~/.docker when TLS is on. */
+            cert_path: z.string().trim().default(''),
             /** How long the engine may take to answer GET /_ping before auto picks process. */
             ping_timeout_ms: Positive.default(1500),
             /** Per container: HostConfig.NanoCpus. */

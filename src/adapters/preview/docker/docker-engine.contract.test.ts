@@ -9,7 +9,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { dockerClient, parseDockerHost, probeDockerEngine } from './docker-engine.ts';
+import { loadConfig } from '../../../config/load.ts';
+import { dockerClient, probeDockerEngine, resolveDockerEndpoint } from './docker-engine.ts';
 import { createDockerPreviewRuntime, LABEL } from './docker-preview-runtime.ts';
 
 const DOCKER_HOST = process.env.DOCKER_HOST ?? '';
@@ -22,7 +23,9 @@ const SERVER = `require('node:http').createServer((req, res) => {
 `;
 
 test('a real Docker engine builds, runs, labels and removes a preview', { skip, timeout: 600_000 }, async () => {
-  const endpoint = parseDockerHost(DOCKER_HOST);
+  // Through the config loader, as start-up does: DOCKER_TLS_VERIFY / DOCKER_CERT_PATH apply too.
+  const { docker } = loadConfig({ env: process.env, cwd: process.cwd() }).preview;
+  const endpoint = resolveDockerEndpoint(docker.host, { verify: docker.tls_verify, certPath: docker.cert_path });
   const probe = await probeDockerEngine(endpoint, 5000);
   assert.ok(probe.reachable, `DOCKER_HOST=${DOCKER_HOST} is set but the engine does not answer: ${probe.reachable ? '' : probe.reason}`);
 

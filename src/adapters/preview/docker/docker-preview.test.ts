@@ -282,6 +282,20 @@ describe('preview mode detection', () => {
     assert.match(choice.reason, new RegExp(`no Docker engine answered at unix://${missing}`));
   });
 
+  test('a malformed DOCKER_HOST left in the environment, though unused, is reported, not thrown raw', async () => {
+    // The Docker client library reads DOCKER_HOST itself even when given an explicit socket.
+    const saved = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = 'tcp://[::1';
+    try {
+      const choice = await choosePreviewMode('auto', `unix://${engine.socketPath}`);
+      assert.equal(choice.mode, 'process');
+      assert.match(choice.reason, /Docker client could not be set up/);
+    } finally {
+      if (saved === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = saved;
+    }
+  });
+
   test('docker without an engine fails at start-up with what was tried and how to fix it', async () => {
     const err = await choosePreviewMode('docker', missing).then(
       () => assert.fail('should throw'),
