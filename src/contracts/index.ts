@@ -4,3 +4,4 @@ export * from './records.ts';
 export * from './messages.ts';
 export * from './errors.ts';
 export * from './api.ts';
+export * from './explorer.ts';
