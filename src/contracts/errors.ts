@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   task_not_found: 'not_found',
   project_not_found: 'not_found',
   preview_not_found: 'not_found',
+  scan_not_found: 'not_found',
+  scans_busy: 'unavailable',
   store_locked: 'conflict',
   port_exhausted: 'unavailable',
   service_unavailable: 'unavailable',

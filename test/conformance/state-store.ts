@@ -486,6 +486,35 @@ export function describeStateStore(name: string, harness: StateStoreHarness): vo
       });
     });
 
+    describe('explorer scans', () => {
+      test('a scan is recorded running, finished once with its findings, and listed newest first', async () => {
+        const id = randomUUID();
+        const started = await store.createScan({ id, scan_type: 'database', target: 'postgresql://db.example:5432/shop' });
+        assert.equal(started.status, 'running');
+        assert.equal(started.completed_at, null);
+        const findings = { summary: 'two tables', entities: [{ source_name: 'orders' }] };
+        const done = await store.finishScan(id, { status: 'completed', findings, tech_stack: ['PostgreSQL 15'], security_score: 87.5, tech_debt_score: 12, artifacts_dir: '/data/explorer/x' });
+        assert.equal(done.status, 'completed');
+        assert.deepEqual(done.tech_stack, ['PostgreSQL 15']);
+        assert.equal(done.security_score, 87.5);
+        assert.ok(done.completed_at);
+        const read = await store.getScan(id);
+        assert.deepEqual(read?.findings, findings);
+        assert.deepEqual(read?.record, done);
+        await rejectsWith(store.finishScan(id, { status: 'failed', error: 'late' }), 'scan_not_found');
+        await rejectsWith(store.finishScan(randomUUID(), { status: 'failed', error: 'x' }), 'scan_not_found');
+
+        const other = randomUUID();
+        await store.createScan({ id: other, scan_type: 'github', target: 'https://git.example/repo.git' });
+        const failed = await store.finishScan(other, { status: 'failed', error: 'repository not found' });
+        assert.deepEqual([failed.status, failed.error], ['failed', 'repository not found']);
+        assert.equal((await store.getScan(other))?.findings, null);
+        const listed = (await store.listScans()).map((r) => r.id);
+        assert.ok(listed.indexOf(other) < listed.indexOf(id), 'newest first');
+        assert.equal(await store.getScan(randomUUID()), null);
+      });
+    });
+
     describe('outbox', () => {
       test('claimOutbox hands out unsent rows oldest first, once, until the claim goes stale', async () => {
         await drainOutbox(store);

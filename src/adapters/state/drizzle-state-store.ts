@@ -19,8 +19,8 @@ import type {
   StateStore,
   StepCommit,
 } from '../../core/ports/state-store.ts';
-import { eventFromRow, previewFromRow, projectFromRow, taskFromRow, toDate } from './rows.ts';
-import { agentEvents, inbox, outbox, previewDeployments, projects, tasks } from './schema.ts';
+import { eventFromRow, previewFromRow, projectFromRow, scanFromRow, taskFromRow, toDate } from './rows.ts';
+import { agentEvents, explorerScans, inbox, outbox, previewDeployments, projects, tasks } from './schema.ts';
 import { createMicroBatcher } from './micro-batcher.ts';
 
 export type StateDb = PgDatabase<PgQueryResultHKT, Record<string, never>>;
@@ -370,6 +370,48 @@ export function createDrizzleStateStore(
     async countUnsentOutbox() {
       const [row] = await db.select({ n: count() }).from(outbox).where(isNull(outbox.sent_at));
       return Number(row?.n ?? 0);
+    },
+
+    async createScan(scan) {
+      const [row] = await db.insert(explorerScans).values({ id: scan.id, scan_type: scan.scan_type, target: scan.target, status: 'running' }).returning();
+      return scanFromRow(row!);
+    },
+
+    async finishScan(id, result) {
+      const set =
+        result.status === 'completed'
+          ? {
+              status: 'completed',
+              error: null,
+              findings: result.findings,
+              tech_stack: result.tech_stack,
+              security_score: result.security_score,
+              tech_debt_score: result.tech_debt_score,
+              artifacts_dir: result.artifacts_dir,
+              completed_at: sql`now()`,
+            }
+          : { status: 'failed', error: result.error, completed_at: sql`now()` };
+      const [row] = await db
+        .update(explorerScans)
+        .set(set)
+        .where(and(eq(explorerScans.id, id), eq(explorerScans.status, 'running')))
+        .returning();
+      if (!row) throw new AppError('scan_not_found', `no running scan with id ${id}`, { hint: 'List scans to find a valid id; a finished scan cannot be finished again.' });
+      return scanFromRow(row);
+    },
+
+    async getScan(id) {
+      const [row] = await db.select().from(explorerScans).where(eq(explorerScans.id, id));
+      return row ? { record: scanFromRow(row), findings: row.findings ?? null } : null;
+    },
+
+    async listScans(opts = {}) {
+      const rows = await db
+        .select()
+        .from(explorerScans)
+        .orderBy(desc(explorerScans.created_at), desc(explorerScans.id))
+        .limit(opts.limit ?? 100);
+      return rows.map(scanFromRow);
     },
 
     async upsertPreview(preview: PreviewUpsert): Promise<PreviewDeployment> {

@@ -9,7 +9,8 @@ import type {
   TaskRecord,
   TaskStatus,
 } from '../../contracts/records.ts';
-import type { agentEvents, previewDeployments, projects, tasks } from './schema.ts';
+import type { ScanRecord } from '../../contracts/explorer.ts';
+import type { agentEvents, explorerScans, previewDeployments, projects, tasks } from './schema.ts';
 
 function iso(date: Date): string;
 function iso(date: Date | null): string | null;
@@ -85,5 +86,21 @@ export function previewFromRow(row: typeof previewDeployments.$inferSelect): Pre
     last_health_check: iso(row.last_health_check),
     restart_count: row.restart_count,
     metadata: row.metadata,
+  };
+}
+
+export function scanFromRow(row: typeof explorerScans.$inferSelect): ScanRecord {
+  return {
+    id: row.id,
+    scan_type: row.scan_type as ScanRecord['scan_type'],
+    target: row.target,
+    status: row.status as ScanRecord['status'],
+    error: row.error,
+    tech_stack: Array.isArray(row.tech_stack) ? (row.tech_stack as string[]) : [],
+    security_score: row.security_score,
+    tech_debt_score: row.tech_debt_score,
+    created_at: iso(row.created_at),
+    completed_at: iso(row.completed_at),
+    artifacts_dir: row.artifacts_dir,
   };
 }

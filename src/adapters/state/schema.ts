@@ -114,6 +114,11 @@ export const explorerScans = pgTable('explorer_scans', {
   security_score: numeric('security_score', { precision: 5, scale: 2, mode: 'number' }),
   tech_debt_score: numeric('tech_debt_score', { precision: 5, scale: 2, mode: 'number' }),
   created_at: createdAt(),
+  /** running | completed | failed: a scan is recorded when it starts, so a crash leaves a visible trace. */
+  status: varchar('status', { length: 20 }).notNull().default('completed'),
+  error: text('error'),
+  completed_at: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
+  artifacts_dir: text('artifacts_dir'),
 });
 
 /** Events waiting for the relay to publish them (written in the same transaction as the state change). */

@@ -7,6 +7,7 @@ import type {
   TaskPatch,
   TaskRecord,
 } from '../../contracts/records.ts';
+import type { ScanRecord, ScanType } from '../../contracts/explorer.ts';
 
 export interface NewProject {
   id: string;
@@ -48,6 +49,10 @@ export interface StepCommit {
   publish: boolean;
 }
 
+export type ScanOutcome =
+  | { status: 'completed'; findings: unknown; tech_stack: string[]; security_score: number; tech_debt_score: number; artifacts_dir: string }
+  | { status: 'failed'; error: string };
+
 export interface PreviewUpsert {
   id: string;
   task_id: string;
@@ -81,6 +86,8 @@ export type PreviewPatch = Partial<
  *   `staleAfterMs` is handed out again (the claimer died). `markOutboxSent` is idempotent.
  * - Unknown ids return null from getters and throw AppError('task_not_found' …) from updaters.
  * - Metadata patches are shallow merges into the existing JSON object.
+ * - A scan is recorded `running` when it starts and finished once: `finishScan` of an unknown or
+ *   already finished scan throws AppError('scan_not_found').
  */
 export interface StateStore {
   readonly kind: 'pglite' | 'postgres';
@@ -109,6 +116,13 @@ export interface StateStore {
   claimOutbox(limit: number, staleAfterMs: number): Promise<OutboxRow[]>;
   markOutboxSent(ids: number[]): Promise<void>;
   countUnsentOutbox(): Promise<number>;
+
+  createScan(scan: { id: string; scan_type: ScanType; target: string }): Promise<ScanRecord>;
+  finishScan(id: string, result: ScanOutcome): Promise<ScanRecord>;
+  /** The record and, once completed, its findings (as stored; callers parse them). */
+  getScan(id: string): Promise<{ record: ScanRecord; findings: unknown } | null>;
+  /** Newest first. */
+  listScans(opts?: { limit?: number }): Promise<ScanRecord[]>;
 
   upsertPreview(preview: PreviewUpsert): Promise<PreviewDeployment>;
   getPreviewByTask(taskId: string): Promise<PreviewDeployment | null>;
