@@ -75,6 +75,13 @@ module.exports = {
       to: { path: '^src/(adapters|agents|orchestrator|server|worker|cli|runtime|config|generator)' },
     },
     {
+      name: 'explorer-uses-ports',
+      comment: 'The explorer reads targets through its own scanners and the ports; it reuses only the tester\'s secret rules and audit.',
+      severity: 'error',
+      from: { path: '^src/explorer/' },
+      to: { path: '^src/(adapters|orchestrator|server|worker|cli|runtime|config|agents|preview)', pathNot: '^src/agents/tester/(secret-scan|dependency-audit)\\.ts$' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       comment: 'cycles hide layering mistakes',

@@ -19,6 +19,8 @@ import { createLocalGitRepos } from './adapters/git/local/local-git-repos.ts';
 import { createPinoLogger } from './adapters/logging/pino-logger.ts';
 import { createProcessPreviewRuntime } from './adapters/preview/process/process-preview-runtime.ts';
 import { choosePreviewMode } from './adapters/preview/docker/docker-engine.ts';
+import { createAnalyzers } from './explorer/analyzers.ts';
+import { createExplorer, type Analyzers, type Explorer } from './explorer/explorer-service.ts';
 import { createDockerPreviewRuntime } from './adapters/preview/docker/docker-preview-runtime.ts';
 import { createLocalRunner } from './adapters/runner/local/local-runner.ts';
 import { createSandboxedRunner } from './adapters/runner/sandboxed/sandboxed-runner.ts';
@@ -44,7 +46,8 @@ import type { PreviewRuntime } from './core/ports/preview-runtime.ts';
 import type { StateStore } from './core/ports/state-store.ts';
 import type { VectorStore } from './core/ports/vector-store.ts';
 import { APP_DEPENDENCIES } from './generator/app/index.ts';
-import { understandRequest } from './generator/understand/index.ts';
+import { analyzeRequest } from './generator/understand/index.ts';
+import { applyFindings, findingsOfScan } from './generator/understand/from-findings.ts';
 import type { Engine } from './orchestrator/engine.ts';
 import { createEventDrivenEngine } from './orchestrator/event-driven-engine.ts';
 import { createLiveFeed } from './orchestrator/live-feed.ts';
@@ -94,6 +97,8 @@ export interface RuntimeOptions {
   consumeFor?: readonly AgentDefinition[];
   runRelay?: boolean;
   agents?: readonly AgentDefinition[];
+  /** The explorer's scanners (tests may point them elsewhere); default: the real ones. */
+  analyzers?: Analyzers;
 }
 
 export interface Runtime {
@@ -101,6 +106,7 @@ export interface Runtime {
   mode: OrchestrationMode;
   ports: AgentPorts & { bus: EventBus | null; cache: Cache; vectors: VectorStore };
   engine: Engine;
+  explorer: Explorer;
   feed: LiveFeed;
   logger: Logger;
   agents: readonly AgentDefinition[];
@@ -399,19 +405,40 @@ export async function createRuntime(config: Readonly<CatalystConfig>, opts: Runt
       : createSequentialEngine({ ...stepDeps, timeoutMs: config.orchestration.sequential.timeout_seconds * 1000, retryDelayMs: config.orchestration.event_driven.retry_delay_ms });
   await engine.start();
 
+  const explorer = createExplorer({
+    state,
+    documents,
+    vectors,
+    analyzers: opts.analyzers ?? createAnalyzers({ runner: ports.runner, workspace: ports.workspace }),
+    logger: logger.child({ component: 'explorer' }),
+    explorerDir: config.paths.explorer,
+    enabled: config.explorer.enabled,
+    maxConcurrent: config.explorer.max_concurrent_scans,
+    allowHosts: config.explorer.allow_hosts,
+    allowLocalPaths: config.explorer.allow_local_paths,
+    timeoutMs: config.explorer.scan_timeout_seconds * 1000,
+    clock,
+  });
+
   const requestSchema = buildRequestSchema(config.limits.max_prompt_chars);
 
   async function submitBuild(input: unknown): Promise<TaskRecord> {
     const parsed = requestSchema.safeParse(input);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
+      if (issue.path[0] === 'explorer_scan_id') {
+        throw new AppError('invalid_option', issue.message, { retryable: false, hint: 'GET /api/explorer/scans (or `catalyst scans`) lists scans with their ids' });
+      }
       throw new AppError('invalid_prompt', issue.message, {
         retryable: false,
         hint: issue.path[0] === 'prompt' ? 'pass the request as one quoted argument: catalyst build "build a todo app with user auth"' : undefined,
       });
     }
     const request: BuildRequest = parsed.data;
-    const domain = understandRequest(request.prompt);
+    const scanId = request.explorer_scan_id;
+    // A build from a scan is named after what it will really contain: the scanned records, not the prompt's.
+    const understood = analyzeRequest(request.prompt);
+    const domain = scanId === undefined ? understood.domain : applyFindings(understood, findingsOfScan(await state.getScan(scanId), scanId)).domain;
     const name = request.project_name ?? domain.app_name;
     const slug = request.project_name ? slugify(request.project_name) : domain.slug;
     const existing = await state.getProjectBySlug(slug);
@@ -421,14 +448,17 @@ export async function createRuntime(config: Readonly<CatalystConfig>, opts: Runt
     const initiated = createEvent(
       {
         event_type: 'task.initiated',
-        payload: { project_id: projectId, project_name: name, project_slug: slug, requirements: request.prompt, mode, seed: 0, next_agent: 'planner' },
+        payload: {
+          project_id: projectId, project_name: name, project_slug: slug, requirements: request.prompt, mode, seed: 0, next_agent: 'planner',
+          ...(scanId === undefined ? {} : { explorer_scan_id: scanId }),
+        },
       },
       { event_id: uuid(), trace_id: traceId, task_id: taskId, actor: 'orchestrator', repo: `catalyst-generated/${slug}`, branch: 'main', causation_id: null, timestamp: clock.now().toISOString() },
     );
-    logger.info({ task_id: taskId, trace_id: traceId, project: slug, mode }, 'task submitted');
+    logger.info({ task_id: taskId, trace_id: traceId, project: slug, mode, explorer_scan_id: scanId }, 'task submitted');
     return engine.submit({
       project: { id: projectId, name, slug, description: domain.summary, repo_path: ports.git.repoPath(slug) },
-      task: { id: taskId, project_id: projectId, trace_id: traceId, user_prompt: request.prompt, mode },
+      task: { id: taskId, project_id: projectId, trace_id: traceId, user_prompt: request.prompt, mode, ...(scanId === undefined ? {} : { metadata: { explorer_scan_id: scanId } }) },
       initiated,
     });
   }
@@ -438,11 +468,13 @@ export async function createRuntime(config: Readonly<CatalystConfig>, opts: Runt
     mode,
     ports,
     engine,
+    explorer,
     feed,
     logger,
     agents,
     submitBuild,
     async close() {
+      await explorer.close();
       await engine.stop();
       await Promise.allSettled([...pendingWrites]);
       await bus?.close();

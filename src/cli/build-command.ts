@@ -19,6 +19,8 @@ export interface BuildOptions {
   detach: boolean;
   name?: string;
   mode: 'sequential' | 'event_driven';
+  /** An explorer scan id: the scanned records become the app's data model. */
+  fromScan?: string;
 }
 
 const PIPELINE = AGENT_IDS.filter((a) => a !== 'explorer');
@@ -76,7 +78,7 @@ export async function buildCommand(prompt: string, opts: BuildOptions, config: R
   const view = opts.json ? null : showProgress(runtime.feed, () => taskId, { tty: Boolean(process.stderr.isTTY), write: (l) => process.stderr.write(`${l}\n`) });
   let result: BuildResult;
   try {
-    const task = await runtime.submitBuild({ prompt, project_name: opts.name, mode: opts.mode });
+    const task = await runtime.submitBuild({ prompt, project_name: opts.name, mode: opts.mode, explorer_scan_id: opts.fromScan });
     taskId = task.id;
     if (!opts.json) process.stderr.write(`Building "${prompt.length > 60 ? `${prompt.slice(0, 57)}...` : prompt}" (task ${task.id}, ${runtime.mode} mode)\n`);
     const finished = await runtime.engine.waitFor(task.id);

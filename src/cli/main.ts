@@ -7,6 +7,7 @@ import { loadConfig, type CatalystConfig } from '../config/index.ts';
 import { AppError } from '../core/errors.ts';
 import { buildCommand } from './build-command.ts';
 import { eventsCommand } from './events-command.ts';
+import { exploreCommand, scansCommand } from './explore-command.ts';
 import { workerCommand } from './worker-command.ts';
 import { EXIT, exitCodeFor, printError } from './output.ts';
 import { previewListCommand, previewRestartCommand, previewStopCommand } from './preview-commands.ts';
@@ -50,7 +51,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--detach', 'leave the preview running in the background and exit', false)
     .option('--name <name>', 'project name (default: derived from the request)')
     .addOption(new Option('--mode <mode>', 'orchestration mode').choices(['sequential', 'event_driven']))
-    .action(async (words: string[], opts: { json: boolean; detach: boolean; name?: string; mode?: 'sequential' | 'event_driven' }) => {
+    .option('--from-scan <scan_id>', "build from a completed explorer scan: its records become the app's data model")
+    .action(async (words: string[], opts: { json: boolean; detach: boolean; name?: string; mode?: 'sequential' | 'event_driven'; fromScan?: string }) => {
       wantsJson = opts.json;
       const config = configFor(opts.mode ? { 'orchestration.mode': opts.mode } : {});
       exitCode = await buildCommand(words.join(' '), { ...opts, mode: config.orchestration.mode }, config);
@@ -86,6 +88,31 @@ export async function main(argv: string[]): Promise<number> {
       if (opts.host !== undefined) overrides['server.host'] = opts.host;
       if (opts.mode !== undefined) overrides['orchestration.mode'] = opts.mode;
       exitCode = await serveUntilSignal(configFor(overrides), (line) => process.stderr.write(`${line}\n`));
+    });
+
+  program
+    .command('explore')
+    .description('scan a git repository, a running app or a database and report what it found (spec §4.7)')
+    .argument('<target>', 'a git URL or repository path, an http(s) URL of a running app, or a postgres:// / mysql:// / mongodb:// URL')
+    .addOption(new Option('--type <type>', 'what the target is (default: read from the target)').choices(['github', 'deployment', 'database']))
+    .addOption(new Option('--depth <depth>', 'repository scans: quick, standard or full (adds history and the dependency audit)').choices(['quick', 'standard', 'full']))
+    .option('--token <token>', 'repository scans: a token for a private repository (default: storage.git.github_token, i.e. $GITHUB_TOKEN)')
+    .option('--api-key <key>', 'deployment scans: sent as a bearer token')
+    .option('--json', 'print the scan record and findings as JSON', false)
+    .action(async (target: string, opts: { type?: 'github' | 'deployment' | 'database'; depth?: 'quick' | 'standard' | 'full'; token?: string; apiKey?: string; json: boolean }) => {
+      wantsJson = opts.json;
+      const config = configFor();
+      exitCode = await exploreCommand(target, { ...opts, token: opts.token ?? (config.storage.git.github_token || undefined) }, config);
+    });
+
+  program
+    .command('scans')
+    .description('list explorer scans, or show one')
+    .argument('[scan_id]', 'a scan id printed by `catalyst explore`')
+    .option('--json', 'print JSON', false)
+    .action(async (scanId: string | undefined, opts: { json: boolean }) => {
+      wantsJson = opts.json;
+      exitCode = await scansCommand(scanId, opts, configFor());
     });
 
   const preview = program.command('preview').description('manage live previews');

@@ -26,6 +26,8 @@ export interface CatalystConfig extends ConfigFile {
     artifacts: string;
     previews: string;
     pgliteDir: string;
+    /** Explorer scans: `<explorer>/<scan-id>/` (spec §4.7 output). */
+    explorer: string;
   };
   adapters: {
     state: StateStoreChoice;
@@ -174,6 +176,7 @@ function resolveConfig(cfg: ConfigFile, file: string | null, opts: LoadConfigOpt
       artifacts: under(cfg.storage.artifacts.path, 'artifacts'),
       previews: resolve(dataDir, 'previews'),
       pgliteDir: resolve(dataDir, 'data'),
+      explorer: resolve(dataDir, 'explorer'),
     },
     adapters: {
       state: postgresUrl

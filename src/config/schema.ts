@@ -116,7 +116,12 @@ export const ConfigFileSchema = z
       .object({
         enabled: z.boolean().default(true),
         max_concurrent_scans: Positive.default(3),
+        /** Empty: any host; else only these hosts (or `*.domain`) may be scanned. Local repository paths need none. */
         allow_hosts: z.array(z.string()).default([]),
+        /** One scan's deadline, clone and analysis included. */
+        scan_timeout_seconds: Positive.default(600),
+        /** Whether repository scans may read git repositories on this machine's disk (anyone who may call the API could). */
+        allow_local_paths: z.boolean().default(true),
       })
       .strict()
       .prefault({}),

@@ -30,6 +30,8 @@ export const TaskInitiatedPayload = z.object({
   mode: z.enum(['sequential', 'event_driven']),
   seed: z.number().int().default(0),
   next_agent: z.literal('planner').default('planner'),
+  /** Build from this explorer scan: its records become the app's data model (spec §8.2). */
+  explorer_scan_id: z.uuid().optional(),
 });
 
 export const PlanCreatedPayload = z.object({

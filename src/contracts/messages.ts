@@ -112,6 +112,10 @@ export function buildRequestSchema(maxPromptChars: number) {
         ),
       project_name: z.string().trim().min(1, 'the project name is empty').max(80, 'the project name is over 80 characters').optional(),
       mode: z.enum(['sequential', 'event_driven']).optional(),
+      explorer_scan_id: z
+        .uuid({ error: 'explorer_scan_id (--from-scan) must be a scan id, a UUID such as `catalyst scans` and GET /api/explorer/scans list' })
+        .optional()
+        .describe("Build from this completed explorer scan: the scanned records become the app's data model, while the prompt decides its name, sign-in and language"),
     })
     .strict();
 }

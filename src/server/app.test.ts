@@ -10,12 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
 import WebSocket from 'ws';
 import { architectAgent } from '../agents/architect/architect-agent.ts';
 import { plannerAgent } from '../agents/planner/planner-agent.ts';
 import { loadConfig } from '../config/index.ts';
 import { ServerMessage } from '../contracts/messages.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
+import { freshDatabase } from '../../test/support/postgres.ts';
 import { buildServer } from './app.ts';
 
 const TASK_ROUTES = ['', '/progress', '/files', '/artifacts', '/commits', '/files/README.md', '/artifacts/planning/plan.yaml'];
@@ -186,13 +188,44 @@ describe('HTTP API', () => {
     }
   });
 
-  test('explorer endpoints answer 501 naming what is missing', async () => {
-    for (const [method, url] of [['POST', '/api/explorer/scan'], ['GET', '/api/explorer/scans'], ['GET', '/api/explorer/scans/s1'], ['GET', '/api/explorer/scans/s1/graph']] as const) {
-      const res = await app.inject({ method, url });
-      assert.equal(res.statusCode, 501, url);
-      assert.match(res.json().error.message, /explorer/);
-      assert.match(res.json().error.hint, /later release/);
+  test('explorer: a database scan over HTTP runs in the background, then serves its findings and graph', async () => {
+    const db = await freshDatabase('api_explore');
+    try {
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      await client.query('create table authors (id serial primary key, name varchar(80) not null); create table books (id serial primary key, title text not null, author_id int references authors(id))');
+      await client.end();
+      const started = await app.inject({ method: 'POST', url: '/api/explorer/scan', payload: { type: 'database', target: db.url } });
+      assert.equal(started.statusCode, 202, started.body);
+      const { scan, links } = started.json() as { scan: { id: string; status: string }; links: { self: string } };
+      assert.equal(started.headers.location, links.self);
+      let body: { scan: { status: string; error: string | null }; findings: { entities: Array<{ source_name: string }> } | null } = { scan: { status: scan.status, error: null }, findings: null };
+      for (let i = 0; i < 100 && body.scan.status === 'running'; i += 1) {
+        await new Promise((r) => setTimeout(r, 100));
+        body = (await app.inject({ url: links.self })).json();
+      }
+      assert.equal(body.scan.status, 'completed', body.scan.error ?? '');
+      assert.deepEqual(body.findings!.entities.map((e) => e.source_name).sort(), ['authors', 'books']);
+      const graph = (await app.inject({ url: `${links.self}/graph` })).json() as { mermaid: string; graph: { edges: unknown[] } };
+      assert.match(graph.mermaid, /^graph LR/);
+      assert.ok(graph.graph.edges.length >= 1);
+      const list = (await app.inject({ url: '/api/explorer/scans' })).json() as { scans: Array<{ id: string }> };
+      assert.equal(list.scans[0]?.id, scan.id);
+      const ranked = (await app.inject({ url: '/api/explorer/scans?similar_to=books%20authors' })).json() as { scans: Array<{ id: string; similarity: number }> };
+      assert.equal(ranked.scans[0]?.id, scan.id);
+    } finally {
+      await db.drop();
     }
+  });
+
+  test('explorer: bad scan requests get 400 naming the field, unknown scans 404', async () => {
+    const bad = await app.inject({ method: 'POST', url: '/api/explorer/scan', payload: { type: 'database', target: '' } });
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.json().error.code, 'invalid_request');
+    assert.match(JSON.stringify(bad.json().error), /target/);
+    assert.equal((await app.inject({ method: 'POST', url: '/api/explorer/scan', payload: { type: 'ftp', target: 'x' } })).statusCode, 400);
+    assert.equal((await app.inject({ url: '/api/explorer/scans/00000000-0000-4000-8000-000000000000' })).json().error.code, 'scan_not_found');
+    assert.equal((await app.inject({ url: '/api/explorer/scans/s1' })).statusCode, 400);
   });
 
   test('previews: empty list, 404 for unknown, 400 for malformed ids', async () => {

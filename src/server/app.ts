@@ -20,6 +20,7 @@ import type { Runtime } from '../runtime.ts';
 import { errorBody, errorHandler } from './http-errors.ts';
 import { createLiveState } from './live-state.ts';
 import { registerLiveRoutes } from './live-routes.ts';
+import { registerExplorerRoutes } from './explorer-routes.ts';
 import { registerOpsRoutes } from './ops-routes.ts';
 import { registerTaskRoutes } from './task-routes.ts';
 
@@ -117,6 +118,7 @@ export async function buildServer(runtime: Runtime, opts: ServerOptions = {}): P
   app.addHook('onClose', async () => live.close());
   await registerTaskRoutes(app, runtime, live);
   await registerOpsRoutes(app, runtime);
+  await registerExplorerRoutes(app, runtime);
   await registerLiveRoutes(app, runtime, live);
 
   const webDir = opts.webDir ?? null;

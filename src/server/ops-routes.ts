@@ -1,4 +1,4 @@
-/** Spec §11.1 beyond tasks: previews, git repositories, explorer (not yet available), event history, health. */
+/** Spec §11.1 beyond tasks: previews, git repositories, event history, health (the explorer: explorer-routes.ts). */
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -94,22 +94,6 @@ export async function registerOpsRoutes(app: FastifyInstance, runtime: Runtime):
   app.post('/api/git/repos/:project_id/pr', { schema: { tags: ['git'], summary: 'Open a pull request (not available yet: 501)', response: { 501: ErrorResponse } } }, async (request) => {
     await loadProject(request.params);
     throw notImplemented('opening pull requests on GitHub', github);
-  });
-
-  // ---- explorer (spec §4.7): the agent is not part of this release.
-  const explorer = 'the explorer agent (spec §4.7) arrives with a later release';
-  const e501 = { tags: ['explorer'], response: { 501: ErrorResponse } };
-  app.post('/api/explorer/scan', { schema: { ...e501, summary: 'Trigger a scan (not available yet: 501)' } }, async () => {
-    throw notImplemented('the explorer (repository, deployment and database scans)', explorer);
-  });
-  app.get('/api/explorer/scans', { schema: { ...e501, summary: 'List scans (not available yet: 501)' } }, async () => {
-    throw notImplemented('the explorer scan list', explorer);
-  });
-  app.get('/api/explorer/scans/:scan_id', { schema: { ...e501, summary: 'Scan results (not available yet: 501)' } }, async () => {
-    throw notImplemented('explorer scan results', explorer);
-  });
-  app.get('/api/explorer/scans/:scan_id/graph', { schema: { ...e501, summary: 'Dependency graph of a scan (not available yet: 501)' } }, async () => {
-    throw notImplemented('explorer dependency graphs', explorer);
   });
 
   // ---- events (spec §5): the audit trail of one task

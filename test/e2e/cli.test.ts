@@ -77,6 +77,7 @@ describe('catalyst CLI', () => {
       [['build', 'build a todo app '.repeat(20000).slice(0, 100_000)], /over 4000 characters \(limits\.max_prompt_chars\)/],
       [['build', 'x', '--turbo'], /unknown option '--turbo'/],
       [['build', 'x', '--mode', 'fast'], /Allowed choices are sequential, event_driven/],
+      [['build', 'build something similar', '--from-scan', 'latest'], /explorer_scan_id \(--from-scan\) must be a scan id/],
       [['events', 'not-a-task'], /is not a task id/],
       [['preview', 'stop', '../../etc'], /is not a task id/],
     ];
@@ -102,5 +103,8 @@ describe('catalyst CLI', () => {
     const run = await catalyst(['events', '00000000-0000-4000-8000-000000000000']);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /no task 00000000-0000-4000-8000-000000000000/);
+    const scan = await catalyst(['build', 'build something similar', '--from-scan', '00000000-0000-4000-8000-000000000000']);
+    assert.equal(scan.code, 1, scan.stderr);
+    assert.match(scan.stderr, /no explorer scan 00000000-0000-4000-8000-000000000000\nhint: GET \/api\/explorer\/scans/);
   });
 });

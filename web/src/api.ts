@@ -1,5 +1,6 @@
 /** The UI's only way to the server: JSON over fetch, text for files, and the task WebSocket URL. */
 import type { CreateTaskResponse, FileList, TaskDetail, TaskProgress } from '../../src/contracts/api.ts';
+import type { DependencyGraph, ExplorerFindings, ScanRecord, ScanRequestInput } from '../../src/contracts/explorer.ts';
 import type { PreviewDeployment, TaskRecord } from '../../src/contracts/records.ts';
 
 const TOKEN_KEY = 'catalyst.token';
@@ -59,8 +60,18 @@ export interface CommitInfo {
   date: string;
 }
 
+/** GET /api/explorer/scans/:id/graph: `graph` and `mermaid` are null until the scan has completed, and `reason` says why. */
+export interface ScanGraph {
+  scan_id: string;
+  status: ScanRecord['status'];
+  graph: DependencyGraph | null;
+  mermaid: string | null;
+  reason: string | null;
+}
+
 export const api = {
-  createTask: (prompt: string) => json<CreateTaskResponse>('/api/tasks', { method: 'POST', body: JSON.stringify({ prompt }) }),
+  /** `explorer_scan_id`: build from a completed scan's findings (its records, stack and improvements). */
+  createTask: (prompt: string, from: { explorer_scan_id?: string } = {}) => json<CreateTaskResponse>('/api/tasks', { method: 'POST', body: JSON.stringify({ prompt, ...from }) }),
   tasks: () => json<{ tasks: TaskRecord[] }>('/api/tasks?limit=100'),
   task: (id: string) => json<TaskDetail>(`/api/tasks/${id}`),
   progress: (id: string) => json<TaskProgress>(`/api/tasks/${id}/progress`),
@@ -74,6 +85,10 @@ export const api = {
   previews: () => json<{ previews: PreviewDeployment[] }>('/api/preview?all=true'),
   stopPreview: (taskId: string) => json<PreviewDeployment>(`/api/preview/${taskId}`, { method: 'DELETE' }),
   restartPreview: (taskId: string) => json<PreviewDeployment>(`/api/preview/${taskId}/restart`, { method: 'POST' }),
+  startScan: (request: ScanRequestInput) => json<{ scan: ScanRecord; links: { self: string } }>('/api/explorer/scan', { method: 'POST', body: JSON.stringify(request) }),
+  scans: () => json<{ scans: ScanRecord[] }>('/api/explorer/scans?limit=100'),
+  scan: (id: string) => json<{ scan: ScanRecord; findings: ExplorerFindings | null }>(`/api/explorer/scans/${id}`),
+  scanGraph: (id: string) => json<ScanGraph>(`/api/explorer/scans/${id}/graph`),
 };
 
 export function wsUrl(taskId: string): string {

@@ -4,6 +4,7 @@ import type { TaskRecord } from '../../src/contracts/records.ts';
 import { api, initToken } from './api.ts';
 import { useRoute } from './router.ts';
 import { Chat, ErrorNote, Link, statusBadge } from './ui.tsx';
+import { ExplorePage } from './explore-page.tsx';
 import { PreviewsPage } from './previews-page.tsx';
 import { TaskPage } from './task-page.tsx';
 import './styles.css';
@@ -45,7 +46,7 @@ function App() {
   const route = useRoute();
   const setTitle = useCallback((t: string) => (document.title = t), []);
   useEffect(() => {
-    setTitle(route.page === 'task' ? 'Catalyst — task' : 'Catalyst');
+    setTitle(route.page === 'task' ? 'Catalyst — task' : route.page === 'explore' ? 'Catalyst — explore' : 'Catalyst');
   }, [route, setTitle]);
   return (
     <>
@@ -60,12 +61,16 @@ function App() {
           <Link to="/previews" aria-current={route.page === 'previews' ? 'page' : undefined}>
             Previews
           </Link>
+          <Link to="/explore" aria-current={route.page === 'explore' ? 'page' : undefined}>
+            Explore
+          </Link>
           <a href="/docs">API docs</a>
         </nav>
       </header>
       {route.page === 'home' ? <HomePage /> : null}
       {route.page === 'task' ? <TaskPage key={route.id} id={route.id} tab={route.tab} /> : null}
       {route.page === 'previews' ? <PreviewsPage /> : null}
+      {route.page === 'explore' ? <ExplorePage key={route.scanId ?? 'list'} scanId={route.scanId} /> : null}
       {route.page === 'missing' ? (
         <main>
           <h1>Not found</h1>

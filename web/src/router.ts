@@ -1,11 +1,19 @@
-/** History-API routes (/, /tasks/:id[/:tab], /previews): shareable, reload-safe URLs without a router library. */
+/** History-API routes (/, /tasks/:id[/:tab], /previews, /explore[/:scan_id]): shareable, reload-safe URLs without a router library. */
 import { useEffect, useState } from 'react';
 
-export type Route = { page: 'home' } | { page: 'task'; id: string; tab: string } | { page: 'previews' } | { page: 'missing'; path: string };
+export type Route =
+  | { page: 'home' }
+  | { page: 'task'; id: string; tab: string }
+  | { page: 'previews' }
+  | { page: 'explore'; scanId: string | null }
+  | { page: 'missing'; path: string };
 
 export function parseRoute(path: string): Route {
   if (path === '/' || path === '') return { page: 'home' };
   if (path === '/previews') return { page: 'previews' };
+  if (path === '/explore' || path === '/explore/') return { page: 'explore', scanId: null };
+  const scan = /^\/explore\/([0-9a-f-]{36})\/?$/.exec(path);
+  if (scan) return { page: 'explore', scanId: scan[1]! };
   const m = /^\/tasks\/([0-9a-f-]{36})(?:\/([a-z]+))?\/?$/.exec(path);
   if (m) return { page: 'task', id: m[1]!, tab: m[2] ?? 'activity' };
   return { page: 'missing', path };

@@ -4,7 +4,8 @@
  */
 import { stringify } from 'yaml';
 import type { AgentDefinition } from '../../core/agent.ts';
-import { understandRequest } from '../../generator/understand/index.ts';
+import { analyzeRequest } from '../../generator/understand/index.ts';
+import { applyFindings, findingsOfScan } from '../../generator/understand/from-findings.ts';
 import { buildPlan } from '../../generator/plan/index.ts';
 import { commitOnce } from '../shared/commit-once.ts';
 import { expectEvent } from '../shared/expect-event.ts';
@@ -19,8 +20,21 @@ export const plannerAgent: AgentDefinition = {
   async handle(event, ctx) {
     const initiated = expectEvent(event, 'task.initiated');
     ctx.log('Analyzing your requirements...');
-    const domain = understandRequest(initiated.payload.requirements);
-    const { plan, files } = buildPlan(domain, initiated.payload.requirements);
+    const { requirements, explorer_scan_id: scanId } = initiated.payload;
+    let understood = analyzeRequest(requirements);
+    if (scanId !== undefined) {
+      // Checked at submit too, but the scan is read again here: this step may run much later, in another worker.
+      const findings = findingsOfScan(await ctx.ports.state.getScan(scanId), scanId);
+      const applied = applyFindings(understood, findings);
+      ctx.log(
+        applied.domain === understood.domain
+          ? `Using explorer scan ${scanId}: no records to copy from ${findings.target}; the records come from the request`
+          : `Using explorer scan ${scanId}: ${applied.domain.entities.length} records from ${findings.target}`,
+      );
+      understood = applied;
+    }
+    const { domain } = understood;
+    const { plan, files } = buildPlan(domain, requirements, understood);
     ctx.log(`Identified ${plan.features.length} features and ${domain.entities.length} data entities`);
     ctx.log(`Breaking down into ${plan.tasks.length} development tasks`);
     ctx.log(`Defining ${plan.api_endpoints.length} API endpoints`);

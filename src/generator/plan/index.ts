@@ -13,8 +13,14 @@ export interface GeneratedFile {
   content: string;
 }
 
-export function buildPlan(domain: Domain, prompt: string): { plan: Plan; files: GeneratedFile[] } {
-  const { assumptions, openQuestions } = notesFor(domain, prompt);
+/** What the plan records as assumed and still open, when the caller already knows (e.g. a build from a scan). */
+export interface PlanNotes {
+  assumptions: readonly string[];
+  openQuestions: readonly string[];
+}
+
+export function buildPlan(domain: Domain, prompt: string, notes?: PlanNotes): { plan: Plan; files: GeneratedFile[] } {
+  const { assumptions, openQuestions } = notes ? { assumptions: [...notes.assumptions], openQuestions: [...notes.openQuestions] } : notesFor(domain, prompt);
   const { features, tasks } = planWork(domain);
   const plan = Plan.parse({
     project: { name: domain.app_name, description: domain.summary, target_users: targetUsers(domain) },

@@ -2,7 +2,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
 import { Plan } from '../../contracts/index.ts';
-import { understandRequest } from '../understand/index.ts';
+import { databaseFindings } from '../../../test/support/scan-findings.ts';
+import { applyFindings } from '../understand/from-findings.ts';
+import { analyzeRequest, understandRequest } from '../understand/index.ts';
 import { buildPlan } from './index.ts';
 
 const planFor = (prompt: string) => buildPlan(understandRequest(prompt), prompt);
@@ -88,6 +90,20 @@ describe('buildPlan', () => {
     const domain = understandRequest('build a todo app with user auth');
     const { plan } = buildPlan(domain, 'something else entirely');
     assert.match(plan.assumptions[0] ?? '', /supplied with the request/);
+  });
+
+  test('a domain built from an explorer scan records the scan in plan.yaml and acceptance.md', () => {
+    const prompt = 'build an admin app for this database';
+    const understood = applyFindings(analyzeRequest(prompt), databaseFindings());
+    const { plan, files } = buildPlan(understood.domain, prompt, understood);
+    assert.deepEqual(plan.assumptions, understood.assumptions);
+    assert.deepEqual(plan.open_questions, understood.openQuestions);
+    const yaml = Plan.parse(parse(file(files, 'planning/plan.yaml')));
+    assert.match(yaml.assumptions[0] ?? '', /^The data model comes from explorer scan 7d0c6c62-2f4e-4a51-9d0e-6f1f2b0f5a11 of postgres:\/\/db\.internal:5432\/shop: Customer, Order/);
+    assert.deepEqual(yaml.domain.entities.map((e) => e.name), ['Customer', 'Order', 'Product', 'OrderItem', 'Tag']);
+    assert.match(file(files, 'planning/acceptance.md'), /Should "product\\_tags", "drop;table" from the scan be part of the app as well\?/);
+    const orderModel = plan.tasks.find((t) => t.description.startsWith('Order model'))!;
+    assert.match(orderModel.description, /customer_id → Customer/);
   });
 
   test('the same prompt gives byte-identical planning files', () => {

@@ -25,7 +25,8 @@ export interface Understanding {
 }
 
 const MAX_PROMPT = 4000;
-const TEXT_TYPES = new Set(['String', 'Text', 'Email']);
+/** Field types the generated list search looks through. */
+export const TEXT_TYPES: ReadonlySet<DomainField['type']> = new Set(['String', 'Text', 'Email']);
 const DEFAULT_MAX_LENGTH: Partial<Record<DomainField['type'], number>> = { String: 200, Text: 10000, Email: 254, URL: 2048, Phone: 32 };
 const GENERIC_FIELDS: readonly FieldSpec[] = [
   { name: 'name', type: 'String', required: true },
@@ -270,7 +271,7 @@ function buildEntity(
   };
 }
 
-function toDomainField(spec: FieldSpec): DomainField {
+export function toDomainField(spec: FieldSpec): DomainField {
   const field: DomainField = { name: spec.name, label: snakeToLabel(spec.name), type: spec.type, required: spec.required };
   if (spec.enum_values) field.enum_values = [...spec.enum_values];
   if (spec.min !== undefined) field.min = spec.min;
@@ -304,7 +305,7 @@ function deriveAppName(text: string, lower: string, entities: readonly DomainEnt
   return main ? `${main.label} App` : 'App';
 }
 
-function summarize(appName: string, entities: readonly DomainEntity[], authEnabled: boolean): string {
+export function summarize(appName: string, entities: readonly DomainEntity[], authEnabled: boolean): string {
   const parts = entities.map((e) => `${e.label_plural.toLowerCase()} (${e.fields.map((f) => f.label.toLowerCase()).join(', ')})`);
   const owned = entities.filter((e) => e.owned).map((e) => e.label_plural.toLowerCase());
   let access = 'no sign-in; every record is public';

@@ -1,0 +1,3 @@
+/** The explorer's repository analyzer: clone a git repository, then analyse the checkout. */
+export { analyzeRepository, type AnalyzeOptions, type DependencyAudit } from './analyze.ts';
+export { cloneRepository, parseCloneTarget, type AnalysisDepth, type ClonedRepository, type CloneOptions } from './clone.ts';
