@@ -22,7 +22,7 @@ import type { Logger } from '../core/logger.ts';
 import { NODE_MODULES_DIR } from '../runtime.ts';
 import { freshDatabase } from '../../test/support/postgres.ts';
 import { createAnalyzers } from './analyzers.ts';
-import { createExplorer, FINDINGS_COLLECTION, type Explorer } from './explorer-service.ts';
+import { createExplorer, FINDINGS_COLLECTION, type Explorer, type ExplorerOptions } from './explorer-service.ts';
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 
@@ -34,6 +34,21 @@ describe('explorer service (real scanners)', () => {
   const servers: Server[] = [];
   const progress: string[] = [];
 
+  /** The real scanners over this suite's stores; each test picks its limits. */
+  function explorerWith(limits: Pick<ExplorerOptions, 'maxConcurrent' | 'timeoutMs' | 'onProgress'>): Explorer {
+    return createExplorer({
+      state,
+      documents: state.documents,
+      vectors: createStateVectorStore(state.documents),
+      analyzers: createAnalyzers({ runner: createLocalRunner({}), workspace: createFsWorkspace(NODE_MODULES_DIR) }),
+      logger: quiet,
+      explorerDir: join(root, 'explorer'),
+      enabled: true,
+      allowHosts: [],
+      ...limits,
+    });
+  }
+
   before(async () => {
     root = mkdtempSync(join(tmpdir(), 'explorer-service-'));
     state = await openStateStore({ kind: 'pglite', memory: true });
@@ -44,19 +59,7 @@ describe('explorer service (real scanners)', () => {
       create table customers (id serial primary key, email varchar(254) not null unique, name varchar(100) not null);
       create table orders (id serial primary key, customer_id int not null references customers(id) on delete cascade, total numeric(10,2), placed_at timestamp);`);
     await client.end();
-    explorer = createExplorer({
-      state,
-      documents: state.documents,
-      vectors: createStateVectorStore(state.documents),
-      analyzers: createAnalyzers({ runner: createLocalRunner({}), workspace: createFsWorkspace(NODE_MODULES_DIR) }),
-      logger: quiet,
-      explorerDir: join(root, 'explorer'),
-      enabled: true,
-      maxConcurrent: 2,
-      allowHosts: [],
-      timeoutMs: 20_000,
-      onProgress: (_id, message) => progress.push(message),
-    });
+    explorer = explorerWith({ maxConcurrent: 2, timeoutMs: 20_000, onProgress: (_id, message) => progress.push(message) });
   });
   after(async () => {
     await explorer.close();
@@ -101,18 +104,7 @@ describe('explorer service (real scanners)', () => {
     const hanging = createServer(() => undefined);
     servers.push(hanging);
     await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', r));
-    const short = createExplorer({
-      state,
-      documents: state.documents,
-      vectors: createStateVectorStore(state.documents),
-      analyzers: createAnalyzers({ runner: createLocalRunner({}), workspace: createFsWorkspace(NODE_MODULES_DIR) }),
-      logger: quiet,
-      explorerDir: join(root, 'explorer'),
-      enabled: true,
-      maxConcurrent: 1,
-      allowHosts: [],
-      timeoutMs: 1_500,
-    });
+    const short = explorerWith({ maxConcurrent: 1, timeoutMs: 1_500 });
     const started = await short.start({ type: 'deployment', target: `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/` });
     assert.equal(started.status, 'running');
     // The one slot is taken: a second scan is refused, not queued behind it.

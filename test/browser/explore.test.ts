@@ -8,7 +8,6 @@
  * Screenshots go to test-results/browser/.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,6 +20,7 @@ import { systemClock } from '../../src/core/clock.ts';
 import { listPreviews, stopPreview } from '../../src/preview/preview-control.ts';
 import { createRuntime } from '../../src/runtime.ts';
 import { startServer, type RunningServer } from '../../src/server/serve.ts';
+import { buildWebInto } from '../support/web-build.ts';
 import { freshDatabase } from '../support/postgres.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -28,6 +28,7 @@ const SHOTS = join(ROOT, 'test-results', 'browser');
 const CHROMIUM = '/usr/bin/chromium';
 
 let dir: string;
+let webDir: string;
 let database: { url: string; drop: () => Promise<void> } | null = null;
 let server: RunningServer | null = null;
 let browser: Browser | null = null;
@@ -46,11 +47,10 @@ function testConfig(level: string, extra: Record<string, unknown> = {}) {
 }
 
 before(async () => {
-  // The server serves web/dist: build the UI from the current source.
-  const built = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(built.status, 0, `vite build failed: ${built.stderr}`);
   mkdirSync(SHOTS, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), 'catalyst-explore-browser-'));
+  // The UI from the current source, built into this test's own folder.
+  webDir = buildWebInto(join(dir, 'web'));
   database = await freshDatabase('explore_ui');
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
@@ -81,7 +81,7 @@ after(async () => {
 
 test('a person scans a PostgreSQL database, reads what was found and builds from it', async () => {
   assert.ok(existsSync(CHROMIUM), 'Debian chromium is needed at /usr/bin/chromium: `apt-get install -y chromium` (.ci/run does this)');
-  server = await startServer(testConfig('warn', { 'server.port': 0, 'agents.tester.run_e2e_tests': false }));
+  server = await startServer(testConfig('warn', { 'server.port': 0, 'agents.tester.run_e2e_tests': false }), { webDir });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],

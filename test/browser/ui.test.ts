@@ -7,7 +7,6 @@
  * plus a reload mid-build that restores the state. Screenshots go to test-results/browser/.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,6 +17,7 @@ import { systemClock } from '../../src/core/clock.ts';
 import { createRuntime } from '../../src/runtime.ts';
 import { listPreviews, stopPreview } from '../../src/preview/preview-control.ts';
 import { startServer, type RunningServer } from '../../src/server/serve.ts';
+import { buildWebInto } from '../support/web-build.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SHOTS = join(ROOT, 'test-results', 'browser');
@@ -25,15 +25,15 @@ const CHROMIUM = '/usr/bin/chromium';
 const AGENTS = ['planner', 'architect', 'coder', 'tester', 'reviewer', 'deployer'];
 
 let dir: string;
+let webDir: string;
 let server: RunningServer | null = null;
 let browser: Browser | null = null;
 
 before(async () => {
-  // The server serves web/dist: build the UI from the current source (about 2 s).
-  const built = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(built.status, 0, `vite build failed: ${built.stderr}`);
   mkdirSync(SHOTS, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), 'catalyst-browser-'));
+  // The UI from the current source, built into this test's own folder.
+  webDir = buildWebInto(join(dir, 'web'));
 });
 
 after(async () => {
@@ -65,7 +65,7 @@ test('a person builds a todo app in the browser and inspects every result', asyn
     cwd: dir,
     overrides: { 'logging.level': 'warn', 'server.port': 0, 'agents.tester.run_e2e_tests': false },
   });
-  server = await startServer(config);
+  server = await startServer(config, { webDir });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],

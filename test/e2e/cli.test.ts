@@ -4,35 +4,19 @@
  * list, and clear refusals of bad input (exit 2) that leave the stores untouched.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { BuildResult } from '../../src/contracts/messages.ts';
 import { PIPELINE_EVENT_ORDER } from '../../src/contracts/events.ts';
+import { runCatalyst } from './helpers.ts';
 
-const BIN = resolve(import.meta.dirname, '../../bin/catalyst.js');
 const cwd = mkdtempSync(join(tmpdir(), 'catalyst-cli-'));
 after(() => rmSync(cwd, { recursive: true, force: true }));
 
-function catalyst(args: string[], opts: { timeoutMs?: number } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolveRun, reject) => {
-    // Only what a user's shell would have: no NODE_TEST_CONTEXT or other test-runner variables.
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`catalyst ${args.join(' ')} timed out\n${stderr}`));
-    }, opts.timeoutMs ?? 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolveRun({ code, stdout, stderr });
-    });
-  });
+function catalyst(args: string[], opts: { timeoutMs?: number } = {}): ReturnType<typeof runCatalyst> {
+  return runCatalyst(cwd, args, opts.timeoutMs);
 }
 
 describe('catalyst CLI', () => {

@@ -4,36 +4,18 @@
  * whose records are the scanned tables, served by a live preview.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { ExplorerFindings } from '../../src/contracts/explorer.ts';
 import { BuildResult } from '../../src/contracts/messages.ts';
 import { freshDatabase } from '../support/postgres.ts';
+import { runCatalyst } from './helpers.ts';
 
-const BIN = resolve(import.meta.dirname, '../../bin/catalyst.js');
 const cwd = mkdtempSync(join(tmpdir(), 'catalyst-explore-'));
-
-function catalyst(args: string[], timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`catalyst ${args.join(' ')} timed out\n${stderr}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
-}
+const catalyst = (args: string[], timeoutMs?: number) => runCatalyst(cwd, args, timeoutMs);
 
 describe('catalyst explore → build --from-scan', () => {
   let db: { url: string; drop: () => Promise<void> };

@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadConfig, type CatalystConfig } from '../../src/config/index.ts';
 
 /** A fresh data folder and config per test: nothing shared between tests or with a developer's .catalyst. */
@@ -42,4 +42,28 @@ export async function http(
     json = null;
   }
   return { status: res.status, json, text };
+}
+
+export const CATALYST_BIN = resolve(import.meta.dirname, '../../bin/catalyst.js');
+
+/**
+ * Runs `catalyst <args>` in `cwd` as a user's shell would (only PATH and HOME: no test-runner
+ * variables), and kills it after `timeoutMs`.
+ */
+export function runCatalyst(cwd: string, args: string[], timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, reject) => {
+    const child = spawn(process.execPath, [CATALYST_BIN, ...args], { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`catalyst ${args.join(' ')} timed out\n${stderr}`));
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr });
+    });
+  });
 }

@@ -27,10 +27,47 @@ after(async () => {
 /** Every agent, at both boundaries of its step, in pipeline order: one worker process dies at each. */
 const CRASH_POINTS = PIPELINE_AGENTS.flatMap((agent) => [`${agent.id}:before-commit`, `${agent.id}:after-commit`]);
 
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+/**
+ * Where the build stands, for a timeout's message: the queues (ready/unacked/consumers, from the
+ * broker), the task's inbox rows and the unsent outbox. A stall then says which hand-over stopped.
+ */
+async function whereThingsStand(taskId: string): Promise<string> {
+  const lines: string[] = [];
+  try {
+    const { execFileSync } = await import('node:child_process');
+    const queues = execFileSync('rabbitmqctl', ['-q', '--no-table-headers', 'list_queues', 'name', 'messages_ready', 'messages_unacknowledged', 'consumers'], { encoding: 'utf8', timeout: 30_000 });
+    lines.push('queues (name ready unacked consumers):', ...queues.split('\n').filter((l) => l.startsWith(infra.prefix)));
+  } catch (e) {
+    lines.push(`queues: unavailable (${String(e)})`);
+  }
+  const db = new pg.Client({ connectionString: infra.postgresUrl });
+  try {
+    await db.connect();
+    const inbox = await db.query('select consumer, event_id, status, attempts, last_error from inbox where task_id = $1 order by updated_at', [taskId]);
+    lines.push('inbox:', ...inbox.rows.map((r) => JSON.stringify(r)));
+    const outbox = await db.query('select routing_key, claimed_at, attempts from outbox where sent_at is null');
+    lines.push(`unsent outbox rows: ${outbox.rows.map((r) => JSON.stringify(r)).join(', ') || 'none'}`);
+    const task = await db.query('select status, current_phase, error from tasks where id = $1', [taskId]);
+    lines.push(`task: ${JSON.stringify(task.rows[0] ?? null)}`);
+  } catch (e) {
+    lines.push(`state: unavailable (${String(e)})`);
+  } finally {
+    await db.end().catch(() => undefined);
+  }
+  return lines.join('\n');
+}
+
+async function within<T>(p: Promise<T>, ms: number, what: () => string, taskId: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms)));
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms)));
+  try {
+    return await Promise.race([p, timeout]);
+  } catch (e) {
+    if (e instanceof Error && e.message === 'timeout') throw new Error(`timed out after ${ms} ms: ${what()}\n${await whereThingsStand(taskId)}`);
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 test(`kill -9 a worker before and after each agent's step commits (${CRASH_POINTS.length} kills): the task completes with no duplicate effects`, { timeout: 900_000 }, async () => {
@@ -48,7 +85,7 @@ test(`kill -9 a worker before and after each agent's step commits (${CRASH_POINT
     for (const [i, point] of CRASH_POINTS.entries()) {
       if (i > 0) workers.push(await startWorkerProcess(infra.dir, [], { crashAt: point }));
       const victim = workers.at(-1)!;
-      const exit = await within(victim.exited, 240_000, `worker to die at ${point}\n${victim.stderr()}`);
+      const exit = await within(victim.exited, 240_000, () => `worker to die at ${point}\n${victim.stderr()}`, taskId);
       assert.equal(exit, 'SIGKILL', `the worker for ${point} was killed at its crash point, not by something else:\n${victim.stderr()}`);
     }
     workers.push(await startWorkerProcess(infra.dir));

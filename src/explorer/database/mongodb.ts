@@ -6,8 +6,8 @@
 import { BSON, MongoClient, MongoServerError, type Document } from 'mongodb';
 import type { FieldType } from '../../contracts/artifacts.ts';
 import { AppError } from '../../core/errors.ts';
+import { LONG_TEXT, nameWords, textKindFromName } from '../field-types.ts';
 import { driverError, type ScanBudget } from './budget.ts';
-import { nameWords, stringKindFromName } from './field-types.ts';
 import type { ScannedAccount, ScannedColumn, ScannedDatabase, ScannedForeignKey, ScannedIndex, ScannedTable } from './model.ts';
 import type { DatabaseTarget } from './target.ts';
 
@@ -20,7 +20,6 @@ const SAMPLE_BYTES = 4 * 1024 * 1024;
 const SAMPLE_BATCH = 10;
 const MAX_FIELDS = 300;
 const CONCURRENCY = 4;
-const LONG_TEXT = 1000;
 
 /** The BSON type of one value, named as MongoDB's $type names them. */
 export function bsonTag(value: unknown): string {
@@ -58,7 +57,7 @@ function fieldTypeOf(name: string, tags: string[], longest: number): FieldType {
   const main = tags[0] ?? 'null';
   if (main === 'objectId') return name === '_id' ? 'UUID' : 'String';
   if (main === 'uuid') return 'UUID';
-  if (main === 'string') return longest > LONG_TEXT ? 'Text' : stringKindFromName(name);
+  if (main === 'string') return longest > LONG_TEXT ? 'Text' : (textKindFromName(name) ?? 'String');
   if (main === 'int' || main === 'long' || main === 'double' || main === 'decimal') {
     return tags.some((t) => t === 'double' || t === 'decimal') ? 'Decimal' : 'Integer';
   }

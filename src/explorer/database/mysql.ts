@@ -6,8 +6,8 @@
 import mysql from 'mysql2/promise';
 import { AppError } from '../../core/errors.ts';
 import type { DatabaseSection } from '../../contracts/explorer.ts';
+import { sqlColumnType } from '../field-types.ts';
 import { driverError, type ScanBudget } from './budget.ts';
-import { mysqlFieldType } from './field-types.ts';
 import type { ScannedAccount, ScannedDatabase, ScannedTable } from './model.ts';
 import type { SqlSession } from './postgres.ts';
 import { safeQueryText } from './query-text.ts';
@@ -142,7 +142,7 @@ async function fillColumns(session: SqlSession, schemas: string[], pairs: string
     if (!table) continue;
     const name = str(r.name);
     const sourceType = str(r.type);
-    const mapped = mysqlFieldType(sourceType, name);
+    const mapped = sqlColumnType(sourceType, name);
     table.columns.push({
       name,
       type: mapped.type,

@@ -7,8 +7,8 @@ import pg from 'pg';
 import type { ConnectionOptions } from 'node:tls';
 import { AppError } from '../../core/errors.ts';
 import type { DatabaseSection, Technology } from '../../contracts/explorer.ts';
+import { sqlColumnType } from '../field-types.ts';
 import { driverError, type ScanBudget } from './budget.ts';
-import { postgresFieldType } from './field-types.ts';
 import type { ScannedAccount, ScannedDatabase, ScannedForeignKey, ScannedIndex, ScannedTable } from './model.ts';
 import { safeQueryText } from './query-text.ts';
 import type { DatabaseTarget } from './target.ts';
@@ -262,7 +262,7 @@ function assembleTables(tables: TableRow[], columns: ColumnRow[], constraints: C
   for (const c of columns) {
     const table = byOid.get(c.oid);
     if (!table) continue;
-    const mapped = postgresFieldType(c.base_type ?? c.type, c.name, c.is_enum);
+    const mapped = sqlColumnType(c.base_type ?? c.type, c.name, { isEnum: c.is_enum });
     table.columns.push({
       name: c.name,
       type: mapped.type,

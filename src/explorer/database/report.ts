@@ -4,7 +4,7 @@
  * Every rule here is deterministic and works the same for every engine.
  */
 import type { AnalyzerResult, DiscoveredEntity, SecurityIssue } from '../../contracts/explorer.ts';
-import { nameWords } from './field-types.ts';
+import { nameWords } from '../field-types.ts';
 import type { ScannedColumn, ScannedDatabase, ScannedIndex, ScannedTable } from './model.ts';
 
 type OnDelete = DiscoveredEntity['references'][number]['on_delete'];

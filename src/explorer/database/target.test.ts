@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AppError } from '../../core/errors.ts';
-import { mysqlFieldType, postgresFieldType } from './field-types.ts';
 import { analyzeDatabase } from './index.ts';
 import { looksLikePlaintextPassword } from './report.ts';
 import { safeQueryText } from './query-text.ts';
@@ -56,43 +55,6 @@ test('analyzeDatabase refuses bad limits and unsupported targets before connecti
   await assert.rejects(analyzeDatabase({ target: 'ftp://h/x', signal }), (e: unknown) => AppError.isInstance(e) && e.code === 'invalid_option');
   await assert.rejects(analyzeDatabase({ target: 'postgres://h/x', signal, maxTables: 0 }), (e: unknown) => AppError.isInstance(e) && /maxTables/.test(e.message));
   await assert.rejects(analyzeDatabase({ target: 'postgres://h/x', signal, timeoutMs: 1.5 }), (e: unknown) => AppError.isInstance(e) && /timeoutMs/.test(e.message));
-});
-
-test('SQL column types map to the closest field type, with Email/URL/Phone only when the name says so', () => {
-  const pg = (type: string, name = 'x', isEnum = false) => postgresFieldType(type, name, isEnum).type;
-  assert.equal(pg('integer'), 'Integer');
-  assert.equal(pg('bigint'), 'Integer');
-  assert.equal(pg('numeric(10,2)'), 'Decimal');
-  assert.equal(pg('money'), 'Decimal');
-  assert.equal(pg('double precision'), 'Decimal');
-  assert.equal(pg('boolean'), 'Boolean');
-  assert.equal(pg('date'), 'Date');
-  assert.equal(pg('timestamp with time zone'), 'DateTime');
-  assert.equal(pg('uuid'), 'UUID');
-  assert.equal(pg('jsonb'), 'Text');
-  assert.equal(pg('text', 'email'), 'Text');
-  assert.equal(pg('character varying(254)', 'email'), 'Email');
-  assert.equal(pg('character varying(254)', 'contactEmail'), 'Email');
-  assert.equal(pg('character varying(500)', 'website_url'), 'URL');
-  assert.equal(pg('character varying(30)', 'mobile_phone'), 'Phone');
-  assert.equal(pg('character varying(100)', 'name'), 'String');
-  assert.equal(pg('character varying', 'bio'), 'Text');
-  assert.equal(pg('character(2)', 'country'), 'String');
-  assert.equal(pg('order_status', 'status', true), 'Enum');
-
-  const my = (type: string, name = 'x') => mysqlFieldType(type, name).type;
-  assert.equal(my('tinyint(1)'), 'Boolean');
-  assert.equal(my('tinyint(4)'), 'Integer');
-  assert.equal(my('int(11) unsigned'), 'Integer');
-  assert.equal(my('decimal(10,2)'), 'Decimal');
-  assert.equal(my('datetime'), 'DateTime');
-  assert.equal(my('date'), 'Date');
-  assert.equal(my('longtext'), 'Text');
-  assert.equal(my('json'), 'Text');
-  assert.equal(my("enum('a','b')"), 'Enum');
-  assert.equal(my('varchar(254)', 'email'), 'Email');
-  assert.equal(my('char(36)', 'user_uuid'), 'UUID');
-  assert.equal(my('uuid'), 'UUID');
 });
 
 test('password columns are flagged unless their name says they hold a hash or something about the password', () => {

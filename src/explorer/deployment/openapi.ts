@@ -6,6 +6,7 @@
 import { parse as parseYaml } from 'yaml';
 import type { DiscoveredEntity } from '../../contracts/explorer.ts';
 import type { FieldType } from '../../contracts/artifacts.ts';
+import { nameWords, textKindFromName } from '../field-types.ts';
 
 /** Where frameworks publish their document, in the order tried. */
 export const OPENAPI_PATHS = ['/openapi.json', '/swagger.json', '/docs/json', '/api-docs', '/v3/api-docs', '/api/openapi.json', '/documentation/json'] as const;
@@ -183,15 +184,6 @@ function objectShape(doc: Json, schema: Json, depth = 0): Shape | null {
   return shape;
 }
 
-/** "customerId", "customer_id" → ["customer", "id"]. */
-function words(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-}
-
 function primitiveType(schema: Json): string | null {
   if (Array.isArray(schema.type)) return schema.type.find((t): t is string => typeof t === 'string' && t !== 'null') ?? null;
   return str(schema.type);
@@ -204,13 +196,14 @@ function isNullable(schema: Json): boolean {
 const TEXT_WORDS = new Set(['description', 'body', 'content', 'notes', 'note', 'text', 'bio', 'comment', 'comments', 'message', 'summary', 'details', 'html', 'markdown', 'about']);
 
 function stringType(name: string, schema: Json, format: string): FieldType {
-  const w = words(name);
+  const w = nameWords(name);
+  const kind = textKindFromName(name);
   if (format === 'uuid') return 'UUID';
   if (format === 'date') return 'Date';
   if (format === 'date-time') return 'DateTime';
-  if (format === 'email' || w.includes('email')) return 'Email';
-  if (format === 'uri' || format === 'url' || w.some((x) => ['url', 'uri', 'website', 'homepage'].includes(x))) return 'URL';
-  if (w.some((x) => ['phone', 'mobile', 'telephone', 'fax'].includes(x))) return 'Phone';
+  if (format === 'email' || kind === 'Email') return 'Email';
+  if (format === 'uri' || format === 'url' || kind === 'URL') return 'URL';
+  if (kind === 'Phone') return 'Phone';
   if (format === '' && w.at(-1) === 'at' && w.length > 1) return 'DateTime';
   const maxLength = typeof schema.maxLength === 'number' ? schema.maxLength : null;
   if (maxLength !== null) return maxLength > 255 ? 'Text' : 'String';
@@ -252,12 +245,12 @@ function isErrorSchema(name: string): boolean {
 }
 
 function squash(name: string): string {
-  return words(name).join('');
+  return nameWords(name).join('');
 }
 
 /** `customer_id` / `customerId` → the schema named Customer, if there is one. */
 function referenceByName(field: string, entityNames: Map<string, string>): string | null {
-  const w = words(field);
+  const w = nameWords(field);
   if (w.length < 2 || w.at(-1) !== 'id') return null;
   const base = w.slice(0, -1).join('');
   return entityNames.get(base) ?? entityNames.get(`${base}s`) ?? entityNames.get(base.replace(/s$/, '')) ?? null;

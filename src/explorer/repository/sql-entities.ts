@@ -5,7 +5,8 @@
  * quotes and parentheses; dialect details it does not know are kept in `source_type` and ignored.
  */
 import type { DiscoveredEntity } from '../../contracts/explorer.ts';
-import { refineByName, sqlFieldType } from './field-types.ts';
+import { sqlColumnType } from '../field-types.ts';
+import { refineByName } from './field-types.ts';
 
 type Field = DiscoveredEntity['fields'][number];
 type Reference = DiscoveredEntity['references'][number];
@@ -171,7 +172,7 @@ function addColumn(table: TableDraft, name: string, rest: string, enumTypes: Rea
   const hasDefault = /\bDEFAULT\b/i.test(constraints) || serial;
   table.fields.push({
     name,
-    type: refineByName(name, sqlFieldType(sourceType, enumTypes)),
+    type: refineByName(name, sqlColumnType(sourceType, name, { enumTypes }).type),
     source_type: sourceType,
     required: notNull && !hasDefault,
     unique: /\bUNIQUE\b/i.test(constraints),
