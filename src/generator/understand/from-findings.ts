@@ -101,11 +101,12 @@ export function findingsOfScan(scan: { record: ScanRecord; findings: unknown } |
  */
 export function applyFindings(understanding: Understanding, findings: ExplorerFindings): Understanding {
   const source = `explorer scan ${findings.scan_id} of ${cleanDisplayText(findings.target, 200)}`;
+  const improvements = improvementNote(findings);
   if (findings.entities.length === 0) {
-    return withNote(understanding, `${capitalize(source)} found no records to copy (${stackOf(findings)}), so the records come from the request.`);
+    return withNote(understanding, `${capitalize(source)} found no records to copy (${stackOf(findings)}), so the records come from the request.`, ...improvements);
   }
 
-  const notes: string[] = [];
+  const notes: string[] = [...improvements];
   const questions: string[] = [];
   const skipped: Skip[] = [];
   const auth = understanding.domain.auth.enabled;
@@ -421,6 +422,15 @@ function listed(items: readonly string[], max = 10): string {
 
 function withNote(understanding: Understanding, ...notes: string[]): Understanding {
   return { ...understanding, assumptions: unique([...understanding.assumptions, ...notes]) };
+}
+
+/**
+ * Spec §8.2: a build from a scan is "the same, but better". The scan's first improvements go into the
+ * plan's assumptions, where a person reviewing the plan sees what this build is meant to fix.
+ */
+function improvementNote(findings: ExplorerFindings): string[] {
+  const items = findings.improvements.slice(0, 3).map((i) => cleanDisplayText(i, 200).replace(/[.\s]+$/, ''));
+  return items.length === 0 ? [] : [`The scan suggested improving: ${items.join('; ')}.`];
 }
 
 function stackOf(findings: ExplorerFindings): string {
