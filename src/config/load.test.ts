@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
-import { AppError } from '../core/errors.ts';
 import { interpolate, loadConfig } from './load.ts';
+import { thrownAppError } from '../../test/support/app-error.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 
@@ -13,16 +13,6 @@ function tempConfig(yaml: string): { dir: string; file: string } {
   const file = join(dir, 'config.yaml');
   writeFileSync(file, yaml);
   return { dir, file };
-}
-
-function configError(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(AppError.isInstance(e), `expected AppError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected an error');
 }
 
 describe('loadConfig', () => {
@@ -72,7 +62,7 @@ describe('loadConfig', () => {
 
   test('a wrong value names the file, the key and the problem', () => {
     const { dir, file } = tempConfig('orchestration:\n  mode: turbo\npreview:\n  port_range: [9999, 9000]\n');
-    const err = configError(() => loadConfig({ file, env: {}, cwd: dir }));
+    const err = thrownAppError(() => loadConfig({ file, env: {}, cwd: dir }));
     assert.equal(err.code, 'invalid_config');
     assert.match(err.message, new RegExp(`${file}: orchestration\\.mode: `));
     assert.match(err.message, /sequential/);
@@ -82,18 +72,18 @@ describe('loadConfig', () => {
 
   test('an unknown key is refused by name', () => {
     const { dir, file } = tempConfig('agents:\n  tester:\n    min_coverge: 0.5\n');
-    const err = configError(() => loadConfig({ file, env: {}, cwd: dir }));
+    const err = thrownAppError(() => loadConfig({ file, env: {}, cwd: dir }));
     assert.match(err.message, /agents\.tester: unknown key "min_coverge"/);
   });
 
   test('broken YAML says where', () => {
     const { dir, file } = tempConfig('orchestration:\n  mode: "sequential\n');
-    const err = configError(() => loadConfig({ file, env: {}, cwd: dir }));
+    const err = thrownAppError(() => loadConfig({ file, env: {}, cwd: dir }));
     assert.match(err.message, new RegExp(`^${file} at line \\d+`));
   });
 
   test('a missing explicit file is an error, not silently ignored', () => {
-    const err = configError(() => loadConfig({ file: '/nonexistent/c.yaml', env: {}, cwd: '/tmp' }));
+    const err = thrownAppError(() => loadConfig({ file: '/nonexistent/c.yaml', env: {}, cwd: '/tmp' }));
     assert.match(err.message, /does not exist/);
   });
 

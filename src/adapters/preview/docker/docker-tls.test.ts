@@ -14,11 +14,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '../../../config/index.ts';
-import { AppError } from '../../../core/errors.ts';
 import type { Logger } from '../../../core/logger.ts';
 import { openPreviewRuntime } from '../../../runtime.ts';
 import { choosePreviewMode, parseDockerHost, probeDockerEngine, resolveDockerEndpoint } from './docker-engine.ts';
 import type { DockerPreviewRuntime } from './docker-preview-runtime.ts';
+import { thrownAppError } from '../../../../test/support/app-error.ts';
 
 const OPENSSL = '/usr/bin/openssl';
 
@@ -92,16 +92,6 @@ async function startTlsEngine(root: string): Promise<TlsEngine> {
   };
 }
 
-function appErrorOf(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(AppError.isInstance(e), `expected AppError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected an error');
-}
-
 describe('docker engine over TLS (HTTPS stand-in with client certificates)', () => {
   let root: string;
   let engine: TlsEngine;
@@ -156,7 +146,7 @@ describe('docker engine over TLS (HTTPS stand-in with client certificates)', () 
     mkdirSync(partial);
     copyFileSync(join(certs, 'ca.pem'), join(partial, 'ca.pem'));
     copyFileSync(join(certs, 'cert.pem'), join(partial, 'cert.pem'));
-    const err = appErrorOf(() => resolveDockerEndpoint(host, { verify: true, certPath: partial }));
+    const err = thrownAppError(() => resolveDockerEndpoint(host, { verify: true, certPath: partial }));
     assert.equal(err.code, 'invalid_config');
     assert.match(err.message, new RegExp(`${join(partial, 'key.pem')} is missing`));
     assert.match(err.hint ?? '', /DOCKER_CERT_PATH/);
@@ -164,7 +154,7 @@ describe('docker engine over TLS (HTTPS stand-in with client certificates)', () 
   });
 
   test('TLS on a Unix socket is a config error; no host with TLS means tcp://localhost:2376, as for docker', () => {
-    const err = appErrorOf(() => resolveDockerEndpoint('unix:///var/run/docker.sock', { verify: true, certPath: certs }));
+    const err = thrownAppError(() => resolveDockerEndpoint('unix:///var/run/docker.sock', { verify: true, certPath: certs }));
     assert.equal(err.code, 'invalid_config');
     assert.match(err.message, /Unix socket/);
     assert.equal(resolveDockerEndpoint('', { verify: true, certPath: certs }).label, 'tcp://localhost:2376 (tls)');
