@@ -409,7 +409,7 @@ export async function createRuntime(config: Readonly<CatalystConfig>, opts: Runt
     state,
     documents,
     vectors,
-    analyzers: opts.analyzers ?? createAnalyzers({ runner: ports.runner, workspace: ports.workspace }),
+    analyzers: opts.analyzers ?? createAnalyzers({ runner: ports.runner, workspace: ports.workspace, childEnv: config.childEnv }),
     logger: logger.child({ component: 'explorer' }),
     explorerDir: config.paths.explorer,
     enabled: config.explorer.enabled,

@@ -161,7 +161,9 @@ function resolveConfig(cfg: ConfigFile, file: string | null, opts: LoadConfigOpt
   const postgresUrl = cfg.storage.databases.postgres.url;
   const mongoUrl = cfg.storage.databases.mongodb.url;
   const childEnv: Record<string, string> = {};
-  for (const key of ['PATH', 'HOME', 'LANG', 'TZ', 'TMPDIR']) {
+  // Proxies and CA bundles too: children that reach the network (npm audit, the explorer's git clones) need them.
+  const proxyAndCa = ['http_proxy', 'https_proxy', 'no_proxy', 'all_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'GIT_SSL_CAINFO', 'GIT_SSL_CAPATH'];
+  for (const key of ['PATH', 'HOME', 'LANG', 'TZ', 'TMPDIR', ...proxyAndCa]) {
     const v = env[key];
     if (v) childEnv[key] = v;
   }

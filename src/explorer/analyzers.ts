@@ -15,7 +15,12 @@ import { analyzeRepository, cloneRepository, parseCloneTarget, type DependencyAu
 const AUDIT_TIMEOUT_MS = 120_000;
 const AUDIT_MEMORY_MB = 512;
 
-export function createAnalyzers(deps: { runner: CommandRunner; workspace: Workspace }): Analyzers {
+export function createAnalyzers(deps: {
+  runner: CommandRunner;
+  workspace: Workspace;
+  /** What git runs with (PATH, proxies, CA bundles): Catalyst's configured child environment. */
+  childEnv: Readonly<Record<string, string>>;
+}): Analyzers {
   async function audit(dir: string, signal: AbortSignal): Promise<DependencyAudit> {
     const scan = await auditDependencies(deps.runner, deps.workspace, dir, { timeoutMs: AUDIT_TIMEOUT_MS, memoryMb: AUDIT_MEMORY_MB, signal });
     if (scan.status === 'unavailable' || scan.vulnerabilities === null) return { status: 'unavailable', reason: scan.reason ?? 'npm audit gave no result' };
@@ -36,6 +41,7 @@ export function createAnalyzers(deps: { runner: CommandRunner; workspace: Worksp
         into: join(ctx.workDir, 'checkout'),
         depth: request.analysis_depth,
         signal: ctx.signal,
+        baseEnv: deps.childEnv,
         ...(request.credentials?.github_token ? { token: request.credentials.github_token } : {}),
       });
       ctx.progress('Explorer: analyzing the tech stack, dependencies and code');
@@ -45,6 +51,7 @@ export function createAnalyzers(deps: { runner: CommandRunner; workspace: Worksp
         commit: cloned.commit,
         defaultBranch: cloned.defaultBranch,
         signal: ctx.signal,
+        baseEnv: deps.childEnv,
         audit: (dir) => audit(dir, ctx.signal),
       });
     },

@@ -40,7 +40,7 @@ describe('explorer service (real scanners)', () => {
       state,
       documents: state.documents,
       vectors: createStateVectorStore(state.documents),
-      analyzers: createAnalyzers({ runner: createLocalRunner({}), workspace: createFsWorkspace(NODE_MODULES_DIR) }),
+      analyzers: createAnalyzers({ runner: createLocalRunner({}), workspace: createFsWorkspace(NODE_MODULES_DIR), childEnv: { PATH: process.env.PATH ?? '' } }),
       logger: quiet,
       explorerDir: join(root, 'explorer'),
       enabled: true,

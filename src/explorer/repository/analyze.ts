@@ -28,6 +28,8 @@ export interface AnalyzeOptions {
   signal?: AbortSignal;
   /** Runs the dependency audit (at full depth); the service passes one that runs npm audit in a sandbox. */
   audit?: (dir: string) => Promise<DependencyAudit>;
+  /** The environment git runs with (see GitOptions.baseEnv). */
+  baseEnv?: Readonly<Record<string, string | undefined>>;
 }
 
 /** How many of each kind of file are kept for a second look; the rest are counted only. */
@@ -111,7 +113,7 @@ export async function analyzeRepository(opts: AnalyzeOptions): Promise<AnalyzerR
   const historyNotes: string[] = [];
   const history =
     opts.depth === 'full'
-      ? await readHistory(opts.dir, opts.signal).catch((e: unknown) => {
+      ? await readHistory(opts.dir, opts.signal, opts.baseEnv).catch((e: unknown) => {
           opts.signal?.throwIfAborted();
           historyNotes.push(`The git history could not be read: ${e instanceof Error ? e.message : String(e)}.`);
           return null;

@@ -20,6 +20,8 @@ export interface CloneOptions {
   signal?: AbortSignal;
   /** Defaults to 120 s. */
   timeoutMs?: number;
+  /** The environment git runs with (see GitOptions.baseEnv). */
+  baseEnv?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface ClonedRepository {
@@ -139,17 +141,18 @@ export async function cloneRepository(opts: CloneOptions): Promise<ClonedReposit
       signal: opts.signal,
       allowProtocols: source.kind === 'url' ? 'http:https' : 'file',
       config,
+      baseEnv: opts.baseEnv,
     });
   } catch (e) {
     if (opts.signal?.aborted) throw opts.signal.reason;
     throw cloneError(e, source, opts.token);
   }
-  return { dir, ...(await headOf(dir, opts.signal)) };
+  return { dir, ...(await headOf(dir, opts.signal, opts.baseEnv)) };
 }
 
-async function headOf(dir: string, signal: AbortSignal | undefined): Promise<Omit<ClonedRepository, 'dir'>> {
+async function headOf(dir: string, signal: AbortSignal | undefined, baseEnv: CloneOptions['baseEnv']): Promise<Omit<ClonedRepository, 'dir'>> {
   const quiet = (args: string[]) =>
-    runGit(args, { cwd: dir, timeoutMs: 15_000, signal }).then(
+    runGit(args, { cwd: dir, timeoutMs: 15_000, signal, baseEnv }).then(
       (r) => r.stdout.trim() || null,
       () => null,
     );

@@ -24,6 +24,11 @@ export interface GitOptions {
    */
   config?: Record<string, string>;
   maxBuffer?: number;
+  /**
+   * Where PATH, proxies and CA bundles come from: Catalyst passes its configured child environment
+   * (`config.childEnv`); a direct caller (a test, a script) without one gets this process's.
+   */
+  baseEnv?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface GitOutput {
@@ -43,9 +48,10 @@ export class GitCommandError extends Error {
   }
 }
 
-export function gitEnv(opts: Pick<GitOptions, 'allowProtocols' | 'config'> = {}): NodeJS.ProcessEnv {
+export function gitEnv(opts: Pick<GitOptions, 'allowProtocols' | 'config' | 'baseEnv'> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const key of PASSED_ENV) if (process.env[key] !== undefined) env[key] = process.env[key];
+  const base = opts.baseEnv ?? process.env;
+  for (const key of PASSED_ENV) if (base[key] !== undefined) env[key] = base[key];
   Object.assign(env, {
     GIT_TERMINAL_PROMPT: '0',
     GIT_ASKPASS: '',

@@ -3,13 +3,13 @@
  * would show one commit).
  */
 import type { RepositorySection } from '../../contracts/explorer.ts';
-import { runGit } from './git.ts';
+import { runGit, type GitOptions } from './git.ts';
 
 const MAX_CONTRIBUTORS = 100;
 const HISTORY_TIMEOUT_MS = 60_000;
 
-export async function readHistory(dir: string, signal?: AbortSignal): Promise<NonNullable<RepositorySection['history']>> {
-  const git = async (args: string[]) => (await runGit(args, { cwd: dir, timeoutMs: HISTORY_TIMEOUT_MS, signal, maxBuffer: 64 * 1024 * 1024 })).stdout;
+export async function readHistory(dir: string, signal?: AbortSignal, baseEnv?: GitOptions['baseEnv']): Promise<NonNullable<RepositorySection['history']>> {
+  const git = async (args: string[]) => (await runGit(args, { cwd: dir, timeoutMs: HISTORY_TIMEOUT_MS, signal, maxBuffer: 64 * 1024 * 1024, baseEnv })).stdout;
   const head = await git(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).catch(() => '');
   if (head.trim() === '') return { commits: 0, contributors: [], first_commit: null, last_commit: null };
   const commits = Number((await git(['rev-list', '--count', 'HEAD'])).trim()) || 0;
