@@ -65,7 +65,10 @@ module.exports = {
       severity: 'error',
       comment: 'the embedded document store is JSONB tables in the same database as the state store, so the state adapter opens it',
       from: { path: '^src/adapters/state/' },
-      to: { path: '^src/(adapters|agents|orchestrator|server|worker|cli|runtime|config|generator)', pathNot: '^src/adapters/(state|documents)/' },
+      to: {
+        path: '^src/(adapters|agents|orchestrator|server|worker|cli|runtime|config|generator)',
+        pathNot: '^src/adapters/(state|documents)/',
+      },
     },
     {
       name: 'preview-lifecycle-uses-ports',
@@ -76,10 +79,13 @@ module.exports = {
     },
     {
       name: 'explorer-uses-ports',
-      comment: 'The explorer reads targets through its own scanners and the ports; it reuses only the tester\'s secret rules and audit.',
+      comment: "The explorer reads targets through its own scanners and the ports; it reuses only the tester's secret rules and audit.",
       severity: 'error',
       from: { path: '^src/explorer/' },
-      to: { path: '^src/(adapters|orchestrator|server|worker|cli|runtime|config|agents|preview)', pathNot: '^src/agents/tester/(secret-scan|dependency-audit)\\.ts$' },
+      to: {
+        path: '^src/(adapters|orchestrator|server|worker|cli|runtime|config|agents|preview)',
+        pathNot: '^src/agents/tester/(secret-scan|dependency-audit)\\.ts$',
+      },
     },
     {
       name: 'no-circular',

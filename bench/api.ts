@@ -63,7 +63,9 @@ try {
     headers: { authorization: `Bearer ${TOKEN}` },
   });
   console.log(`GET /api/tasks/{id}/progress  ${values.connections} connections, ${values.duration} s`);
-  console.log(`  requests/s  avg ${Math.round(result.requests.average)}  (total ${result.requests.total}, non-2xx ${result.non2xx}, errors ${result.errors})`);
+  console.log(
+    `  requests/s  avg ${Math.round(result.requests.average)}  (total ${result.requests.total}, non-2xx ${result.non2xx}, errors ${result.errors})`,
+  );
   console.log(`  latency ms  p50 ${result.latency.p50}  p99 ${result.latency.p99}  max ${result.latency.max}`);
 
   // ---- 2. WebSocket fan-out
@@ -72,25 +74,34 @@ try {
   const delays: number[] = [];
   const sockets: WebSocket[] = [];
   await Promise.all(
-    Array.from({ length: clients }, () =>
-      new Promise<void>((resolve, reject) => {
-        const ws = new WebSocket(`${base.replace('http', 'ws')}/ws/${taskId}?token=${TOKEN}`);
-        sockets.push(ws);
-        let replayed = false;
-        ws.on('message', (data) => {
-          const m = JSON.parse(String(data)) as { type: string; message?: string };
-          if (!replayed && m.type === 'progress') {
-            replayed = true;
-            resolve();
-          }
-          if (m.type === 'agent_log' && m.message?.startsWith('bench ')) delays.push(performance.now() - Number(m.message.slice(6)));
-        });
-        ws.on('error', reject);
-      }),
+    Array.from(
+      { length: clients },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const ws = new WebSocket(`${base.replace('http', 'ws')}/ws/${taskId}?token=${TOKEN}`);
+          sockets.push(ws);
+          let replayed = false;
+          ws.on('message', (data) => {
+            const m = JSON.parse(String(data)) as { type: string; message?: string };
+            if (!replayed && m.type === 'progress') {
+              replayed = true;
+              resolve();
+            }
+            if (m.type === 'agent_log' && m.message?.startsWith('bench ')) delays.push(performance.now() - Number(m.message.slice(6)));
+          });
+          ws.on('error', reject);
+        }),
     ),
   );
   for (let i = 0; i < messages; i++) {
-    runtime.feed.emit({ type: 'agent_log', task_id: taskId, agent_name: 'coder', message: `bench ${performance.now()}`, level: 'info', timestamp: new Date().toISOString() });
+    runtime.feed.emit({
+      type: 'agent_log',
+      task_id: taskId,
+      agent_name: 'coder',
+      message: `bench ${performance.now()}`,
+      level: 'info',
+      timestamp: new Date().toISOString(),
+    });
     await new Promise((r) => setTimeout(r, 20));
   }
   const deadline = Date.now() + 10_000;
@@ -98,7 +109,9 @@ try {
   delays.sort((a, b) => a - b);
   console.log(`WebSocket fan-out  ${clients} clients × ${messages} messages (one every 20 ms)`);
   console.log(`  delivered ${delays.length}/${clients * messages}`);
-  console.log(`  delivery ms  p50 ${percentile(delays, 50).toFixed(2)}  p99 ${percentile(delays, 99).toFixed(2)}  max ${delays.at(-1)?.toFixed(2)}`);
+  console.log(
+    `  delivery ms  p50 ${percentile(delays, 50).toFixed(2)}  p99 ${percentile(delays, 99).toFixed(2)}  max ${delays.at(-1)?.toFixed(2)}`,
+  );
   for (const ws of sockets) ws.close();
 } finally {
   await app.close();

@@ -35,8 +35,20 @@ const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () 
 
 function progressEvent(taskId = randomUUID()): AgentEvent {
   return createEvent(
-    { event_type: 'task.progress', payload: { phase: 'coding', progress: 0.5, files_created: 0, total_estimated_files: 0, message: 'bench' } },
-    { event_id: randomUUID(), trace_id: randomUUID(), task_id: taskId, actor: 'orchestrator', repo: 'bench', branch: 'main', causation_id: null, timestamp: new Date().toISOString() },
+    {
+      event_type: 'task.progress',
+      payload: { phase: 'coding', progress: 0.5, files_created: 0, total_estimated_files: 0, message: 'bench' },
+    },
+    {
+      event_id: randomUUID(),
+      trace_id: randomUUID(),
+      task_id: taskId,
+      actor: 'orchestrator',
+      repo: 'bench',
+      branch: 'main',
+      causation_id: null,
+      timestamp: new Date().toISOString(),
+    },
   );
 }
 
@@ -110,10 +122,35 @@ async function measureOutbox(bus: EventBus, label: string, dbUrl: string): Promi
     const id = randomUUID();
     const trace = randomUUID();
     const event = createEvent(
-      { event_type: 'task.initiated', payload: { project_id: projectId, project_name: 'Bench', project_slug: 'bench', requirements: 'bench', mode: 'event_driven', seed: 0, next_agent: 'planner' } },
-      { event_id: randomUUID(), trace_id: trace, task_id: id, actor: 'orchestrator', repo: 'bench', branch: 'main', causation_id: null, timestamp: new Date().toISOString() },
+      {
+        event_type: 'task.initiated',
+        payload: {
+          project_id: projectId,
+          project_name: 'Bench',
+          project_slug: 'bench',
+          requirements: 'bench',
+          mode: 'event_driven',
+          seed: 0,
+          next_agent: 'planner',
+        },
+      },
+      {
+        event_id: randomUUID(),
+        trace_id: trace,
+        task_id: id,
+        actor: 'orchestrator',
+        repo: 'bench',
+        branch: 'main',
+        causation_id: null,
+        timestamp: new Date().toISOString(),
+      },
     );
-    await state.createTask({ project, task: { id, project_id: projectId, trace_id: trace, user_prompt: 'bench', mode: 'event_driven' }, event, publish: true });
+    await state.createTask({
+      project,
+      task: { id, project_id: projectId, trace_id: trace, user_prompt: 'bench', mode: 'event_driven' },
+      event,
+      publish: true,
+    });
   }
   let handled = 0;
   let done: () => void = () => undefined;
@@ -123,7 +160,14 @@ async function measureOutbox(bus: EventBus, label: string, dbUrl: string): Promi
     async (d) => {
       const a = await state.beginAttempt(`bench-${label}`, d.event.event_id, d.event.task_id);
       if (a.status !== 'processed') {
-        await state.commitStep({ consumer: `bench-${label}`, inbound_event_id: d.event.event_id, task_id: d.event.task_id, events: [], task_patch: {}, publish: false });
+        await state.commitStep({
+          consumer: `bench-${label}`,
+          inbound_event_id: d.event.event_id,
+          task_id: d.event.task_id,
+          events: [],
+          task_patch: {},
+          publish: false,
+        });
       }
       if (++handled === N) done();
       return { outcome: 'ack' };

@@ -15,5 +15,8 @@ await seedPreview(state, task.id, { port: upstreamPort });
 const router = await startPreviewRouter({ state, port: 0 });
 process.stdout.write(`${JSON.stringify({ port: router.port, host: `${previewHostLabel('todo', task.id)}.localhost:${router.port}` })}\n`);
 process.once('SIGTERM', () => {
-  void router.close().then(() => state.close()).then(() => process.exit(0));
+  void router
+    .close()
+    .then(() => state.close())
+    .then(() => process.exit(0));
 });

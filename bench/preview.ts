@@ -20,14 +20,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { createProcessPreviewRuntime } from '../src/adapters/preview/process/process-preview-runtime.ts';
-import { openStateStore } from '../src/adapters/state/index.ts';
 import type { PreviewHandle, PreviewRuntime } from '../src/core/ports/preview-runtime.ts';
 import { APP_DEPENDENCIES, renderApp } from '../src/generator/app/index.ts';
 import { todoApp } from '../src/generator/app/test-fixtures.ts';
-import { previewHostLabel, startPreviewRouter } from '../src/preview/preview-router.ts';
 import { probeBwrap } from '../src/preview/sandbox.ts';
 import { installedVersions, NODE_MODULES_DIR } from '../src/runtime.ts';
-import { seedPreview, seedTask } from '../test/support/preview-seed.ts';
 
 const { values } = parseArgs({
   options: {
@@ -90,13 +87,33 @@ const listenLine = 'await app.listen({ port: config.port, host: config.host });'
 const original = readFileSync(serverTs, 'utf8');
 // Apps generated before the template read SOCKET_PATH get the one-line change; current ones need none.
 const patched = !original.includes('socketPath') && !original.includes('SOCKET_PATH');
-if (patched && !original.includes(listenLine)) throw new Error(`bench: ${serverTs} neither reads SOCKET_PATH nor has the expected listen() line`);
-if (patched) writeFileSync(serverTs, original.replace(listenLine, 'await app.listen(process.env.SOCKET_PATH ? { path: process.env.SOCKET_PATH } : { port: config.port, host: config.host });'));
+if (patched && !original.includes(listenLine))
+  throw new Error(`bench: ${serverTs} neither reads SOCKET_PATH nor has the expected listen() line`);
+if (patched)
+  writeFileSync(
+    serverTs,
+    original.replace(
+      listenLine,
+      'await app.listen(process.env.SOCKET_PATH ? { path: process.env.SOCKET_PATH } : { port: config.port, host: config.host });',
+    ),
+  );
 
 const baseEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: root };
 const runtimes: Record<'none' | 'bwrap', PreviewRuntime> = {
-  none: createProcessPreviewRuntime({ previewsDir: join(root, 'previews'), memoryMb: 512, nodeModulesDir: NODE_MODULES_DIR, baseEnv, sandbox: 'none' }),
-  bwrap: createProcessPreviewRuntime({ previewsDir: join(root, 'previews'), memoryMb: 512, nodeModulesDir: NODE_MODULES_DIR, baseEnv, sandbox: 'auto' }),
+  none: createProcessPreviewRuntime({
+    previewsDir: join(root, 'previews'),
+    memoryMb: 512,
+    nodeModulesDir: NODE_MODULES_DIR,
+    baseEnv,
+    sandbox: 'none',
+  }),
+  bwrap: createProcessPreviewRuntime({
+    previewsDir: join(root, 'previews'),
+    memoryMb: 512,
+    nodeModulesDir: NODE_MODULES_DIR,
+    baseEnv,
+    sandbox: 'auto',
+  }),
 };
 const bwrap = probeBwrap(process.env.PATH);
 const kinds: Array<'none' | 'bwrap'> = bwrap.path ? ['none', 'bwrap'] : ['none'];
@@ -110,7 +127,14 @@ try {
     for (const kind of kinds) {
       const taskId = `cold-${kind}-${i}`;
       const t0 = performance.now();
-      const h = await runtimes[kind].start({ taskId, projectSlug: 'todo', sourceDir: kind === 'bwrap' ? socketReady : plain, reservedPorts: [], timeoutMs: 120_000, detached: false });
+      const h = await runtimes[kind].start({
+        taskId,
+        projectSlug: 'todo',
+        sourceDir: kind === 'bwrap' ? socketReady : plain,
+        reservedPorts: [],
+        timeoutMs: 120_000,
+        detached: false,
+      });
       coldMs[kind]!.push(performance.now() - t0);
       if (h.sandbox.kind !== kind) throw new Error(`bench: expected sandbox ${kind}, got ${h.sandbox.kind} (${h.sandbox.warning})`);
       if (i === RUNS - 1) {
@@ -125,14 +149,22 @@ try {
 
   // ---- 3. router overhead against the unsandboxed preview, the router in its own process
   const direct = started.find((s) => s.h.sandbox.kind === 'none')!.h;
-  const routerProcess = spawn(process.execPath, ['--import', 'tsx', join(dirname(fileURLToPath(import.meta.url)), 'preview-router-process.ts'), String(direct.port)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const routerProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(dirname(fileURLToPath(import.meta.url)), 'preview-router-process.ts'), String(direct.port)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const [ready] = (await once(createInterface({ input: routerProcess.stdout! }), 'line')) as [string];
   const { port: routerPort, host } = JSON.parse(ready) as { port: number; host: string };
-  const load = (url: string, headers: Record<string, string> = {}) => autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers });
+  const load = (url: string, headers: Record<string, string> = {}) =>
+    autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers });
   type Result = Awaited<ReturnType<typeof autocannon>>;
-  const runs: Record<'health' | 'page', { direct: Result[]; router: Result[] }> = { health: { direct: [], router: [] }, page: { direct: [], router: [] } };
+  const runs: Record<'health' | 'page', { direct: Result[]; router: Result[] }> = {
+    health: { direct: [], router: [] },
+    page: { direct: [], router: [] },
+  };
   for (let i = 0; i < PAIRS; i += 1) {
     runs.health.direct.push(await load(`${direct.url}/health`));
     runs.health.router.push(await load(`http://127.0.0.1:${routerPort}/health`, { host }));
@@ -153,7 +185,9 @@ try {
   const ratios = (k: 'health' | 'page') => runs[k].router.map((r, i) => r.requests.average / runs[k].direct[i]!.requests.average);
 
   const row = (label: string, r: Awaited<ReturnType<typeof autocannon>> | null) =>
-    r ? `  ${label.padEnd(34)} ${Math.round(r.requests.average).toString().padStart(7)} req/s   p50 ${r.latency.p50} ms   p99 ${r.latency.p99} ms   non-2xx ${r.non2xx}   errors ${r.errors}` : `  ${label.padEnd(34)} not run (${bwrap.reason})`;
+    r
+      ? `  ${label.padEnd(34)} ${Math.round(r.requests.average).toString().padStart(7)} req/s   p50 ${r.latency.p50} ms   p99 ${r.latency.p99} ms   non-2xx ${r.non2xx}   errors ${r.errors}`
+      : `  ${label.padEnd(34)} not run (${bwrap.reason})`;
   const out = {
     runs: RUNS,
     cold_start_ms_median: Object.fromEntries(kinds.map((k) => [k, Math.round(median(coldMs[k]!))])),
@@ -170,18 +204,33 @@ try {
       health: Number(median(ratios('health')).toFixed(2)),
       page: Number(median(ratios('page')).toFixed(2)),
     },
-    router_vs_direct_all: { health: ratios('health').map((r) => Number(r.toFixed(2))), page: ratios('page').map((r) => Number(r.toFixed(2))) },
+    router_vs_direct_all: {
+      health: ratios('health').map((r) => Number(r.toFixed(2))),
+      page: ratios('page').map((r) => Number(r.toFixed(2))),
+    },
   };
-  console.log(`Preview bench: todo app, ${RUNS} cold starts per kind, autocannon ${CONNECTIONS} connections x ${DURATION} s, ${PAIRS} direct/router pairs (median run shown)`);
-  if (bwrap.path && patched) console.log('  (sandboxed runs use the todo app with server.ts listening on SOCKET_PATH, the one-line change the template needs)');
-  for (const k of kinds) console.log(`  cold start to healthy, ${k.padEnd(5)}      median ${out.cold_start_ms_median[k]} ms  (${out.cold_start_ms_all[k]!.join(', ')})   memory ${out.memory_mb_per_preview[k]} MB`);
+  console.log(
+    `Preview bench: todo app, ${RUNS} cold starts per kind, autocannon ${CONNECTIONS} connections x ${DURATION} s, ${PAIRS} direct/router pairs (median run shown)`,
+  );
+  if (bwrap.path && patched)
+    console.log('  (sandboxed runs use the todo app with server.ts listening on SOCKET_PATH, the one-line change the template needs)');
+  for (const k of kinds)
+    console.log(
+      `  cold start to healthy, ${k.padEnd(5)}      median ${out.cold_start_ms_median[k]} ms  (${out.cold_start_ms_all[k]!.join(', ')})   memory ${out.memory_mb_per_preview[k]} MB`,
+    );
   console.log(row('GET /health direct', rDirect));
   console.log(row('GET /health through the Host router', rRouter));
   console.log(row('GET /health sandboxed (port forwarder)', rForwarded));
   console.log(row('GET / (frontend) direct', rDirectPage));
   console.log(row('GET / (frontend) through the router', rRouterPage));
-  console.log(`  router / direct, median of ${PAIRS} pairs: /health ${out.router_vs_direct.health}, / ${out.router_vs_direct.page} (goal >= 0.8)`);
-  console.log(`  load average while measuring: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
+  console.log(
+    `  router / direct, median of ${PAIRS} pairs: /health ${out.router_vs_direct.health}, / ${out.router_vs_direct.page} (goal >= 0.8)`,
+  );
+  console.log(
+    `  load average while measuring: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${cpus().length} cores`,
+  );
   console.log(JSON.stringify(out));
 } finally {
   for (const { rt, h } of started) await rt.stop(h);

@@ -52,7 +52,11 @@ type Result = 'ok' | 'FAIL' | '-';
 
 /** "Invoice Line", "invoice_lines", "InvoiceLine" → "invoiceline": singular last word, separators folded. */
 function fold(name: string): string[] {
-  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
   if (words.length > 0) words[words.length - 1] = singularize(words.at(-1)!);
   return words;
 }
@@ -68,16 +72,24 @@ function sample(name: string, s: Schema, fk: Map<string, string>): unknown {
   const min = typeof s['minimum'] === 'number' ? (s['minimum'] as number) : undefined;
   const max = typeof s['maximum'] === 'number' ? (s['maximum'] as number) : undefined;
   switch (s['type']) {
-    case 'integer': return min ?? (max !== undefined ? Math.min(max, 1) : 1);
-    case 'number': return min !== undefined ? min + 1.5 : 2.5;
-    case 'boolean': return true;
+    case 'integer':
+      return min ?? (max !== undefined ? Math.min(max, 1) : 1);
+    case 'number':
+      return min !== undefined ? min + 1.5 : 2.5;
+    case 'boolean':
+      return true;
   }
   switch (s['format']) {
-    case 'email': return `bench${Math.floor(Math.random() * 1e6)}@example.com`;
-    case 'uri': return 'https://example.com/page';
-    case 'date': return '2026-05-04';
-    case 'date-time': return '2026-05-04T10:30:00.000Z';
-    case 'uuid': return undefined;
+    case 'email':
+      return `bench${Math.floor(Math.random() * 1e6)}@example.com`;
+    case 'uri':
+      return 'https://example.com/page';
+    case 'date':
+      return '2026-05-04';
+    case 'date-time':
+      return '2026-05-04T10:30:00.000Z';
+    case 'uuid':
+      return undefined;
   }
   const maxLength = typeof s['maxLength'] === 'number' ? (s['maxLength'] as number) : 40;
   return `Sample ${name}`.slice(0, maxLength);
@@ -87,7 +99,12 @@ async function http(method: string, url: string, body?: unknown, token?: string)
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers['authorization'] = `Bearer ${token}`;
-  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+  const res = await fetch(url, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
   const text = await res.text();
   let json: any = null;
   try {
@@ -108,7 +125,12 @@ async function account(base: string, email: string): Promise<string> {
 }
 
 /** Creates one row per resource (parents first), reads, updates, lists, checks 400 and ownership, deletes. */
-async function exercise(base: string, models: DataModels, openapi: any, why: string[]): Promise<Record<'crud' | 'invalid' | 'owner', Result>> {
+async function exercise(
+  base: string,
+  models: DataModels,
+  openapi: any,
+  why: string[],
+): Promise<Record<'crud' | 'invalid' | 'owner', Result>> {
   const schemas = (openapi?.components?.schemas ?? {}) as Record<string, Schema>;
   const resources = models.models.filter((m) => m.resource !== null);
   const byName = new Map(resources.map((m) => [m.name, m]));
@@ -159,12 +181,16 @@ async function exercise(base: string, models: DataModels, openapi: any, why: str
     ids.set(m.name, id);
     const read = await http('GET', `${url}/${id}`, undefined, token);
     if (read.status !== 200) fail('crud', `${m.name}: GET one ${read.status}`);
-    const textField = Object.entries(input.properties ?? {}).find(([n, s]) => s['type'] === 'string' && !s['format'] && !s['enum'] && !fk.has(n));
+    const textField = Object.entries(input.properties ?? {}).find(
+      ([n, s]) => s['type'] === 'string' && !s['format'] && !s['enum'] && !fk.has(n),
+    );
     const patch: Record<string, unknown> = textField ? { [textField[0]]: 'Changed value' } : {};
     const updated = await http('PATCH', `${url}/${id}`, patch, token);
-    if (updated.status !== 200 || (textField && updated.json?.[textField[0]] !== 'Changed value')) fail('crud', `${m.name}: PATCH ${updated.status}`);
+    if (updated.status !== 200 || (textField && updated.json?.[textField[0]] !== 'Changed value'))
+      fail('crud', `${m.name}: PATCH ${updated.status}`);
     const listed = await http('GET', `${url}?limit=100`, undefined, token);
-    if (listed.status !== 200 || !Array.isArray(listed.json?.items) || !listed.json.items.some((r: any) => r.id === id)) fail('crud', `${m.name}: list ${listed.status} lacks the row`);
+    if (listed.status !== 200 || !Array.isArray(listed.json?.items) || !listed.json.items.some((r: any) => r.id === id))
+      fail('crud', `${m.name}: list ${listed.status} lacks the row`);
     // Invalid: a required field missing, or a wrong type where nothing is required.
     const required = input.required ?? [];
     const bad: Record<string, unknown> = { ...body };
@@ -178,7 +204,8 @@ async function exercise(base: string, models: DataModels, openapi: any, why: str
     if (m.owned && other) {
       const theirs = await http('GET', `${url}/${id}`, undefined, other);
       const theirList = await http('GET', `${url}?limit=100`, undefined, other);
-      if (theirs.status !== 404 || (theirList.json?.items ?? []).some((r: any) => r.id === id)) fail('owner', `${m.name}: another user sees the row (${theirs.status})`);
+      if (theirs.status !== 404 || (theirList.json?.items ?? []).some((r: any) => r.id === id))
+        fail('owner', `${m.name}: another user sees the row (${theirs.status})`);
     }
   }
   // Delete children first.
@@ -273,7 +300,10 @@ try {
         const summary = JSON.parse(summaryText) as TestSummary;
         const coverage = summary.backend.coverage ?? summary.coverage.lines ?? 0;
         checks.tests = summary.backend.status === 'passed' && summary.backend.failed === 0 && coverage >= 0.8 ? 'ok' : 'FAIL';
-        if (checks.tests === 'FAIL') why.push(`app tests: backend ${summary.backend.status} ${summary.backend.passed}/${summary.backend.total}, coverage ${(coverage * 100).toFixed(1)}%`);
+        if (checks.tests === 'FAIL')
+          why.push(
+            `app tests: backend ${summary.backend.status} ${summary.backend.passed}/${summary.backend.total}, coverage ${(coverage * 100).toFixed(1)}%`,
+          );
       } else if (checks.build === 'ok') {
         checks.tests = 'FAIL';
         why.push('no test-summary.json');
@@ -284,7 +314,10 @@ try {
         const quality = JSON.parse(qualityText) as { type_errors?: number; own_lint?: { errors?: number; note?: string } };
         const ownLint = quality.own_lint?.errors ?? -1;
         checks.clean = quality.type_errors === 0 && ownLint === 0 ? 'ok' : 'FAIL';
-        if (checks.clean === 'FAIL') why.push(`clean: ${quality.type_errors} type error(s), own lint ${ownLint < 0 ? 'not run' : `${ownLint} error(s)`} (${quality.own_lint?.note ?? 'no note'})`);
+        if (checks.clean === 'FAIL')
+          why.push(
+            `clean: ${quality.type_errors} type error(s), own lint ${ownLint < 0 ? 'not run' : `${ownLint} error(s)`} (${quality.own_lint?.note ?? 'no note'})`,
+          );
       } else if (checks.build === 'ok') {
         checks.clean = 'FAIL';
         why.push('no review/code-quality.json');
@@ -295,13 +328,18 @@ try {
     } finally {
       if (taskId !== null) {
         const preview = await runtime.ports.state.getPreviewByTask(taskId).catch(() => null);
-        if (preview) await stopPreview({ state: runtime.ports.state, previews: runtime.ports.previews, clock: systemClock }, taskId).catch(() => undefined);
+        if (preview)
+          await stopPreview({ state: runtime.ports.state, previews: runtime.ports.previews, clock: systemClock }, taskId).catch(
+            () => undefined,
+          );
       }
     }
     const seconds = (performance.now() - started) / 1000;
     rows.push({ id: p.id, checks, found, expected: p.entities.length, seconds, why });
     const failed = CHECKS.filter((c) => checks[c] === 'FAIL');
-    console.error(`${p.id} ${failed.length === 0 ? 'pass' : `FAIL (${failed.join(', ')})`} ${seconds.toFixed(1)}s${why.length ? `\n    ${why.join('\n    ')}` : ''}`);
+    console.error(
+      `${p.id} ${failed.length === 0 ? 'pass' : `FAIL (${failed.join(', ')})`} ${seconds.toFixed(1)}s${why.length ? `\n    ${why.join('\n    ')}` : ''}`,
+    );
   }
 } finally {
   await runtime.close();

@@ -43,7 +43,6 @@ import type { Cache } from './core/ports/cache.ts';
 import type { DocumentStore } from './core/ports/document-store.ts';
 import type { EventBus } from './core/ports/event-bus.ts';
 import type { PreviewRuntime } from './core/ports/preview-runtime.ts';
-import type { StateStore } from './core/ports/state-store.ts';
 import type { VectorStore } from './core/ports/vector-store.ts';
 import { APP_DEPENDENCIES } from './generator/app/index.ts';
 import { analyzeRequest } from './generator/understand/index.ts';
@@ -194,7 +193,8 @@ export interface AgentContextInput {
 export async function makeAgentContext(input: AgentContextInput): Promise<AgentContext> {
   const { agent, event, task, ports, clock } = input;
   const project = await ports.state.getProject(task.project_id);
-  if (!project) throw new AppError('project_not_found', `project ${task.project_id} of task ${task.id} does not exist`, { retryable: false });
+  if (!project)
+    throw new AppError('project_not_found', `project ${task.project_id} of task ${task.id} does not exist`, { retryable: false });
   const agentLogger = input.logger.child({ agent: agent.id, task_id: task.id, trace_id: task.trace_id });
   return {
     agent: agent.id,
@@ -204,7 +204,11 @@ export async function makeAgentContext(input: AgentContextInput): Promise<AgentC
     attempt: input.attempt,
     ports,
     settings: input.settings,
-    paths: { repo: ports.git.repoPath(project.slug), worktree: join(input.config.paths.worktrees, task.id), artifacts: ports.artifacts.dir(task.id) },
+    paths: {
+      repo: ports.git.repoPath(project.slug),
+      worktree: join(input.config.paths.worktrees, task.id),
+      artifacts: ports.artifacts.dir(task.id),
+    },
     clock,
     logger: agentLogger,
     signal: input.signal,
@@ -218,7 +222,11 @@ export async function makeAgentContext(input: AgentContextInput): Promise<AgentC
   };
 }
 
-async function openDocuments(config: Readonly<CatalystConfig>, jsonb: DocumentStore, opened: Array<{ close(): Promise<void> }>): Promise<DocumentStore> {
+async function openDocuments(
+  config: Readonly<CatalystConfig>,
+  jsonb: DocumentStore,
+  opened: Array<{ close(): Promise<void> }>,
+): Promise<DocumentStore> {
   const choice = config.adapters.documents;
   if (choice.kind !== 'mongodb') return jsonb;
   const mongo = await openMongoDocumentStore({ url: choice.url, database: choice.database });
@@ -362,7 +370,17 @@ export async function createRuntime(config: Readonly<CatalystConfig>, opts: Runt
       onLog(entry) {
         const id = randomUUID();
         feed.emit({ type: 'agent_log', ...entry });
-        track(documents.put('agent_logs', id, { id, task_id: entry.task_id, trace_id: input.task.trace_id, agent_name: entry.agent_name, message: entry.message, level: entry.level, timestamp: entry.timestamp }));
+        track(
+          documents.put('agent_logs', id, {
+            id,
+            task_id: entry.task_id,
+            trace_id: input.task.trace_id,
+            agent_name: entry.agent_name,
+            message: entry.message,
+            level: entry.level,
+            timestamp: entry.timestamp,
+          }),
+        );
       },
       onProgress(update) {
         feed.emit({
@@ -402,7 +420,11 @@ export async function createRuntime(config: Readonly<CatalystConfig>, opts: Runt
           retryDelayMs: config.orchestration.event_driven.retry_delay_ms,
           stepTimeoutMs: config.orchestration.sequential.timeout_seconds * 1000,
         })
-      : createSequentialEngine({ ...stepDeps, timeoutMs: config.orchestration.sequential.timeout_seconds * 1000, retryDelayMs: config.orchestration.event_driven.retry_delay_ms });
+      : createSequentialEngine({
+          ...stepDeps,
+          timeoutMs: config.orchestration.sequential.timeout_seconds * 1000,
+          retryDelayMs: config.orchestration.event_driven.retry_delay_ms,
+        });
   await engine.start();
 
   const explorer = createExplorer({
@@ -427,18 +449,25 @@ export async function createRuntime(config: Readonly<CatalystConfig>, opts: Runt
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       if (issue.path[0] === 'explorer_scan_id') {
-        throw new AppError('invalid_option', issue.message, { retryable: false, hint: 'GET /api/explorer/scans (or `catalyst scans`) lists scans with their ids' });
+        throw new AppError('invalid_option', issue.message, {
+          retryable: false,
+          hint: 'GET /api/explorer/scans (or `catalyst scans`) lists scans with their ids',
+        });
       }
       throw new AppError('invalid_prompt', issue.message, {
         retryable: false,
-        hint: issue.path[0] === 'prompt' ? 'pass the request as one quoted argument: catalyst build "build a todo app with user auth"' : undefined,
+        hint:
+          issue.path[0] === 'prompt'
+            ? 'pass the request as one quoted argument: catalyst build "build a todo app with user auth"'
+            : undefined,
       });
     }
     const request: BuildRequest = parsed.data;
     const scanId = request.explorer_scan_id;
     // A build from a scan is named after what it will really contain: the scanned records, not the prompt's.
     const understood = analyzeRequest(request.prompt);
-    const domain = scanId === undefined ? understood.domain : applyFindings(understood, findingsOfScan(await state.getScan(scanId), scanId)).domain;
+    const domain =
+      scanId === undefined ? understood.domain : applyFindings(understood, findingsOfScan(await state.getScan(scanId), scanId)).domain;
     const name = request.project_name ?? domain.app_name;
     const slug = request.project_name ? slugify(request.project_name) : domain.slug;
     const existing = await state.getProjectBySlug(slug);
@@ -449,16 +478,38 @@ export async function createRuntime(config: Readonly<CatalystConfig>, opts: Runt
       {
         event_type: 'task.initiated',
         payload: {
-          project_id: projectId, project_name: name, project_slug: slug, requirements: request.prompt, mode, seed: 0, next_agent: 'planner',
+          project_id: projectId,
+          project_name: name,
+          project_slug: slug,
+          requirements: request.prompt,
+          mode,
+          seed: 0,
+          next_agent: 'planner',
           ...(scanId === undefined ? {} : { explorer_scan_id: scanId }),
         },
       },
-      { event_id: uuid(), trace_id: traceId, task_id: taskId, actor: 'orchestrator', repo: `catalyst-generated/${slug}`, branch: 'main', causation_id: null, timestamp: clock.now().toISOString() },
+      {
+        event_id: uuid(),
+        trace_id: traceId,
+        task_id: taskId,
+        actor: 'orchestrator',
+        repo: `catalyst-generated/${slug}`,
+        branch: 'main',
+        causation_id: null,
+        timestamp: clock.now().toISOString(),
+      },
     );
     logger.info({ task_id: taskId, trace_id: traceId, project: slug, mode, explorer_scan_id: scanId }, 'task submitted');
     return engine.submit({
       project: { id: projectId, name, slug, description: domain.summary, repo_path: ports.git.repoPath(slug) },
-      task: { id: taskId, project_id: projectId, trace_id: traceId, user_prompt: request.prompt, mode, ...(scanId === undefined ? {} : { metadata: { explorer_scan_id: scanId } }) },
+      task: {
+        id: taskId,
+        project_id: projectId,
+        trace_id: traceId,
+        user_prompt: request.prompt,
+        mode,
+        ...(scanId === undefined ? {} : { metadata: { explorer_scan_id: scanId } }),
+      },
       initiated,
     });
   }

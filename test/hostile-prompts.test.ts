@@ -32,6 +32,7 @@ test('hostile prompts yield safe slugs, paths, identifiers and escaped markup', 
   const schema = buildRequestSchema(4000);
   for (const raw of HOSTILE) {
     const { prompt } = schema.parse({ prompt: raw });
+    // eslint-disable-next-line no-control-regex -- the assertion is about control characters
     assert.equal(/[\u0000-\u0008]/.test(prompt), false, 'control characters are stripped');
     const domain = understandRequest(prompt);
     assert.match(domain.slug, /^[a-z0-9][a-z0-9-]*$/, `slug of ${raw}`);
@@ -40,7 +41,8 @@ test('hostile prompts yield safe slugs, paths, identifiers and escaped markup', 
     const design = designArchitecture(plan);
     DataModels.parse(design.dataModels);
     for (const model of design.dataModels.models) {
-      for (const field of model.fields) assert.ok(!['constructor', '__proto__', 'prototype'].includes(field.name), `${model.name}.${field.name}`);
+      for (const field of model.fields)
+        assert.ok(!['constructor', '__proto__', 'prototype'].includes(field.name), `${model.name}.${field.name}`);
       assert.notEqual(model.name, 'Object');
     }
     const files = [...planFiles, ...design.files, ...renderApp(design.dataModels, versions)];
@@ -51,7 +53,11 @@ test('hostile prompts yield safe slugs, paths, identifiers and escaped markup', 
       if (/\.(html|md|ts|tsx|js)$/.test(file.path)) {
         assert.equal(file.content.includes('<script>alert(1)</script>'), false, `markup escaped in ${file.path}`);
       }
-      assert.equal(/\$\(rm -rf|`reboot`/.test(file.content) && /\.(ts|tsx|sh|json)$/.test(file.path) && !file.path.endsWith('plan.yaml'), false, `shell text never lands in code: ${file.path}`);
+      assert.equal(
+        /\$\(rm -rf|`reboot`/.test(file.content) && /\.(ts|tsx|sh|json)$/.test(file.path) && !file.path.endsWith('plan.yaml'),
+        false,
+        `shell text never lands in code: ${file.path}`,
+      );
     }
   }
   delete process.env.CATALYST_TEST_SECRET;

@@ -7,4 +7,11 @@ import { reviewerAgent } from './reviewer/reviewer-agent.ts';
 import { testerAgent } from './tester/tester-agent.ts';
 
 /** The pipeline's agents in the order the happy path reaches them (spec §4.1–§4.6). */
-export const PIPELINE_AGENTS: readonly AgentDefinition[] = [plannerAgent, architectAgent, coderAgent, testerAgent, reviewerAgent, deployerAgent];
+export const PIPELINE_AGENTS: readonly AgentDefinition[] = [
+  plannerAgent,
+  architectAgent,
+  coderAgent,
+  testerAgent,
+  reviewerAgent,
+  deployerAgent,
+];

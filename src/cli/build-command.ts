@@ -29,7 +29,9 @@ function phasesOf(task: TaskRecord): PhaseTiming[] {
   const recorded = phaseTimingsOf(task);
   return PIPELINE.map((agent) => {
     const p = recorded[agent];
-    return p ? { agent, status: p.status, duration_ms: Math.round(p.duration_ms), runs: p.runs } : { agent, status: 'skipped' as const, duration_ms: 0, runs: 0 };
+    return p
+      ? { agent, status: p.status, duration_ms: Math.round(p.duration_ms), runs: p.runs }
+      : { agent, status: 'skipped' as const, duration_ms: 0, runs: 0 };
   });
 }
 
@@ -62,7 +64,9 @@ async function resultOf(runtime: Runtime, task: TaskRecord, startedAt: number, d
 function describe(result: BuildResult): string {
   const lines = [
     '',
-    result.status === 'completed' ? `✔ Built ${result.project_slug} in ${(result.duration_ms / 1000).toFixed(1)}s` : `✖ Build failed in phase ${result.phase}: ${result.error ?? 'unknown error'}`,
+    result.status === 'completed'
+      ? `✔ Built ${result.project_slug} in ${(result.duration_ms / 1000).toFixed(1)}s`
+      : `✖ Build failed in phase ${result.phase}: ${result.error ?? 'unknown error'}`,
     `  task      ${result.task_id}`,
     `  repo      ${result.repo_path}${result.branch ? ` (branch ${result.branch})` : ''}`,
     `  artifacts ${result.artifacts_dir}`,
@@ -75,12 +79,17 @@ export async function buildCommand(prompt: string, opts: BuildOptions, config: R
   const startedAt = Date.now();
   const runtime = await createRuntime(config, { mode: opts.mode, detachedPreviews: opts.detach });
   let taskId: string | null = null;
-  const view = opts.json ? null : showProgress(runtime.feed, () => taskId, { tty: Boolean(process.stderr.isTTY), write: (l) => process.stderr.write(`${l}\n`) });
+  const view = opts.json
+    ? null
+    : showProgress(runtime.feed, () => taskId, { tty: Boolean(process.stderr.isTTY), write: (l) => process.stderr.write(`${l}\n`) });
   let result: BuildResult;
   try {
     const task = await runtime.submitBuild({ prompt, project_name: opts.name, mode: opts.mode, explorer_scan_id: opts.fromScan });
     taskId = task.id;
-    if (!opts.json) process.stderr.write(`Building "${prompt.length > 60 ? `${prompt.slice(0, 57)}...` : prompt}" (task ${task.id}, ${runtime.mode} mode)\n`);
+    if (!opts.json)
+      process.stderr.write(
+        `Building "${prompt.length > 60 ? `${prompt.slice(0, 57)}...` : prompt}" (task ${task.id}, ${runtime.mode} mode)\n`,
+      );
     const finished = await runtime.engine.waitFor(task.id);
     result = await resultOf(runtime, finished, startedAt, opts.detach);
   } finally {
@@ -98,7 +107,10 @@ export async function buildCommand(prompt: string, opts: BuildOptions, config: R
     await untilShutdownSignal();
     const control = await createRuntime(config, { mode: 'sequential', detachedPreviews: false, logger: runtime.logger });
     try {
-      await stopPreview({ state: control.ports.state, previews: control.ports.previews, clock: systemClock, events: control.ports.previewEvents ?? null }, result.task_id);
+      await stopPreview(
+        { state: control.ports.state, previews: control.ports.previews, clock: systemClock, events: control.ports.previewEvents ?? null },
+        result.task_id,
+      );
       if (!opts.json) process.stderr.write('Preview stopped.\n');
     } finally {
       await control.close();

@@ -5,10 +5,25 @@ import { createRuntime } from '../runtime.ts';
 import { EXIT, printJson, table } from './output.ts';
 
 function summaryOf(payload: Record<string, unknown>): string {
-  const keys = ['status', 'decision', 'preview_url', 'url', 'feature_count', 'data_model_count', 'files_created', 'total_tests', 'coverage', 'score', 'reason'];
+  const keys = [
+    'status',
+    'decision',
+    'preview_url',
+    'url',
+    'feature_count',
+    'data_model_count',
+    'files_created',
+    'total_tests',
+    'coverage',
+    'score',
+    'reason',
+  ];
   return keys
     .filter((k) => payload[k] !== undefined && payload[k] !== null)
-    .map((k) => `${k}=${typeof payload[k] === 'number' && k === 'coverage' ? `${Math.round((payload[k] as number) * 1000) / 10}%` : String(payload[k])}`)
+    .map(
+      (k) =>
+        `${k}=${typeof payload[k] === 'number' && k === 'coverage' ? `${Math.round((payload[k] as number) * 1000) / 10}%` : String(payload[k])}`,
+    )
     .join(' ');
 }
 
@@ -20,7 +35,10 @@ export async function eventsCommand(taskId: string, opts: { json: boolean }, con
   const runtime = await createRuntime(config, { mode: 'sequential', detachedPreviews: false });
   try {
     const task = await runtime.ports.state.getTask(taskId);
-    if (!task) throw new AppError('task_not_found', `no task ${taskId}`, { hint: 'check the id; tasks live in the state store of this data folder' });
+    if (!task)
+      throw new AppError('task_not_found', `no task ${taskId}`, {
+        hint: 'check the id; tasks live in the state store of this data folder',
+      });
     const events = (await runtime.ports.state.listEvents(taskId)).map((row) => parseEvent(row.envelope));
     if (opts.json) printJson({ task_id: taskId, trace_id: task.trace_id, status: task.status, events });
     else {

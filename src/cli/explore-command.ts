@@ -31,13 +31,23 @@ function requestFor(target: string, opts: ExploreOptions): ScanRequestInput {
   if (type === 'github') {
     return { type, target, analysis_depth: opts.depth ?? 'standard', ...(opts.token ? { credentials: { github_token: opts.token } } : {}) };
   }
-  if (opts.depth) throw new AppError('invalid_option', '--depth applies to repository scans only', { hint: `drop --depth, or scan a repository (this target reads as a ${type})` });
+  if (opts.depth)
+    throw new AppError('invalid_option', '--depth applies to repository scans only', {
+      hint: `drop --depth, or scan a repository (this target reads as a ${type})`,
+    });
   if (type === 'deployment') return { type, target, ...(opts.apiKey ? { credentials: { api_key: opts.apiKey } } : {}) };
   return { type, target };
 }
 
 function recordRow(r: ScanRecord): string[] {
-  return [r.id, r.scan_type, r.status, r.target, r.security_score === null ? '' : String(r.security_score), r.status === 'failed' ? (r.error ?? '') : r.tech_stack.slice(0, 4).join(', ')];
+  return [
+    r.id,
+    r.scan_type,
+    r.status,
+    r.target,
+    r.security_score === null ? '' : String(r.security_score),
+    r.status === 'failed' ? (r.error ?? '') : r.tech_stack.slice(0, 4).join(', '),
+  ];
 }
 
 export async function exploreCommand(target: string, opts: ExploreOptions, config: Readonly<CatalystConfig>): Promise<number> {
@@ -82,7 +92,10 @@ export async function scansCommand(scanId: string | undefined, opts: { json: boo
     }
     const { record, findings } = await runtime.explorer.get(scanId);
     if (opts.json) printJson({ scan: record, findings });
-    else process.stdout.write(`${table(['scan_id', 'type', 'status', 'target', 'security', 'stack / error'], [recordRow(record)])}\n${findings ? `\n${findings.summary}\n` : ''}`);
+    else
+      process.stdout.write(
+        `${table(['scan_id', 'type', 'status', 'target', 'security', 'stack / error'], [recordRow(record)])}\n${findings ? `\n${findings.summary}\n` : ''}`,
+      );
     return EXIT.ok;
   } finally {
     await runtime.close();

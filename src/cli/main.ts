@@ -52,11 +52,16 @@ export async function main(argv: string[]): Promise<number> {
     .option('--name <name>', 'project name (default: derived from the request)')
     .addOption(new Option('--mode <mode>', 'orchestration mode').choices(['sequential', 'event_driven']))
     .option('--from-scan <scan_id>', "build from a completed explorer scan: its records become the app's data model")
-    .action(async (words: string[], opts: { json: boolean; detach: boolean; name?: string; mode?: 'sequential' | 'event_driven'; fromScan?: string }) => {
-      wantsJson = opts.json;
-      const config = configFor(opts.mode ? { 'orchestration.mode': opts.mode } : {});
-      exitCode = await buildCommand(words.join(' '), { ...opts, mode: config.orchestration.mode }, config);
-    });
+    .action(
+      async (
+        words: string[],
+        opts: { json: boolean; detach: boolean; name?: string; mode?: 'sequential' | 'event_driven'; fromScan?: string },
+      ) => {
+        wantsJson = opts.json;
+        const config = configFor(opts.mode ? { 'orchestration.mode': opts.mode } : {});
+        exitCode = await buildCommand(words.join(' '), { ...opts, mode: config.orchestration.mode }, config);
+      },
+    );
 
   program
     .command('events')
@@ -94,16 +99,35 @@ export async function main(argv: string[]): Promise<number> {
     .command('explore')
     .description('scan a git repository, a running app or a database and report what it found (spec §4.7)')
     .argument('<target>', 'a git URL or repository path, an http(s) URL of a running app, or a postgres:// / mysql:// / mongodb:// URL')
-    .addOption(new Option('--type <type>', 'what the target is (default: read from the target)').choices(['github', 'deployment', 'database']))
-    .addOption(new Option('--depth <depth>', 'repository scans: quick, standard or full (adds history and the dependency audit)').choices(['quick', 'standard', 'full']))
+    .addOption(
+      new Option('--type <type>', 'what the target is (default: read from the target)').choices(['github', 'deployment', 'database']),
+    )
+    .addOption(
+      new Option('--depth <depth>', 'repository scans: quick, standard or full (adds history and the dependency audit)').choices([
+        'quick',
+        'standard',
+        'full',
+      ]),
+    )
     .option('--token <token>', 'repository scans: a token for a private repository (default: storage.git.github_token, i.e. $GITHUB_TOKEN)')
     .option('--api-key <key>', 'deployment scans: sent as a bearer token')
     .option('--json', 'print the scan record and findings as JSON', false)
-    .action(async (target: string, opts: { type?: 'github' | 'deployment' | 'database'; depth?: 'quick' | 'standard' | 'full'; token?: string; apiKey?: string; json: boolean }) => {
-      wantsJson = opts.json;
-      const config = configFor();
-      exitCode = await exploreCommand(target, { ...opts, token: opts.token ?? (config.storage.git.github_token || undefined) }, config);
-    });
+    .action(
+      async (
+        target: string,
+        opts: {
+          type?: 'github' | 'deployment' | 'database';
+          depth?: 'quick' | 'standard' | 'full';
+          token?: string;
+          apiKey?: string;
+          json: boolean;
+        },
+      ) => {
+        wantsJson = opts.json;
+        const config = configFor();
+        exitCode = await exploreCommand(target, { ...opts, token: opts.token ?? (config.storage.git.github_token || undefined) }, config);
+      },
+    );
 
   program
     .command('scans')

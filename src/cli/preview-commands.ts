@@ -17,17 +17,32 @@ async function withControl<T>(config: Readonly<CatalystConfig>, fn: (rt: Runtime
 
 export async function previewListCommand(opts: { json: boolean; all: boolean }, config: Readonly<CatalystConfig>): Promise<number> {
   return withControl(config, async (rt) => {
-    const rows = await listPreviews({ state: rt.ports.state, previews: rt.ports.previews, clock: systemClock, events: rt.ports.previewEvents ?? null }, { all: opts.all });
+    const rows = await listPreviews(
+      { state: rt.ports.state, previews: rt.ports.previews, clock: systemClock, events: rt.ports.previewEvents ?? null },
+      { all: opts.all },
+    );
     if (opts.json) printJson(rows);
-    else if (rows.length === 0) process.stdout.write(opts.all ? 'No previews recorded.\n' : 'No live previews. (`catalyst preview list --all` shows stopped ones.)\n');
-    else process.stdout.write(`${table(['task', 'status', 'url', 'pid/container', 'expires'], rows.map((p) => [p.task_id, p.status, p.url, p.container_id?.slice(0, 12) ?? '-', p.expires_at ?? '-']))}\n`);
+    else if (rows.length === 0)
+      process.stdout.write(
+        opts.all ? 'No previews recorded.\n' : 'No live previews. (`catalyst preview list --all` shows stopped ones.)\n',
+      );
+    else
+      process.stdout.write(
+        `${table(
+          ['task', 'status', 'url', 'pid/container', 'expires'],
+          rows.map((p) => [p.task_id, p.status, p.url, p.container_id?.slice(0, 12) ?? '-', p.expires_at ?? '-']),
+        )}\n`,
+      );
     return EXIT.ok;
   });
 }
 
 export async function previewStopCommand(taskRef: string, opts: { json: boolean }, config: Readonly<CatalystConfig>): Promise<number> {
   return withControl(config, async (rt) => {
-    const row = await stopPreview({ state: rt.ports.state, previews: rt.ports.previews, clock: systemClock, events: rt.ports.previewEvents ?? null }, taskRef);
+    const row = await stopPreview(
+      { state: rt.ports.state, previews: rt.ports.previews, clock: systemClock, events: rt.ports.previewEvents ?? null },
+      taskRef,
+    );
     if (opts.json) printJson(row);
     else process.stdout.write(`Stopped the preview of task ${row.task_id}.\n`);
     return EXIT.ok;

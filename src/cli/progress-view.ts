@@ -14,7 +14,11 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
 }
 
-export function showProgress(feed: LiveFeed, taskId: () => string | null, opts: { tty: boolean; write: (line: string) => void }): ProgressView {
+export function showProgress(
+  feed: LiveFeed,
+  taskId: () => string | null,
+  opts: { tty: boolean; write: (line: string) => void },
+): ProgressView {
   let spinner: Ora | null = null;
   let current: { agent: string; started: number; detail: string } | null = null;
   const tick = setInterval(() => {

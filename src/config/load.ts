@@ -162,7 +162,20 @@ function resolveConfig(cfg: ConfigFile, file: string | null, opts: LoadConfigOpt
   const mongoUrl = cfg.storage.databases.mongodb.url;
   const childEnv: Record<string, string> = {};
   // Proxies and CA bundles too: children that reach the network (npm audit, the explorer's git clones) need them.
-  const proxyAndCa = ['http_proxy', 'https_proxy', 'no_proxy', 'all_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'GIT_SSL_CAINFO', 'GIT_SSL_CAPATH'];
+  const proxyAndCa = [
+    'http_proxy',
+    'https_proxy',
+    'no_proxy',
+    'all_proxy',
+    'HTTP_PROXY',
+    'HTTPS_PROXY',
+    'NO_PROXY',
+    'ALL_PROXY',
+    'SSL_CERT_FILE',
+    'SSL_CERT_DIR',
+    'GIT_SSL_CAINFO',
+    'GIT_SSL_CAPATH',
+  ];
   for (const key of ['PATH', 'HOME', 'LANG', 'TZ', 'TMPDIR', ...proxyAndCa]) {
     const v = env[key];
     if (v) childEnv[key] = v;
@@ -184,9 +197,7 @@ function resolveConfig(cfg: ConfigFile, file: string | null, opts: LoadConfigOpt
       state: postgresUrl
         ? { kind: 'postgres', url: postgresUrl, poolSize: cfg.storage.databases.postgres.pool_size }
         : { kind: 'pglite', dataDir: resolve(dataDir, 'data') },
-      documents: mongoUrl
-        ? { kind: 'mongodb', url: mongoUrl, database: cfg.storage.databases.mongodb.database }
-        : { kind: 'state-jsonb' },
+      documents: mongoUrl ? { kind: 'mongodb', url: mongoUrl, database: cfg.storage.databases.mongodb.database } : { kind: 'state-jsonb' },
       bus: cfg.orchestration.event_driven.rabbitmq_url
         ? { kind: 'rabbitmq', url: cfg.orchestration.event_driven.rabbitmq_url }
         : { kind: 'in-process' },
@@ -201,7 +212,11 @@ function resolveConfig(cfg: ConfigFile, file: string | null, opts: LoadConfigOpt
  * The Docker CLI's own variables, read as `docker` reads them, so docker mode finds the same engine
  * with the same certificates; a value in the file wins over the environment.
  */
-function dockerFromEnv(docker: ConfigFile['preview']['docker'], env: LoadConfigOptions['env'], cwd: string): ConfigFile['preview']['docker'] {
+function dockerFromEnv(
+  docker: ConfigFile['preview']['docker'],
+  env: LoadConfigOptions['env'],
+  cwd: string,
+): ConfigFile['preview']['docker'] {
   const envVerify = env.DOCKER_TLS_VERIFY?.trim() ?? '';
   const tlsVerify = docker.tls_verify || (envVerify !== '' && envVerify !== '0');
   const certPath = docker.cert_path || env.DOCKER_CERT_PATH?.trim() || (tlsVerify ? join(env.HOME || homedir(), '.docker') : '');

@@ -27,7 +27,10 @@ export const ConfigFileSchema = z
             retry_delay_ms: z.number().int().min(0).default(1000),
             prefetch: Positive.default(1),
             /** Prepended to every RabbitMQ exchange and queue name, so installations or test runs can share one broker. */
-            topology_prefix: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
+            topology_prefix: z
+              .string()
+              .regex(/^[A-Za-z0-9._-]*$/)
+              .default(''),
           })
           .strict()
           .prefault({}),
@@ -56,7 +59,10 @@ export const ConfigFileSchema = z
           .prefault({}),
         databases: z
           .object({
-            postgres: z.object({ url: Url.default(''), pool_size: Positive.default(20) }).strict().prefault({}),
+            postgres: z
+              .object({ url: Url.default(''), pool_size: Positive.default(20) })
+              .strict()
+              .prefault({}),
             mongodb: z
               .object({ url: Url.default(''), database: z.string().min(1).default('catalyst_db') })
               .strict()
@@ -64,8 +70,14 @@ export const ConfigFileSchema = z
           })
           .strict()
           .prefault({}),
-        redis: z.object({ url: Url.default(''), ttl_seconds: Positive.default(3600) }).strict().prefault({}),
-        qdrant: z.object({ url: Url.default('') }).strict().prefault({}),
+        redis: z
+          .object({ url: Url.default(''), ttl_seconds: Positive.default(3600) })
+          .strict()
+          .prefault({}),
+        qdrant: z
+          .object({ url: Url.default('') })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
@@ -88,7 +100,11 @@ export const ConfigFileSchema = z
         /** How often the preview monitor restarts a dead or unhealthy preview before marking it failed. */
         max_restarts: z.number().int().min(0).default(3),
         router: z
-          .object({ enabled: z.boolean().default(false), port: z.number().int().min(1).max(65535).default(8080), base_domain: z.string().default('localhost') })
+          .object({
+            enabled: z.boolean().default(false),
+            port: z.number().int().min(1).max(65535).default(8080),
+            base_domain: z.string().default('localhost'),
+          })
           .strict()
           .prefault({}),
         /** docker mode (and auto's detection): where the engine is, and the per-container limits besides memory_mb. */
@@ -127,9 +143,18 @@ export const ConfigFileSchema = z
       .prefault({}),
     agents: z
       .object({
-        planner: z.object({ llm_model: z.string().default(''), max_features: Positive.default(20) }).strict().prefault({}),
-        architect: z.object({ llm_model: z.string().default(''), generate_diagrams: z.boolean().default(true) }).strict().prefault({}),
-        coder: z.object({ llm_model: z.string().default(''), max_files_per_batch: Positive.default(10) }).strict().prefault({}),
+        planner: z
+          .object({ llm_model: z.string().default(''), max_features: Positive.default(20) })
+          .strict()
+          .prefault({}),
+        architect: z
+          .object({ llm_model: z.string().default(''), generate_diagrams: z.boolean().default(true) })
+          .strict()
+          .prefault({}),
+        coder: z
+          .object({ llm_model: z.string().default(''), max_files_per_batch: Positive.default(10) })
+          .strict()
+          .prefault({}),
         tester: z
           .object({
             run_unit_tests: z.boolean().default(true),

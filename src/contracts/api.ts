@@ -63,7 +63,10 @@ export const TaskListQuery = z.object({
 });
 
 export const CommitsQuery = z.object({
-  ref: z.string().regex(/^[A-Za-z0-9._/-]{1,200}$/, 'a branch or commit name (letters, digits, . _ / -)').optional(),
+  ref: z
+    .string()
+    .regex(/^[A-Za-z0-9._/-]{1,200}$/, 'a branch or commit name (letters, digits, . _ / -)')
+    .optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
@@ -76,7 +79,13 @@ export const GitRepoSummary = z.object({
 });
 export type GitRepoSummary = z.infer<typeof GitRepoSummary>;
 
-export const CommitRecord = z.object({ sha: z.string(), message: z.string(), author: z.string(), date: z.string(), branch: z.string().nullable() });
+export const CommitRecord = z.object({
+  sha: z.string(),
+  message: z.string(),
+  author: z.string(),
+  date: z.string(),
+  branch: z.string().nullable(),
+});
 export type CommitRecord = z.infer<typeof CommitRecord>;
 
 export const HealthResponse = z.object({ status: z.literal('ok'), mode: z.enum(['sequential', 'event_driven']), version: z.string() });

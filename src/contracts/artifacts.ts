@@ -35,7 +35,10 @@ export const SnakeIdentifier = z
 export const PascalIdentifier = z
   .string()
   .regex(/^[A-Z][A-Za-z0-9]{0,62}$/, 'must be PascalCase letters and digits')
-  .refine((s) => !RESERVED_IDENTIFIERS.has(s.toLowerCase()) || MODEL_NAMES_ALLOWED.has(s.toLowerCase()), 'is a reserved name in JavaScript or SQL');
+  .refine(
+    (s) => !RESERVED_IDENTIFIERS.has(s.toLowerCase()) || MODEL_NAMES_ALLOWED.has(s.toLowerCase()),
+    'is a reserved name in JavaScript or SQL',
+  );
 
 /**
  * Reserved in lower case but fine as a PascalCase model name: generated code only ever uses a model name
@@ -45,9 +48,30 @@ export const MODEL_NAMES_ALLOWED: ReadonlySet<string> = new Set(['class', 'order
 
 /** Names that would shadow prototype members or SQL keywords in generated code. */
 export const RESERVED_IDENTIFIERS: ReadonlySet<string> = new Set([
-  '__proto__', 'constructor', 'prototype', 'object', 'function', 'class', 'default', 'delete', 'new', 'this',
-  'select', 'from', 'where', 'table', 'order', 'group', 'user_id', 'id', 'created_at', 'updated_at',
-  'tostring', 'valueof', 'hasownproperty', 'isprototypeof',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'object',
+  'function',
+  'class',
+  'default',
+  'delete',
+  'new',
+  'this',
+  'select',
+  'from',
+  'where',
+  'table',
+  'order',
+  'group',
+  'user_id',
+  'id',
+  'created_at',
+  'updated_at',
+  'tostring',
+  'valueof',
+  'hasownproperty',
+  'isprototypeof',
 ]);
 
 export const DomainField = z.object({
@@ -154,7 +178,10 @@ export const ModelField = z.object({
   required: z.boolean().optional(),
   primary_key: z.boolean().optional(),
   unique: z.boolean().optional(),
-  foreign_key: z.string().regex(/^[A-Z][A-Za-z0-9]*\.id$/).optional(),
+  foreign_key: z
+    .string()
+    .regex(/^[A-Z][A-Za-z0-9]*\.id$/)
+    .optional(),
   on_delete: z.enum(['cascade', 'set null', 'restrict']).optional(),
   default: z.union([z.string(), z.number(), z.boolean()]).optional(),
   enum_values: z.array(z.string()).optional(),
@@ -173,7 +200,10 @@ export const DataModel = z.object({
   name: PascalIdentifier,
   collection: SnakeIdentifier,
   /** Plural kebab-case path segment: the resource lives at /api/<resource>. Absent for User. */
-  resource: z.string().regex(/^[a-z][a-z0-9-]*$/).nullable(),
+  resource: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*$/)
+    .nullable(),
   label: z.string(),
   label_plural: z.string(),
   fields: z.array(ModelField).min(1),

@@ -31,7 +31,10 @@ test('createEvent fills the v1 envelope and round-trips through parseEvent', () 
 });
 
 test('a payload that breaks its schema is refused, naming the field', () => {
-  assert.throws(() => createEvent({ event_type: 'review.decision', payload: { ...decision, decision: 'maybe' as 'approved' } }, ctx), /decision/);
+  assert.throws(
+    () => createEvent({ event_type: 'review.decision', payload: { ...decision, decision: 'maybe' as 'approved' } }, ctx),
+    /decision/,
+  );
 });
 
 test('unknown envelope versions are rejected with a clear message, not half-read', () => {

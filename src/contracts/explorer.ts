@@ -22,7 +22,10 @@ export const ScanRequest = z.discriminatedUnion('type', [
     .object({
       type: z.literal('github'),
       target: Target,
-      credentials: z.object({ github_token: z.string().min(1).max(512).optional() }).strict().optional(),
+      credentials: z
+        .object({ github_token: z.string().min(1).max(512).optional() })
+        .strict()
+        .optional(),
       /** quick: files, stack and manifests; standard: + metrics, secrets, import graph; full: + git history and the dependency audit. */
       analysis_depth: z.enum(['quick', 'standard', 'full']).default('standard'),
     })
@@ -31,15 +34,24 @@ export const ScanRequest = z.discriminatedUnion('type', [
     .object({
       type: z.literal('deployment'),
       target: Target,
-      credentials: z.object({ api_key: z.string().min(1).max(512).optional() }).strict().optional(),
-      checks: z.array(z.enum(['health', 'performance', 'security', 'apis'])).min(1).default(['health', 'performance', 'security', 'apis']),
+      credentials: z
+        .object({ api_key: z.string().min(1).max(512).optional() })
+        .strict()
+        .optional(),
+      checks: z
+        .array(z.enum(['health', 'performance', 'security', 'apis']))
+        .min(1)
+        .default(['health', 'performance', 'security', 'apis']),
     })
     .strict(),
   z
     .object({
       type: z.literal('database'),
       target: Target,
-      credentials: z.object({ username: z.string().max(256).optional(), password: z.string().max(512).optional() }).strict().optional(),
+      credentials: z
+        .object({ username: z.string().max(256).optional(), password: z.string().max(512).optional() })
+        .strict()
+        .optional(),
       /** Scans never write; the field exists because the spec's request carries it, and only `true` is accepted. */
       read_only: z.literal(true, { error: 'database scans are always read-only; omit read_only or set it to true' }).default(true),
     })
@@ -88,7 +100,15 @@ export const DiscoveredEntity = z.object({
     }),
   ),
   /** Foreign keys / references: `field` here points at `target` (a source_name). */
-  references: z.array(z.object({ field: z.string().min(1), target: z.string().min(1), on_delete: z.enum(['cascade', 'set null', 'restrict']).default('restrict') })).default([]),
+  references: z
+    .array(
+      z.object({
+        field: z.string().min(1),
+        target: z.string().min(1),
+        on_delete: z.enum(['cascade', 'set null', 'restrict']).default('restrict'),
+      }),
+    )
+    .default([]),
   /** Estimated rows (databases) or null. */
   rows: z.number().int().nonnegative().nullable().default(null),
   evidence: z.string().min(1),
@@ -122,14 +142,25 @@ export const RepositorySection = z.object({
     dev: z.array(z.object({ name: z.string(), version: z.string() })),
     /** npm audit against the lockfile; `unavailable` with the reason when it could not run. */
     audit: z.union([
-      z.object({ status: z.literal('ok'), critical: z.number().int(), high: z.number().int(), moderate: z.number().int(), low: z.number().int() }),
+      z.object({
+        status: z.literal('ok'),
+        critical: z.number().int(),
+        high: z.number().int(),
+        moderate: z.number().int(),
+        low: z.number().int(),
+      }),
       z.object({ status: z.literal('unavailable'), reason: z.string() }),
       z.object({ status: z.literal('skipped'), reason: z.string() }),
     ]),
   }),
   /** Contributors and commit counts (full depth only; null otherwise). */
   history: z
-    .object({ commits: z.number().int(), contributors: z.array(z.object({ name: z.string(), commits: z.number().int() })), first_commit: z.string().nullable(), last_commit: z.string().nullable() })
+    .object({
+      commits: z.number().int(),
+      contributors: z.array(z.object({ name: z.string(), commits: z.number().int() })),
+      first_commit: z.string().nullable(),
+      last_commit: z.string().nullable(),
+    })
     .nullable(),
 });
 export type RepositorySection = z.infer<typeof RepositorySection>;
@@ -140,7 +171,15 @@ export const DeploymentSection = z.object({
   tls: z.object({ enabled: z.boolean(), valid: z.boolean().nullable(), expires_at: z.string().nullable(), issuer: z.string().nullable() }),
   headers: z.object({ present: z.array(z.string()), missing: z.array(z.string()) }),
   /** Probed paths with their status and median response time. */
-  endpoints: z.array(z.object({ method: z.string(), path: z.string(), status: z.number().int().nullable(), median_ms: z.number().nullable(), note: z.string().nullable() })),
+  endpoints: z.array(
+    z.object({
+      method: z.string(),
+      path: z.string(),
+      status: z.number().int().nullable(),
+      median_ms: z.number().nullable(),
+      note: z.string().nullable(),
+    }),
+  ),
   openapi: z.object({ url: z.string(), title: z.string().nullable(), operations: z.number().int() }).nullable(),
   performance: z.object({ samples: z.number().int(), median_ms: z.number(), p95_ms: z.number(), bytes: z.number().int() }).nullable(),
   auth: z.object({ detected: z.boolean(), mechanisms: z.array(z.string()) }),

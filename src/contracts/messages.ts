@@ -90,8 +90,8 @@ export const BuildResult = z.object({
 });
 export type BuildResult = z.infer<typeof BuildResult>;
 
-
 /** Control characters (except tab and newline) never reach agents, logs or generated files. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
 /** A build request as the CLI and `POST /api/tasks` accept it; the prompt limit comes from config. */
@@ -113,9 +113,13 @@ export function buildRequestSchema(maxPromptChars: number) {
       project_name: z.string().trim().min(1, 'the project name is empty').max(80, 'the project name is over 80 characters').optional(),
       mode: z.enum(['sequential', 'event_driven']).optional(),
       explorer_scan_id: z
-        .uuid({ error: 'explorer_scan_id (--from-scan) must be a scan id, a UUID such as `catalyst scans` and GET /api/explorer/scans list' })
+        .uuid({
+          error: 'explorer_scan_id (--from-scan) must be a scan id, a UUID such as `catalyst scans` and GET /api/explorer/scans list',
+        })
         .optional()
-        .describe("Build from this completed explorer scan: the scanned records become the app's data model, while the prompt decides its name, sign-in and language"),
+        .describe(
+          "Build from this completed explorer scan: the scanned records become the app's data model, while the prompt decides its name, sign-in and language",
+        ),
     })
     .strict();
 }

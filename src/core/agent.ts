@@ -28,7 +28,14 @@ export interface AgentSettings {
    * router: set when the Host router is enabled (preview.router), so the deployer reports its URL.
    * maxConcurrent: preview.max_concurrent, enforced by the deployer before it starts one more (absent: no limit).
    */
-  preview: { timeoutMs: number; ttlHours: number; detached: boolean; mode: string; maxConcurrent?: number; router?: { port: number; baseDomain: string } | null };
+  preview: {
+    timeoutMs: number;
+    ttlHours: number;
+    detached: boolean;
+    mode: string;
+    maxConcurrent?: number;
+    router?: { port: number; baseDomain: string } | null;
+  };
   /** Exact versions of the packages generated apps depend on (what Catalyst has installed). */
   dependencyVersions: Record<string, string>;
   git: { mode: 'local' | 'github' | 'both' };

@@ -22,8 +22,13 @@ export function createAnalyzers(deps: {
   childEnv: Readonly<Record<string, string>>;
 }): Analyzers {
   async function audit(dir: string, signal: AbortSignal): Promise<DependencyAudit> {
-    const scan = await auditDependencies(deps.runner, deps.workspace, dir, { timeoutMs: AUDIT_TIMEOUT_MS, memoryMb: AUDIT_MEMORY_MB, signal });
-    if (scan.status === 'unavailable' || scan.vulnerabilities === null) return { status: 'unavailable', reason: scan.reason ?? 'npm audit gave no result' };
+    const scan = await auditDependencies(deps.runner, deps.workspace, dir, {
+      timeoutMs: AUDIT_TIMEOUT_MS,
+      memoryMb: AUDIT_MEMORY_MB,
+      signal,
+    });
+    if (scan.status === 'unavailable' || scan.vulnerabilities === null)
+      return { status: 'unavailable', reason: scan.reason ?? 'npm audit gave no result' };
     const v = scan.vulnerabilities;
     return { status: 'ok', critical: v.critical, high: v.high, moderate: v.moderate, low: v.low };
   }

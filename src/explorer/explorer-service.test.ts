@@ -40,7 +40,11 @@ describe('explorer service (real scanners)', () => {
       state,
       documents: state.documents,
       vectors: createStateVectorStore(state.documents),
-      analyzers: createAnalyzers({ runner: createLocalRunner({}), workspace: createFsWorkspace(NODE_MODULES_DIR), childEnv: { PATH: process.env.PATH ?? '' } }),
+      analyzers: createAnalyzers({
+        runner: createLocalRunner({}),
+        workspace: createFsWorkspace(NODE_MODULES_DIR),
+        childEnv: { PATH: process.env.PATH ?? '' },
+      }),
       logger: quiet,
       explorerDir: join(root, 'explorer'),
       enabled: true,
@@ -63,7 +67,10 @@ describe('explorer service (real scanners)', () => {
   });
   after(async () => {
     await explorer.close();
-    for (const s of servers) s.closeAllConnections(), s.close();
+    for (const s of servers) {
+      s.closeAllConnections();
+      s.close();
+    }
     await state.close();
     await db.drop();
     rmSync(root, { recursive: true, force: true });
@@ -78,13 +85,25 @@ describe('explorer service (real scanners)', () => {
     assert.ok(findings);
     assert.deepEqual(findings.entities.map((e) => e.source_name).sort(), ['customers', 'orders']);
     const orders = findings.entities.find((e) => e.source_name === 'orders')!;
-    assert.deepEqual(orders.references.map((r) => [r.field, r.target, r.on_delete]), [['customer_id', 'customers', 'cascade']]);
+    assert.deepEqual(
+      orders.references.map((r) => [r.field, r.target, r.on_delete]),
+      [['customer_id', 'customers', 'cascade']],
+    );
     assert.ok(findings.security.some((s) => s.kind === 'unindexed_foreign_key'));
     assert.equal(findings.can_replicate, true);
     assert.match(findings.suggested_tasks[0]!, /customers/);
 
     const dir = record.artifacts_dir!;
-    for (const file of ['report.md', 'findings.json', 'tech-stack.json', 'suggested-tasks.yaml', 'security/security-score.json', 'security/recommendations.md', 'architecture/inferred-architecture.md', 'dependencies/dependency-graph.mmd']) {
+    for (const file of [
+      'report.md',
+      'findings.json',
+      'tech-stack.json',
+      'suggested-tasks.yaml',
+      'security/security-score.json',
+      'security/recommendations.md',
+      'architecture/inferred-architecture.md',
+      'dependencies/dependency-graph.mmd',
+    ]) {
       assert.ok(existsSync(join(dir, file)), `${file} written`);
     }
     assert.doesNotThrow(() => ExplorerFindings.parse(JSON.parse(readFileSync(join(dir, 'findings.json'), 'utf8'))));
@@ -96,7 +115,10 @@ describe('explorer service (real scanners)', () => {
     const similar = await explorer.similar('orders customers database tables');
     assert.equal(similar[0]?.scan_id, record.id);
     const events = await state.listEvents(record.id);
-    assert.deepEqual(events.map((e) => [e.actor, e.event_type]), [['explorer', 'explorer.findings']]);
+    assert.deepEqual(
+      events.map((e) => [e.actor, e.event_type]),
+      [['explorer', 'explorer.findings']],
+    );
     assert.ok(progress.some((p) => /read-only/.test(p)));
   });
 
@@ -108,7 +130,10 @@ describe('explorer service (real scanners)', () => {
     const started = await short.start({ type: 'deployment', target: `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/` });
     assert.equal(started.status, 'running');
     // The one slot is taken: a second scan is refused, not queued behind it.
-    await assert.rejects(short.start({ type: 'database', target: db.url }), (e: unknown) => AppError.isInstance(e) && e.code === 'scans_busy');
+    await assert.rejects(
+      short.start({ type: 'database', target: db.url }),
+      (e: unknown) => AppError.isInstance(e) && e.code === 'scans_busy',
+    );
     const other = await explorer.run({ type: 'database', target: db.url });
     await short.idle();
     const failed = (await short.get(started.id)).record;
@@ -121,8 +146,18 @@ describe('explorer service (real scanners)', () => {
   test('a local repository scan reads its stack and records; bad requests are refused with what to fix', async () => {
     const repo = join(root, 'repo');
     execFileSync('git', ['init', '-q', '-b', 'main', repo]);
-    writeFileSync(join(repo, 'package.json'), JSON.stringify({ name: 'shop', dependencies: { react: '19.0.0', fastify: '5.0.0' }, devDependencies: { typescript: '5.9.0', vitest: '3.0.0' } }));
-    writeFileSync(join(repo, 'schema.sql'), 'create table products (id serial primary key, title varchar(120) not null, price numeric(8,2));\n');
+    writeFileSync(
+      join(repo, 'package.json'),
+      JSON.stringify({
+        name: 'shop',
+        dependencies: { react: '19.0.0', fastify: '5.0.0' },
+        devDependencies: { typescript: '5.9.0', vitest: '3.0.0' },
+      }),
+    );
+    writeFileSync(
+      join(repo, 'schema.sql'),
+      'create table products (id serial primary key, title varchar(120) not null, price numeric(8,2));\n',
+    );
     writeFileSync(join(repo, 'index.ts'), 'export const answer = (n: number) => (n > 1 ? n : 0);\n');
     execFileSync('git', ['-C', repo, 'add', '.']);
     execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@e', 'commit', '-qm', 'init']);
@@ -130,15 +165,27 @@ describe('explorer service (real scanners)', () => {
     assert.equal(record.status, 'completed', record.error ?? '');
     assert.ok(record.tech_stack.some((t) => /^React/.test(t)) && record.tech_stack.some((t) => /^Fastify/.test(t)));
     const { findings } = await explorer.get(record.id);
-    assert.deepEqual(findings?.entities.map((e) => e.source_name), ['products']);
+    assert.deepEqual(
+      findings?.entities.map((e) => e.source_name),
+      ['products'],
+    );
 
-    await assert.rejects(explorer.start({ type: 'ftp', target: 'x' }), (e: unknown) => AppError.isInstance(e) && e.code === 'invalid_option');
+    await assert.rejects(
+      explorer.start({ type: 'ftp', target: 'x' }),
+      (e: unknown) => AppError.isInstance(e) && e.code === 'invalid_option',
+    );
     await assert.rejects(explorer.start({ type: 'database', target: db.url, read_only: false }), /always read-only/);
     await assert.rejects(explorer.get('nope'), (e: unknown) => AppError.isInstance(e) && e.code === 'invalid_option');
-    await assert.rejects(explorer.get('00000000-0000-4000-8000-000000000000'), (e: unknown) => AppError.isInstance(e) && e.code === 'scan_not_found');
+    await assert.rejects(
+      explorer.get('00000000-0000-4000-8000-000000000000'),
+      (e: unknown) => AppError.isInstance(e) && e.code === 'scan_not_found',
+    );
     // A target its scanner could never read is refused before anything is recorded.
     const before = (await explorer.list()).length;
-    await assert.rejects(explorer.start({ type: 'database', target: 'ftp://files.example/x' }), (e: unknown) => AppError.isInstance(e) && e.code === 'invalid_option' && /postgres/.test(e.hint ?? ''));
+    await assert.rejects(
+      explorer.start({ type: 'database', target: 'ftp://files.example/x' }),
+      (e: unknown) => AppError.isInstance(e) && e.code === 'invalid_option' && /postgres/.test(e.hint ?? ''),
+    );
     assert.equal((await explorer.list()).length, before);
     const failed = await explorer.run({ type: 'github', target: join(root, 'missing-repo') });
     assert.equal(failed.status, 'failed');

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createEvent } from '../contracts/events.ts';
-import { ExplorerFindings, ScanRequest, type AnalyzerResult, type ScanRecord, type ScanRequestInput } from '../contracts/explorer.ts';
+import { ExplorerFindings, ScanRequest, type AnalyzerResult, type ScanRecord } from '../contracts/explorer.ts';
 import type { Clock } from '../core/clock.ts';
 import { systemClock } from '../core/clock.ts';
 import { AppError } from '../core/errors.ts';
@@ -102,14 +102,24 @@ export function createExplorer(opts: ExplorerOptions): Explorer {
   let collectionReady: Promise<void> | null = null;
 
   function findingsVector(f: ExplorerFindings): number[] {
-    return embedText([f.scan_type, f.architecture.style, ...techStackNames(f.technologies), ...f.entities.map((e) => e.source_name), ...f.improvements].join(' '));
+    return embedText(
+      [
+        f.scan_type,
+        f.architecture.style,
+        ...techStackNames(f.technologies),
+        ...f.entities.map((e) => e.source_name),
+        ...f.improvements,
+      ].join(' '),
+    );
   }
 
   async function remember(f: ExplorerFindings): Promise<void> {
     await opts.documents.put(FINDINGS_COLLECTION, f.scan_id, f as unknown as Record<string, unknown>);
     collectionReady ??= opts.vectors.ensureCollection(FINDINGS_COLLECTION, EMBEDDING_DIMENSIONS);
     await collectionReady;
-    await opts.vectors.upsert(FINDINGS_COLLECTION, [{ id: f.scan_id, vector: findingsVector(f), payload: { scan_id: f.scan_id, scan_type: f.scan_type, target: f.target } }]);
+    await opts.vectors.upsert(FINDINGS_COLLECTION, [
+      { id: f.scan_id, vector: findingsVector(f), payload: { scan_id: f.scan_id, scan_type: f.scan_type, target: f.target } },
+    ]);
     const event = createEvent(
       {
         event_type: 'explorer.findings',
@@ -125,7 +135,16 @@ export function createExplorer(opts: ExplorerOptions): Explorer {
         },
       },
       // A scan is not a task: it is its own trace, recorded under its own id.
-      { event_id: randomUUID(), trace_id: randomUUID(), task_id: f.scan_id, actor: 'explorer', repo: '', branch: '', causation_id: null, timestamp: clock.now().toISOString() },
+      {
+        event_id: randomUUID(),
+        trace_id: randomUUID(),
+        task_id: f.scan_id,
+        actor: 'explorer',
+        repo: '',
+        branch: '',
+        causation_id: null,
+        timestamp: clock.now().toISOString(),
+      },
     );
     await opts.state.appendEvent(event);
   }
@@ -157,7 +176,9 @@ export function createExplorer(opts: ExplorerOptions): Explorer {
       progress(`Explorer: scanning ${target}`);
       const result = await analyze(request, { workDir, signal, progress });
       signal.throwIfAborted();
-      const findings = ExplorerFindings.parse(composeFindings({ scanId: id, scanType: request.type, target, startedAt, completedAt: clock.now(), result }));
+      const findings = ExplorerFindings.parse(
+        composeFindings({ scanId: id, scanType: request.type, target, startedAt, completedAt: clock.now(), result }),
+      );
       progress('Explorer: writing the report');
       await writeScanArtifacts(dir, findings);
       await remember(findings);
@@ -189,7 +210,10 @@ export function createExplorer(opts: ExplorerOptions): Explorer {
 
   async function begin(input: unknown): Promise<{ record: ScanRecord; done: Promise<ScanRecord> }> {
     if (!opts.enabled) {
-      throw new AppError('invalid_option', 'the explorer is switched off (explorer.enabled: false)', { hint: 'set explorer.enabled: true in config.yaml', retryable: false });
+      throw new AppError('invalid_option', 'the explorer is switched off (explorer.enabled: false)', {
+        hint: 'set explorer.enabled: true in config.yaml',
+        retryable: false,
+      });
     }
     const request = parseScanRequest(input);
     opts.analyzers.checkTarget(request);
@@ -210,10 +234,16 @@ export function createExplorer(opts: ExplorerOptions): Explorer {
 
   async function get(id: string): Promise<{ record: ScanRecord; findings: ExplorerFindings | null }> {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
-      throw new AppError('invalid_option', `"${id}" is not a scan id`, { hint: 'use the full scan id printed by `catalyst explore` (a UUID)', retryable: false });
+      throw new AppError('invalid_option', `"${id}" is not a scan id`, {
+        hint: 'use the full scan id printed by `catalyst explore` (a UUID)',
+        retryable: false,
+      });
     }
     const found = await opts.state.getScan(id);
-    if (!found) throw new AppError('scan_not_found', `no explorer scan with id ${id}`, { hint: 'GET /api/explorer/scans (or `catalyst scans`) lists scans' });
+    if (!found)
+      throw new AppError('scan_not_found', `no explorer scan with id ${id}`, {
+        hint: 'GET /api/explorer/scans (or `catalyst scans`) lists scans',
+      });
     return { record: found.record, findings: found.findings === null ? null : ExplorerFindings.parse(found.findings) };
   }
 

@@ -114,16 +114,37 @@ test('Email, URL and Phone come from one list of words for every scanner; the la
   for (const [name, kind] of cases) assert.equal(textKindFromName(name), kind, name);
 
   // The same words reach the Prisma and OpenAPI readers.
-  const [model] = prismaEntities('schema.prisma', 'model Shop {\n  id Int @id\n  webpage String\n  cell String?\n  notes String @db.Text\n}');
-  assert.deepEqual(model!.fields.map((f) => f.type), ['Integer', 'URL', 'Phone', 'Text']);
+  const [model] = prismaEntities(
+    'schema.prisma',
+    'model Shop {\n  id Int @id\n  webpage String\n  cell String?\n  notes String @db.Text\n}',
+  );
+  assert.deepEqual(
+    model!.fields.map((f) => f.type),
+    ['Integer', 'URL', 'Phone', 'Text'],
+  );
   const doc = parseOpenApi(
     JSON.stringify({
       openapi: '3.0.3',
       paths: {},
-      components: { schemas: { Shop: { type: 'object', properties: { id: { type: 'integer' }, contact_mail: { type: 'string' }, cell: { type: 'string' }, home: { type: 'string', format: 'uri' } } } } },
+      components: {
+        schemas: {
+          Shop: {
+            type: 'object',
+            properties: {
+              id: { type: 'integer' },
+              contact_mail: { type: 'string' },
+              cell: { type: 'string' },
+              home: { type: 'string', format: 'uri' },
+            },
+          },
+        },
+      },
     }),
     new URL('https://shop.example.com/openapi.json'),
     'https://shop.example.com/openapi.json',
   );
-  assert.deepEqual(doc!.entities[0]!.fields.map((f) => f.type), ['Integer', 'Email', 'Phone', 'URL']);
+  assert.deepEqual(
+    doc!.entities[0]!.fields.map((f) => f.type),
+    ['Integer', 'Email', 'Phone', 'URL'],
+  );
 });

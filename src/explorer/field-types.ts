@@ -92,7 +92,10 @@ function characterType(columnName: string, length: number | null): FieldType {
  */
 export function sqlColumnType(sourceType: string, columnName: string, enums: SqlEnums = {}): SqlColumnType {
   const t = sourceType.trim().toLowerCase().replace(/\s+/g, ' ');
-  const base = t.replace(/\(.*$/, '').replace(/\b(unsigned|signed|zerofill)\b/g, '').trim();
+  const base = t
+    .replace(/\(.*$/, '')
+    .replace(/\b(unsigned|signed|zerofill)\b/g, '')
+    .trim();
   const written = /\((\d+)/.exec(t)?.[1];
   const size = written === undefined ? null : Number(written);
   const plain = (type: FieldType, textual = false): SqlColumnType => ({ type, textual });
@@ -102,7 +105,8 @@ export function sqlColumnType(sourceType: string, columnName: string, enums: Sql
   if (base === 'enum' || enums.enumTypes?.has(base.replace(/^.*\./, '').replace(/"/g, ''))) return plain('Enum');
   if (base === 'uuid' || base === 'uniqueidentifier') return plain('UUID');
   // tinyint(1) is MySQL's boolean; bit(1) is a boolean everywhere, a longer bit string is not.
-  if (BOOLEAN.test(base) || (base === 'tinyint' && size === 1) || (base === 'bit' && (size === null || size === 1))) return plain('Boolean');
+  if (BOOLEAN.test(base) || (base === 'tinyint' && size === 1) || (base === 'bit' && (size === null || size === 1)))
+    return plain('Boolean');
   if (INTEGER.test(base)) return plain('Integer');
   if (DECIMAL.test(base)) return plain('Decimal');
   if (base === 'date') return plain('Date');

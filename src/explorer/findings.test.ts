@@ -25,8 +25,21 @@ describe('findings: scores, summary and suggestions', () => {
   });
 
   test("a TypeScript + React + Fastify + PostgreSQL + Vitest project is as close to Catalyst's stack as it gets", () => {
-    const tech = (name: string, category: 'language' | 'frontend' | 'backend' | 'database' | 'testing') => ({ name, version: null, category, evidence: 'package.json' });
-    const ours = result({ technologies: [tech('TypeScript', 'language'), tech('React', 'frontend'), tech('Fastify', 'backend'), tech('pg', 'database'), tech('Vitest', 'testing')] });
+    const tech = (name: string, category: 'language' | 'frontend' | 'backend' | 'database' | 'testing') => ({
+      name,
+      version: null,
+      category,
+      evidence: 'package.json',
+    });
+    const ours = result({
+      technologies: [
+        tech('TypeScript', 'language'),
+        tech('React', 'frontend'),
+        tech('Fastify', 'backend'),
+        tech('pg', 'database'),
+        tech('Vitest', 'testing'),
+      ],
+    });
     assert.equal(similarityScore(ours), 1);
     assert.equal(similarityScore(result({ technologies: [tech('Django', 'backend')] })), 0);
   });
@@ -34,17 +47,42 @@ describe('findings: scores, summary and suggestions', () => {
   test('a repository without tests, CI, README or license carries debt; composed findings parse and suggest building the records', () => {
     const repo = result({
       improvements: ['Add a LICENSE file'],
-      entities: [{ source_name: 'orders', fields: [{ name: 'total', type: 'Decimal', source_type: 'numeric(10,2)', required: true }], evidence: 'schema.sql' }] as AnalyzerResult['entities'],
+      entities: [
+        {
+          source_name: 'orders',
+          fields: [{ name: 'total', type: 'Decimal', source_type: 'numeric(10,2)', required: true }],
+          evidence: 'schema.sql',
+        },
+      ] as AnalyzerResult['entities'],
       repository: {
-        commit: 'abc', default_branch: 'main', files: 3, lines: 40, languages: [], license: null, has_tests: false, test_files: 0, has_ci: false, has_docker: false,
-        readme_quality: 'missing', largest_files: [], complexity: null,
-        dependencies: { manifests: [], runtime: [], dev: [], audit: { status: 'skipped', reason: 'quick depth' } }, history: null,
+        commit: 'abc',
+        default_branch: 'main',
+        files: 3,
+        lines: 40,
+        languages: [],
+        license: null,
+        has_tests: false,
+        test_files: 0,
+        has_ci: false,
+        has_docker: false,
+        readme_quality: 'missing',
+        largest_files: [],
+        complexity: null,
+        dependencies: { manifests: [], runtime: [], dev: [], audit: { status: 'skipped', reason: 'quick depth' } },
+        history: null,
       },
     });
     assert.equal(techDebtScore(repo), 50);
     const started = new Date('2026-11-25T10:00:00Z');
     const f = ExplorerFindings.parse(
-      composeFindings({ scanId: '7f3c2a10-0000-4000-8000-000000000001', scanType: 'github', target: 'https://git.example/app.git', startedAt: started, completedAt: new Date(started.getTime() + 1500), result: repo }),
+      composeFindings({
+        scanId: '7f3c2a10-0000-4000-8000-000000000001',
+        scanType: 'github',
+        target: 'https://git.example/app.git',
+        startedAt: started,
+        completedAt: new Date(started.getTime() + 1500),
+        result: repo,
+      }),
     );
     assert.equal(f.duration_ms, 1500);
     assert.equal(f.can_replicate, true);

@@ -11,7 +11,12 @@ const OUR_STACK: ReadonlyArray<{ weight: number; matches: RegExp; category: Tech
   { weight: 0.25, matches: /^typescript$/i, category: ['language'] },
   { weight: 0.2, matches: /^react$/i, category: ['frontend'] },
   { weight: 0.2, matches: /^(fastify|express|koa|nestjs|hono)$/i, category: ['backend'] },
-  { weight: 0.2, matches: /^(postgresql|postgres|pg|sqlite|better-sqlite3|mysql|mysql2|mariadb|drizzle|drizzle-orm|prisma|@prisma\/client|sequelize|typeorm|knex|kysely)$/i, category: ['database'] },
+  {
+    weight: 0.2,
+    matches:
+      /^(postgresql|postgres|pg|sqlite|better-sqlite3|mysql|mysql2|mariadb|drizzle|drizzle-orm|prisma|@prisma\/client|sequelize|typeorm|knex|kysely)$/i,
+    category: ['database'],
+  },
   { weight: 0.15, matches: /^(vitest|@playwright\/test|playwright|jest)$/i, category: ['testing'] },
 ];
 
@@ -74,7 +79,9 @@ export function suggestedTasks(result: AnalyzerResult): string[] {
   const records = result.entities.map((e) => e.source_name);
   if (records.length > 0) {
     const shown = records.slice(0, 8).join(', ');
-    tasks.push(`Build a typed API and screens to list, create, edit and delete ${shown}${records.length > 8 ? ` and ${records.length - 8} more` : ''}, keeping the scanned fields and relations`);
+    tasks.push(
+      `Build a typed API and screens to list, create, edit and delete ${shown}${records.length > 8 ? ` and ${records.length - 8} more` : ''}, keeping the scanned fields and relations`,
+    );
   }
   for (const improvement of result.improvements) if (!tasks.includes(improvement)) tasks.push(improvement);
   if (!result.repository?.has_tests && result.repository) tasks.push('Add unit, API and browser tests, with coverage in CI');
@@ -83,14 +90,24 @@ export function suggestedTasks(result: AnalyzerResult): string[] {
 
 const SCAN_NOUNS: Record<ScanType, string> = { github: 'repository', deployment: 'deployment', database: 'database' };
 
-export function summarize(args: { scanType: ScanType; target: string; result: AnalyzerResult; seconds: number; securityScore: number; techDebtScore: number }): string {
+export function summarize(args: {
+  scanType: ScanType;
+  target: string;
+  result: AnalyzerResult;
+  seconds: number;
+  securityScore: number;
+  techDebtScore: number;
+}): string {
   const { result } = args;
   const stack = techStackNames(result.technologies).slice(0, 8);
   const parts = [
     `Scanned the ${SCAN_NOUNS[args.scanType]} ${args.target} in ${args.seconds.toFixed(1)} s: ${result.architecture.style}.`,
     stack.length > 0 ? `Stack: ${stack.join(', ')}.` : 'No known technologies were recognised.',
     result.entities.length > 0
-      ? `${result.entities.length} kind${result.entities.length === 1 ? '' : 's'} of record: ${result.entities.slice(0, 8).map((e) => e.source_name).join(', ')}${result.entities.length > 8 ? ', …' : ''}.`
+      ? `${result.entities.length} kind${result.entities.length === 1 ? '' : 's'} of record: ${result.entities
+          .slice(0, 8)
+          .map((e) => e.source_name)
+          .join(', ')}${result.entities.length > 8 ? ', …' : ''}.`
       : 'No record definitions were found.',
     `Security score ${args.securityScore}/100 (${result.security.filter((s) => s.severity !== 'info').length} issue${result.security.length === 1 ? '' : 's'}), tech debt ${args.techDebtScore}/100.`,
   ];
@@ -118,7 +135,14 @@ export function composeFindings(args: {
     started_at: args.startedAt.toISOString(),
     completed_at: args.completedAt.toISOString(),
     duration_ms: durationMs,
-    summary: summarize({ scanType: args.scanType, target: args.target, result: args.result, seconds: durationMs / 1000, securityScore: security, techDebtScore: debt }),
+    summary: summarize({
+      scanType: args.scanType,
+      target: args.target,
+      result: args.result,
+      seconds: durationMs / 1000,
+      securityScore: security,
+      techDebtScore: debt,
+    }),
     security_score: security,
     tech_debt_score: debt,
     similarity_score: similarity,

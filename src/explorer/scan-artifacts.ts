@@ -24,15 +24,19 @@ export function graphToMermaid(graph: DependencyGraph): string {
   };
   const lines = ['graph LR'];
   const edges = graph.edges.slice(0, MAX_DIAGRAM_EDGES);
-  for (const e of edges) lines.push(`  ${idOf(e.from)}["${mermaidLabel(e.from)}"] -->|${mermaidLabel(e.kind)}| ${idOf(e.to)}["${mermaidLabel(e.to)}"]`);
+  for (const e of edges)
+    lines.push(`  ${idOf(e.from)}["${mermaidLabel(e.from)}"] -->|${mermaidLabel(e.kind)}| ${idOf(e.to)}["${mermaidLabel(e.to)}"]`);
   for (const n of graph.nodes) if (!ids.has(n.id) && ids.size < MAX_DIAGRAM_EDGES) lines.push(`  ${idOf(n.id)}["${mermaidLabel(n.id)}"]`);
-  if (graph.edges.length > MAX_DIAGRAM_EDGES) lines.push(`  %% ${graph.edges.length - MAX_DIAGRAM_EDGES} more edges in dependency-graph.json`);
+  if (graph.edges.length > MAX_DIAGRAM_EDGES)
+    lines.push(`  %% ${graph.edges.length - MAX_DIAGRAM_EDGES} more edges in dependency-graph.json`);
   return `${lines.join('\n')}\n`;
 }
 
 function componentMap(findings: ExplorerFindings): string {
   const lines = ['graph TD', `  root["${mermaidLabel(findings.target)}"]`];
-  findings.architecture.components.slice(0, 60).forEach((c, i) => lines.push(`  root --> c${i}["${mermaidLabel(`${c.name} (${c.kind})`)}"]`));
+  findings.architecture.components
+    .slice(0, 60)
+    .forEach((c, i) => lines.push(`  root --> c${i}["${mermaidLabel(`${c.name} (${c.kind})`)}"]`));
   return `${lines.join('\n')}\n`;
 }
 
@@ -41,7 +45,10 @@ function bullets(items: readonly string[], empty: string): string {
 }
 
 function report(f: ExplorerFindings): string {
-  const issues = [...f.security].sort((a, b) => ['critical', 'high', 'medium', 'low', 'info'].indexOf(a.severity) - ['critical', 'high', 'medium', 'low', 'info'].indexOf(b.severity));
+  const issues = [...f.security].sort(
+    (a, b) =>
+      ['critical', 'high', 'medium', 'low', 'info'].indexOf(a.severity) - ['critical', 'high', 'medium', 'low', 'info'].indexOf(b.severity),
+  );
   return [
     `# Explorer report: ${f.target}`,
     '',
@@ -57,17 +64,33 @@ function report(f: ExplorerFindings): string {
     '',
     '## Technologies',
     '',
-    f.technologies.length === 0 ? 'None recognised.' : ['| name | version | category | evidence |', '|---|---|---|---|', ...f.technologies.map((t) => `| ${t.name} | ${t.version ?? ''} | ${t.category} | ${t.evidence} |`)].join('\n'),
+    f.technologies.length === 0
+      ? 'None recognised.'
+      : [
+          '| name | version | category | evidence |',
+          '|---|---|---|---|',
+          ...f.technologies.map((t) => `| ${t.name} | ${t.version ?? ''} | ${t.category} | ${t.evidence} |`),
+        ].join('\n'),
     '',
     '## Records found',
     '',
     f.entities.length === 0
       ? 'None.'
-      : f.entities.map((e) => `- **${e.source_name}** (${e.evidence}): ${e.fields.map((x) => `${x.name} ${x.type}${x.required ? '' : '?'}`).join(', ')}${e.references.length > 0 ? `; references ${e.references.map((r) => `${r.field} → ${r.target}`).join(', ')}` : ''}`).join('\n'),
+      : f.entities
+          .map(
+            (e) =>
+              `- **${e.source_name}** (${e.evidence}): ${e.fields.map((x) => `${x.name} ${x.type}${x.required ? '' : '?'}`).join(', ')}${e.references.length > 0 ? `; references ${e.references.map((r) => `${r.field} → ${r.target}`).join(', ')}` : ''}`,
+          )
+          .join('\n'),
     '',
     '## Security',
     '',
-    issues.length === 0 ? 'No issues found.' : issues.slice(0, 30).map((i) => `- **${i.severity}** ${i.kind}: ${i.message}${i.location ? ` (${i.location})` : ''}`).join('\n'),
+    issues.length === 0
+      ? 'No issues found.'
+      : issues
+          .slice(0, 30)
+          .map((i) => `- **${i.severity}** ${i.kind}: ${i.message}${i.location ? ` (${i.location})` : ''}`)
+          .join('\n'),
     '',
     '## Suggested tasks',
     '',
@@ -85,11 +108,38 @@ export async function writeScanArtifacts(dir: string, f: ExplorerFindings): Prom
     'tech-stack.json': `${JSON.stringify({ technologies: f.technologies, names: techStackNames(f.technologies) }, null, 2)}\n`,
     'dependencies/dependency-graph.json': `${JSON.stringify(f.graph, null, 2)}\n`,
     'dependencies/dependency-graph.mmd': graphToMermaid(f.graph),
-    'architecture/inferred-architecture.md': [`# Inferred architecture: ${f.architecture.style}`, '', '## Components', '', bullets(f.architecture.components.map((c) => `${c.name} — ${c.kind}${c.path ? ` (\`${c.path}\`)` : ''}`), 'None found.'), '## Notes', '', bullets(f.architecture.notes, 'None.'), '```mermaid', componentMap(f).trimEnd(), '```', ''].join('\n'),
+    'architecture/inferred-architecture.md': [
+      `# Inferred architecture: ${f.architecture.style}`,
+      '',
+      '## Components',
+      '',
+      bullets(
+        f.architecture.components.map((c) => `${c.name} — ${c.kind}${c.path ? ` (\`${c.path}\`)` : ''}`),
+        'None found.',
+      ),
+      '## Notes',
+      '',
+      bullets(f.architecture.notes, 'None.'),
+      '```mermaid',
+      componentMap(f).trimEnd(),
+      '```',
+      '',
+    ].join('\n'),
     'architecture/component-map.mmd': componentMap(f),
     'security/security-score.json': `${JSON.stringify({ score: f.security_score, issues: f.security.length, by_severity: Object.fromEntries(['critical', 'high', 'medium', 'low', 'info'].map((s) => [s, f.security.filter((i) => i.severity === s).length])) }, null, 2)}\n`,
-    'security/recommendations.md': ['# Security recommendations', '', bullets(f.security.filter((i) => i.severity !== 'info').map((i) => `${i.message}${i.location ? ` (${i.location})` : ''}`), 'Nothing to fix was found.')].join('\n'),
-    'suggested-tasks.yaml': stringify({ scan_id: f.scan_id, target: f.target, tasks: f.suggested_tasks.map((t, i) => ({ id: `S${i + 1}`, description: t })) }),
+    'security/recommendations.md': [
+      '# Security recommendations',
+      '',
+      bullets(
+        f.security.filter((i) => i.severity !== 'info').map((i) => `${i.message}${i.location ? ` (${i.location})` : ''}`),
+        'Nothing to fix was found.',
+      ),
+    ].join('\n'),
+    'suggested-tasks.yaml': stringify({
+      scan_id: f.scan_id,
+      target: f.target,
+      tasks: f.suggested_tasks.map((t, i) => ({ id: `S${i + 1}`, description: t })),
+    }),
   };
   if (f.repository) files['dependencies/cves.json'] = `${JSON.stringify(f.repository.dependencies.audit, null, 2)}\n`;
   for (const [path, text] of Object.entries(files)) {

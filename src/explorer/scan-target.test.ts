@@ -20,11 +20,15 @@ describe('scan targets', () => {
     assert.doesNotThrow(() => checkAllowedHost(db, ['*.internal']));
     assert.throws(
       () => checkAllowedHost(db, ['github.com']),
-      (e: unknown) => AppError.isInstance(e) && e.code === 'invalid_option' && /db\.internal/.test(e.message) && /allow_hosts/.test(e.hint ?? ''),
+      (e: unknown) =>
+        AppError.isInstance(e) && e.code === 'invalid_option' && /db\.internal/.test(e.message) && /allow_hosts/.test(e.hint ?? ''),
     );
     assert.equal(hostOf({ type: 'github', target: '/srv/repos/app', analysis_depth: 'quick' }), null);
     assert.doesNotThrow(() => checkAllowedHost({ type: 'github', target: '/srv/repos/app', analysis_depth: 'quick' }, ['github.com']));
-    assert.throws(() => checkAllowedHost({ type: 'github', target: '/srv/repos/app', analysis_depth: 'quick' }, [], false), /allow_local_paths/);
+    assert.throws(
+      () => checkAllowedHost({ type: 'github', target: '/srv/repos/app', analysis_depth: 'quick' }, [], false),
+      /allow_local_paths/,
+    );
     assert.doesNotThrow(() => checkAllowedHost(repo, [], false));
   });
 });

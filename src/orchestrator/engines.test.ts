@@ -60,7 +60,12 @@ const testDeployer: AgentDefinition = {
       events: [
         {
           event_type: 'deploy.complete',
-          payload: { status: 'completed', preview_url: null, fallback_url: null, artifacts: { code: 'git://x', tests: 'file://x', review: 'file://x', deployment: 'file://x' } },
+          payload: {
+            status: 'completed',
+            preview_url: null,
+            fallback_url: null,
+            artifacts: { code: 'git://x', tests: 'file://x', review: 'file://x', deployment: 'file://x' },
+          },
         },
       ],
     };
@@ -83,14 +88,26 @@ const testTester: AgentDefinition = {
       const pidFile = join(ctx.paths.artifacts, 'sleeper.pid');
       const script = `const c = require('node:child_process').spawn('sleep', ['600'], { stdio: 'ignore' }); require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(c.pid)); setInterval(() => {}, 1000);`;
       await ctx.ports.artifacts.write(ctx.task.id, 'sleeper.log', 'started\n');
-      const run = await ctx.ports.runner.run({ command: process.execPath, args: ['-e', script], cwd: ctx.paths.artifacts, timeoutMs: 600_000, memoryMb: 256, signal: ctx.signal });
+      const run = await ctx.ports.runner.run({
+        command: process.execPath,
+        args: ['-e', script],
+        cwd: ctx.paths.artifacts,
+        timeoutMs: 600_000,
+        memoryMb: 256,
+        signal: ctx.signal,
+      });
       runs.set(ctx.task.id, { exitCode: run.exitCode, signal: run.signal });
     }
     return {
       events: [
         {
           event_type: 'deploy.complete',
-          payload: { status: 'completed', preview_url: null, fallback_url: null, artifacts: { code: 'git://x', tests: 'file://x', review: 'file://x', deployment: 'file://x' } },
+          payload: {
+            status: 'completed',
+            preview_url: null,
+            fallback_url: null,
+            artifacts: { code: 'git://x', tests: 'file://x', review: 'file://x', deployment: 'file://x' },
+          },
         },
       ],
     };
@@ -116,7 +133,12 @@ async function runtimeFor(mode: 'sequential' | 'event_driven', agents: AgentDefi
     env: {},
     cwd: dir,
     // No sandbox: the test checks the grandchild by its pid, which a PID namespace would hide.
-    overrides: { 'orchestration.mode': mode, 'orchestration.event_driven.retry_delay_ms': 10, 'logging.level': 'silent', 'preview.sandbox': 'none' },
+    overrides: {
+      'orchestration.mode': mode,
+      'orchestration.event_driven.retry_delay_ms': 10,
+      'logging.level': 'silent',
+      'preview.sandbox': 'none',
+    },
   });
   return createRuntime(config, { mode, detachedPreviews: false, agents });
 }
@@ -159,39 +181,43 @@ for (const mode of ['sequential', 'event_driven'] as const) {
       }
     });
 
-    test('cancel interrupts the tester in flight: its process group is killed, the task ends cancelled, no preview, the other task completes', { timeout: 120_000 }, async () => {
-      const rt = await runtimeFor(mode, [testPlanner, testTester]);
-      try {
-        const hanging = await rt.submitBuild({ prompt: 'build a hang app' });
-        const other = await rt.submitBuild({ prompt: 'build a todo app' });
-        const pidFile = join(rt.ports.artifacts.dir(hanging.id), 'sleeper.pid');
-        while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8') === '') await new Promise((r) => setTimeout(r, 20));
-        const sleeper = Number(readFileSync(pidFile, 'utf8'));
-        assert.ok(alive(sleeper), 'the test run is in flight');
+    test(
+      'cancel interrupts the tester in flight: its process group is killed, the task ends cancelled, no preview, the other task completes',
+      { timeout: 120_000 },
+      async () => {
+        const rt = await runtimeFor(mode, [testPlanner, testTester]);
+        try {
+          const hanging = await rt.submitBuild({ prompt: 'build a hang app' });
+          const other = await rt.submitBuild({ prompt: 'build a todo app' });
+          const pidFile = join(rt.ports.artifacts.dir(hanging.id), 'sleeper.pid');
+          while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8') === '') await new Promise((r) => setTimeout(r, 20));
+          const sleeper = Number(readFileSync(pidFile, 'utf8'));
+          assert.ok(alive(sleeper), 'the test run is in flight');
 
-        // The test run would sleep 600 s: cancel returning (within the 120 s test timeout) shows it was interrupted.
-        const cancelled = await rt.engine.cancel(hanging.id);
-        assert.equal(cancelled.status, 'cancelled');
-        const done = await rt.engine.waitFor(hanging.id);
-        assert.equal(done.status, 'cancelled', `ended ${done.status}: ${done.error}`);
-        assert.equal(done.error, 'cancelled by the user');
-        while (!runs.has(hanging.id)) await new Promise((r) => setTimeout(r, 20));
-        assert.equal(runs.get(hanging.id)!.signal, 'SIGKILL', 'the test run was killed, not finished');
-        // SIGKILL is delivered asynchronously: give the kernel a moment before judging.
-        for (let i = 0; i < 100 && alive(sleeper); i++) await new Promise((r) => setTimeout(r, 20));
-        assert.equal(alive(sleeper), false, "the test run's own child was killed with its process group");
+          // The test run would sleep 600 s: cancel returning (within the 120 s test timeout) shows it was interrupted.
+          const cancelled = await rt.engine.cancel(hanging.id);
+          assert.equal(cancelled.status, 'cancelled');
+          const done = await rt.engine.waitFor(hanging.id);
+          assert.equal(done.status, 'cancelled', `ended ${done.status}: ${done.error}`);
+          assert.equal(done.error, 'cancelled by the user');
+          while (!runs.has(hanging.id)) await new Promise((r) => setTimeout(r, 20));
+          assert.equal(runs.get(hanging.id)!.signal, 'SIGKILL', 'the test run was killed, not finished');
+          // SIGKILL is delivered asynchronously: give the kernel a moment before judging.
+          for (let i = 0; i < 100 && alive(sleeper); i++) await new Promise((r) => setTimeout(r, 20));
+          assert.equal(alive(sleeper), false, "the test run's own child was killed with its process group");
 
-        const types = (await rt.ports.state.listEvents(hanging.id)).map((e) => e.event_type);
-        assert.deepEqual(types, ['task.initiated', 'plan.created'], 'the interrupted step recorded nothing');
-        const previews = (await rt.ports.state.listPreviews()).filter((p) => p.task_id === hanging.id && p.status !== 'stopped');
-        assert.deepEqual(previews, [], 'no preview runs for the cancelled task');
-        await assert.rejects(rt.engine.cancel(hanging.id), /already cancelled/);
+          const types = (await rt.ports.state.listEvents(hanging.id)).map((e) => e.event_type);
+          assert.deepEqual(types, ['task.initiated', 'plan.created'], 'the interrupted step recorded nothing');
+          const previews = (await rt.ports.state.listPreviews()).filter((p) => p.task_id === hanging.id && p.status !== 'stopped');
+          assert.deepEqual(previews, [], 'no preview runs for the cancelled task');
+          await assert.rejects(rt.engine.cancel(hanging.id), /already cancelled/);
 
-        const otherDone = await rt.engine.waitFor(other.id);
-        assert.equal(otherDone.status, 'completed', 'the other task is untouched');
-      } finally {
-        await rt.close();
-      }
-    });
+          const otherDone = await rt.engine.waitFor(other.id);
+          assert.equal(otherDone.status, 'completed', 'the other task is untouched');
+        } finally {
+          await rt.close();
+        }
+      },
+    );
   });
 }

@@ -85,7 +85,9 @@ export function createEventDrivenEngine(deps: StepDeps & EventDrivenOptions): En
       for (const c of inFlight.get(taskId) ?? []) c.abort(new Error('cancelled'));
       // A preview started before the cancel landed is stopped here; one a remote deployer is still
       // starting is stopped by that worker when its step sees the cancel.
-      await deps.onCancelled?.(taskId).catch((e: unknown) => deps.logger.warn({ task_id: taskId, err: String(e) }, 'clean-up after cancel failed'));
+      await deps
+        .onCancelled?.(taskId)
+        .catch((e: unknown) => deps.logger.warn({ task_id: taskId, err: String(e) }, 'clean-up after cancel failed'));
       return cancelled;
     },
     async stop() {

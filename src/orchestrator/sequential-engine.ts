@@ -38,7 +38,9 @@ export function createSequentialEngine(deps: StepDeps & { timeoutMs: number; ret
           }
           if (result.status !== 'failed') break;
           if (result.final) {
-            await failTask(deps, agent, event, `${agent.id} failed after ${result.attempt} attempt(s): ${result.error.message}`, { publish: false });
+            await failTask(deps, agent, event, `${agent.id} failed after ${result.attempt} attempt(s): ${result.error.message}`, {
+              publish: false,
+            });
             return;
           }
           await new Promise((r) => setTimeout(r, deps.retryDelayMs * 2 ** (result.attempt - 1)));
@@ -74,7 +76,9 @@ export function createSequentialEngine(deps: StepDeps & { timeoutMs: number; ret
       const cancelled = await cancelTask(deps.state, taskId, deps.clock.now().toISOString());
       controllers.get(taskId)?.abort(CANCELLED);
       await running.get(taskId);
-      await deps.onCancelled?.(taskId).catch((e: unknown) => deps.logger.warn({ task_id: taskId, err: String(e) }, 'clean-up after cancel failed'));
+      await deps
+        .onCancelled?.(taskId)
+        .catch((e: unknown) => deps.logger.warn({ task_id: taskId, err: String(e) }, 'clean-up after cancel failed'));
       return (await deps.state.getTask(taskId)) ?? cancelled;
     },
     async stop() {

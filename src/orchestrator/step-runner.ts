@@ -17,7 +17,13 @@ import { TERMINAL_STATUSES, taskPatchFor } from './task-state.ts';
 export interface StepDeps {
   state: StateStore;
   agents: readonly AgentDefinition[];
-  buildContext(input: { agent: AgentDefinition; event: AgentEvent; task: TaskRecord; attempt: number; signal: AbortSignal }): Promise<AgentContext>;
+  buildContext(input: {
+    agent: AgentDefinition;
+    event: AgentEvent;
+    task: TaskRecord;
+    attempt: number;
+    signal: AbortSignal;
+  }): Promise<AgentContext>;
   feed: LiveFeed;
   clock: Clock;
   newId: IdFactory;
@@ -45,7 +51,10 @@ export async function cancelTask(state: StateStore, taskId: string, now: string)
   const task = await state.getTask(taskId);
   if (!task) throw new AppError('task_not_found', `no task with id ${taskId}`, { hint: 'List tasks to find a valid id.' });
   if (TERMINAL_STATUSES.has(task.status)) {
-    throw new AppError('task_finished', `task ${task.id} is already ${task.status}`, { hint: 'only queued or running tasks can be cancelled', retryable: false });
+    throw new AppError('task_finished', `task ${task.id} is already ${task.status}`, {
+      hint: 'only queued or running tasks can be cancelled',
+      retryable: false,
+    });
   }
   return state.updateTask(task.id, { status: 'cancelled', error: CANCELLED_BY_USER, completed_at: now });
 }
@@ -58,7 +67,8 @@ function watchForCancel(deps: StepDeps, taskId: string, controller: AbortControl
   const poll = async () => {
     try {
       const task = await deps.state.getTask(taskId);
-      if (task?.status === 'cancelled') controller.abort(new AppError('task_finished', `task ${taskId} was cancelled`, { retryable: false }));
+      if (task?.status === 'cancelled')
+        controller.abort(new AppError('task_finished', `task ${taskId} was cancelled`, { retryable: false }));
     } catch {
       /* a failed poll just waits for the next one */
     }
@@ -76,7 +86,6 @@ export function subscribersOf(agents: readonly AgentDefinition[], event: AgentEv
   return agents.filter((agent) => agent.consumes.some((b) => bindingMatches(b, key, event)));
 }
 
-
 export async function runStep(
   deps: StepDeps,
   agent: AgentDefinition,
@@ -89,11 +98,23 @@ export async function runStep(
 
   const task = await deps.state.getTask(event.task_id);
   if (!task) {
-    return { status: 'failed', attempt: attempt.attempt, final: true, error: new AppError('task_not_found', `task ${event.task_id} does not exist`) };
+    return {
+      status: 'failed',
+      attempt: attempt.attempt,
+      final: true,
+      error: new AppError('task_not_found', `task ${event.task_id} does not exist`),
+    };
   }
   if (TERMINAL_STATUSES.has(task.status)) {
     // The task ended (failed elsewhere, cancelled): consume the event without acting on it.
-    await deps.state.commitStep({ consumer: agent.id, inbound_event_id: event.event_id, task_id: task.id, events: [], task_patch: {}, publish: false });
+    await deps.state.commitStep({
+      consumer: agent.id,
+      inbound_event_id: event.event_id,
+      task_id: task.id,
+      events: [],
+      task_patch: {},
+      publish: false,
+    });
     return { status: 'skipped', reason: `task is ${task.status}` };
   }
 
@@ -112,9 +133,24 @@ export async function runStep(
   const abandonIfCancelled = async (): Promise<StepResult | null> => {
     const latest = await deps.state.getTask(task.id);
     if (latest?.status !== 'cancelled') return null;
-    await deps.state.commitStep({ consumer: agent.id, inbound_event_id: event.event_id, task_id: task.id, events: [], task_patch: {}, publish: false });
-    await deps.onCancelled?.(task.id).catch((e: unknown) => deps.logger.warn({ task_id: task.id, err: String(e) }, 'clean-up after cancel failed'));
-    deps.feed.emit({ type: 'agent_status', task_id: task.id, agent_name: agent.id, status: 'failed', duration_ms: deps.clock.now().getTime() - started });
+    await deps.state.commitStep({
+      consumer: agent.id,
+      inbound_event_id: event.event_id,
+      task_id: task.id,
+      events: [],
+      task_patch: {},
+      publish: false,
+    });
+    await deps
+      .onCancelled?.(task.id)
+      .catch((e: unknown) => deps.logger.warn({ task_id: task.id, err: String(e) }, 'clean-up after cancel failed'));
+    deps.feed.emit({
+      type: 'agent_status',
+      task_id: task.id,
+      agent_name: agent.id,
+      status: 'failed',
+      duration_ms: deps.clock.now().getTime() - started,
+    });
     return { status: 'skipped', reason: 'task is cancelled' };
   };
   try {
@@ -138,7 +174,11 @@ export async function runStep(
     );
     const duration = now.getTime() - started;
     const previous = phaseTimingsOf(task)[agent.id];
-    const timing: AgentPhaseTiming = { status: 'done', duration_ms: (previous?.duration_ms ?? 0) + duration, runs: (previous?.runs ?? 0) + 1 };
+    const timing: AgentPhaseTiming = {
+      status: 'done',
+      duration_ms: (previous?.duration_ms ?? 0) + duration,
+      runs: (previous?.runs ?? 0) + 1,
+    };
     // A task cancelled while this step ran keeps its status: the step's events are still recorded.
     const latest = await deps.state.getTask(task.id);
     const patch = latest && TERMINAL_STATUSES.has(latest.status) ? {} : taskPatchFor(emitted, now.toISOString());
@@ -162,7 +202,13 @@ export async function runStep(
     const error = AppError.from(e, 'agent_failed');
     const final = !error.retryable && error.category !== 'internal' ? true : attempt.attempt >= deps.maxAttempts;
     deps.logger.warn({ agent: agent.id, task_id: task.id, attempt: attempt.attempt, err: error.message }, 'agent step failed');
-    deps.feed.emit({ type: 'agent_status', task_id: task.id, agent_name: agent.id, status: 'failed', duration_ms: deps.clock.now().getTime() - started });
+    deps.feed.emit({
+      type: 'agent_status',
+      task_id: task.id,
+      agent_name: agent.id,
+      status: 'failed',
+      duration_ms: deps.clock.now().getTime() - started,
+    });
     return { status: 'failed', error, attempt: attempt.attempt, final };
   }
 }
@@ -197,7 +243,10 @@ export async function failTask(
   const previous = phaseTimingsOf(task)[agent.id];
   const patch = taskPatchFor([failed], now.toISOString());
   patch.metadata = {
-    phases: { ...phaseTimingsOf(task), [agent.id]: { status: 'failed', duration_ms: previous?.duration_ms ?? 0, runs: (previous?.runs ?? 0) + 1 } },
+    phases: {
+      ...phaseTimingsOf(task),
+      [agent.id]: { status: 'failed', duration_ms: previous?.duration_ms ?? 0, runs: (previous?.runs ?? 0) + 1 },
+    },
   };
   const committed = await deps.state.commitStep({
     consumer: agent.id,

@@ -41,9 +41,9 @@ function patchForOne(event: AgentEvent, now: string): TaskPatch {
         : { status: 'failed', error: 'deployment failed', completed_at: now };
     case 'task.failed':
       return { status: 'failed', error: event.payload.reason, completed_at: now };
+    // A preview's later life (restarts, expiry…) is its row's business; the task's outcome is settled.
     case 'task.progress':
     case 'explorer.findings':
-    // A preview's later life (restarts, expiry…) is its row's business; the task's outcome is settled.
     case 'preview.started':
     case 'preview.healthy':
     case 'preview.unhealthy':

@@ -5,8 +5,7 @@
  */
 
 export type HealthWaitResult =
-  | { healthy: true; attempts: number }
-  | { healthy: false; reason: 'timeout' | 'exited'; attempts: number; lastError: string | null };
+  { healthy: true; attempts: number } | { healthy: false; reason: 'timeout' | 'exited'; attempts: number; lastError: string | null };
 
 export interface HealthWaitOptions {
   /** Base URL of the app, e.g. `http://127.0.0.1:9123`; `/health` is appended. */

@@ -31,7 +31,10 @@ describe('port allocator', () => {
     const range = { from: 9000, to: 9099 };
     const order = portScanOrder('task-a', range);
     assert.equal(order.length, 100);
-    assert.deepEqual([...order].sort((a, b) => a - b), Array.from({ length: 100 }, (_, i) => 9000 + i));
+    assert.deepEqual(
+      [...order].sort((a, b) => a - b),
+      Array.from({ length: 100 }, (_, i) => 9000 + i),
+    );
     assert.deepEqual(portScanOrder('task-a', range), order);
     assert.notEqual(portScanOrder('task-b', range)[0], order[0]);
   });
@@ -79,6 +82,9 @@ describe('port allocator', () => {
   });
 
   test('rejects a range that is not a range', () => {
-    assert.throws(() => portScanOrder('t', { from: 9100, to: 9000 }), (e: unknown) => AppError.isInstance(e) && e.code === 'invalid_config');
+    assert.throws(
+      () => portScanOrder('t', { from: 9100, to: 9000 }),
+      (e: unknown) => AppError.isInstance(e) && e.code === 'invalid_config',
+    );
   });
 });

@@ -23,8 +23,7 @@ export interface PortAllocationRequest {
 }
 
 function assertRange(range: PortRange): void {
-  const ok =
-    Number.isInteger(range.from) && Number.isInteger(range.to) && range.from >= 1 && range.to <= 65535 && range.from <= range.to;
+  const ok = Number.isInteger(range.from) && Number.isInteger(range.to) && range.from >= 1 && range.to <= 65535 && range.from <= range.to;
   if (!ok) {
     throw new AppError('invalid_config', `invalid preview port range ${range.from}-${range.to}`, {
       hint: 'set preview.port_range to two ports between 1 and 65535, the first not above the second',

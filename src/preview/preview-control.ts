@@ -137,16 +137,28 @@ export async function reconcilePreviews(deps: PreviewControlDeps, opts: Reconcil
   for (const row of rows) {
     const ref = { taskId: row.task_id, previewId: row.id };
     if (newest.get(row.task_id) !== row) {
-      const stopped = await deps.state.updatePreview(row.id, { status: 'stopped', last_health_check: isoNow(deps), metadata: { stopped_reason: 'replaced' } });
+      const stopped = await deps.state.updatePreview(row.id, {
+        status: 'stopped',
+        last_health_check: isoNow(deps),
+        metadata: { stopped_reason: 'replaced' },
+      });
       changes.push({ kind: 'stopped', ...ref });
       await deps.events?.record('stopped', stopped, 'replaced by a newer preview of the same task');
       continue;
     }
     if (row.expires_at !== null && Date.parse(row.expires_at) <= now.getTime()) {
       await deps.previews.stop({ pid: pidOf(row), workingCopy: row.working_copy });
-      const expired = await deps.state.updatePreview(row.id, { status: 'expired', last_health_check: isoNow(deps), metadata: { stopped_reason: 'ttl', cleaned: true } });
+      const expired = await deps.state.updatePreview(row.id, {
+        status: 'expired',
+        last_health_check: isoNow(deps),
+        metadata: { stopped_reason: 'ttl', cleaned: true },
+      });
       changes.push({ kind: 'expired', ...ref });
-      await deps.events?.record('expired', expired, `its TTL ended at ${row.expires_at} (preview.ttl_hours); \`catalyst preview restart\` starts it again`);
+      await deps.events?.record(
+        'expired',
+        expired,
+        `its TTL ended at ${row.expires_at} (preview.ttl_hours); \`catalyst preview restart\` starts it again`,
+      );
       continue;
     }
     const seen = await deps.previews.inspect({ pid: pidOf(row), port: row.port, logPath: row.log_path });
@@ -163,7 +175,11 @@ export async function reconcilePreviews(deps: PreviewControlDeps, opts: Reconcil
     const needsRestart = !seen.alive || row.status === 'unhealthy';
     if (!needsRestart || !opts.restart) {
       const status: PreviewStatus = seen.alive ? 'unhealthy' : 'stopped';
-      const marked = await deps.state.updatePreview(row.id, { status, last_health_check: isoNow(deps), metadata: { log_tail: seen.logTail.slice(-30) } });
+      const marked = await deps.state.updatePreview(row.id, {
+        status,
+        last_health_check: isoNow(deps),
+        metadata: { log_tail: seen.logTail.slice(-30) },
+      });
       changes.push({ kind: status, ...ref });
       if (row.status !== status) await deps.events?.record(status, marked, problem);
       continue;
@@ -173,7 +189,11 @@ export async function reconcilePreviews(deps: PreviewControlDeps, opts: Reconcil
     if (row.restart_count >= opts.restart.maxRestarts) {
       await deps.previews.stop({ pid: pidOf(row), workingCopy: row.working_copy });
       const reason = `${seen.alive ? 'unhealthy' : 'not running'} after ${row.restart_count} restarts (preview.max_restarts)`;
-      const failed = await deps.state.updatePreview(row.id, { status: 'failed', last_health_check: isoNow(deps), metadata: { error: reason, log_tail: seen.logTail.slice(-30), cleaned: true } });
+      const failed = await deps.state.updatePreview(row.id, {
+        status: 'failed',
+        last_health_check: isoNow(deps),
+        metadata: { error: reason, log_tail: seen.logTail.slice(-30), cleaned: true },
+      });
       changes.push({ kind: 'failed', reason, ...ref });
       await deps.events?.record('failed', failed, reason);
       continue;
@@ -181,7 +201,11 @@ export async function reconcilePreviews(deps: PreviewControlDeps, opts: Reconcil
     try {
       const restarted = await restartRow(deps, opts.restart, row);
       changes.push({ kind: 'restarted', ...ref });
-      await deps.events?.record('restarted', restarted, `${problem}; restart ${restarted.restart_count} of ${opts.restart.maxRestarts} (preview.max_restarts)`);
+      await deps.events?.record(
+        'restarted',
+        restarted,
+        `${problem}; restart ${restarted.restart_count} of ${opts.restart.maxRestarts} (preview.max_restarts)`,
+      );
     } catch (e) {
       const err = AppError.from(e, 'preview_unhealthy');
       const tail = (err.details?.logTail as string[] | undefined) ?? seen.logTail;
@@ -231,12 +255,18 @@ export async function reconcilePreviews(deps: PreviewControlDeps, opts: Reconcil
 export async function findPreview(state: StateStore, taskRef: string): Promise<PreviewDeployment> {
   const ref = taskRef.trim().toLowerCase();
   if (!/^[0-9a-f-]{8,36}$/.test(ref)) {
-    throw new AppError('invalid_option', `"${taskRef}" is not a task id`, { hint: 'use the task_id printed by `catalyst build`, or its first 8 characters' });
+    throw new AppError('invalid_option', `"${taskRef}" is not a task id`, {
+      hint: 'use the task_id printed by `catalyst build`, or its first 8 characters',
+    });
   }
   const matches = (await state.listPreviews()).filter((p) => p.task_id.startsWith(ref));
   const tasks = new Set(matches.map((p) => p.task_id));
-  if (tasks.size === 0) throw new AppError('preview_not_found', `no preview for task ${taskRef}`, { hint: 'see `catalyst preview list --all`' });
-  if (tasks.size > 1) throw new AppError('invalid_option', `task id prefix ${taskRef} matches ${tasks.size} tasks`, { hint: 'give more characters of the id' });
+  if (tasks.size === 0)
+    throw new AppError('preview_not_found', `no preview for task ${taskRef}`, { hint: 'see `catalyst preview list --all`' });
+  if (tasks.size > 1)
+    throw new AppError('invalid_option', `task id prefix ${taskRef} matches ${tasks.size} tasks`, {
+      hint: 'give more characters of the id',
+    });
   return matches.sort((a, b) => b.created_at.localeCompare(a.created_at))[0]!;
 }
 
@@ -244,13 +274,18 @@ export async function stopPreview(deps: PreviewControlDeps, taskRef: string): Pr
   const row = await findPreview(deps.state, taskRef);
   await deps.previews.stop({ pid: pidOf(row), workingCopy: row.working_copy });
   const stopped = await deps.state.updatePreview(row.id, { status: 'stopped', last_health_check: deps.clock.now().toISOString() });
-  if (row.status !== 'stopped') await deps.events?.record('stopped', stopped, 'stopped on request (`catalyst preview stop` or DELETE /api/preview)');
+  if (row.status !== 'stopped')
+    await deps.events?.record('stopped', stopped, 'stopped on request (`catalyst preview stop` or DELETE /api/preview)');
   return stopped;
 }
 
 export async function restartPreview(deps: PreviewControlDeps & RestartDeps, taskRef: string): Promise<PreviewDeployment> {
   const row = await findPreview(deps.state, taskRef);
   const restarted = await restartRow(deps, deps, row);
-  await deps.events?.record('restarted', restarted, 'restarted on request (`catalyst preview restart` or POST /api/preview/:task_id/restart)');
+  await deps.events?.record(
+    'restarted',
+    restarted,
+    'restarted on request (`catalyst preview restart` or POST /api/preview/:task_id/restart)',
+  );
   return restarted;
 }

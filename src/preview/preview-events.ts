@@ -55,7 +55,10 @@ export function createPreviewEventRecorder(deps: {
       try {
         const info = await infoOf(row.task_id);
         if (!info) {
-          deps.logger?.warn({ preview: row.id, task: row.task_id }, `preview.${kind} not recorded: the preview's task is not in the state store`);
+          deps.logger?.warn(
+            { preview: row.id, task: row.task_id },
+            `preview.${kind} not recorded: the preview's task is not in the state store`,
+          );
           return;
         }
         const event = createEvent(

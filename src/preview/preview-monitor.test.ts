@@ -73,7 +73,10 @@ describe('preview lifecycle: monitor, TTL, limits, re-adoption', () => {
     return events.map((e) => {
       const payload = e.payload as { reason: string | null; url: string | null; task_id: string };
       assert.equal(payload.task_id, taskId);
-      assert.ok(fed.some((f) => f.event_id === e.event_id), `${e.event_type} also went to the live feed`);
+      assert.ok(
+        fed.some((f) => f.event_id === e.event_id),
+        `${e.event_type} also went to the live feed`,
+      );
       return { type: e.event_type, reason: payload.reason, url: payload.url };
     });
   }
@@ -101,7 +104,11 @@ describe('preview lifecycle: monitor, TTL, limits, re-adoption', () => {
     };
   }
 
-  async function record(slug: string, handle: PreviewHandle, extra: Partial<Parameters<typeof seedPreview>[2]> = {}): Promise<PreviewDeployment> {
+  async function record(
+    slug: string,
+    handle: PreviewHandle,
+    extra: Partial<Parameters<typeof seedPreview>[2]> = {},
+  ): Promise<PreviewDeployment> {
     groups.add(handle.pid);
     const task = await state.getTask(handle.taskId);
     assert.ok(task, slug);
@@ -118,7 +125,14 @@ describe('preview lifecycle: monitor, TTL, limits, re-adoption', () => {
   /** Starts a preview as the deployer would and records its row. */
   async function deploy(slug: string, reserved: number[] = []): Promise<{ row: PreviewDeployment; handle: PreviewHandle }> {
     const task = await seedTask(state, slug);
-    const handle = await runtime.start({ taskId: task.id, projectSlug: slug, sourceDir: goodSource, reservedPorts: reserved, timeoutMs: 20_000, detached: false });
+    const handle = await runtime.start({
+      taskId: task.id,
+      projectSlug: slug,
+      sourceDir: goodSource,
+      reservedPorts: reserved,
+      timeoutMs: 20_000,
+      detached: false,
+    });
     return { row: await record(slug, handle), handle };
   }
 
@@ -137,7 +151,10 @@ describe('preview lifecycle: monitor, TTL, limits, re-adoption', () => {
     const monitor = startPreviewMonitor(deps());
     const changes = await monitor.tick();
     await monitor.stop();
-    assert.deepEqual(changes.filter((c) => c.taskId === handle.taskId).map((c) => c.kind), ['restarted']);
+    assert.deepEqual(
+      changes.filter((c) => c.taskId === handle.taskId).map((c) => c.kind),
+      ['restarted'],
+    );
     const after = await row(r.id);
     assert.equal(after.status, 'healthy');
     assert.equal(after.restart_count, 1);
@@ -149,7 +166,10 @@ describe('preview lifecycle: monitor, TTL, limits, re-adoption', () => {
     assert.equal(after.fallback_url, `http://127.0.0.1:${after.port}`);
     // The audit trail says what happened and why: first found dead, then restarted.
     const trail = await previewEvents(handle.taskId);
-    assert.deepEqual(trail.map((e) => e.type), ['preview.unhealthy', 'preview.restarted']);
+    assert.deepEqual(
+      trail.map((e) => e.type),
+      ['preview.unhealthy', 'preview.restarted'],
+    );
     assert.match(trail[0]!.reason ?? '', /process is not running/);
     assert.match(trail[1]!.reason ?? '', /restart 1 of 3/);
     assert.equal(trail[1]!.url, after.url);
@@ -170,7 +190,10 @@ describe('preview lifecycle: monitor, TTL, limits, re-adoption', () => {
       const after = await row(r.id);
       assert.equal(after.status, 'expired');
       const trail = await previewEvents(handle.taskId);
-      assert.deepEqual(trail.map((e) => e.type), ['preview.expired']);
+      assert.deepEqual(
+        trail.map((e) => e.type),
+        ['preview.expired'],
+      );
       assert.match(trail[0]!.reason ?? '', /TTL ended .*preview\.ttl_hours/);
       assert.equal(isGroupAlive(handle.pid), false);
       await assert.rejects(stat(handle.workingCopy));
@@ -180,7 +203,14 @@ describe('preview lifecycle: monitor, TTL, limits, re-adoption', () => {
       const narrow = createProcessPreviewRuntime({ ...options, portRange: { from: handle.port, to: handle.port } });
       const next = await seedTask(state, 'next');
       const reserved = (await state.listPreviews({ statuses: ['starting', 'healthy', 'unhealthy'] })).map((p) => p.port!);
-      const reused = await narrow.start({ taskId: next.id, projectSlug: 'next', sourceDir: goodSource, reservedPorts: reserved, timeoutMs: 20_000, detached: false });
+      const reused = await narrow.start({
+        taskId: next.id,
+        projectSlug: 'next',
+        sourceDir: goodSource,
+        reservedPorts: reserved,
+        timeoutMs: 20_000,
+        detached: false,
+      });
       groups.add(reused.pid);
       assert.equal(reused.port, handle.port);
       await narrow.stop(reused);
@@ -202,11 +232,20 @@ describe('preview lifecycle: monitor, TTL, limits, re-adoption', () => {
     const after = await row(r.id);
     assert.equal(after.status, 'failed');
     assert.match(String(after.metadata.error), /stopped before answering GET \/health/);
-    assert.deepEqual((await previewEvents(handle.taskId)).map((e) => e.type), ['preview.unhealthy', 'preview.failed']);
-    assert.ok((after.metadata.log_tail as string[]).some((l) => l.includes('crashing on start on purpose')), JSON.stringify(after.metadata.log_tail));
+    assert.deepEqual(
+      (await previewEvents(handle.taskId)).map((e) => e.type),
+      ['preview.unhealthy', 'preview.failed'],
+    );
+    assert.ok(
+      (after.metadata.log_tail as string[]).some((l) => l.includes('crashing on start on purpose')),
+      JSON.stringify(after.metadata.log_tail),
+    );
     // A failed preview is not retried on the next pass (it is no longer live).
     const again = startPreviewMonitor(deps());
-    assert.deepEqual((await again.tick()).filter((c) => c.taskId === handle.taskId && c.kind !== 'cleaned'), []);
+    assert.deepEqual(
+      (await again.tick()).filter((c) => c.taskId === handle.taskId && c.kind !== 'cleaned'),
+      [],
+    );
     await again.stop();
   });
 
@@ -232,11 +271,17 @@ describe('preview lifecycle: monitor, TTL, limits, re-adoption', () => {
     const monitor = startPreviewMonitor(deps({ maxConcurrent: live - 1, lastActivity: () => activity }));
     const changes = await monitor.tick();
     await monitor.stop();
-    assert.deepEqual(changes.filter((ch) => ch.kind === 'evicted').map((ch) => ch.taskId), [b.handle.taskId]);
+    assert.deepEqual(
+      changes.filter((ch) => ch.kind === 'evicted').map((ch) => ch.taskId),
+      [b.handle.taskId],
+    );
     assert.equal((await row(b.row.id)).status, 'stopped');
     assert.equal((await row(b.row.id)).metadata.stopped_reason, 'max_concurrent');
     const trail = await previewEvents(b.handle.taskId);
-    assert.deepEqual(trail.map((e) => e.type), ['preview.evicted']);
+    assert.deepEqual(
+      trail.map((e) => e.type),
+      ['preview.evicted'],
+    );
     assert.match(trail[0]!.reason ?? '', /preview\.max_concurrent \(\d+\)/);
     assert.equal(isGroupAlive(b.handle.pid), false);
     assert.equal(isGroupAlive(a.handle.pid) && isGroupAlive(c.handle.pid), true);
@@ -247,9 +292,13 @@ describe('preview lifecycle: monitor, TTL, limits, re-adoption', () => {
 
   test('after Catalyst is killed, a new process adopts its live preview and never reuses its port', async () => {
     const task = await seedTask(state, 'adopted');
-    const starter = spawn(process.execPath, ['--import', 'tsx', HANGER, JSON.stringify({ runtime: options, taskId: task.id, sourceDir: goodSource })], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const starter = spawn(
+      process.execPath,
+      ['--import', 'tsx', HANGER, JSON.stringify({ runtime: options, taskId: task.id, sourceDir: goodSource })],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const line = await new Promise<string>((resolve, reject) => {
       createInterface({ input: starter.stdout! }).once('line', resolve);
       starter.once('exit', (code) => reject(new Error(`starter exited with ${code}`)));
@@ -264,7 +313,11 @@ describe('preview lifecycle: monitor, TTL, limits, re-adoption', () => {
     const monitor = startPreviewMonitor(deps({ previews: fresh }));
     const changes = await monitor.tick();
     await monitor.stop();
-    assert.deepEqual(changes.filter((c) => c.taskId === handle.taskId && c.kind !== 'healthy'), [], 'adopted as it is, not restarted');
+    assert.deepEqual(
+      changes.filter((c) => c.taskId === handle.taskId && c.kind !== 'healthy'),
+      [],
+      'adopted as it is, not restarted',
+    );
     const after = await row(r.id);
     assert.equal(after.status, 'healthy');
     assert.equal(after.container_id, String(handle.pid));
@@ -274,7 +327,14 @@ describe('preview lifecycle: monitor, TTL, limits, re-adoption', () => {
     const narrow = createProcessPreviewRuntime({ ...options, portRange: { from: handle.port, to: handle.port + 1 } });
     const next = await seedTask(state, 'after-restart');
     const reserved = (await state.listPreviews({ statuses: ['starting', 'healthy', 'unhealthy'] })).map((p) => p.port!);
-    const started = await narrow.start({ taskId: next.id, projectSlug: 'x', sourceDir: goodSource, reservedPorts: reserved, timeoutMs: 20_000, detached: false });
+    const started = await narrow.start({
+      taskId: next.id,
+      projectSlug: 'x',
+      sourceDir: goodSource,
+      reservedPorts: reserved,
+      timeoutMs: 20_000,
+      detached: false,
+    });
     groups.add(started.pid);
     assert.equal(started.port, handle.port + 1);
     await narrow.stop(started);

@@ -155,7 +155,11 @@ export async function startPreviewRouter(opts: PreviewRouterOptions): Promise<Pr
     if (!route && label && table && Date.now() - table.at > 200) route = (await load()).get(label);
     if (!route) {
       const all = [...(await routes()).values()];
-      void reply.code(404).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(notFoundPage(request.headers.host ?? '', all));
+      void reply
+        .code(404)
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(notFoundPage(request.headers.host ?? '', all));
       return true;
     }
     activity.set(route.taskId, Date.now());

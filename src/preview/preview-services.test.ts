@@ -24,7 +24,12 @@ test('preview services: the monitor checks what the router serves, and both clos
   const row = await seedPreview(state, task.id, { port, container_id: String(process.pid), status: 'unhealthy' });
   const services = await startPreviewServices({
     state,
-    previews: createProcessPreviewRuntime({ previewsDir: join(root, 'p'), memoryMb: 128, nodeModulesDir: fileURLToPath(new URL('../../node_modules', import.meta.url)), baseEnv: {} }),
+    previews: createProcessPreviewRuntime({
+      previewsDir: join(root, 'p'),
+      memoryMb: 128,
+      nodeModulesDir: fileURLToPath(new URL('../../node_modules', import.meta.url)),
+      baseEnv: {},
+    }),
     clock: systemClock,
     worktreeOf: () => root,
     projectSlugOf: async () => 'svc',
@@ -37,15 +42,21 @@ test('preview services: the monitor checks what the router serves, and both clos
   });
   try {
     const changes = await services.monitor.tick();
-    assert.deepEqual(changes.map((c) => c.kind), ['healthy']);
+    assert.deepEqual(
+      changes.map((c) => c.kind),
+      ['healthy'],
+    );
     assert.equal((await state.getPreviewByTask(task.id))?.status, 'healthy');
     const routerPort = services.router!.port;
     const body = await new Promise<string>((resolve, reject) => {
-      request({ host: '127.0.0.1', port: routerPort, path: '/', headers: { host: `${previewHostLabel('svc', task.id)}.localhost` } }, (res) => {
-        let text = '';
-        res.on('data', (c) => (text += String(c)));
-        res.on('end', () => resolve(text));
-      })
+      request(
+        { host: '127.0.0.1', port: routerPort, path: '/', headers: { host: `${previewHostLabel('svc', task.id)}.localhost` } },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => (text += String(c)));
+          res.on('end', () => resolve(text));
+        },
+      )
         .on('error', reject)
         .end();
     });

@@ -24,7 +24,11 @@ const TASK_ROUTES = ['', '/progress', '/files', '/artifacts', '/commits', '/file
 
 async function startRuntime(label: string, overrides: Record<string, unknown> = {}, webDir: string | null = null) {
   const dir = mkdtempSync(join(tmpdir(), `catalyst-api-${label}-`));
-  const config = loadConfig({ env: { PATH: process.env.PATH, HOME: process.env.HOME }, cwd: dir, overrides: { 'logging.level': 'silent', ...overrides } });
+  const config = loadConfig({
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    cwd: dir,
+    overrides: { 'logging.level': 'silent', ...overrides },
+  });
   const runtime = await createRuntime(config, { mode: 'sequential', detachedPreviews: true, agents: [plannerAgent, architectAgent] });
   const app = await buildServer(runtime, { webDir });
   return {
@@ -75,7 +79,10 @@ describe('HTTP API', () => {
     const missing = await app.inject({ method: 'POST', url: '/api/tasks', payload: {} });
     assert.equal(missing.statusCode, 400);
     assert.equal(missing.json().error.code, 'invalid_request');
-    assert.deepEqual(missing.json().error.fields.map((f: { field: string }) => f.field), ['body.prompt']);
+    assert.deepEqual(
+      missing.json().error.fields.map((f: { field: string }) => f.field),
+      ['body.prompt'],
+    );
     const blank = await app.inject({ method: 'POST', url: '/api/tasks', payload: { prompt: '   ', extra: 1 } });
     assert.equal(blank.statusCode, 400);
     const fields = blank.json().error.fields.map((f: { field: string }) => f.field);
@@ -83,7 +90,12 @@ describe('HTTP API', () => {
     const mode = await app.inject({ method: 'POST', url: '/api/tasks', payload: { prompt: 'build a todo app', mode: 'event_driven' } });
     assert.equal(mode.statusCode, 400);
     assert.equal(mode.json().error.fields[0].field, 'body.mode');
-    const badJson = await app.inject({ method: 'POST', url: '/api/tasks', headers: { 'content-type': 'application/json' }, payload: '{"prompt":' });
+    const badJson = await app.inject({
+      method: 'POST',
+      url: '/api/tasks',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"prompt":',
+    });
     assert.equal(badJson.statusCode, 400);
     assert.equal(badJson.json().error.code, 'invalid_request');
   });
@@ -136,7 +148,15 @@ describe('HTTP API', () => {
     assert.equal(plan.statusCode, 200);
     assert.match(plan.body, /features:/);
     assert.match(String(plan.headers['content-security-policy']), /sandbox/);
-    for (const attempt of ['../../../../etc/passwd', '..%2f..%2f..%2fetc%2fpasswd', '%2e%2e/%2e%2e/etc/passwd', '%2Fetc%2Fpasswd', 'planning/..%2f..%2f..%2fdata', 'planning%5c..%5c..%5cx', 'a%00b']) {
+    for (const attempt of [
+      '../../../../etc/passwd',
+      '..%2f..%2f..%2fetc%2fpasswd',
+      '%2e%2e/%2e%2e/etc/passwd',
+      '%2Fetc%2Fpasswd',
+      'planning/..%2f..%2f..%2fdata',
+      'planning%5c..%5c..%5cx',
+      'a%00b',
+    ]) {
       const res = await app.inject({ url: `/api/tasks/${taskId}/artifacts/${attempt}` });
       assert.ok(res.statusCode === 400 || res.statusCode === 404, `${attempt}: ${res.statusCode}`);
       assert.doesNotMatch(res.body, /root:/);
@@ -154,11 +174,21 @@ describe('HTTP API', () => {
     symlinkSync(outside, join(worktree, 'leak.txt'));
     symlinkSync(env.dir, join(worktree, 'backend/up'));
     const list = (await app.inject({ url: `/api/tasks/${taskId}/files` })).json();
-    assert.deepEqual(list.files.map((f: { path: string }) => f.path), ['backend/src/server.ts']);
+    assert.deepEqual(
+      list.files.map((f: { path: string }) => f.path),
+      ['backend/src/server.ts'],
+    );
     const file = await app.inject({ url: `/api/tasks/${taskId}/files/backend/src/server.ts` });
     assert.equal(file.body, 'export const ok = true;\n');
     assert.match(String(file.headers['content-type']), /text\/plain/);
-    for (const attempt of ['leak.txt', 'backend/up/secret.txt', '../../secret.txt', 'backend/..%2f..%2f..%2fsecret.txt', '..%2F..%2F..%2Fsecret.txt', '%2e%2e%2f%2e%2e%2fsecret.txt']) {
+    for (const attempt of [
+      'leak.txt',
+      'backend/up/secret.txt',
+      '../../secret.txt',
+      'backend/..%2f..%2f..%2fsecret.txt',
+      '..%2F..%2F..%2Fsecret.txt',
+      '%2e%2e%2f%2e%2e%2fsecret.txt',
+    ]) {
       const res = await app.inject({ url: `/api/tasks/${taskId}/files/${attempt}` });
       assert.ok(res.statusCode === 400 || res.statusCode === 404, `${attempt}: ${res.statusCode}`);
       assert.doesNotMatch(res.body, /top secret/);
@@ -193,13 +223,18 @@ describe('HTTP API', () => {
     try {
       const client = new pg.Client({ connectionString: db.url });
       await client.connect();
-      await client.query('create table authors (id serial primary key, name varchar(80) not null); create table books (id serial primary key, title text not null, author_id int references authors(id))');
+      await client.query(
+        'create table authors (id serial primary key, name varchar(80) not null); create table books (id serial primary key, title text not null, author_id int references authors(id))',
+      );
       await client.end();
       const started = await app.inject({ method: 'POST', url: '/api/explorer/scan', payload: { type: 'database', target: db.url } });
       assert.equal(started.statusCode, 202, started.body);
       const { scan, links } = started.json() as { scan: { id: string; status: string }; links: { self: string } };
       assert.equal(started.headers.location, links.self);
-      let body: { scan: { status: string; error: string | null }; findings: { entities: Array<{ source_name: string }> } | null } = { scan: { status: scan.status, error: null }, findings: null };
+      let body: { scan: { status: string; error: string | null }; findings: { entities: Array<{ source_name: string }> } | null } = {
+        scan: { status: scan.status, error: null },
+        findings: null,
+      };
       for (let i = 0; i < 100 && body.scan.status === 'running'; i += 1) {
         await new Promise((r) => setTimeout(r, 100));
         body = (await app.inject({ url: links.self })).json();
@@ -211,7 +246,9 @@ describe('HTTP API', () => {
       assert.ok(graph.graph.edges.length >= 1);
       const list = (await app.inject({ url: '/api/explorer/scans' })).json() as { scans: Array<{ id: string }> };
       assert.equal(list.scans[0]?.id, scan.id);
-      const ranked = (await app.inject({ url: '/api/explorer/scans?similar_to=books%20authors' })).json() as { scans: Array<{ id: string; similarity: number }> };
+      const ranked = (await app.inject({ url: '/api/explorer/scans?similar_to=books%20authors' })).json() as {
+        scans: Array<{ id: string; similarity: number }>;
+      };
       assert.equal(ranked.scans[0]?.id, scan.id);
     } finally {
       await db.drop();
@@ -224,7 +261,10 @@ describe('HTTP API', () => {
     assert.equal(bad.json().error.code, 'invalid_request');
     assert.match(JSON.stringify(bad.json().error), /target/);
     assert.equal((await app.inject({ method: 'POST', url: '/api/explorer/scan', payload: { type: 'ftp', target: 'x' } })).statusCode, 400);
-    assert.equal((await app.inject({ url: '/api/explorer/scans/00000000-0000-4000-8000-000000000000' })).json().error.code, 'scan_not_found');
+    assert.equal(
+      (await app.inject({ url: '/api/explorer/scans/00000000-0000-4000-8000-000000000000' })).json().error.code,
+      'scan_not_found',
+    );
     assert.equal((await app.inject({ url: '/api/explorer/scans/s1' })).statusCode, 400);
   });
 
@@ -240,13 +280,24 @@ describe('HTTP API', () => {
 
   test('events: the audit trail in order', async () => {
     const res = (await app.inject({ url: `/api/events/${taskId}` })).json();
-    assert.deepEqual(res.events.map((e: { event_type: string }) => e.event_type), ['task.initiated', 'plan.created', 'architecture.proposed']);
+    assert.deepEqual(
+      res.events.map((e: { event_type: string }) => e.event_type),
+      ['task.initiated', 'plan.created', 'architecture.proposed'],
+    );
   });
 
   test('OpenAPI document lists every route, generated from the contracts', async () => {
     const doc = (await app.inject({ url: '/docs/json' })).json();
     assert.equal(doc.openapi, '3.0.3');
-    for (const path of ['/api/tasks', '/api/tasks/{task_id}/progress', '/api/tasks/{task_id}/cancel', '/api/preview/{task_id}/restart', '/api/git/repos/{project_id}/commits', '/api/explorer/scan', '/api/events/{task_id}/stream']) {
+    for (const path of [
+      '/api/tasks',
+      '/api/tasks/{task_id}/progress',
+      '/api/tasks/{task_id}/cancel',
+      '/api/preview/{task_id}/restart',
+      '/api/git/repos/{project_id}/commits',
+      '/api/explorer/scan',
+      '/api/events/{task_id}/stream',
+    ]) {
       assert.ok(doc.paths[path], path);
     }
     assert.equal(doc.paths['/api/tasks'].post.requestBody.content['application/json'].schema.properties.prompt.type, 'string');
@@ -295,9 +346,19 @@ describe('HTTP API', () => {
     await ended;
     ws.close();
     const logs = messages.filter((m) => m.type === 'agent_log');
-    assert.ok(logs.some((m) => m.agent_name === 'planner'), 'replayed agent logs');
+    assert.ok(
+      logs.some((m) => m.agent_name === 'planner'),
+      'replayed agent logs',
+    );
     const statuses = messages.filter((m) => m.type === 'agent_status');
-    assert.deepEqual(statuses.slice(0, 3).map((m) => [m.agent_name, m.status]), [['planner', 'done'], ['architect', 'done'], ['coder', 'running']]);
+    assert.deepEqual(
+      statuses.slice(0, 3).map((m) => [m.agent_name, m.status]),
+      [
+        ['planner', 'done'],
+        ['architect', 'done'],
+        ['coder', 'running'],
+      ],
+    );
     assert.ok(messages.some((m) => m.type === 'progress'));
     const last = messages.at(-1)!;
     assert.equal(last.type === 'task_complete' && last.status, 'cancelled');
@@ -312,8 +373,14 @@ describe('HTTP API', () => {
     assert.deepEqual(types, ['task.initiated', 'plan.created', 'architecture.proposed']);
     const firstId = /^id: (.+)$/m.exec(res.body)![1]!;
     const resumed = await app.inject({ url: `/api/events/${taskId}/stream`, headers: { 'last-event-id': firstId } });
-    assert.deepEqual([...resumed.body.matchAll(/^event: (.+)$/gm)].map((m) => m[1]), ['plan.created', 'architecture.proposed']);
-    const foreign = await app.inject({ url: `/api/events/${taskId}/stream`, headers: { origin: 'https://evil.example', host: 'localhost:3000' } });
+    assert.deepEqual(
+      [...resumed.body.matchAll(/^event: (.+)$/gm)].map((m) => m[1]),
+      ['plan.created', 'architecture.proposed'],
+    );
+    const foreign = await app.inject({
+      url: `/api/events/${taskId}/stream`,
+      headers: { origin: 'https://evil.example', host: 'localhost:3000' },
+    });
     assert.equal(foreign.statusCode, 403);
     assert.equal(foreign.json().error.code, 'forbidden_origin');
   });
@@ -374,7 +441,10 @@ describe('rate limit with the UI served', () => {
     // A built UI in miniature: index.html and a hashed asset, as `vite build` writes them.
     webDir = mkdtempSync(join(tmpdir(), 'catalyst-api-web-'));
     mkdirSync(join(webDir, 'assets'));
-    writeFileSync(join(webDir, 'index.html'), '<!doctype html><title>Catalyst</title><script type="module" src="/assets/index-abc123.js"></script>');
+    writeFileSync(
+      join(webDir, 'index.html'),
+      '<!doctype html><title>Catalyst</title><script type="module" src="/assets/index-abc123.js"></script>',
+    );
     writeFileSync(join(webDir, 'assets', 'index-abc123.js'), 'console.log("ui")');
     env = await startRuntime('ui-limit', { 'server.rate_limit_per_minute': 5 }, webDir);
   });

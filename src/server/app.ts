@@ -89,13 +89,22 @@ export async function buildServer(runtime: Runtime, opts: ServerOptions = {}): P
     // chunks (shiki grammars, mermaid), which must not eat a person's API budget.
     allowList: (request) => !isApiPath(request.url.split('?')[0]!),
     errorResponseBuilder: (_req, ctx) =>
-      Object.assign(new AppError('rate_limited', `rate limit of ${ctx.max} requests per minute exceeded; retry in ${ctx.after}`, { hint: 'wait and retry (server.rate_limit_per_minute)' }), { statusCode: 429 }),
+      Object.assign(
+        new AppError('rate_limited', `rate limit of ${ctx.max} requests per minute exceeded; retry in ${ctx.after}`, {
+          hint: 'wait and retry (server.rate_limit_per_minute)',
+        }),
+        { statusCode: 429 },
+      ),
   });
   await app.register(fastifyWebsocket, { options: { maxPayload: 4096 } });
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'Catalyst API', version: opts.version ?? '0.1.0', description: 'Tasks, live progress, files, artifacts, previews, git and events (spec §11).' },
+      info: {
+        title: 'Catalyst API',
+        version: opts.version ?? '0.1.0',
+        description: 'Tasks, live progress, files, artifacts, previews, git and events (spec §11).',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       ...(config.auth.token ? { security: [{ bearer: [] }] } : {}),
     },
@@ -131,7 +140,10 @@ export async function buildServer(runtime: Runtime, opts: ServerOptions = {}): P
     if (request.method === 'GET' && webDir && !isApiPath(path) && existsSync(join(webDir, 'index.html'))) {
       return reply.type('text/html; charset=utf-8').sendFile('index.html', webDir);
     }
-    const error = new AppError('route_not_found', `no route ${request.method} ${path}`, { hint: 'the API is documented at /docs', retryable: false });
+    const error = new AppError('route_not_found', `no route ${request.method} ${path}`, {
+      hint: 'the API is documented at /docs',
+      retryable: false,
+    });
     return reply.code(404).send(errorBody(error));
   });
   return app;

@@ -38,20 +38,37 @@ export async function registerExplorerRoutes(app: FastifyInstance, runtime: Runt
     },
   );
 
-  app.get('/api/explorer/scans', { schema: { tags, summary: 'Scans, newest first; ?similar_to=text ranks completed scans by similarity', querystring: jsonSchema(ScanListQuery) } }, async (request) => {
-    const q = parseOr400(ScanListQuery, request.query, 'query');
-    if (q.similar_to) {
-      const ranked = await explorer.similar(q.similar_to, q.limit);
-      const scans = [];
-      for (const r of ranked) scans.push({ ...(await explorer.get(r.scan_id)).record, similarity: r.score });
-      return { scans };
-    }
-    return { scans: await explorer.list({ limit: q.limit }) };
-  });
+  app.get(
+    '/api/explorer/scans',
+    {
+      schema: {
+        tags,
+        summary: 'Scans, newest first; ?similar_to=text ranks completed scans by similarity',
+        querystring: jsonSchema(ScanListQuery),
+      },
+    },
+    async (request) => {
+      const q = parseOr400(ScanListQuery, request.query, 'query');
+      if (q.similar_to) {
+        const ranked = await explorer.similar(q.similar_to, q.limit);
+        const scans = [];
+        for (const r of ranked) scans.push({ ...(await explorer.get(r.scan_id)).record, similarity: r.score });
+        return { scans };
+      }
+      return { scans: await explorer.list({ limit: q.limit }) };
+    },
+  );
 
   app.get(
     '/api/explorer/scans/:scan_id',
-    { schema: { tags, summary: 'One scan: its record and, once completed, its findings', params: scanParams, response: { 200: jsonSchema(z.object({ scan: ScanRecord, findings: ExplorerFindings.nullable() })), ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'One scan: its record and, once completed, its findings',
+        params: scanParams,
+        response: { 200: jsonSchema(z.object({ scan: ScanRecord, findings: ExplorerFindings.nullable() })), ...errors },
+      },
+    },
     async (request) => {
       const { scan_id } = parseOr400(ScanParams, request.params, 'params');
       const { record, findings } = await explorer.get(scan_id);
@@ -59,12 +76,22 @@ export async function registerExplorerRoutes(app: FastifyInstance, runtime: Runt
     },
   );
 
-  app.get('/api/explorer/scans/:scan_id/graph', { schema: { tags, summary: 'The dependency graph of a completed scan, as JSON and as Mermaid', params: scanParams, response: errors } }, async (request) => {
-    const { scan_id } = parseOr400(ScanParams, request.params, 'params');
-    const { record, findings } = await explorer.get(scan_id);
-    if (!findings) {
-      return { scan_id, status: record.status, graph: null, mermaid: null, reason: record.status === 'failed' ? `the scan failed: ${record.error}` : 'the scan is still running' };
-    }
-    return { scan_id, status: record.status, graph: findings.graph, mermaid: graphToMermaid(findings.graph), reason: null };
-  });
+  app.get(
+    '/api/explorer/scans/:scan_id/graph',
+    { schema: { tags, summary: 'The dependency graph of a completed scan, as JSON and as Mermaid', params: scanParams, response: errors } },
+    async (request) => {
+      const { scan_id } = parseOr400(ScanParams, request.params, 'params');
+      const { record, findings } = await explorer.get(scan_id);
+      if (!findings) {
+        return {
+          scan_id,
+          status: record.status,
+          graph: null,
+          mermaid: null,
+          reason: record.status === 'failed' ? `the scan failed: ${record.error}` : 'the scan is still running',
+        };
+      }
+      return { scan_id, status: record.status, graph: findings.graph, mermaid: graphToMermaid(findings.graph), reason: null };
+    },
+  );
 }

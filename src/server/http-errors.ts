@@ -55,16 +55,25 @@ export function parseOr400<T>(schema: z.ZodType<T>, value: unknown, where: 'body
 /** Fastify's own failures (body too large, bad JSON, rate limit) mapped onto our codes. */
 function fromFastify(e: FastifyError): AppError {
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || e.statusCode === 413) {
-    return new AppError('payload_too_large', 'the request body is too large', { hint: 'send a shorter request (server.body_limit_bytes)', retryable: false });
+    return new AppError('payload_too_large', 'the request body is too large', {
+      hint: 'send a shorter request (server.body_limit_bytes)',
+      retryable: false,
+    });
   }
   if (e.statusCode === 429) {
-    return new AppError('rate_limited', e.message, { hint: 'wait and retry; the retry-after header says how long (server.rate_limit_per_minute)', retryable: true });
+    return new AppError('rate_limited', e.message, {
+      hint: 'wait and retry; the retry-after header says how long (server.rate_limit_per_minute)',
+      retryable: true,
+    });
   }
   if (e.statusCode === 415) {
     return new AppError('invalid_request', e.message, { hint: 'send JSON with content-type: application/json', retryable: false });
   }
   if (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500) {
-    return new AppError('invalid_request', e.message, { hint: 'send a JSON body that matches the OpenAPI document at /docs', retryable: false });
+    return new AppError('invalid_request', e.message, {
+      hint: 'send a JSON body that matches the OpenAPI document at /docs',
+      retryable: false,
+    });
   }
   return AppError.from(e);
 }

@@ -74,7 +74,12 @@ export async function registerLiveRoutes(app: FastifyInstance, runtime: Runtime,
           const replay = replayMessages({
             task,
             events,
-            logs: logs.map((l) => ({ agent_name: String(l.agent_name), message: String(l.message), level: l.level as StoredLog['level'], timestamp: String(l.timestamp) })),
+            logs: logs.map((l) => ({
+              agent_name: String(l.agent_name),
+              message: String(l.message),
+              level: l.level as StoredLog['level'],
+              timestamp: String(l.timestamp),
+            })),
             live: live.files(taskId),
             artifactsDir: artifacts.dir(taskId),
             repoPath: git.repoPath(slug),
@@ -96,7 +101,12 @@ export async function registerLiveRoutes(app: FastifyInstance, runtime: Runtime,
   app.get(
     '/api/events/:task_id/stream',
     {
-      schema: { tags: ['events'], summary: "Server-sent events: the task's recorded events, then new ones until it ends (Last-Event-ID resumes)", params: TaskIdParams, response: { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse } },
+      schema: {
+        tags: ['events'],
+        summary: "Server-sent events: the task's recorded events, then new ones until it ends (Last-Event-ID resumes)",
+        params: TaskIdParams,
+        response: { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
+      },
       preValidation: async (request) => checkOrigin(request),
     },
     async (request, reply) => {

@@ -31,7 +31,11 @@ export interface LiveState {
   close(): void;
 }
 
-export function messagesFor(m: FeedMessage, artifactsDir: (taskId: string) => string, repoOf: (event: AgentEvent) => string): ServerMessage[] {
+export function messagesFor(
+  m: FeedMessage,
+  artifactsDir: (taskId: string) => string,
+  repoOf: (event: AgentEvent) => string,
+): ServerMessage[] {
   if (m.type !== 'event') return [m];
   const e = m.event;
   if (e.event_type === 'deploy.status' && e.payload.status === 'deployed' && e.payload.preview_url) {
@@ -70,7 +74,11 @@ export function createLiveState(runtime: Runtime): LiveState {
   let cacheWarned = false;
   const cacheFailed = (e: unknown) => {
     // The cache is an optimisation: without it progress is computed on every request, which is correct.
-    if (!cacheWarned) runtime.logger.warn({ err: e instanceof Error ? e.message : String(e), adapter: progressCache.kind }, 'progress cache unavailable; computing progress per request');
+    if (!cacheWarned)
+      runtime.logger.warn(
+        { err: e instanceof Error ? e.message : String(e), adapter: progressCache.kind },
+        'progress cache unavailable; computing progress per request',
+      );
     cacheWarned = true;
   };
   const artifactsDir = (taskId: string) => runtime.ports.artifacts.dir(taskId);
@@ -121,7 +129,8 @@ export function createLiveState(runtime: Runtime): LiveState {
       computing.set(taskId, entry);
       try {
         const progress = await value;
-        if (generation === (generations.get(taskId) ?? 0)) await progressCache.set(taskId, progress, { ttlMs: progressTtlMs }).catch(cacheFailed);
+        if (generation === (generations.get(taskId) ?? 0))
+          await progressCache.set(taskId, progress, { ttlMs: progressTtlMs }).catch(cacheFailed);
         return progress;
       } finally {
         // Failures (unknown task, store errors) are never cached.

@@ -12,7 +12,12 @@ export const ErrorResponse = {
   properties: {
     error: {
       type: 'object',
-      properties: { code: { type: 'string' }, message: { type: 'string' }, hint: { type: 'string', nullable: true }, fields: { type: 'array', items: { type: 'object' } } },
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        hint: { type: 'string', nullable: true },
+        fields: { type: 'array', items: { type: 'object' } },
+      },
       required: ['code', 'message', 'hint'],
     },
   },

@@ -17,7 +17,11 @@ import { buildServer } from './app.ts';
 const REDIS_URL = process.env.CATALYST_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const TEN_MINUTES_MS = 600_000;
 
-async function withServer(label: string, overrides: Record<string, unknown>, run: (env: Awaited<ReturnType<typeof open>>) => Promise<void>) {
+async function withServer(
+  label: string,
+  overrides: Record<string, unknown>,
+  run: (env: Awaited<ReturnType<typeof open>>) => Promise<void>,
+) {
   const env = await open(label, overrides);
   try {
     await run(env);
@@ -65,14 +69,28 @@ async function cachedThenFresh(env: Awaited<ReturnType<typeof open>>): Promise<s
   assert.equal((await env.progress(task.id)).phase, 'queued', 'served from the cache');
 
   // …but a live message of the task invalidates it: the very next request is fresh.
-  env.runtime.feed.emit({ type: 'progress', task_id: task.id, phase: 'coding', progress: 0.5, files_created: 7, total_estimated_files: 12 });
+  env.runtime.feed.emit({
+    type: 'progress',
+    task_id: task.id,
+    phase: 'coding',
+    progress: 0.5,
+    files_created: 7,
+    total_estimated_files: 12,
+  });
   const fresh = await env.progress(task.id);
   assert.equal(fresh.phase, 'coding');
   assert.equal(fresh.status, 'running');
   assert.equal(fresh.files_created, 7);
   assert.equal(fresh.total_estimated_files, 12);
   assert.equal(fresh.agents.find((a) => a.agent === 'coder')?.status, 'running');
-  env.runtime.feed.emit({ type: 'progress', task_id: task.id, phase: 'coding', progress: 0.6, files_created: 8, total_estimated_files: 12 });
+  env.runtime.feed.emit({
+    type: 'progress',
+    task_id: task.id,
+    phase: 'coding',
+    progress: 0.6,
+    files_created: 8,
+    total_estimated_files: 12,
+  });
   assert.equal((await env.progress(task.id)).files_created, 8);
   return task.id;
 }

@@ -25,7 +25,10 @@ export function checkRelative(path: string): string {
 }
 
 async function exists(p: string): Promise<boolean> {
-  return stat(p).then(() => true, () => false);
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** The file's real path, or null when it does not exist; throws when the path escapes `root`. */
@@ -47,7 +50,9 @@ export async function readInside(root: string, relPath: string): Promise<Buffer 
   const info = await stat(real);
   if (!info.isFile()) return null;
   if (info.size > MAX_FILE_BYTES) {
-    throw new AppError('payload_too_large', `${relPath} is ${info.size} bytes; files over ${MAX_FILE_BYTES} bytes are not served`, { retryable: false });
+    throw new AppError('payload_too_large', `${relPath} is ${info.size} bytes; files over ${MAX_FILE_BYTES} bytes are not served`, {
+      retryable: false,
+    });
   }
   return readFile(real);
 }

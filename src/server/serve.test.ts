@@ -13,7 +13,11 @@ const BIN = resolve(import.meta.dirname, '../../bin/catalyst.js');
 
 test('catalyst serve answers the API, then stops cleanly on SIGTERM', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'catalyst-serve-'));
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { cwd: dir, env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], {
+    cwd: dir,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   try {
     let stderr = '';
     const url = await new Promise<string>((resolveUrl, reject) => {

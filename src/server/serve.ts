@@ -57,7 +57,9 @@ export async function startServer(config: Readonly<CatalystConfig>, opts: { webD
 export async function serveUntilSignal(config: Readonly<CatalystConfig>, write: (line: string) => void): Promise<number> {
   const server = await startServer(config);
   const hasUi = existsSync(join(WEB_DIST, 'index.html'));
-  write(`Catalyst is serving ${hasUi ? 'the UI and ' : ''}the API at ${server.url} (${config.orchestration.mode}; API docs at ${server.url}/docs)`);
+  write(
+    `Catalyst is serving ${hasUi ? 'the UI and ' : ''}the API at ${server.url} (${config.orchestration.mode}; API docs at ${server.url}/docs)`,
+  );
   if (!hasUi) write('The web UI is not built: run `npm run build:web` to serve it here.');
   if (config.auth.token) write('An API token is required (auth.token): open the UI once with ?token=<token>.');
   await untilShutdownSignal();

@@ -2,7 +2,16 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { CommitsQuery, CreateTaskResponse, FileList, TaskDetail, TaskList, TaskListQuery, TaskProgress, type FileEntry } from '../contracts/api.ts';
+import {
+  CommitsQuery,
+  CreateTaskResponse,
+  FileList,
+  TaskDetail,
+  TaskList,
+  TaskListQuery,
+  TaskProgress,
+  type FileEntry,
+} from '../contracts/api.ts';
 import { buildRequestSchema } from '../contracts/messages.ts';
 import type { TaskRecord } from '../contracts/records.ts';
 import { AppError } from '../core/errors.ts';
@@ -37,7 +46,14 @@ export async function registerTaskRoutes(app: FastifyInstance, runtime: Runtime,
 
   app.post(
     '/api/tasks',
-    { schema: { tags: ['tasks'], summary: 'Start a build from a request', body: jsonSchema(requestSchema), response: { 202: jsonSchema(CreateTaskResponse), ...errors, 413: ErrorResponse } } },
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'Start a build from a request',
+        body: jsonSchema(requestSchema),
+        response: { 202: jsonSchema(CreateTaskResponse), ...errors, 413: ErrorResponse },
+      },
+    },
     async (request, reply) => {
       const body = parseOr400(requestSchema, request.body, 'body');
       if (body.mode && body.mode !== runtime.mode) {
@@ -54,7 +70,12 @@ export async function registerTaskRoutes(app: FastifyInstance, runtime: Runtime,
         project_id: task.project_id,
         status: task.status,
         mode: task.mode,
-        links: { self: `/api/tasks/${task.id}`, progress: `/api/tasks/${task.id}/progress`, websocket: `/ws/${task.id}`, events: `/api/events/${task.id}` },
+        links: {
+          self: `/api/tasks/${task.id}`,
+          progress: `/api/tasks/${task.id}/progress`,
+          websocket: `/ws/${task.id}`,
+          events: `/api/events/${task.id}`,
+        },
       };
       return reply.code(202).header('location', response.links.self).send(response);
     },
@@ -62,22 +83,47 @@ export async function registerTaskRoutes(app: FastifyInstance, runtime: Runtime,
 
   app.get(
     '/api/tasks',
-    { schema: { tags: ['tasks'], summary: 'List tasks, newest first', querystring: jsonSchema(TaskListQuery), response: { 200: jsonSchema(TaskList), ...errors } } },
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'List tasks, newest first',
+        querystring: jsonSchema(TaskListQuery),
+        response: { 200: jsonSchema(TaskList), ...errors },
+      },
+    },
     async (request) => {
       const q = parseOr400(TaskListQuery, request.query, 'query');
       return { tasks: await state.listTasks({ projectId: q.project_id, limit: q.limit }) };
     },
   );
 
-  app.get('/api/tasks/:task_id', { schema: { tags: ['tasks'], summary: 'One task with its project', params: TaskIdParams, response: { 200: jsonSchema(TaskDetail), ...errors } } }, async (request) => {
-    const task = await loadTask(runtime, request.params);
-    const project = await state.getProject(task.project_id);
-    return { ...task, project: project ? { id: project.id, name: project.name, slug: project.slug } : null } satisfies TaskDetail;
-  });
+  app.get(
+    '/api/tasks/:task_id',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'One task with its project',
+        params: TaskIdParams,
+        response: { 200: jsonSchema(TaskDetail), ...errors },
+      },
+    },
+    async (request) => {
+      const task = await loadTask(runtime, request.params);
+      const project = await state.getProject(task.project_id);
+      return { ...task, project: project ? { id: project.id, name: project.name, slug: project.slug } : null } satisfies TaskDetail;
+    },
+  );
 
   app.get(
     '/api/tasks/:task_id/progress',
-    { schema: { tags: ['tasks'], summary: 'Phase, progress 0..1, files and per-agent status of a task', params: TaskIdParams, response: { 200: jsonSchema(TaskProgress), ...errors } } },
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'Phase, progress 0..1, files and per-agent status of a task',
+        params: TaskIdParams,
+        response: { 200: jsonSchema(TaskProgress), ...errors },
+      },
+    },
     async (request) => {
       const { task_id } = parseOr400(TaskIdSchema, request.params, 'params');
       return live.progress(task_id, async () => {
@@ -89,11 +135,21 @@ export async function registerTaskRoutes(app: FastifyInstance, runtime: Runtime,
 
   app.post(
     '/api/tasks/:task_id/cancel',
-    { schema: { tags: ['tasks'], summary: 'Cancel a queued or running task: the running step is interrupted and no later step starts', params: TaskIdParams, response: { ...errors, 409: ErrorResponse } } },
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'Cancel a queued or running task: the running step is interrupted and no later step starts',
+        params: TaskIdParams,
+        response: { ...errors, 409: ErrorResponse },
+      },
+    },
     async (request) => {
       const task = await loadTask(runtime, request.params);
       if (task.status === 'completed' || task.status === 'failed' || task.status === 'cancelled') {
-        throw new AppError('task_finished', `task ${task.id} is already ${task.status}`, { hint: 'only queued or running tasks can be cancelled', retryable: false });
+        throw new AppError('task_finished', `task ${task.id} is already ${task.status}`, {
+          hint: 'only queued or running tasks can be cancelled',
+          retryable: false,
+        });
       }
       // The engine marks it cancelled and interrupts the step in flight (and stops any preview it started).
       const updated = await runtime.engine.cancel(task.id);
@@ -101,7 +157,11 @@ export async function registerTaskRoutes(app: FastifyInstance, runtime: Runtime,
         type: 'task_complete',
         task_id: task.id,
         status: 'cancelled',
-        artifacts: { code: `file://${git.repoPath(await projectSlugOf(runtime, task))}`, tests: `file://${artifacts.dir(task.id)}/test-results/`, preview: null },
+        artifacts: {
+          code: `file://${git.repoPath(await projectSlugOf(runtime, task))}`,
+          tests: `file://${artifacts.dir(task.id)}/test-results/`,
+          preview: null,
+        },
         error: 'cancelled by the user',
       });
       return updated;
@@ -110,7 +170,14 @@ export async function registerTaskRoutes(app: FastifyInstance, runtime: Runtime,
 
   app.get(
     '/api/tasks/:task_id/files',
-    { schema: { tags: ['files'], summary: "The task's generated files (its worktree)", params: TaskIdParams, response: { 200: jsonSchema(FileList), ...errors } } },
+    {
+      schema: {
+        tags: ['files'],
+        summary: "The task's generated files (its worktree)",
+        params: TaskIdParams,
+        response: { 200: jsonSchema(FileList), ...errors },
+      },
+    },
     async (request) => {
       const task = await loadTask(runtime, request.params);
       const files: FileEntry[] = await listInside(worktreeOf(task.id));
@@ -118,40 +185,74 @@ export async function registerTaskRoutes(app: FastifyInstance, runtime: Runtime,
     },
   );
 
-  app.get('/api/tasks/:task_id/files/*', { schema: { tags: ['files'], summary: 'One generated file as text', response: { ...errors } } }, async (request, reply) => {
-    const task = await loadTask(runtime, request.params);
-    const rel = checkRelative((request.params as Record<string, string>)['*'] ?? '');
-    let content: Buffer | string | null = await readInside(worktreeOf(task.id), rel);
-    if (content === null && task.branch_name) {
-      // The worktree may have been cleaned up; the branch still holds the file.
-      content = await git.readFile(await projectSlugOf(runtime, task), task.branch_name, rel).catch(() => null);
-    }
-    if (content === null) throw new AppError('task_not_found', `task ${task.id} has no file ${rel}`, { hint: 'list files with GET /api/tasks/{id}/files', retryable: false });
-    // Generated code is shown, never run, from this origin.
-    return reply.type('text/plain; charset=utf-8').header('content-security-policy', "sandbox; default-src 'none'").send(content);
-  });
+  app.get(
+    '/api/tasks/:task_id/files/*',
+    { schema: { tags: ['files'], summary: 'One generated file as text', response: { ...errors } } },
+    async (request, reply) => {
+      const task = await loadTask(runtime, request.params);
+      const rel = checkRelative((request.params as Record<string, string>)['*'] ?? '');
+      let content: Buffer | string | null = await readInside(worktreeOf(task.id), rel);
+      if (content === null && task.branch_name) {
+        // The worktree may have been cleaned up; the branch still holds the file.
+        content = await git.readFile(await projectSlugOf(runtime, task), task.branch_name, rel).catch(() => null);
+      }
+      if (content === null)
+        throw new AppError('task_not_found', `task ${task.id} has no file ${rel}`, {
+          hint: 'list files with GET /api/tasks/{id}/files',
+          retryable: false,
+        });
+      // Generated code is shown, never run, from this origin.
+      return reply.type('text/plain; charset=utf-8').header('content-security-policy', "sandbox; default-src 'none'").send(content);
+    },
+  );
 
   app.get(
     '/api/tasks/:task_id/artifacts',
-    { schema: { tags: ['files'], summary: 'Artifacts of a task (plan, architecture, test results, review, deployment)', params: TaskIdParams, response: { ...errors } } },
+    {
+      schema: {
+        tags: ['files'],
+        summary: 'Artifacts of a task (plan, architecture, test results, review, deployment)',
+        params: TaskIdParams,
+        response: { ...errors },
+      },
+    },
     async (request) => {
       const task = await loadTask(runtime, request.params);
       return { task_id: task.id, files: await listInside(artifacts.dir(task.id)) };
     },
   );
 
-  app.get('/api/tasks/:task_id/artifacts/*', { schema: { tags: ['files'], summary: 'One artifact file', response: { ...errors } } }, async (request, reply) => {
-    const task = await loadTask(runtime, request.params);
-    const rel = checkRelative((request.params as Record<string, string>)['*'] ?? '');
-    const content = await readInside(artifacts.dir(task.id), rel);
-    if (content === null) throw new AppError('task_not_found', `task ${task.id} has no artifact ${rel}`, { hint: 'list artifacts with GET /api/tasks/{id}/artifacts', retryable: false });
-    // Coverage HTML and other reports render, but sandboxed: no scripts, no access to this origin.
-    return reply.type(contentTypeOf(rel)).header('content-security-policy', "sandbox; default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:").send(content);
-  });
+  app.get(
+    '/api/tasks/:task_id/artifacts/*',
+    { schema: { tags: ['files'], summary: 'One artifact file', response: { ...errors } } },
+    async (request, reply) => {
+      const task = await loadTask(runtime, request.params);
+      const rel = checkRelative((request.params as Record<string, string>)['*'] ?? '');
+      const content = await readInside(artifacts.dir(task.id), rel);
+      if (content === null)
+        throw new AppError('task_not_found', `task ${task.id} has no artifact ${rel}`, {
+          hint: 'list artifacts with GET /api/tasks/{id}/artifacts',
+          retryable: false,
+        });
+      // Coverage HTML and other reports render, but sandboxed: no scripts, no access to this origin.
+      return reply
+        .type(contentTypeOf(rel))
+        .header('content-security-policy', "sandbox; default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:")
+        .send(content);
+    },
+  );
 
   app.get(
     '/api/tasks/:task_id/commits',
-    { schema: { tags: ['git'], summary: "Commits of the task's branch (main before the coder starts)", params: TaskIdParams, querystring: jsonSchema(CommitsQuery), response: { ...errors } } },
+    {
+      schema: {
+        tags: ['git'],
+        summary: "Commits of the task's branch (main before the coder starts)",
+        params: TaskIdParams,
+        querystring: jsonSchema(CommitsQuery),
+        response: { ...errors },
+      },
+    },
     async (request) => {
       const task = await loadTask(runtime, request.params);
       const q = parseOr400(CommitsQuery, request.query, 'query');

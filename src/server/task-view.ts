@@ -21,7 +21,6 @@ const AGENT_OF_PHASE: Partial<Record<TaskPhase, AgentId>> = {
   deployment: 'deployer',
 };
 
-
 export interface LiveFiles {
   files_created: number;
   total_estimated_files: number;
@@ -103,14 +102,30 @@ export function replayMessages(input: {
   const { task } = input;
   const out: ServerMessage[] = input.logs.map((l) => ({ type: 'agent_log', task_id: task.id, ...l }));
   for (const a of agentProgress(task)) {
-    out.push({ type: 'agent_status', task_id: task.id, agent_name: a.agent, status: a.status, duration_ms: a.status === 'running' ? null : a.duration_ms });
+    out.push({
+      type: 'agent_status',
+      task_id: task.id,
+      agent_name: a.agent,
+      status: a.status,
+      duration_ms: a.status === 'running' ? null : a.duration_ms,
+    });
   }
   const p = taskProgress(task, input.events, input.live);
-  out.push({ type: 'progress', task_id: task.id, phase: p.phase, progress: p.progress, files_created: p.files_created, total_estimated_files: p.total_estimated_files });
-  const deployed = [...input.events].reverse().find((e) => e.event_type === 'deploy.status' && (e.envelope as { payload?: { status?: string } }).payload?.status === 'deployed');
+  out.push({
+    type: 'progress',
+    task_id: task.id,
+    phase: p.phase,
+    progress: p.progress,
+    files_created: p.files_created,
+    total_estimated_files: p.total_estimated_files,
+  });
+  const deployed = [...input.events]
+    .reverse()
+    .find((e) => e.event_type === 'deploy.status' && (e.envelope as { payload?: { status?: string } }).payload?.status === 'deployed');
   if (deployed) {
     const payload = (deployed.envelope as { payload: { preview_url: string | null; fallback_url: string | null } }).payload;
-    if (payload.preview_url) out.push({ type: 'preview_ready', task_id: task.id, preview_url: payload.preview_url, fallback_url: payload.fallback_url });
+    if (payload.preview_url)
+      out.push({ type: 'preview_ready', task_id: task.id, preview_url: payload.preview_url, fallback_url: payload.fallback_url });
   }
   const complete = taskCompleteMessage(task, input.artifactsDir, input.repoPath);
   if (complete) out.push(complete);

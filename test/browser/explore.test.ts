@@ -84,7 +84,14 @@ test('a person scans a PostgreSQL database, reads what was found and builds from
   server = await startServer(testConfig('warn', { 'server.port': 0, 'agents.tester.run_e2e_tests': false }), { webDir });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.setDefaultTimeout(30_000);
@@ -111,7 +118,11 @@ test('a person scans a PostgreSQL database, reads what was found and builds from
   const closedPort = await freePort();
   await target.fill(`postgresql://postgres@127.0.0.1:${closedPort}/nothing`);
   await form.getByRole('button', { name: 'Scan' }).click();
-  const failedHref = await form.getByRole('status').filter({ hasText: 'started' }).getByRole('link', { name: 'Open it' }).getAttribute('href');
+  const failedHref = await form
+    .getByRole('status')
+    .filter({ hasText: 'started' })
+    .getByRole('link', { name: 'Open it' })
+    .getAttribute('href');
   assert.equal(await form.getByRole('alert').count(), 0, 'the earlier error is gone once a scan starts');
   const failedRow = page.locator(`tr[data-scan-id="${failedHref?.split('/').pop()}"]`);
   await page.locator(`tr[data-scan-id="${failedHref?.split('/').pop()}"][data-status="failed"]`).waitFor({ timeout: 60_000 });
@@ -183,5 +194,8 @@ test('a person scans a PostgreSQL database, reads what was found and builds from
   await page.getByRole('list', { name: 'Agent logs' }).getByText(scanId).first().waitFor({ timeout: 60_000 });
   // The build itself is ui.test.ts's subject: stop it here.
   await page.getByRole('button', { name: 'Cancel task' }).click();
-  await page.getByRole('status').filter({ hasText: /The task (cancelled|completed)|Done:/ }).waitFor({ timeout: 60_000 });
+  await page
+    .getByRole('status')
+    .filter({ hasText: /The task (cancelled|completed)|Done:/ })
+    .waitFor({ timeout: 60_000 });
 });

@@ -40,7 +40,11 @@ after(async () => {
   await browser?.close();
   await server?.close();
   // Previews are detached from the server (they outlive it by design): stop the ones this test started.
-  const config = loadConfig({ env: { PATH: process.env.PATH, HOME: process.env.HOME }, cwd: dir, overrides: { 'logging.level': 'silent' } });
+  const config = loadConfig({
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    cwd: dir,
+    overrides: { 'logging.level': 'silent' },
+  });
   const rt = await createRuntime(config, { mode: 'sequential', detachedPreviews: true });
   for (const p of await listPreviews({ state: rt.ports.state, previews: rt.ports.previews, clock: systemClock }, { all: true })) {
     await stopPreview({ state: rt.ports.state, previews: rt.ports.previews, clock: systemClock }, p.task_id).catch(() => {});
@@ -68,7 +72,14 @@ test('a person builds a todo app in the browser and inspects every result', asyn
   server = await startServer(config, { webDir });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.setDefaultTimeout(30_000);
@@ -76,7 +87,8 @@ test('a person builds a todo app in the browser and inspects every result', asyn
   page.on('websocket', (ws) =>
     ws.on('framereceived', (f) => {
       const m = JSON.parse(String(f.payload)) as { type: string; files_created?: number; total_estimated_files?: number };
-      if (m.type === 'progress' && m.total_estimated_files) progressFrames.push({ files_created: m.files_created!, total_estimated_files: m.total_estimated_files });
+      if (m.type === 'progress' && m.total_estimated_files)
+        progressFrames.push({ files_created: m.files_created!, total_estimated_files: m.total_estimated_files });
     }),
   );
 
@@ -114,7 +126,10 @@ test('a person builds a todo app in the browser and inspects every result', asyn
   await page.getByRole('status').filter({ hasText: 'Done: the app is built' }).waitFor();
   assert.equal(await page.getByLabel('Describe the app to build').isDisabled(), false, 'the input is enabled again once the task is over');
   const counts = progressFrames.map((p) => p.files_created);
-  assert.ok(new Set(counts).size >= 2 && Math.max(...counts) === progressFrames.at(-1)!.total_estimated_files, `files streamed in: ${counts.join(',')}`);
+  assert.ok(
+    new Set(counts).size >= 2 && Math.max(...counts) === progressFrames.at(-1)!.total_estimated_files,
+    `files streamed in: ${counts.join(',')}`,
+  );
 
   // Open a file: its text appears, then shiki's highlighting (coloured tokens) once the grammar has loaded.
   await page.getByRole('button', { name: 'README.md' }).first().click();

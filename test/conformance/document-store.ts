@@ -57,8 +57,7 @@ export function describeDocumentStore(name: string, harness: DocumentStoreHarnes
       await docs.put(logs, '1', { task_id: taskA, level: 'info', seq: 1, retried: false, parent: null });
       await docs.put(logs, '2', { task_id: taskA, level: 'error', seq: 2, retried: true, parent: '1' });
       await docs.put(logs, '3', { task_id: taskB, level: 'info', seq: 3, retried: false, parent: null });
-      const ids = async (filter: Record<string, string | number | boolean | null>) =>
-        (await docs.find(logs, filter)).map((d) => d.seq);
+      const ids = async (filter: Record<string, string | number | boolean | null>) => (await docs.find(logs, filter)).map((d) => d.seq);
       assert.deepEqual(await ids({ task_id: taskA }), [1, 2]);
       assert.deepEqual(await ids({ task_id: taskA, level: 'info' }), [1]);
       assert.deepEqual(await ids({ seq: 3 }), [3]);

@@ -91,7 +91,10 @@ export function describeEventBus(name: string, factory: EventBusFactory): void {
         await bus.declare([
           {
             name: deployer,
-            bindings: [{ routingKey: 'catalyst.review.decision', where: { field: 'decision', equals: 'approved' } }, { routingKey: MARKER }],
+            bindings: [
+              { routingKey: 'catalyst.review.decision', where: { field: 'decision', equals: 'approved' } },
+              { routingKey: MARKER },
+            ],
           },
         ]);
         const got = await t.collect(bus, deployer);
@@ -198,13 +201,15 @@ export function describeEventBus(name: string, factory: EventBusFactory): void {
         const q = t.queue('retry');
         await bus.declare([{ name: q, bindings: [{ routingKey: 'catalyst.plan.created' }] }]);
         const got = await t.collect(bus, q, {
-          handle: async (d) =>
-            d.deliveryCount === 1 ? { outcome: 'retry', delayMs: 10, reason: 'store busy' } : { outcome: 'ack' },
+          handle: async (d) => (d.deliveryCount === 1 ? { outcome: 'retry', delayMs: 10, reason: 'store busy' } : { outcome: 'ack' }),
         });
         const event = t.event('plan.created');
         await bus.publish(event);
         await waitFor(() => got.deliveries.length === 2, 'the retry arrives');
-        assert.deepEqual(got.deliveries.map((d) => d.deliveryCount), [1, 2]);
+        assert.deepEqual(
+          got.deliveries.map((d) => d.deliveryCount),
+          [1, 2],
+        );
         assert.deepEqual(got.deliveries[1]?.event, event);
         assert.equal(await deadLetterFor(bus, event), undefined);
       });
@@ -224,7 +229,10 @@ export function describeEventBus(name: string, factory: EventBusFactory): void {
         const event = t.event('plan.created');
         await bus.publish(event);
         await waitFor(() => got.deliveries.length === 2, 'the redelivery arrives');
-        assert.deepEqual(got.deliveries.map((d) => d.deliveryCount), [1, 2]);
+        assert.deepEqual(
+          got.deliveries.map((d) => d.deliveryCount),
+          [1, 2],
+        );
         assert.equal(await deadLetterFor(bus, event), undefined);
       });
     });
@@ -289,8 +297,14 @@ export function describeEventBus(name: string, factory: EventBusFactory): void {
         await bus.publish(t.event('task.progress', { message: 'one' }));
         await bus.publish(t.event('task.progress', { message: 'two' }));
         await waitFor(() => all.length === 3 && progressOnly.length === 2, 'listeners see their events');
-        assert.deepEqual(all.map((e) => e.event_type), ['plan.created', 'task.progress', 'task.progress']);
-        assert.deepEqual(progressOnly.map((e) => (e.event_type === 'task.progress' ? e.payload.message : '')), ['one', 'two']);
+        assert.deepEqual(
+          all.map((e) => e.event_type),
+          ['plan.created', 'task.progress', 'task.progress'],
+        );
+        assert.deepEqual(
+          progressOnly.map((e) => (e.event_type === 'task.progress' ? e.payload.message : '')),
+          ['one', 'two'],
+        );
 
         await progress.close();
         await bus.publish(t.event('task.progress', { message: 'after close' }));
@@ -440,7 +454,15 @@ function hasMarker(c: Collected): boolean {
   return c.deliveries.some((d) => d.event.event_type === 'deploy.complete');
 }
 
-const previewSample = { deployment_id: 'p', task_id: '00000000-0000-4000-8000-000000000000', project: 'todo', url: null, port: null, reason: null, restart_count: 0 };
+const previewSample = {
+  deployment_id: 'p',
+  task_id: '00000000-0000-4000-8000-000000000000',
+  project: 'todo',
+  url: null,
+  port: null,
+  reason: null,
+  restart_count: 0,
+};
 
 const samplePayloads: Record<EventType, Record<string, unknown>> = {
   'task.initiated': {

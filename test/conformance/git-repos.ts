@@ -32,7 +32,10 @@ export function describeGitRepos(name: string, factory: GitReposFactory): void {
       assert.equal(second.path, first.path);
       assert.equal(repos.repoPath('todo-app'), first.path);
       const log = await repos.log('todo-app', 'main');
-      assert.deepEqual(log.map((c) => c.message), ['chore: initialize repository']);
+      assert.deepEqual(
+        log.map((c) => c.message),
+        ['chore: initialize repository'],
+      );
       assert.deepEqual(await repos.listBranches('todo-app'), ['main']);
       assert.match(await repos.readFile('todo-app', 'main', '.gitignore'), /node_modules/);
     });
@@ -109,7 +112,10 @@ export function describeGitRepos(name: string, factory: GitReposFactory): void {
       assert.deepEqual(await repos.diffStat(wt.path, 'main', 'feature/stats'), { additions: 4, deletions: 1, files_changed: 2 });
 
       const log = await repos.log('stats', 'feature/stats', 2);
-      assert.deepEqual(log.map((c) => c.message), ['change a, add b', 'add a']);
+      assert.deepEqual(
+        log.map((c) => c.message),
+        ['change a, add b', 'add a'],
+      );
       for (const c of log) {
         assert.match(c.sha, /^[0-9a-f]{40}$/);
         assert.match(c.author, /^.+ <.+@.+>$/);
@@ -123,7 +129,14 @@ export function describeGitRepos(name: string, factory: GitReposFactory): void {
       const before = await repos.head(path);
       for (const bad of ['../outside.txt', 'a/../../outside.txt', '/tmp/outside.txt', '.git/config', '']) {
         await assert.rejects(
-          repos.commit({ checkout: path, files: [{ path: 'ok.txt', content: 'ok' }, { path: bad, content: 'x' }], message: 'bad' }),
+          repos.commit({
+            checkout: path,
+            files: [
+              { path: 'ok.txt', content: 'ok' },
+              { path: bad, content: 'x' },
+            ],
+            message: 'bad',
+          }),
           (e: unknown) => AppError.isInstance(e) && e.code === 'invalid_artifact',
           `path ${JSON.stringify(bad)} is refused`,
         );

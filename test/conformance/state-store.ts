@@ -91,13 +91,22 @@ interface Seeded {
   first: AgentEvent;
 }
 
-async function seedTask(store: StateStore, opts: { publish?: boolean; project?: NewProject; metadata?: Record<string, unknown> } = {}): Promise<Seeded> {
+async function seedTask(
+  store: StateStore,
+  opts: { publish?: boolean; project?: NewProject; metadata?: Record<string, unknown> } = {},
+): Promise<Seeded> {
   const project = opts.project ?? newProject();
   const ids = { id: randomUUID(), trace_id: randomUUID() };
   const first = initiated(project, ids);
   const task = await store.createTask({
     project,
-    task: { ...ids, project_id: project.id, user_prompt: 'build a todo app with user auth', mode: 'event_driven', metadata: opts.metadata ?? {} },
+    task: {
+      ...ids,
+      project_id: project.id,
+      user_prompt: 'build a todo app with user auth',
+      mode: 'event_driven',
+      metadata: opts.metadata ?? {},
+    },
     event: first,
     publish: opts.publish ?? false,
   });
@@ -189,7 +198,10 @@ export function describeStateStore(name: string, harness: StateStoreHarness): vo
         assert.equal(events[0]!.event_type, 'task.initiated');
         assert.deepEqual(events[0]!.envelope, first);
         const claimed = await store.claimOutbox(10, 60_000);
-        assert.deepEqual(claimed.map((r) => [r.event_id, r.routing_key]), [[first.event_id, 'catalyst.task.initiated']]);
+        assert.deepEqual(
+          claimed.map((r) => [r.event_id, r.routing_key]),
+          [[first.event_id, 'catalyst.task.initiated']],
+        );
         assert.deepEqual(claimed[0]!.event, first);
         await store.markOutboxSent(claimed.map((r) => r.id));
       });
@@ -257,8 +269,14 @@ export function describeStateStore(name: string, harness: StateStoreHarness): vo
         const c = await seedTask(store, { project });
         await seedTask(store);
         const listed = await store.listTasks({ projectId: project.id });
-        assert.deepEqual(listed.map((t) => t.id), [c.task.id, b.task.id, a.task.id]);
-        assert.deepEqual((await store.listTasks({ projectId: project.id, limit: 2 })).map((t) => t.id), [c.task.id, b.task.id]);
+        assert.deepEqual(
+          listed.map((t) => t.id),
+          [c.task.id, b.task.id, a.task.id],
+        );
+        assert.deepEqual(
+          (await store.listTasks({ projectId: project.id, limit: 2 })).map((t) => t.id),
+          [c.task.id, b.task.id],
+        );
         assert.equal((await store.listTasks({ limit: 1 })).length, 1);
       });
 
@@ -283,8 +301,14 @@ export function describeStateStore(name: string, harness: StateStoreHarness): vo
         await store.appendEvent(p2);
         await store.appendEvent(p1);
         const events = await store.listEvents(task.id);
-        assert.deepEqual(events.map((e) => e.event_id), [first.event_id, p1.event_id, p2.event_id]);
-        assert.deepEqual(events.map((e) => e.id), [...events.map((e) => e.id)].sort((x, y) => x - y));
+        assert.deepEqual(
+          events.map((e) => e.event_id),
+          [first.event_id, p1.event_id, p2.event_id],
+        );
+        assert.deepEqual(
+          events.map((e) => e.id),
+          [...events.map((e) => e.id)].sort((x, y) => x - y),
+        );
         assert.equal(events[1]!.actor, 'orchestrator');
         assert.equal(events[1]!.trace_id, task.trace_id);
         assert.ok(events.every((e) => isIso(e.created_at)));
@@ -304,8 +328,14 @@ export function describeStateStore(name: string, harness: StateStoreHarness): vo
         const p = progress(one.task, 'later event of the first task');
         await store.appendEvent(p);
         const page = await store.listEventsAfter(cursor, 10);
-        assert.deepEqual(page.map((e) => e.event_id), [two.first.event_id, p.event_id]);
-        assert.deepEqual((await store.listEventsAfter(cursor, 1)).map((e) => e.event_id), [two.first.event_id]);
+        assert.deepEqual(
+          page.map((e) => e.event_id),
+          [two.first.event_id, p.event_id],
+        );
+        assert.deepEqual(
+          (await store.listEventsAfter(cursor, 1)).map((e) => e.event_id),
+          [two.first.event_id],
+        );
       });
     });
 
@@ -336,14 +366,20 @@ export function describeStateStore(name: string, harness: StateStoreHarness): vo
         assert.equal(await store.commitStep(again), 'duplicate');
 
         const events = await store.listEvents(task.id);
-        assert.deepEqual(events.map((e) => e.event_type), ['task.initiated', 'plan.created']);
+        assert.deepEqual(
+          events.map((e) => e.event_type),
+          ['task.initiated', 'plan.created'],
+        );
         const after = await store.getTask(task.id);
         assert.equal(after?.status, 'running');
         assert.equal(after?.current_phase, 'planning');
         assert.deepEqual(after?.metadata, { plan_commit: 'a1b2c3d' });
         assert.equal(await store.countUnsentOutbox(), 1);
         const claimed = await store.claimOutbox(10, 60_000);
-        assert.deepEqual(claimed.map((r) => [r.event_id, r.routing_key]), [[plan.event_id, 'catalyst.plan.created']]);
+        assert.deepEqual(
+          claimed.map((r) => [r.event_id, r.routing_key]),
+          [[plan.event_id, 'catalyst.plan.created']],
+        );
         await store.markOutboxSent(claimed.map((r) => r.id));
         assert.equal((await store.beginAttempt('planner', first.event_id, task.id)).status, 'processed');
       });
@@ -383,7 +419,10 @@ export function describeStateStore(name: string, harness: StateStoreHarness): vo
           }),
         );
         assert.deepEqual(await store.getTask(task.id), task);
-        assert.deepEqual((await store.listEvents(task.id)).map((e) => e.event_id), [first.event_id]);
+        assert.deepEqual(
+          (await store.listEvents(task.id)).map((e) => e.event_id),
+          [first.event_id],
+        );
         assert.equal(await store.countUnsentOutbox(), 0);
         assert.deepEqual(await store.beginAttempt('planner', first.event_id, task.id), { attempt: 2, status: 'in_progress' });
 
@@ -444,8 +483,22 @@ export function describeStateStore(name: string, harness: StateStoreHarness): vo
             task_patch: { current_phase: 'architecture', error: null, metadata: { step: 2 } },
             publish: true,
           }),
-          store.commitStep({ consumer: 'planner', inbound_event_id: bad!.first.event_id, task_id: bad!.task.id, events: [clash], task_patch: { status: 'failed' }, publish: true }),
-          store.commitStep({ consumer: 'planner', inbound_event_id: randomUUID(), task_id: missing, events: [], task_patch: {}, publish: false }),
+          store.commitStep({
+            consumer: 'planner',
+            inbound_event_id: bad!.first.event_id,
+            task_id: bad!.task.id,
+            events: [clash],
+            task_patch: { status: 'failed' },
+            publish: true,
+          }),
+          store.commitStep({
+            consumer: 'planner',
+            inbound_event_id: randomUUID(),
+            task_id: missing,
+            events: [],
+            task_patch: {},
+            publish: false,
+          }),
         ];
         const results = await Promise.allSettled(commits);
         assert.deepEqual(
@@ -457,7 +510,10 @@ export function describeStateStore(name: string, harness: StateStoreHarness): vo
         assert.ok(notFound.status === 'rejected' && AppError.isInstance(notFound.reason) && notFound.reason.code === 'task_not_found');
 
         for (const { task } of good) {
-          assert.deepEqual((await store.listEvents(task.id)).map((e) => e.event_type), ['task.initiated', 'plan.created']);
+          assert.deepEqual(
+            (await store.listEvents(task.id)).map((e) => e.event_type),
+            ['task.initiated', 'plan.created'],
+          );
         }
         const first = await store.getTask(good[0]!.task.id);
         assert.equal(first?.current_phase, 'architecture');
@@ -493,7 +549,14 @@ export function describeStateStore(name: string, harness: StateStoreHarness): vo
         assert.equal(started.status, 'running');
         assert.equal(started.completed_at, null);
         const findings = { summary: 'two tables', entities: [{ source_name: 'orders' }] };
-        const done = await store.finishScan(id, { status: 'completed', findings, tech_stack: ['PostgreSQL 15'], security_score: 87.5, tech_debt_score: 12, artifacts_dir: '/data/explorer/x' });
+        const done = await store.finishScan(id, {
+          status: 'completed',
+          findings,
+          tech_stack: ['PostgreSQL 15'],
+          security_score: 87.5,
+          tech_debt_score: 12,
+          artifacts_dir: '/data/explorer/x',
+        });
         assert.equal(done.status, 'completed');
         assert.deepEqual(done.tech_stack, ['PostgreSQL 15']);
         assert.equal(done.security_score, 87.5);
@@ -518,22 +581,41 @@ export function describeStateStore(name: string, harness: StateStoreHarness): vo
     describe('outbox', () => {
       test('claimOutbox hands out unsent rows oldest first, once, until the claim goes stale', async () => {
         await drainOutbox(store);
-        const seeded = [await seedTask(store, { publish: true }), await seedTask(store, { publish: true }), await seedTask(store, { publish: true })];
+        const seeded = [
+          await seedTask(store, { publish: true }),
+          await seedTask(store, { publish: true }),
+          await seedTask(store, { publish: true }),
+        ];
         const ids = seeded.map((s) => s.first.event_id);
         assert.equal(await store.countUnsentOutbox(), 3);
 
         const firstTwo = await store.claimOutbox(2, 60_000);
-        assert.deepEqual(firstTwo.map((r) => r.event_id), ids.slice(0, 2));
-        assert.deepEqual(firstTwo.map((r) => r.attempts), [1, 1]);
+        assert.deepEqual(
+          firstTwo.map((r) => r.event_id),
+          ids.slice(0, 2),
+        );
+        assert.deepEqual(
+          firstTwo.map((r) => r.attempts),
+          [1, 1],
+        );
         const third = await store.claimOutbox(2, 60_000);
-        assert.deepEqual(third.map((r) => r.event_id), ids.slice(2));
+        assert.deepEqual(
+          third.map((r) => r.event_id),
+          ids.slice(2),
+        );
         assert.deepEqual(await store.claimOutbox(10, 60_000), []);
 
         // The claimer of the first two "died": with a zero stale window their claims are handed out again.
         await store.markOutboxSent(third.map((r) => r.id));
         const reclaimed = await store.claimOutbox(10, 0);
-        assert.deepEqual(reclaimed.map((r) => r.event_id), ids.slice(0, 2));
-        assert.deepEqual(reclaimed.map((r) => r.attempts), [2, 2]);
+        assert.deepEqual(
+          reclaimed.map((r) => r.event_id),
+          ids.slice(0, 2),
+        );
+        assert.deepEqual(
+          reclaimed.map((r) => r.attempts),
+          [2, 2],
+        );
 
         await store.markOutboxSent(reclaimed.map((r) => r.id));
         await store.markOutboxSent(reclaimed.map((r) => r.id));

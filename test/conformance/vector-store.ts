@@ -42,7 +42,10 @@ export function describeVectorStore(name: string, harness: VectorStoreHarness): 
         { id: 'opposite', vector: [-1, 0, 0], payload: { kind: 'code' } },
       ]);
       const hits = await vectors.search(c, [1, 0, 0], { limit: 3 });
-      assert.deepEqual(hits.map((h) => h.id), ['same-direction', 'diagonal', 'orthogonal']);
+      assert.deepEqual(
+        hits.map((h) => h.id),
+        ['same-direction', 'diagonal', 'orthogonal'],
+      );
       assert.ok(Math.abs(hits[0]!.score - 1) < 1e-6);
       assert.ok(Math.abs(hits[1]!.score - Math.SQRT1_2) < 1e-6);
       assert.ok(Math.abs(hits[2]!.score) < 1e-6);
@@ -58,7 +61,10 @@ export function describeVectorStore(name: string, harness: VectorStoreHarness): 
         { id: 'c', vector: [1, 0.2], payload: { kind: 'finding', project: 'notes' } },
       ]);
       const hits = await vectors.search(c, [1, 0], { limit: 10, filter: { kind: 'finding', project: 'todo' } });
-      assert.deepEqual(hits.map((h) => h.id), ['a']);
+      assert.deepEqual(
+        hits.map((h) => h.id),
+        ['a'],
+      );
     });
 
     test('upsert replaces by id; delete removes (a missing id is fine); collections are independent', async () => {

@@ -27,9 +27,17 @@ describe('catalyst CLI', () => {
     assert.equal(result.status, 'completed');
     assert.equal(result.detached, true);
     assert.ok(result.repo_path.startsWith(join(cwd, '.catalyst/repos/')));
-    assert.deepEqual(result.phases.map((p) => [p.agent, p.status]), [
-      ['planner', 'done'], ['architect', 'done'], ['coder', 'done'], ['tester', 'done'], ['reviewer', 'done'], ['deployer', 'done'],
-    ]);
+    assert.deepEqual(
+      result.phases.map((p) => [p.agent, p.status]),
+      [
+        ['planner', 'done'],
+        ['architect', 'done'],
+        ['coder', 'done'],
+        ['tester', 'done'],
+        ['reviewer', 'done'],
+        ['deployer', 'done'],
+      ],
+    );
     assert.ok(result.preview_url);
 
     // The build process has exited; the preview lives on under its supervisor.
@@ -37,12 +45,18 @@ describe('catalyst CLI', () => {
     const list = await catalyst(['preview', 'list', '--json']);
     assert.equal(list.code, 0, list.stderr);
     const previews = JSON.parse(list.stdout) as Array<{ task_id: string; status: string; url: string }>;
-    assert.deepEqual(previews.map((p) => [p.task_id, p.status, p.url]), [[result.task_id, 'healthy', result.preview_url]]);
+    assert.deepEqual(
+      previews.map((p) => [p.task_id, p.status, p.url]),
+      [[result.task_id, 'healthy', result.preview_url]],
+    );
 
     const events = await catalyst(['events', result.task_id, '--json']);
     assert.equal(events.code, 0, events.stderr);
     const trail = JSON.parse(events.stdout) as { trace_id: string; events: Array<{ event_type: string; trace_id: string }> };
-    assert.deepEqual(trail.events.map((e) => e.event_type), PIPELINE_EVENT_ORDER);
+    assert.deepEqual(
+      trail.events.map((e) => e.event_type),
+      PIPELINE_EVENT_ORDER,
+    );
     assert.ok(trail.events.every((e) => e.trace_id === result.trace_id));
     const table = await catalyst(['events', result.task_id]);
     assert.match(table.stdout, /review\.decision\s+decision=approved/);
@@ -51,7 +65,10 @@ describe('catalyst CLI', () => {
     assert.equal(stop.code, 0, stop.stderr);
     await assert.rejects(fetch(`${result.preview_url}/health`, { signal: AbortSignal.timeout(2000) }));
     const after = JSON.parse((await catalyst(['preview', 'list', '--all', '--json'])).stdout) as Array<{ status: string }>;
-    assert.deepEqual(after.map((p) => p.status), ['stopped']);
+    assert.deepEqual(
+      after.map((p) => p.status),
+      ['stopped'],
+    );
   });
 
   test('bad input exits 2 with a message that says what to change', async () => {

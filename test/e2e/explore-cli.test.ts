@@ -39,7 +39,10 @@ describe('catalyst explore → build --from-scan', () => {
   test('a database is scanned read-only, listed, and built from: the app keeps its tables as records', async () => {
     const scan = await catalyst(['explore', db.url, '--json']);
     assert.equal(scan.code, 0, scan.stderr);
-    const { scan: record, findings } = JSON.parse(scan.stdout) as { scan: { id: string; status: string; artifacts_dir: string }; findings: unknown };
+    const { scan: record, findings } = JSON.parse(scan.stdout) as {
+      scan: { id: string; status: string; artifacts_dir: string };
+      findings: unknown;
+    };
     assert.equal(record.status, 'completed');
     const f = ExplorerFindings.parse(findings);
     assert.deepEqual(f.entities.map((e) => e.source_name).sort(), ['parts', 'suppliers']);
@@ -63,10 +66,18 @@ describe('catalyst explore → build --from-scan', () => {
 
     // The preview serves the scanned records: create a supplier, then a part that belongs to it.
     const api = result.fallback_url ?? result.preview_url!;
-    const supplier = await fetch(`${api}/api/suppliers`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Acme', email: 'sales@acme.example' }) });
+    const supplier = await fetch(`${api}/api/suppliers`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Acme', email: 'sales@acme.example' }),
+    });
     assert.equal(supplier.status, 201, await supplier.clone().text());
     const { id } = (await supplier.json()) as { id: string | number };
-    const part = await fetch(`${api}/api/parts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ supplier_id: id, part_number: 'X-1', price: 9.5, in_stock: true }) });
+    const part = await fetch(`${api}/api/parts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ supplier_id: id, part_number: 'X-1', price: 9.5, in_stock: true }),
+    });
     assert.equal(part.status, 201, await part.clone().text());
     const stop = await catalyst(['preview', 'stop', result.task_id]);
     assert.equal(stop.code, 0, stop.stderr);

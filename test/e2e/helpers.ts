@@ -5,7 +5,10 @@ import { join, resolve } from 'node:path';
 import { loadConfig, type CatalystConfig } from '../../src/config/index.ts';
 
 /** A fresh data folder and config per test: nothing shared between tests or with a developer's .catalyst. */
-export function tempWorkspace(label: string, overrides: Record<string, unknown> = {}): { dir: string; config: Readonly<CatalystConfig>; cleanup: () => void } {
+export function tempWorkspace(
+  label: string,
+  overrides: Record<string, unknown> = {},
+): { dir: string; config: Readonly<CatalystConfig>; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), `catalyst-${label}-`));
   const config = loadConfig({
     env: { PATH: process.env.PATH, HOME: process.env.HOME },
@@ -50,9 +53,17 @@ export const CATALYST_BIN = resolve(import.meta.dirname, '../../bin/catalyst.js'
  * Runs `catalyst <args>` in `cwd` as a user's shell would (only PATH and HOME: no test-runner
  * variables), and kills it after `timeoutMs`.
  */
-export function runCatalyst(cwd: string, args: string[], timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCatalyst(
+  cwd: string,
+  args: string[],
+  timeoutMs = 60_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [CATALYST_BIN, ...args], { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CATALYST_BIN, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -33,7 +33,10 @@ async function exerciseTodoApp(base: string): Promise<void> {
   const login = await http(base, 'POST', '/api/auth/login', { body: { email: 'ada@example.com', password: 'correct-horse' } });
   assert.equal(login.status, 200);
   const ada = login.json.token as string;
-  assert.equal((await http(base, 'POST', '/api/auth/login', { body: { email: 'ada@example.com', password: 'wrong-password' } })).status, 401);
+  assert.equal(
+    (await http(base, 'POST', '/api/auth/login', { body: { email: 'ada@example.com', password: 'wrong-password' } })).status,
+    401,
+  );
 
   const created = await http(base, 'POST', '/api/todos', { token: ada, body: { title: 'Buy milk' } });
   assert.equal(created.status, 201);
@@ -51,7 +54,8 @@ async function exerciseTodoApp(base: string): Promise<void> {
   assert.equal(listed.json.total, 1);
   assert.equal(listed.json.items[0].title, 'Buy oat milk');
 
-  const bob = (await http(base, 'POST', '/api/auth/register', { body: { email: 'bob@example.com', password: 'battery-staple' } })).json.token as string;
+  const bob = (await http(base, 'POST', '/api/auth/register', { body: { email: 'bob@example.com', password: 'battery-staple' } })).json
+    .token as string;
   assert.equal((await http(base, 'GET', '/api/todos', { token: bob })).json.total, 0, "bob cannot see ada's todos");
   assert.equal((await http(base, 'GET', `/api/todos/${id}`, { token: bob })).status, 404);
   assert.equal((await http(base, 'DELETE', `/api/todos/${id}`, { token: bob })).status, 404, "bob cannot delete ada's todo");
@@ -74,7 +78,10 @@ for (const mode of ['sequential', 'event_driven'] as const) {
 
         // Audit trail: one trace, the pipeline order, every envelope valid against the catalog.
         const events = (await runtime.ports.state.listEvents(task.id)).map((e) => parseEvent(e.envelope));
-        assert.deepEqual(events.map((e) => e.event_type), PIPELINE_EVENT_ORDER);
+        assert.deepEqual(
+          events.map((e) => e.event_type),
+          PIPELINE_EVENT_ORDER,
+        );
         assert.deepEqual([...new Set(events.map((e) => e.trace_id))], [task.trace_id]);
 
         // The repository: planning and architecture on main, the app as atomic commits on the branch.
@@ -82,26 +89,55 @@ for (const mode of ['sequential', 'event_driven'] as const) {
         const repo = project.repo_path!;
         assert.equal(repo, join(ws.dir, '.catalyst/repos/todo-app'));
         const mainFiles = git(repo, 'ls-tree', '-r', '--name-only', 'main').split('\n');
-        for (const f of ['planning/plan.yaml', 'planning/acceptance.md', 'planning/risk.md', 'planning/task-graph.json', 'architecture/design.md', 'architecture/tech-stack.md', 'architecture/data-models.json', 'architecture/api-contracts/openapi.yaml', 'architecture/api-contracts/api-guide.md', 'architecture/components.md']) {
+        for (const f of [
+          'planning/plan.yaml',
+          'planning/acceptance.md',
+          'planning/risk.md',
+          'planning/task-graph.json',
+          'architecture/design.md',
+          'architecture/tech-stack.md',
+          'architecture/data-models.json',
+          'architecture/api-contracts/openapi.yaml',
+          'architecture/api-contracts/api-guide.md',
+          'architecture/components.md',
+        ]) {
           assert.ok(mainFiles.includes(f), `main has ${f}`);
         }
         assert.ok(mainFiles.filter((f) => f.startsWith('architecture/adr/')).length >= 3, 'at least 3 ADRs');
         const plan = Plan.parse(parseYaml(git(repo, 'show', 'main:planning/plan.yaml')));
-        assert.deepEqual(plan.domain.entities.map((e) => e.name), ['Todo']);
+        assert.deepEqual(
+          plan.domain.entities.map((e) => e.name),
+          ['Todo'],
+        );
         assert.equal(plan.domain.auth.enabled, true);
         const models = DataModels.parse(JSON.parse(git(repo, 'show', 'main:architecture/data-models.json')));
-        assert.deepEqual(models.models.map((m) => m.name), ['User', 'Todo']);
+        assert.deepEqual(
+          models.models.map((m) => m.name),
+          ['User', 'Todo'],
+        );
 
         const branch = task.branch_name!;
         assert.equal(branch, `feature/task-${task.id.slice(0, 8)}`);
         const subjects = git(repo, 'log', '--format=%s', `main..${branch}`).trim().split('\n').reverse();
         assert.match(subjects[0]!, /^chore: initialize /);
-        assert.ok(subjects.some((s) => /^feat\(backend\): add .*models/.test(s)), subjects.join(' | '));
+        assert.ok(
+          subjects.some((s) => /^feat\(backend\): add .*models/.test(s)),
+          subjects.join(' | '),
+        );
         assert.ok(subjects.some((s) => /^feat\(backend\): add REST routes/.test(s)));
         assert.ok(subjects.some((s) => /^feat\(frontend\): /.test(s)));
         assert.ok(subjects.some((s) => /^test: /.test(s)));
         const branchFiles = git(repo, 'ls-tree', '-r', '--name-only', branch).split('\n');
-        for (const f of ['backend/src/server.ts', 'frontend/index.html', 'docker-compose.yml', 'Dockerfile.backend', 'Dockerfile.frontend', '.env.example', 'README.md', 'package.json']) {
+        for (const f of [
+          'backend/src/server.ts',
+          'frontend/index.html',
+          'docker-compose.yml',
+          'Dockerfile.backend',
+          'Dockerfile.frontend',
+          '.env.example',
+          'README.md',
+          'package.json',
+        ]) {
           assert.ok(branchFiles.includes(f), `branch has ${f}`);
         }
         assert.match(git(repo, 'log', '-1', '--format=%B', branch), /Catalyst-Event: /, 'commits carry the event id');
@@ -110,7 +146,10 @@ for (const mode of ['sequential', 'event_driven'] as const) {
         const artifacts = runtime.ports.artifacts.dir(task.id);
         const summary = TestSummary.parse(JSON.parse(readFileSync(join(artifacts, 'test-results/test-summary.json'), 'utf8')));
         assert.equal(summary.overall_status, 'passed');
-        assert.ok(summary.backend.total >= 10 && summary.backend.failed === 0, `backend tests ${summary.backend.passed}/${summary.backend.total}`);
+        assert.ok(
+          summary.backend.total >= 10 && summary.backend.failed === 0,
+          `backend tests ${summary.backend.passed}/${summary.backend.total}`,
+        );
         assert.ok(summary.frontend.total >= 1, 'frontend tests counted');
         assert.ok((summary.coverage.lines ?? 0) >= 0.8, `coverage ${summary.coverage.lines}`);
         if (existsSync(ws.config.agents.tester.chromium_path)) {
@@ -125,7 +164,15 @@ for (const mode of ['sequential', 'event_driven'] as const) {
         assert.equal(review.decision, 'approved');
         assert.equal(review.metrics.type_errors, 0);
         assert.equal(review.metrics.secrets_found, 0);
-        for (const f of ['review/review-summary.md', 'review/code-quality.json', 'review/security-review.json', 'review/recommendations.md', 'deployment/docker-compose.preview.yml', 'deployment/DEPLOYMENT.md', 'deployment/k8s/deployment.yaml']) {
+        for (const f of [
+          'review/review-summary.md',
+          'review/code-quality.json',
+          'review/security-review.json',
+          'review/recommendations.md',
+          'deployment/docker-compose.preview.yml',
+          'deployment/DEPLOYMENT.md',
+          'deployment/k8s/deployment.yaml',
+        ]) {
           assert.ok(existsSync(join(artifacts, f)), f);
         }
         const record = DeploymentRecord.parse(JSON.parse(readFileSync(join(artifacts, 'deployment/deployment-record.json'), 'utf8')));
@@ -153,7 +200,11 @@ for (const mode of ['sequential', 'event_driven'] as const) {
 
 describe('bounded repair loop', () => {
   test('a review bar the code cannot reach sends the coder back max_repair_rounds times, then fails with the reasons', async () => {
-    const ws = tempWorkspace('e2e-repair', { 'agents.reviewer.min_coverage': 1, 'orchestration.max_repair_rounds': 1, 'agents.reviewer.run_type_check': false });
+    const ws = tempWorkspace('e2e-repair', {
+      'agents.reviewer.min_coverage': 1,
+      'orchestration.max_repair_rounds': 1,
+      'agents.reviewer.run_type_check': false,
+    });
     cleanups.push(ws.cleanup);
     const runtime = await createRuntime(ws.config, { mode: 'sequential', detachedPreviews: false });
     try {
@@ -162,9 +213,15 @@ describe('bounded repair loop', () => {
       assert.match(task.error ?? '', /still failing after 1 repair round\(s\).*line coverage .* below the required 100%/);
       const types = (await runtime.ports.state.listEvents(task.id)).map((e) => e.event_type);
       assert.deepEqual(types, [
-        'task.initiated', 'plan.created', 'architecture.proposed',
-        'code.pr.opened', 'test.results', 'review.decision',
-        'code.pr.opened', 'test.results', 'review.decision',
+        'task.initiated',
+        'plan.created',
+        'architecture.proposed',
+        'code.pr.opened',
+        'test.results',
+        'review.decision',
+        'code.pr.opened',
+        'test.results',
+        'review.decision',
         'task.failed',
       ]);
       assert.equal(await runtime.ports.state.getPreviewByTask(task.id), null, 'nothing was deployed');

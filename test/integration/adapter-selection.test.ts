@@ -26,10 +26,23 @@ function recordingLogger(lines: Array<Record<string, unknown>>): Logger {
 
 test('RABBITMQ_URL, POSTGRES_URL and REDIS_URL select the server adapters, one start-up line per port', async () => {
   const lines: Array<Record<string, unknown>> = [];
-  const runtime = await createRuntime(infra.config, { mode: 'event_driven', detachedPreviews: false, consumeFor: [], runRelay: false, logger: recordingLogger(lines) });
+  const runtime = await createRuntime(infra.config, {
+    mode: 'event_driven',
+    detachedPreviews: false,
+    consumeFor: [],
+    runRelay: false,
+    logger: recordingLogger(lines),
+  });
   try {
     const chosen = Object.fromEntries(lines.filter((l) => typeof l.port === 'string').map((l) => [l.port, l.adapter]));
-    assert.deepEqual(chosen, { previews: 'process', state: 'postgres', documents: 'postgres-jsonb', cache: 'redis', vectors: 'state', bus: 'rabbitmq' });
+    assert.deepEqual(chosen, {
+      previews: 'process',
+      state: 'postgres',
+      documents: 'postgres-jsonb',
+      cache: 'redis',
+      vectors: 'state',
+      bus: 'rabbitmq',
+    });
     await runtime.ports.cache.set('selection-probe', { ok: true }, { ttlMs: 5_000 });
     assert.deepEqual(await runtime.ports.cache.get('selection-probe'), { ok: true });
     await runtime.ports.cache.delete('selection-probe');
@@ -65,7 +78,11 @@ test('`catalyst worker` without RabbitMQ is a configuration error (exit 2) that 
 test('`catalyst worker --agents` with an unknown agent is a usage error (exit 2)', { timeout: 60_000 }, async () => {
   const bin = resolve(import.meta.dirname, '../../bin/catalyst.js');
   const run = promisify(execFile);
-  const result = await run(process.execPath, [bin, 'worker', '--agents', 'planner,painter'], { cwd: infra.dir, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }, timeout: 30_000 }).then(
+  const result = await run(process.execPath, [bin, 'worker', '--agents', 'planner,painter'], {
+    cwd: infra.dir,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+    timeout: 30_000,
+  }).then(
     () => ({ code: 0, stderr: '' }),
     (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
   );

@@ -22,7 +22,10 @@ interface Service {
   profiles?: string[];
 }
 
-const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+const compose = parse(read('docker-compose.yml'), { merge: true }) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
 
 function variablesCatalystReads(): Set<string> {
   const names = new Set<string>();
@@ -37,7 +40,10 @@ function envOf(s: Service): Record<string, string> {
 }
 
 test('the compose file defines the 8 services of the spec, each with an image or build and a health check', () => {
-  const always = Object.entries(compose.services).filter(([, s]) => !s.profiles?.length).map(([n]) => n).sort();
+  const always = Object.entries(compose.services)
+    .filter(([, s]) => !s.profiles?.length)
+    .map(([n]) => n)
+    .sort();
   assert.deepEqual(always, ['backend', 'frontend', 'mongodb', 'postgres', 'qdrant', 'rabbitmq', 'redis', 'traefik']);
   for (const [name, s] of Object.entries(compose.services)) {
     assert.ok(s.image || s.build, `${name} has an image or a build`);

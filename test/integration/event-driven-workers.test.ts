@@ -43,7 +43,10 @@ test('two worker processes complete three concurrent builds, each with its own p
     // In parallel: every task's [submitted, completed] window overlaps another task's window.
     const windows = finished.map((t) => [Date.parse(t.created_at), Date.parse(t.completed_at ?? t.updated_at)] as const);
     for (const [i, [start, end]] of windows.entries()) {
-      assert.ok(windows.some(([s, e], j) => j !== i && s < end && start < e), `task ${i} ran alongside another`);
+      assert.ok(
+        windows.some(([s, e], j) => j !== i && s < end && start < e),
+        `task ${i} ran alongside another`,
+      );
     }
     // Every event was handled once per consumer: no step ran twice.
     for (const id of taskIds) {
@@ -54,7 +57,9 @@ test('two worker processes complete three concurrent builds, each with its own p
     }
   } finally {
     for (const id of taskIds) {
-      await stopPreview({ state: submitter.ports.state, previews: submitter.ports.previews, clock: systemClock }, id).catch(() => undefined);
+      await stopPreview({ state: submitter.ports.state, previews: submitter.ports.previews, clock: systemClock }, id).catch(
+        () => undefined,
+      );
     }
     await submitter.close();
     for (const w of workers) assert.equal(await w.stop(), 0, `worker exits cleanly on SIGTERM:\n${w.stderr()}`);

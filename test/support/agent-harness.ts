@@ -26,7 +26,13 @@ export interface ContextOptions {
 }
 
 /** The AgentContext the engine would hand `agent` for `event` of task `taskId`; log lines and progress go into arrays. */
-export async function agentContext(runtime: Runtime, taskId: string, agent: AgentDefinition, event: AgentEvent, opts: ContextOptions = {}): Promise<AgentContext> {
+export async function agentContext(
+  runtime: Runtime,
+  taskId: string,
+  agent: AgentDefinition,
+  event: AgentEvent,
+  opts: ContextOptions = {},
+): Promise<AgentContext> {
   const task = await runtime.ports.state.getTask(taskId);
   if (!task) throw new Error(`task ${taskId} does not exist`);
   const logs = opts.logs ?? [];
@@ -48,7 +54,10 @@ export async function agentContext(runtime: Runtime, taskId: string, agent: Agen
 }
 
 /** A full event from an agent's draft, with the envelope the step runner gives it. */
-export function eventFrom(draft: EventDraft, from: { task: TaskRecord; actor: AgentDefinition['id']; causation: AgentEvent; slug: string }): AgentEvent {
+export function eventFrom(
+  draft: EventDraft,
+  from: { task: TaskRecord; actor: AgentDefinition['id']; causation: AgentEvent; slug: string },
+): AgentEvent {
   return createEvent(draft, {
     event_id: uuid(),
     trace_id: from.task.trace_id,
@@ -91,7 +100,10 @@ export interface AgentHarness {
   close(): Promise<void>;
 }
 
-export async function openAgentHarness(label: string, opts: { prompt?: string; overrides?: Record<string, unknown> } = {}): Promise<AgentHarness> {
+export async function openAgentHarness(
+  label: string,
+  opts: { prompt?: string; overrides?: Record<string, unknown> } = {},
+): Promise<AgentHarness> {
   const ws = tempWorkspace(label, opts.overrides);
   let runtime: Runtime | null = null;
   try {
@@ -156,7 +168,10 @@ export async function runChain(h: AgentHarness, agents: readonly AgentDefinition
   let event = h.initiated;
   for (const agent of agents) {
     const out = await h.run(agent, event, opts);
-    if (out.events.length !== 1) throw new Error(`${agent.id} emitted ${out.events.map((e) => e.event_type).join(', ') || 'nothing'}; the chain needs exactly one event`);
+    if (out.events.length !== 1)
+      throw new Error(
+        `${agent.id} emitted ${out.events.map((e) => e.event_type).join(', ') || 'nothing'}; the chain needs exactly one event`,
+      );
     outputs.push(out);
     event = out.events[0]!;
   }

@@ -65,7 +65,11 @@ export function readTar(tar: Buffer): Map<string, Buffer> {
   while (at + 512 <= tar.length) {
     const header = tar.subarray(at, at + 512);
     if (header.every((b) => b === 0)) break;
-    const field = (from: number, len: number) => header.subarray(from, from + len).toString('utf8').replace(/\0.*$/s, '');
+    const field = (from: number, len: number) =>
+      header
+        .subarray(from, from + len)
+        .toString('utf8')
+        .replace(/\0.*$/s, '');
     const size = parseInt(field(124, 12).trim() || '0', 8);
     const type = field(156, 1) || '0';
     const prefix = field(345, 155);
@@ -175,7 +179,8 @@ export async function startDockerStandIn(): Promise<DockerStandIn> {
     const method = req.method ?? 'GET';
     let m: RegExpExecArray | null;
 
-    if (method === 'GET' && path === '/_ping') return void res.writeHead(200, { 'content-type': 'text/plain', 'api-version': '1.45' }).end('OK');
+    if (method === 'GET' && path === '/_ping')
+      return void res.writeHead(200, { 'content-type': 'text/plain', 'api-version': '1.45' }).end('OK');
     if (method === 'GET' && path === '/version') return send(res, 200, { Version: '27.0.0-standin', ApiVersion: '1.45', Os: 'linux' });
 
     if (method === 'POST' && path === '/build') {
@@ -185,17 +190,28 @@ export async function startDockerStandIn(): Promise<DockerStandIn> {
       const text = files.get(dockerfile)?.toString('utf8');
       res.writeHead(200, { 'content-type': 'application/json' });
       if (text === undefined) {
-        res.end(`${JSON.stringify({ errorDetail: { message: `Cannot locate specified Dockerfile: ${dockerfile}` }, error: `Cannot locate specified Dockerfile: ${dockerfile}` })}\n`);
+        res.end(
+          `${JSON.stringify({ errorDetail: { message: `Cannot locate specified Dockerfile: ${dockerfile}` }, error: `Cannot locate specified Dockerfile: ${dockerfile}` })}\n`,
+        );
         return;
       }
       res.write(`${JSON.stringify({ stream: `Step 1/1 : ${text.split('\n')[0]}\n` })}\n`);
       if (text.includes('STANDIN_BUILD_FAIL')) {
-        res.end(`${JSON.stringify({ errorDetail: { code: 1, message: 'The command /bin/sh -c exit 1 returned a non-zero code: 1' }, error: 'The command /bin/sh -c exit 1 returned a non-zero code: 1' })}\n`);
+        res.end(
+          `${JSON.stringify({ errorDetail: { code: 1, message: 'The command /bin/sh -c exit 1 returned a non-zero code: 1' }, error: 'The command /bin/sh -c exit 1 returned a non-zero code: 1' })}\n`,
+        );
         return;
       }
       const id = `sha256:${randomBytes(32).toString('hex')}`;
       const tag = query.t ?? id;
-      images.set(tag, { tag, id, dockerfile, files: [...files.keys()].sort(), dockerfileText: text, labels: query.labels ? (JSON.parse(query.labels) as Record<string, string>) : {} });
+      images.set(tag, {
+        tag,
+        id,
+        dockerfile,
+        files: [...files.keys()].sort(),
+        dockerfileText: text,
+        labels: query.labels ? (JSON.parse(query.labels) as Record<string, string>) : {},
+      });
       res.write(`${JSON.stringify({ aux: { ID: id } })}\n`);
       res.end(`${JSON.stringify({ stream: `Successfully tagged ${tag}\n` })}\n`);
       return;
@@ -203,7 +219,9 @@ export async function startDockerStandIn(): Promise<DockerStandIn> {
 
     if (method === 'GET' && path === '/images/json') {
       const filters = query.filters ? (JSON.parse(query.filters) as { label?: string[] }) : {};
-      const list = [...images.values()].filter((i) => matchesLabels(i.labels, filters.label ?? [])).map((i) => ({ Id: i.id, RepoTags: [i.tag], Labels: i.labels }));
+      const list = [...images.values()]
+        .filter((i) => matchesLabels(i.labels, filters.label ?? []))
+        .map((i) => ({ Id: i.id, RepoTags: [i.tag], Labels: i.labels }));
       return send(res, 200, list);
     }
     if (method === 'GET' && (m = /^\/images\/(.+)\/json$/.exec(path))) {
@@ -219,7 +237,8 @@ export async function startDockerStandIn(): Promise<DockerStandIn> {
 
     if (method === 'POST' && path === '/networks/create') {
       const spec = body as { Name: string; Labels?: Record<string, string> };
-      if ([...networks.values()].some((n) => n.Name === spec.Name)) return send(res, 409, { message: `network with name ${spec.Name} already exists` });
+      if ([...networks.values()].some((n) => n.Name === spec.Name))
+        return send(res, 409, { message: `network with name ${spec.Name} already exists` });
       const id = randomBytes(32).toString('hex');
       networks.set(id, { Id: id, Name: spec.Name, Labels: spec.Labels ?? {} });
       return send(res, 201, { Id: id, Warning: '' });
@@ -233,12 +252,20 @@ export async function startDockerStandIn(): Promise<DockerStandIn> {
     }
 
     if (method === 'POST' && path === '/containers/create') {
-      const spec = body as { Image: string; Env?: string[]; Labels?: Record<string, string>; ExposedPorts?: Record<string, object>; HostConfig?: Record<string, unknown>; NetworkingConfig?: unknown };
+      const spec = body as {
+        Image: string;
+        Env?: string[];
+        Labels?: Record<string, string>;
+        ExposedPorts?: Record<string, object>;
+        HostConfig?: Record<string, unknown>;
+        NetworkingConfig?: unknown;
+      };
       if (!images.has(spec.Image)) return send(res, 404, { message: `No such image: ${spec.Image}` });
       const name = query.name ?? randomBytes(6).toString('hex');
       if (findContainer(name)) return send(res, 409, { message: `Conflict. The container name "/${name}" is already in use` });
       const network = (spec.HostConfig?.NetworkMode as string | undefined) ?? 'bridge';
-      if (network !== 'bridge' && ![...networks.values()].some((n) => n.Name === network)) return send(res, 404, { message: `network ${network} not found` });
+      if (network !== 'bridge' && ![...networks.values()].some((n) => n.Name === network))
+        return send(res, 404, { message: `network ${network} not found` });
       const id = randomBytes(32).toString('hex');
       containers.set(id, {
         Id: id,
@@ -259,7 +286,15 @@ export async function startDockerStandIn(): Promise<DockerStandIn> {
       const list = [...containers.values()]
         .filter((c) => query.all === 'true' || query.all === '1' || c.State.Running)
         .filter((c) => matchesLabels(c.Config.Labels, filters.label ?? []))
-        .map((c) => ({ Id: c.Id, Names: [c.Name], Image: c.Config.Image, Labels: c.Config.Labels, State: c.State.Status, Status: c.State.Status, Created: c.Created }));
+        .map((c) => ({
+          Id: c.Id,
+          Names: [c.Name],
+          Image: c.Config.Image,
+          Labels: c.Config.Labels,
+          State: c.State.Status,
+          Status: c.State.Status,
+          Created: c.Created,
+        }));
       return send(res, 200, list);
     }
 
@@ -290,7 +325,9 @@ export async function startDockerStandIn(): Promise<DockerStandIn> {
       }
       if (method === 'DELETE' && action === undefined) {
         if (c.State.Running && query.force !== 'true' && query.force !== '1') {
-          return send(res, 409, { message: `You cannot remove a running container ${c.Id}. Stop the container before attempting removal or force remove` });
+          return send(res, 409, {
+            message: `You cannot remove a running container ${c.Id}. Stop the container before attempting removal or force remove`,
+          });
         }
         await stopContainer(c, 137);
         containers.delete(c.Id);

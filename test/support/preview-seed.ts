@@ -13,14 +13,40 @@ export async function seedTask(state: StateStore, slug: string): Promise<TaskRec
   const event = createEvent(
     {
       event_type: 'task.initiated',
-      payload: { project_id: project.id, project_name: slug, project_slug: slug, requirements: 'build a todo app', mode: 'sequential', seed: 0, next_agent: 'planner' },
+      payload: {
+        project_id: project.id,
+        project_name: slug,
+        project_slug: slug,
+        requirements: 'build a todo app',
+        mode: 'sequential',
+        seed: 0,
+        next_agent: 'planner',
+      },
     },
-    { trace_id: ids.trace_id, task_id: ids.id, actor: 'orchestrator', repo: `repos/${slug}`, branch: 'main', causation_id: null, event_id: randomUUID(), timestamp: new Date().toISOString() },
+    {
+      trace_id: ids.trace_id,
+      task_id: ids.id,
+      actor: 'orchestrator',
+      repo: `repos/${slug}`,
+      branch: 'main',
+      causation_id: null,
+      event_id: randomUUID(),
+      timestamp: new Date().toISOString(),
+    },
   );
-  return state.createTask({ project, task: { ...ids, project_id: project.id, user_prompt: 'build a todo app', mode: 'sequential' }, event, publish: false });
+  return state.createTask({
+    project,
+    task: { ...ids, project_id: project.id, user_prompt: 'build a todo app', mode: 'sequential' },
+    event,
+    publish: false,
+  });
 }
 
-export async function seedPreview(state: StateStore, taskId: string, row: Partial<PreviewUpsert> & { port: number | null }): Promise<PreviewDeployment> {
+export async function seedPreview(
+  state: StateStore,
+  taskId: string,
+  row: Partial<PreviewUpsert> & { port: number | null },
+): Promise<PreviewDeployment> {
   const url = row.port === null ? 'about:blank' : `http://127.0.0.1:${row.port}`;
   return state.upsertPreview({
     id: randomUUID(),

@@ -57,7 +57,9 @@ export async function closeConnectionsNamed(nameFragment: string): Promise<numbe
   const raw = await run(['-q', '--no-table-headers', 'list_connections', 'pid', 'client_properties']);
   const mine = raw
     .split('\n')
-    .filter((line) => line.includes(`"connection_name","${nameFragment}`) || (line.includes('connection_name') && line.includes(nameFragment)))
+    .filter(
+      (line) => line.includes(`"connection_name","${nameFragment}`) || (line.includes('connection_name') && line.includes(nameFragment)),
+    )
     .map((line) => line.split('\t')[0]!.trim())
     .filter((pid) => pid.startsWith('<'));
   for (const pid of mine) {

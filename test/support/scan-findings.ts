@@ -8,7 +8,13 @@ import { ExplorerFindings, type DiscoveredEntity } from '../../src/contracts/exp
 type Column = DiscoveredEntity['fields'][number];
 type ColumnInput = Omit<Column, 'unique' | 'primary_key'> & { unique?: boolean; primary_key?: boolean };
 
-export const col = (name: string, type: Column['type'], source_type: string, required: boolean, extra: Partial<ColumnInput> = {}): ColumnInput => ({
+export const col = (
+  name: string,
+  type: Column['type'],
+  source_type: string,
+  required: boolean,
+  extra: Partial<ColumnInput> = {},
+): ColumnInput => ({
   name,
   type,
   source_type,
@@ -86,7 +92,10 @@ export const SHOP_TABLES: TableInput[] = [
   },
   {
     source_name: 'product_tags',
-    fields: [col('product_id', 'Integer', 'integer', true, { primary_key: true }), col('tag_id', 'Integer', 'integer', true, { primary_key: true })],
+    fields: [
+      col('product_id', 'Integer', 'integer', true, { primary_key: true }),
+      col('tag_id', 'Integer', 'integer', true, { primary_key: true }),
+    ],
     references: [
       { field: 'product_id', target: 'products', on_delete: 'cascade' },
       { field: 'tag_id', target: 'tags', on_delete: 'cascade' },
@@ -97,7 +106,10 @@ export const SHOP_TABLES: TableInput[] = [
 ];
 
 /** A completed database scan's findings with `tables` as its entities. */
-export function databaseFindings(tables: readonly TableInput[] = SHOP_TABLES, scanId = '7d0c6c62-2f4e-4a51-9d0e-6f1f2b0f5a11'): ExplorerFindings {
+export function databaseFindings(
+  tables: readonly TableInput[] = SHOP_TABLES,
+  scanId = '7d0c6c62-2f4e-4a51-9d0e-6f1f2b0f5a11',
+): ExplorerFindings {
   return ExplorerFindings.parse({
     scan_id: scanId,
     scan_type: 'database',
@@ -112,7 +124,9 @@ export function databaseFindings(tables: readonly TableInput[] = SHOP_TABLES, sc
     can_replicate: true,
     suggested_tasks: ['Index orders.customer_id'],
     technologies: [{ name: 'PostgreSQL', version: '16.4', category: 'database', evidence: 'select version()' }],
-    security: [{ severity: 'medium', kind: 'unindexed_foreign_key', message: 'orders.customer_id has no index', location: 'public.orders' }],
+    security: [
+      { severity: 'medium', kind: 'unindexed_foreign_key', message: 'orders.customer_id has no index', location: 'public.orders' },
+    ],
     entities: tables.map(table),
     graph: { nodes: tables.map((t) => ({ id: t.source_name, kind: 'table' })), edges: [] },
     architecture: { style: 'Relational database', components: [], notes: [] },

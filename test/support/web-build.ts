@@ -12,7 +12,17 @@ const ROOT = resolve(import.meta.dirname, '../..');
 export function buildWebInto(outDir: string): string {
   const built = spawnSync(
     process.execPath,
-    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn', '--outDir', outDir, '--emptyOutDir'],
+    [
+      join(ROOT, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--config',
+      'web/vite.config.ts',
+      '--logLevel',
+      'warn',
+      '--outDir',
+      outDir,
+      '--emptyOutDir',
+    ],
     { cwd: ROOT, encoding: 'utf8' },
   );
   assert.equal(built.status, 0, `vite build failed: ${built.stderr}`);

@@ -44,12 +44,17 @@ async function request(path: string, init: RequestInit = {}): Promise<Response> 
     } catch {
       /* not JSON */
     }
-    throw new ApiError(res.status, body.error?.code ?? 'http_error', body.error?.message ?? `${res.status} ${res.statusText}`, body.error?.hint ?? null);
+    throw new ApiError(
+      res.status,
+      body.error?.code ?? 'http_error',
+      body.error?.message ?? `${res.status} ${res.statusText}`,
+      body.error?.hint ?? null,
+    );
   }
   return res;
 }
 
-const json = async <T,>(path: string, init?: RequestInit): Promise<T> => (await request(path, init)).json() as Promise<T>;
+const json = async <T>(path: string, init?: RequestInit): Promise<T> => (await request(path, init)).json() as Promise<T>;
 const text = async (path: string): Promise<string> => (await request(path)).text();
 const segments = (path: string) => path.split('/').map(encodeURIComponent).join('/');
 
@@ -71,7 +76,8 @@ export interface ScanGraph {
 
 export const api = {
   /** `explorer_scan_id`: build from a completed scan's findings (its records, stack and improvements). */
-  createTask: (prompt: string, from: { explorer_scan_id?: string } = {}) => json<CreateTaskResponse>('/api/tasks', { method: 'POST', body: JSON.stringify({ prompt, ...from }) }),
+  createTask: (prompt: string, from: { explorer_scan_id?: string } = {}) =>
+    json<CreateTaskResponse>('/api/tasks', { method: 'POST', body: JSON.stringify({ prompt, ...from }) }),
   tasks: () => json<{ tasks: TaskRecord[] }>('/api/tasks?limit=100'),
   task: (id: string) => json<TaskDetail>(`/api/tasks/${id}`),
   progress: (id: string) => json<TaskProgress>(`/api/tasks/${id}/progress`),
@@ -85,7 +91,8 @@ export const api = {
   previews: () => json<{ previews: PreviewDeployment[] }>('/api/preview?all=true'),
   stopPreview: (taskId: string) => json<PreviewDeployment>(`/api/preview/${taskId}`, { method: 'DELETE' }),
   restartPreview: (taskId: string) => json<PreviewDeployment>(`/api/preview/${taskId}/restart`, { method: 'POST' }),
-  startScan: (request: ScanRequestInput) => json<{ scan: ScanRecord; links: { self: string } }>('/api/explorer/scan', { method: 'POST', body: JSON.stringify(request) }),
+  startScan: (request: ScanRequestInput) =>
+    json<{ scan: ScanRecord; links: { self: string } }>('/api/explorer/scan', { method: 'POST', body: JSON.stringify(request) }),
   scans: () => json<{ scans: ScanRecord[] }>('/api/explorer/scans?limit=100'),
   scan: (id: string) => json<{ scan: ScanRecord; findings: ExplorerFindings | null }>(`/api/explorer/scans/${id}`),
   scanGraph: (id: string) => json<ScanGraph>(`/api/explorer/scans/${id}/graph`),

@@ -29,10 +29,26 @@ const GRAMMARS: Record<string, () => Promise<{ default: LanguageInput }>> = {
 };
 
 const BY_EXTENSION: Record<string, string> = {
-  ts: 'typescript', mts: 'typescript', cts: 'typescript', tsx: 'tsx',
-  js: 'javascript', mjs: 'javascript', cjs: 'javascript', jsx: 'tsx',
-  json: 'json', yaml: 'yaml', yml: 'yaml', md: 'markdown', css: 'css', html: 'html', sql: 'sql',
-  sh: 'shellscript', bash: 'shellscript', ini: 'ini', toml: 'ini', env: 'dotenv',
+  ts: 'typescript',
+  mts: 'typescript',
+  cts: 'typescript',
+  tsx: 'tsx',
+  js: 'javascript',
+  mjs: 'javascript',
+  cjs: 'javascript',
+  jsx: 'tsx',
+  json: 'json',
+  yaml: 'yaml',
+  yml: 'yaml',
+  md: 'markdown',
+  css: 'css',
+  html: 'html',
+  sql: 'sql',
+  sh: 'shellscript',
+  bash: 'shellscript',
+  ini: 'ini',
+  toml: 'ini',
+  env: 'dotenv',
 };
 
 /** The shiki language of a path, or null when it is shown as plain text. */
@@ -86,7 +102,13 @@ export function CodeView({ path, text }: { path: string; text: string | null }) 
   }, [text, lang, tooLarge]);
   const highlighted = html && html.text === text ? html.html : null;
   return (
-    <div role="region" aria-label={`Content of ${path}`} className="code-view" data-language={lang ?? 'text'} aria-busy={text === null || (lang !== null && !tooLarge && !highlighted && !failure)}>
+    <div
+      role="region"
+      aria-label={`Content of ${path}`}
+      className="code-view"
+      data-language={lang ?? 'text'}
+      aria-busy={text === null || (lang !== null && !tooLarge && !highlighted && !failure)}
+    >
       {tooLarge ? <p className="note">{`Large file (${Math.round(text.length / 1024)} KB): shown without highlighting.`}</p> : null}
       {failure ? <p className="note">{`Highlighting failed (${failure}); shown as plain text.`}</p> : null}
       {highlighted ? (

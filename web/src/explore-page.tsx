@@ -3,7 +3,15 @@
  * scans finish, read one scan's findings (/explore/:scan_id) and start a build from them.
  */
 import { useCallback, useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
-import type { DiscoveredEntity, ExplorerFindings, ScanRecord, ScanRequestInput, ScanType, SecurityIssue, Severity } from '../../src/contracts/explorer.ts';
+import type {
+  DiscoveredEntity,
+  ExplorerFindings,
+  ScanRecord,
+  ScanRequestInput,
+  ScanType,
+  SecurityIssue,
+  Severity,
+} from '../../src/contracts/explorer.ts';
 import { api, type ScanGraph } from './api.ts';
 import { MermaidDiagram } from './mermaid-diagram.tsx';
 import { navigate } from './router.ts';
@@ -12,7 +20,11 @@ import { ErrorNote, Link, statusBadge } from './ui.tsx';
 const POLL_MS = 1500;
 
 const TYPE_LABELS: Record<ScanType, string> = { github: 'Git repository', deployment: 'Running deployment', database: 'Database' };
-const SECRET_LABELS: Record<ScanType, string> = { github: 'Access token (optional)', deployment: 'API key (optional)', database: 'Database password (optional)' };
+const SECRET_LABELS: Record<ScanType, string> = {
+  github: 'Access token (optional)',
+  deployment: 'API key (optional)',
+  database: 'Database password (optional)',
+};
 const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
 type TypeChoice = ScanType | 'auto';
@@ -22,7 +34,12 @@ type Depth = 'quick' | 'standard' | 'full';
 export function guessScanType(target: string): ScanType {
   const t = target.trim();
   if (/^(postgres|postgresql|mysql|mariadb|mongodb(\+srv)?):\/\//i.test(t)) return 'database';
-  if (/\.git\/?$/i.test(t) || /^([a-z]+:\/\/|git@)?(www\.)?(github\.com|gitlab\.com)[/:]/i.test(t) || /^(\/|\.{1,2}\/|~\/|[a-z]:[\\/]|file:\/\/)/i.test(t)) return 'github';
+  if (
+    /\.git\/?$/i.test(t) ||
+    /^([a-z]+:\/\/|git@)?(www\.)?(github\.com|gitlab\.com)[/:]/i.test(t) ||
+    /^(\/|\.{1,2}\/|~\/|[a-z]:[\\/]|file:\/\/)/i.test(t)
+  )
+    return 'github';
   return 'deployment';
 }
 
@@ -129,7 +146,13 @@ function ScanForm({ onStarted }: { onStarted: (scan: ScanRecord) => void }) {
       </div>
       <div className="field">
         <label htmlFor="scan-type">Type</label>
-        <select id="scan-type" name="type" value={choice} onChange={(e) => setChoice(e.target.value as TypeChoice)} aria-describedby="scan-type-detected">
+        <select
+          id="scan-type"
+          name="type"
+          value={choice}
+          onChange={(e) => setChoice(e.target.value as TypeChoice)}
+          aria-describedby="scan-type-detected"
+        >
           <option value="auto">Auto-detect</option>
           <option value="github">{TYPE_LABELS.github}</option>
           <option value="deployment">{TYPE_LABELS.deployment}</option>
@@ -141,7 +164,13 @@ function ScanForm({ onStarted }: { onStarted: (scan: ScanRecord) => void }) {
       </div>
       <div className="field">
         <label htmlFor="scan-depth">Depth (repositories)</label>
-        <select id="scan-depth" name="analysis_depth" value={depth} disabled={type !== 'github'} onChange={(e) => setDepth(e.target.value as Depth)}>
+        <select
+          id="scan-depth"
+          name="analysis_depth"
+          value={depth}
+          disabled={type !== 'github'}
+          onChange={(e) => setDepth(e.target.value as Depth)}
+        >
           <option value="quick">Quick</option>
           <option value="standard">Standard</option>
           <option value="full">Full (history, audit)</option>
@@ -150,7 +179,15 @@ function ScanForm({ onStarted }: { onStarted: (scan: ScanRecord) => void }) {
       <div className="field">
         <label htmlFor="scan-secret">{SECRET_LABELS[type]}</label>
         {/* new-password: the browser must not fill in a saved login here. */}
-        <input id="scan-secret" name="secret" type="password" value={secret} autoComplete="new-password" spellCheck={false} onChange={(e) => setSecret(e.target.value)} />
+        <input
+          id="scan-secret"
+          name="secret"
+          type="password"
+          value={secret}
+          autoComplete="new-password"
+          spellCheck={false}
+          onChange={(e) => setSecret(e.target.value)}
+        />
       </div>
       <button type="submit" disabled={sending || !target.trim()}>
         {sending ? 'Starting…' : 'Scan'}
@@ -178,7 +215,9 @@ function ScanList() {
   return (
     <main className="explore">
       <h1>Explore</h1>
-      <p className="muted">Scan a git repository, a running app or a database: its stack, records, security and what a rebuild should improve.</p>
+      <p className="muted">
+        Scan a git repository, a running app or a database: its stack, records, security and what a rebuild should improve.
+      </p>
       <ScanForm onStarted={scans.reload} />
       <section aria-labelledby="scans-title">
         <h2 id="scans-title">Scans</h2>
@@ -294,7 +333,9 @@ function Entity({ e }: { e: DiscoveredEntity }) {
               <td>
                 <code>{field.source_type}</code>
               </td>
-              <td>{[field.primary_key && 'primary key', field.required && 'required', field.unique && 'unique'].filter(Boolean).join(', ')}</td>
+              <td>
+                {[field.primary_key && 'primary key', field.required && 'required', field.unique && 'unique'].filter(Boolean).join(', ')}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -382,7 +423,10 @@ function Details({ f }: { f: ExplorerFindings }) {
             ['Engine', `${d.engine}${d.version ? ` ${d.version}` : ''}`],
             ['Database', d.database],
             ['Tables', String(d.tables.length)],
-            ['Slow queries', d.slow_queries.status === 'ok' ? `${d.slow_queries.queries.length} recorded` : `unavailable: ${d.slow_queries.reason}`],
+            [
+              'Slow queries',
+              d.slow_queries.status === 'ok' ? `${d.slow_queries.queries.length} recorded` : `unavailable: ${d.slow_queries.reason}`,
+            ],
           ]}
         />
         <Bullets items={d.optimizations} empty="No optimisation to suggest." label="Optimisations" />
@@ -396,7 +440,13 @@ function Details({ f }: { f: ExplorerFindings }) {
         <Facts
           items={[
             ['Files', `${r.files} (${r.lines} lines)`],
-            ['Languages', r.languages.slice(0, 5).map((l) => l.name).join(', ') || '—'],
+            [
+              'Languages',
+              r.languages
+                .slice(0, 5)
+                .map((l) => l.name)
+                .join(', ') || '—',
+            ],
             ['Tests', r.has_tests ? `${r.test_files} test files` : 'none'],
             ['CI · Docker', `${yesNo(r.has_ci)} · ${yesNo(r.has_docker)}`],
             ['README', r.readme_quality],
@@ -415,7 +465,14 @@ function Details({ f }: { f: ExplorerFindings }) {
           items={[
             ['Address', <code key="url">{d.final_url}</code>],
             ['Status', String(d.status)],
-            ['TLS', d.tls.enabled ? (d.tls.valid === false ? 'invalid certificate' : `valid${d.tls.expires_at ? ` until ${new Date(d.tls.expires_at).toLocaleDateString()}` : ''}`) : 'none'],
+            [
+              'TLS',
+              d.tls.enabled
+                ? d.tls.valid === false
+                  ? 'invalid certificate'
+                  : `valid${d.tls.expires_at ? ` until ${new Date(d.tls.expires_at).toLocaleDateString()}` : ''}`
+                : 'none',
+            ],
             ['Response time', d.performance ? `median ${d.performance.median_ms} ms, p95 ${d.performance.p95_ms} ms` : '—'],
             ['OpenAPI', d.openapi ? `${d.openapi.operations} operations` : 'not found'],
             ['Auth', d.auth.detected ? d.auth.mechanisms.join(', ') || 'yes' : 'none detected'],
@@ -429,10 +486,14 @@ function Details({ f }: { f: ExplorerFindings }) {
 }
 
 function DependencyGraphView({ scanId }: { scanId: string }) {
-  const graph = usePolled<ScanGraph>(() => api.scanGraph(scanId), () => false);
+  const graph = usePolled<ScanGraph>(
+    () => api.scanGraph(scanId),
+    () => false,
+  );
   if (graph.error) return <ErrorNote error={graph.error} />;
   if (!graph.data) return <p className="empty diagram-placeholder">Loading the graph…</p>;
-  if (!graph.data.mermaid || !graph.data.graph || graph.data.graph.nodes.length === 0) return <p className="empty">{graph.data.reason ?? 'The scan found no dependencies to draw.'}</p>;
+  if (!graph.data.mermaid || !graph.data.graph || graph.data.graph.nodes.length === 0)
+    return <p className="empty">{graph.data.reason ?? 'The scan found no dependencies to draw.'}</p>;
   return <MermaidDiagram source={graph.data.mermaid} label="Dependency graph" />;
 }
 
@@ -513,7 +574,10 @@ function Findings({ f }: { f: ExplorerFindings }) {
 }
 
 function ScanPage({ id }: { id: string }) {
-  const scan = usePolled(() => api.scan(id), (d) => d?.scan.status === 'running');
+  const scan = usePolled(
+    () => api.scan(id),
+    (d) => d?.scan.status === 'running',
+  );
   const record = scan.data?.scan ?? null;
   const findings = scan.data?.findings ?? null;
   return (

@@ -31,7 +31,8 @@ function HomePage() {
             <ul aria-label="Tasks of one project">
               {list.map((t) => (
                 <li key={t.id}>
-                  <Link to={`/tasks/${t.id}`}>{t.user_prompt}</Link> {statusBadge(t.status)} <time dateTime={t.created_at}>{new Date(t.created_at).toLocaleString()}</time>
+                  <Link to={`/tasks/${t.id}`}>{t.user_prompt}</Link> {statusBadge(t.status)}{' '}
+                  <time dateTime={t.created_at}>{new Date(t.created_at).toLocaleString()}</time>
                 </li>
               ))}
             </ul>

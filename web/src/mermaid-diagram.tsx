@@ -62,7 +62,13 @@ export function MermaidDiagram({ source, label }: { source: string; label: strin
         </pre>
       ) : null}
       {state.kind === 'error' ? null : (
-        <button type="button" className="secondary" aria-expanded={showSource} aria-controls={sourceId} onClick={() => setShowSource((v) => !v)}>
+        <button
+          type="button"
+          className="secondary"
+          aria-expanded={showSource}
+          aria-controls={sourceId}
+          onClick={() => setShowSource((v) => !v)}
+        >
           {showSource ? 'Hide source' : 'Show source'}
         </button>
       )}

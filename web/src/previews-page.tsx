@@ -55,10 +55,21 @@ export function PreviewsPage() {
                 </td>
                 <td>{p.restart_count}</td>
                 <td>
-                  <button type="button" disabled={busy === p.task_id} onClick={() => act(p.task_id, 'restart')} aria-label={`Restart preview of ${p.task_id.slice(0, 8)}`}>
+                  <button
+                    type="button"
+                    disabled={busy === p.task_id}
+                    onClick={() => act(p.task_id, 'restart')}
+                    aria-label={`Restart preview of ${p.task_id.slice(0, 8)}`}
+                  >
                     Restart
                   </button>{' '}
-                  <button type="button" className="secondary" disabled={busy === p.task_id || p.status === 'stopped'} onClick={() => act(p.task_id, 'stop')} aria-label={`Stop preview of ${p.task_id.slice(0, 8)}`}>
+                  <button
+                    type="button"
+                    className="secondary"
+                    disabled={busy === p.task_id || p.status === 'stopped'}
+                    onClick={() => act(p.task_id, 'stop')}
+                    aria-label={`Stop preview of ${p.task_id.slice(0, 8)}`}
+                  >
                     Stop
                   </button>
                 </td>

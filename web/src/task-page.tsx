@@ -35,7 +35,10 @@ function useNow(active: boolean): number {
 function overallProgress(s: TaskStream): number {
   if (s.complete?.status === 'completed') return 1;
   const done = AGENTS.filter((a) => s.agents[a].status === 'done').length;
-  const coderShare = s.agents.coder.status === 'running' && s.progress && s.progress.total_estimated_files > 0 ? s.progress.files_created / s.progress.total_estimated_files : 0;
+  const coderShare =
+    s.agents.coder.status === 'running' && s.progress && s.progress.total_estimated_files > 0
+      ? s.progress.files_created / s.progress.total_estimated_files
+      : 0;
   const running = AGENTS.some((a) => s.agents[a].status === 'running') ? Math.max(0.1, coderShare) : 0;
   return Math.min(1, (done + running) / AGENTS.length);
 }
@@ -61,7 +64,10 @@ function Timeline({ stream }: { stream: TaskStream }) {
 
 function ProgressBar({ stream }: { stream: TaskStream }) {
   const value = Math.round(overallProgress(stream) * 100);
-  const files = stream.progress && stream.progress.total_estimated_files > 0 ? `${stream.progress.files_created} of ${stream.progress.total_estimated_files} files` : null;
+  const files =
+    stream.progress && stream.progress.total_estimated_files > 0
+      ? `${stream.progress.files_created} of ${stream.progress.total_estimated_files} files`
+      : null;
   return (
     <div className="progress-wrap">
       <div role="progressbar" aria-label="Build progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={value} className="progress">
@@ -98,7 +104,9 @@ export function TaskPage({ id, tab }: { id: string; tab: string }) {
   useEffect(() => {
     api.task(id).then(setTask, setError);
   }, [id, stream.revision]);
-  const finished = stream.complete !== null || (task !== null && ['completed', 'failed', 'cancelled'].includes(task.status) && stream.connection === 'open');
+  const finished =
+    stream.complete !== null ||
+    (task !== null && ['completed', 'failed', 'cancelled'].includes(task.status) && stream.connection === 'open');
   const working = !finished && stream.error === null && !(error && !task);
   // The task row may still say 'queued' while agents work; what the agents report is more current.
   const agentsStarted = AGENTS.some((a) => stream.agents[a].status !== 'queued');
@@ -121,12 +129,16 @@ export function TaskPage({ id, tab }: { id: string; tab: string }) {
           ) : null}
         </div>
         <ErrorNote error={error} />
-        {stream.error ? <ErrorNote error={new Error(`${stream.error.message}${stream.error.hint ? ` — ${stream.error.hint}` : ''}`)} /> : null}
+        {stream.error ? (
+          <ErrorNote error={new Error(`${stream.error.message}${stream.error.hint ? ` — ${stream.error.hint}` : ''}`)} />
+        ) : null}
         <Timeline stream={stream} />
         <ProgressBar stream={stream} />
         {stream.complete ? (
           <p role="status" className={`outcome outcome-${stream.complete.status}`}>
-            {stream.complete.status === 'completed' ? 'Done: the app is built, tested, reviewed and running.' : `The task ${stream.complete.status}${stream.complete.error ? `: ${stream.complete.error}` : '.'}`}
+            {stream.complete.status === 'completed'
+              ? 'Done: the app is built, tested, reviewed and running.'
+              : `The task ${stream.complete.status}${stream.complete.error ? `: ${stream.complete.error}` : '.'}`}
           </p>
         ) : null}
         {preview ? (
@@ -147,7 +159,12 @@ export function TaskPage({ id, tab }: { id: string; tab: string }) {
       <section className="results" aria-label="Results">
         <nav aria-label="Task views" className="tabs">
           {TABS.map(([key, label]) => (
-            <Link key={key} to={`/tasks/${id}/${key}`} aria-current={tab === key ? 'page' : undefined} className={`tab ${tab === key ? 'tab-active' : ''}`}>
+            <Link
+              key={key}
+              to={`/tasks/${id}/${key}`}
+              aria-current={tab === key ? 'page' : undefined}
+              className={`tab ${tab === key ? 'tab-active' : ''}`}
+            >
               {label}
             </Link>
           ))}

@@ -86,8 +86,6 @@ export function Chat({ busy, busyLabel }: { busy: boolean; busyLabel?: string })
   );
 }
 
-
 export function statusBadge(status: string) {
   return <span className={`badge badge-${status}`}>{status}</span>;
 }
-

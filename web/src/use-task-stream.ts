@@ -27,14 +27,18 @@ export interface TaskStream {
 const MAX_LOGS = 2000;
 
 function initial(connection: TaskStream['connection']): TaskStream {
-  const agents = Object.fromEntries(AGENTS.map((a) => [a, { status: 'queued', duration_ms: null, started_at: null }])) as Record<AgentName, AgentState>;
+  const agents = Object.fromEntries(AGENTS.map((a) => [a, { status: 'queued', duration_ms: null, started_at: null }])) as Record<
+    AgentName,
+    AgentState
+  >;
   return { connection, agents, logs: [], progress: null, preview: null, complete: null, error: null, revision: 0 };
 }
 
 type Action = { type: 'connection'; value: TaskStream['connection']; reset: boolean } | { type: 'message'; message: ServerMessage };
 
 function reduce(state: TaskStream, action: Action): TaskStream {
-  if (action.type === 'connection') return action.reset ? { ...initial(action.value), revision: state.revision + 1 } : { ...state, connection: action.value };
+  if (action.type === 'connection')
+    return action.reset ? { ...initial(action.value), revision: state.revision + 1 } : { ...state, connection: action.value };
   const m = action.message;
   switch (m.type) {
     case 'agent_log':
@@ -42,17 +46,26 @@ function reduce(state: TaskStream, action: Action): TaskStream {
     case 'agent_status': {
       if (!(m.agent_name in state.agents)) return state;
       const prev = state.agents[m.agent_name as AgentName];
-      const next: AgentState = { status: m.status, duration_ms: m.duration_ms ?? prev.duration_ms, started_at: m.status === 'running' ? Date.now() : null };
+      const next: AgentState = {
+        status: m.status,
+        duration_ms: m.duration_ms ?? prev.duration_ms,
+        started_at: m.status === 'running' ? Date.now() : null,
+      };
       return { ...state, agents: { ...state.agents, [m.agent_name]: next }, revision: state.revision + 1 };
     }
     case 'progress':
-      return { ...state, progress: { phase: m.phase, progress: m.progress, files_created: m.files_created, total_estimated_files: m.total_estimated_files } };
+      return {
+        ...state,
+        progress: { phase: m.phase, progress: m.progress, files_created: m.files_created, total_estimated_files: m.total_estimated_files },
+      };
     case 'preview_ready':
       return { ...state, preview: { preview_url: m.preview_url, fallback_url: m.fallback_url } };
     case 'task_complete': {
       const agents = { ...state.agents };
       // A finished task has no running agent: a cancelled or failed run leaves it as failed.
-      for (const a of AGENTS) if (agents[a].status === 'running') agents[a] = { ...agents[a], status: m.status === 'completed' ? 'done' : 'failed', started_at: null };
+      for (const a of AGENTS)
+        if (agents[a].status === 'running')
+          agents[a] = { ...agents[a], status: m.status === 'completed' ? 'done' : 'failed', started_at: null };
       return { ...state, agents, complete: { status: m.status, error: m.error ?? null }, revision: state.revision + 1 };
     }
     case 'error':

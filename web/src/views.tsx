@@ -20,7 +20,13 @@ function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T | null; 
     let live = true;
     load().then(
       (data) => live && setState({ data, missing: false, error: null }),
-      (error: unknown) => live && setState((s) => ({ data: s.data, missing: error instanceof ApiError && error.status === 404, error: error instanceof ApiError && error.status === 404 ? null : error })),
+      (error: unknown) =>
+        live &&
+        setState((s) => ({
+          data: s.data,
+          missing: error instanceof ApiError && error.status === 404,
+          error: error instanceof ApiError && error.status === 404 ? null : error,
+        })),
     );
     return () => {
       live = false;
@@ -75,14 +81,31 @@ function buildTree(files: FileEntry[]): TreeNode {
   return root;
 }
 
-function Tree({ node, selected, onSelect, depth }: { node: TreeNode; selected: string | null; onSelect: (p: string) => void; depth: number }) {
-  const entries = [...node.children.values()].sort((a, b) => Number(b.file === null) - Number(a.file === null) || a.name.localeCompare(b.name));
+function Tree({
+  node,
+  selected,
+  onSelect,
+  depth,
+}: {
+  node: TreeNode;
+  selected: string | null;
+  onSelect: (p: string) => void;
+  depth: number;
+}) {
+  const entries = [...node.children.values()].sort(
+    (a, b) => Number(b.file === null) - Number(a.file === null) || a.name.localeCompare(b.name),
+  );
   return (
     <ul role={depth === 0 ? 'tree' : 'group'} aria-label={depth === 0 ? 'Files' : undefined}>
       {entries.map((child) =>
         child.file ? (
           <li key={child.path} role="treeitem" aria-selected={selected === child.path}>
-            <button type="button" className={`file ${selected === child.path ? 'file-selected' : ''}`} onClick={() => onSelect(child.path)} title={child.path}>
+            <button
+              type="button"
+              className={`file ${selected === child.path ? 'file-selected' : ''}`}
+              onClick={() => onSelect(child.path)}
+              title={child.path}
+            >
               {child.name}
             </button>
           </li>
@@ -118,7 +141,11 @@ export function FilesView({ id, stream }: { id: string; stream: TaskStream }) {
           {list.data?.files.length ?? 0} files
         </p>
         <ErrorNote error={list.error} />
-        {list.data && list.data.files.length === 0 ? <Pending what="Generated files" /> : <Tree node={tree} selected={selected} onSelect={setSelected} depth={0} />}
+        {list.data && list.data.files.length === 0 ? (
+          <Pending what="Generated files" />
+        ) : (
+          <Tree node={tree} selected={selected} onSelect={setSelected} depth={0} />
+        )}
       </div>
       <div className="file-view">
         {selected ? (
@@ -200,7 +227,13 @@ const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', '
 export function ArchitectureView({ id, revision }: { id: string; revision: number }) {
   const models = useLoad(async () => JSON.parse(await api.artifact(id, 'architecture/data-models.json')) as DataModels, [id, revision]);
   const design = useLoad(() => api.artifact(id, 'architecture/design.md'), [id, revision]);
-  const openapi = useLoad(async () => parseYaml(await api.artifact(id, 'architecture/api-contracts/openapi.yaml')) as { paths?: Record<string, Record<string, { summary?: string }>> }, [id, revision]);
+  const openapi = useLoad(
+    async () =>
+      parseYaml(await api.artifact(id, 'architecture/api-contracts/openapi.yaml')) as {
+        paths?: Record<string, Record<string, { summary?: string }>>;
+      },
+    [id, revision],
+  );
   if (!models.data && !design.data) return models.error ? <ErrorNote error={models.error} /> : <Pending what="The architecture" />;
   const diagrams = [...(design.data ?? '').matchAll(/```mermaid[ \t]*\r?\n([\s\S]*?)```/g)].map((m) => m[1]!);
   return (
@@ -230,7 +263,16 @@ export function ArchitectureView({ id, revision }: { id: string; revision: numbe
                     <tr key={f.name}>
                       <td>{f.name}</td>
                       <td>{f.type}</td>
-                      <td>{[f.primary_key && 'primary key', f.required && 'required', f.unique && 'unique', f.foreign_key && `→ ${f.foreign_key}`].filter(Boolean).join(', ')}</td>
+                      <td>
+                        {[
+                          f.primary_key && 'primary key',
+                          f.required && 'required',
+                          f.unique && 'unique',
+                          f.foreign_key && `→ ${f.foreign_key}`,
+                        ]
+                          .filter(Boolean)
+                          .join(', ')}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -243,14 +285,16 @@ export function ArchitectureView({ id, revision }: { id: string; revision: numbe
         <Section title="API (OpenAPI)">
           <ul className="endpoints">
             {Object.entries(openapi.data.paths).flatMap(([path, ops]) =>
-              Object.entries(ops).filter(([method]) => HTTP_METHODS.has(method)).map(([method, op]) => (
-                <li key={`${method} ${path}`}>
-                  <code>
-                    {method.toUpperCase()} {path}
-                  </code>{' '}
-                  {op?.summary ?? ''}
-                </li>
-              )),
+              Object.entries(ops)
+                .filter(([method]) => HTTP_METHODS.has(method))
+                .map(([method, op]) => (
+                  <li key={`${method} ${path}`}>
+                    <code>
+                      {method.toUpperCase()} {path}
+                    </code>{' '}
+                    {op?.summary ?? ''}
+                  </li>
+                )),
             )}
           </ul>
         </Section>
@@ -263,7 +307,11 @@ export function TestsView({ id, revision }: { id: string; revision: number }) {
   const summary = useLoad(async () => JSON.parse(await api.artifact(id, 'test-results/test-summary.json')) as TestSummary, [id, revision]);
   if (!summary.data) return summary.error ? <ErrorNote error={summary.error} /> : <Pending what="Test results" />;
   const s = summary.data;
-  const suites = [['Backend', s.backend], ['Frontend', s.frontend], ['End-to-end', s.e2e]] as const;
+  const suites = [
+    ['Backend', s.backend],
+    ['Frontend', s.frontend],
+    ['End-to-end', s.e2e],
+  ] as const;
   return (
     <div className="tests">
       <h2>
@@ -294,7 +342,8 @@ export function TestsView({ id, revision }: { id: string; revision: number }) {
         </tbody>
       </table>
       <p>
-        Line coverage: <strong>{pct(s.coverage.lines)}</strong> · Security: {s.security.critical} critical, {s.security.high} high, {s.security.secrets_found} secrets · {s.total_duration_seconds.toFixed(1)} s
+        Line coverage: <strong>{pct(s.coverage.lines)}</strong> · Security: {s.security.critical} critical, {s.security.high} high,{' '}
+        {s.security.secrets_found} secrets · {s.total_duration_seconds.toFixed(1)} s
       </p>
       {suites.map(([name, suite]) => (suite.note ? <p key={name} className="note">{`${name}: ${suite.note}`}</p> : null))}
     </div>
@@ -324,7 +373,9 @@ export function ReviewView({ id, revision }: { id: string; revision: number }) {
           <li>coverage {pct(r.metrics.coverage)}</li>
           <li>pass rate {pct(r.metrics.pass_rate)}</li>
           <li>type errors {r.metrics.type_errors}</li>
-          <li>files {r.metrics.files}, lines of code {r.metrics.lines_of_code}</li>
+          <li>
+            files {r.metrics.files}, lines of code {r.metrics.lines_of_code}
+          </li>
         </ul>
       </Section>
       <Section title="Recommendations">
@@ -350,7 +401,10 @@ export function CommitsView({ id, revision }: { id: string; revision: number }) 
       <ol aria-label="Commits">
         {commits.data.commits.map((c: CommitInfo) => (
           <li key={c.sha}>
-            <code>{c.sha.slice(0, 8)}</code> {c.message.split('\n')[0]} <span className="muted">— {c.author}, {new Date(c.date).toLocaleString()}</span>
+            <code>{c.sha.slice(0, 8)}</code> {c.message.split('\n')[0]}{' '}
+            <span className="muted">
+              — {c.author}, {new Date(c.date).toLocaleString()}
+            </span>
           </li>
         ))}
       </ol>

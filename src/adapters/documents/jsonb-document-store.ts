@@ -33,9 +33,7 @@ export function createJsonbDocumentStore(db: DocumentDb): DocumentStore {
       if (Object.keys(filter).length > 0) conditions.push(sql`${documents.doc} @> ${JSON.stringify(filter)}::jsonb`);
       // Documents without the sort field go last either way, like a missing value in a report.
       const byField =
-        opts.sort === undefined
-          ? []
-          : [sql`${documents.doc} -> ${opts.sort}::text ${opts.desc ? sql`desc` : sql`asc`} nulls last`];
+        opts.sort === undefined ? [] : [sql`${documents.doc} -> ${opts.sort}::text ${opts.desc ? sql`desc` : sql`asc`} nulls last`];
       const query = db
         .select({ doc: documents.doc })
         .from(documents)

@@ -94,17 +94,10 @@ function outboxRow(event: AgentEvent): typeof outbox.$inferInsert {
   return { event_id: event.event_id, routing_key: routingKeyFor(event.event_type), event };
 }
 
-export function createDrizzleStateStore(
-  db: StateDb,
-  kind: StateStore['kind'],
-  closeDriver: () => Promise<void>,
-): StateStore {
+export function createDrizzleStateStore(db: StateDb, kind: StateStore['kind'], closeDriver: () => Promise<void>): StateStore {
   async function insertProjectIfMissing(q: Queryable, project: NewProject): Promise<void> {
     try {
-      await q
-        .insert(projects)
-        .values(projectRow(project))
-        .onConflictDoNothing({ target: projects.id });
+      await q.insert(projects).values(projectRow(project)).onConflictDoNothing({ target: projects.id });
     } catch (e) {
       throw slugTaken(e, project.slug);
     }
@@ -136,8 +129,12 @@ export function createDrizzleStateStore(
         select r.consumer, r.event_id, r.task_id, 'in_progress', 1
         from relaxed, jsonb_to_recordset(${JSON.stringify(items)}::jsonb) as r(consumer varchar, event_id text, task_id text)
         on conflict (consumer, event_id) do update set attempts = ${inbox.attempts} + 1, updated_at = now()
-        returning consumer, event_id, attempts, status`)) as unknown as { rows: Array<{ consumer: string; event_id: string; attempts: number; status: string }> };
-      return new Map(result.rows.map((row) => [`${row.consumer}\u0000${row.event_id}`, { attempt: row.attempts, status: row.status as InboxStatus }]));
+        returning consumer, event_id, attempts, status`)) as unknown as {
+        rows: Array<{ consumer: string; event_id: string; attempts: number; status: string }>;
+      };
+      return new Map(
+        result.rows.map((row) => [`${row.consumer}\u0000${row.event_id}`, { attempt: row.attempts, status: row.status as InboxStatus }]),
+      );
     },
   });
 
@@ -355,7 +352,13 @@ export function createDrizzleStateStore(
         .update(outbox)
         .set({ claimed_at: sql`now()`, attempts: sql`${outbox.attempts} + 1` })
         .where(inArray(outbox.id, claimable))
-        .returning({ id: outbox.id, event_id: outbox.event_id, routing_key: outbox.routing_key, event: outbox.event, attempts: outbox.attempts });
+        .returning({
+          id: outbox.id,
+          event_id: outbox.event_id,
+          routing_key: outbox.routing_key,
+          event: outbox.event,
+          attempts: outbox.attempts,
+        });
       return rows.sort((a, b) => a.id - b.id);
     },
 
@@ -373,7 +376,10 @@ export function createDrizzleStateStore(
     },
 
     async createScan(scan) {
-      const [row] = await db.insert(explorerScans).values({ id: scan.id, scan_type: scan.scan_type, target: scan.target, status: 'running' }).returning();
+      const [row] = await db
+        .insert(explorerScans)
+        .values({ id: scan.id, scan_type: scan.scan_type, target: scan.target, status: 'running' })
+        .returning();
       return scanFromRow(row!);
     },
 
@@ -396,7 +402,10 @@ export function createDrizzleStateStore(
         .set(set)
         .where(and(eq(explorerScans.id, id), eq(explorerScans.status, 'running')))
         .returning();
-      if (!row) throw new AppError('scan_not_found', `no running scan with id ${id}`, { hint: 'List scans to find a valid id; a finished scan cannot be finished again.' });
+      if (!row)
+        throw new AppError('scan_not_found', `no running scan with id ${id}`, {
+          hint: 'List scans to find a valid id; a finished scan cannot be finished again.',
+        });
       return scanFromRow(row);
     },
 

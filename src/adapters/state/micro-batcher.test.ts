@@ -68,7 +68,10 @@ describe('micro-batcher: concurrent calls share one round trip', () => {
       },
     });
     const results = await Promise.allSettled(['one', 'bad', 'two'].map((k) => b.submit(k)));
-    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
     assert.match(String((results[1] as PromiseRejectedResult).reason), /bad row/);
   });
 

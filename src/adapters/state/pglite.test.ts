@@ -116,7 +116,13 @@ describe('pglite data folder', () => {
   test('a waiting process opens the folder as soon as the holder closes it', async () => {
     const dataDir = join(root, 'handover');
     const holder = await openStateStore({ kind: 'pglite', dataDir });
-    const project = await holder.upsertProject({ id: randomUUID(), name: 'Handed over', slug: 'handed-over', description: null, repo_path: null });
+    const project = await holder.upsertProject({
+      id: randomUUID(),
+      name: 'Handed over',
+      slug: 'handed-over',
+      description: null,
+      repo_path: null,
+    });
     const { child, reports } = spawnOpener({ DATA_DIR: dataDir, WAIT_MS: '20000', PROJECT_ID: project.id });
     children.push(child);
     try {

@@ -10,8 +10,7 @@ import { MIGRATIONS_FOLDER } from './migrations.ts';
 import type { OpenedStores } from './opened-stores.ts';
 
 export type PgliteConfig =
-  | { kind: 'pglite'; dataDir: string; lockWaitMs?: number; lockStaleMs?: number }
-  | { kind: 'pglite'; memory: true };
+  { kind: 'pglite'; dataDir: string; lockWaitMs?: number; lockStaleMs?: number } | { kind: 'pglite'; memory: true };
 
 export async function openPgliteStores(cfg: PgliteConfig): Promise<OpenedStores> {
   let lock: DataDirLock | null = null;

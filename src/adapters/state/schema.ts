@@ -4,19 +4,7 @@
  * into the SQL under drizzle/.
  */
 import { sql } from 'drizzle-orm';
-import {
-  index,
-  integer,
-  jsonb,
-  numeric,
-  pgTable,
-  primaryKey,
-  serial,
-  text,
-  timestamp,
-  uuid,
-  varchar,
-} from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, numeric, pgTable, primaryKey, serial, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
 import type { AgentEvent } from '../../contracts/events.ts';
 
 export { documents } from '../documents/schema.ts';
@@ -99,10 +87,7 @@ export const previewDeployments = pgTable(
     restart_count: integer('restart_count').notNull().default(0),
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default(emptyObject),
   },
-  (t) => [
-    index('preview_deployments_task_idx').on(t.task_id),
-    index('preview_deployments_status_idx').on(t.status),
-  ],
+  (t) => [index('preview_deployments_task_idx').on(t.task_id), index('preview_deployments_status_idx').on(t.status)],
 );
 
 export const explorerScans = pgTable('explorer_scans', {
@@ -134,7 +119,11 @@ export const outbox = pgTable(
     sent_at: timestamp('sent_at', { withTimezone: true, mode: 'date' }),
     attempts: integer('attempts').notNull().default(0),
   },
-  (t) => [index('outbox_unsent_idx').on(t.id).where(sql`${t.sent_at} is null`)],
+  (t) => [
+    index('outbox_unsent_idx')
+      .on(t.id)
+      .where(sql`${t.sent_at} is null`),
+  ],
 );
 
 /**

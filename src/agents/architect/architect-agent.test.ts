@@ -36,8 +36,18 @@ describe('architect agent', () => {
     assert.equal(proposed.commit, h.git('rev-parse', 'main').trim());
     assert.equal(h.git('rev-parse', `${proposed.commit}^`).trim(), planned.commit, 'the design commit follows the plan commit');
     const changed = h.git('show', '--name-only', '--format=', proposed.commit).trim().split('\n');
-    assert.ok(changed.every((f) => f.startsWith('architecture/')), changed.join(', '));
-    for (const f of ['architecture/design.md', 'architecture/tech-stack.md', 'architecture/data-models.json', 'architecture/api-contracts/openapi.yaml', 'architecture/api-contracts/api-guide.md', 'architecture/components.md']) {
+    assert.ok(
+      changed.every((f) => f.startsWith('architecture/')),
+      changed.join(', '),
+    );
+    for (const f of [
+      'architecture/design.md',
+      'architecture/tech-stack.md',
+      'architecture/data-models.json',
+      'architecture/api-contracts/openapi.yaml',
+      'architecture/api-contracts/api-guide.md',
+      'architecture/components.md',
+    ]) {
       assert.ok(changed.includes(f), `commit has ${f}`);
     }
     assert.match(h.git('log', '-1', '--format=%B', proposed.commit), new RegExp(`^Catalyst-Event: ${planned.event_id}$`, 'm'));
@@ -47,12 +57,17 @@ describe('architect agent', () => {
     const proposed = designed.events[0]!;
     assert.equal(proposed.event_type, 'architecture.proposed');
     const models = DataModels.parse(JSON.parse(h.git('show', `${proposed.commit}:architecture/data-models.json`)));
-    assert.deepEqual(models.models.map((m) => m.name), ['User', 'Todo']);
+    assert.deepEqual(
+      models.models.map((m) => m.name),
+      ['User', 'Todo'],
+    );
     assert.deepEqual(models.auth, { enabled: true, ownership: true });
     const adrs = h.git('ls-tree', '--name-only', `${proposed.commit}:architecture/adr`).trim().split('\n');
     assert.ok(adrs.length >= 3, `at least 3 ADRs, got ${adrs.join(', ')}`);
 
-    const openapi = parseYaml(h.git('show', `${proposed.commit}:architecture/api-contracts/openapi.yaml`)) as { paths: Record<string, Record<string, unknown>> };
+    const openapi = parseYaml(h.git('show', `${proposed.commit}:architecture/api-contracts/openapi.yaml`)) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     // The API is what lives under /api/; the /health probe is infrastructure, not an endpoint of the app.
     const operations = Object.entries(openapi.paths)
       .filter(([path]) => path.startsWith('/api/'))
@@ -69,14 +84,21 @@ describe('architect agent', () => {
     // Drop the auth feature from the plan in git: a design read from the commit has no User model.
     const plan = parseYaml(h.git('show', `${planned.commit}:planning/plan.yaml`)) as { domain: { auth: { enabled: boolean } } };
     plan.domain.auth.enabled = false;
-    const sha = await h.runtime.ports.git.commit({ checkout: h.repo, files: [{ path: 'planning/plan.yaml', content: stringify(plan) }], message: 'docs: plan without auth' });
+    const sha = await h.runtime.ports.git.commit({
+      checkout: h.repo,
+      files: [{ path: 'planning/plan.yaml', content: stringify(plan) }],
+      message: 'docs: plan without auth',
+    });
     assert.ok(sha);
     const edited = { ...planned, event_id: randomUUID(), commit: sha, payload: { ...planned.payload, commit: sha } };
     const out = await h.run(architectAgent, edited);
     const proposed = out.events[0]!;
     const models = DataModels.parse(JSON.parse(h.git('show', `${proposed.commit}:architecture/data-models.json`)));
     assert.equal(models.auth.enabled, false);
-    assert.deepEqual(models.models.map((m) => m.name), ['Todo']);
+    assert.deepEqual(
+      models.models.map((m) => m.name),
+      ['Todo'],
+    );
   });
 
   test('a corrupted plan.yaml at the referenced commit fails with invalid_artifact, not retryable, and commits nothing', async () => {
@@ -84,7 +106,11 @@ describe('architect agent', () => {
       ['not YAML', 'project: [unclosed\n  features: {\n'],
       ['YAML without the required fields', 'project:\n  name: Broken\n'],
     ] as const) {
-      const sha = await h.runtime.ports.git.commit({ checkout: h.repo, files: [{ path: 'planning/plan.yaml', content }], message: `test: corrupt the plan (${label})` });
+      const sha = await h.runtime.ports.git.commit({
+        checkout: h.repo,
+        files: [{ path: 'planning/plan.yaml', content }],
+        message: `test: corrupt the plan (${label})`,
+      });
       assert.ok(sha);
       const head = h.git('rev-parse', 'main').trim();
       const corrupted = { ...planned, event_id: randomUUID(), commit: sha, payload: { ...planned.payload, commit: sha } };

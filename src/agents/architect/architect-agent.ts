@@ -21,7 +21,11 @@ export const architectAgent: AgentDefinition = {
     const plan = parseArtifact(Plan, text, 'planning/plan.yaml');
     ctx.log('Selecting the tech stack...');
     const design = designArchitecture(plan);
-    ctx.log(`Tech stack: ${Object.entries(design.techStack).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    ctx.log(
+      `Tech stack: ${Object.entries(design.techStack)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
     for (const model of design.dataModels.models) {
       ctx.log(`Data model: ${model.name} (${model.fields.length} fields${model.owned ? ', owned by user' : ''})`);
     }
@@ -41,7 +45,9 @@ export const architectAgent: AgentDefinition = {
         '[architect-agent]',
       ].join('\n'),
     });
-    for (const f of design.files.filter((f) => f.path.endsWith('design.md') || f.path.endsWith('openapi.yaml') || f.path.endsWith('data-models.json'))) {
+    for (const f of design.files.filter(
+      (f) => f.path.endsWith('design.md') || f.path.endsWith('openapi.yaml') || f.path.endsWith('data-models.json'),
+    )) {
       await ctx.ports.artifacts.write(ctx.task.id, f.path, f.content);
       ctx.log(`Generated ${f.path}`);
     }

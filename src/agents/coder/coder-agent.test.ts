@@ -52,9 +52,16 @@ describe('coder agent', () => {
     assert.equal(subjects.length, COMMIT_ORDER.length, subjects.join(' | '));
     COMMIT_ORDER.forEach((pattern, i) => assert.match(subjects[i]!, pattern, `commit ${i + 1} of ${subjects.join(' | ')}`));
     assert.equal(h.git('rev-parse', 'main').trim(), proposed.commit, 'main is untouched');
-    const trailers = h.git('log', '--format=%(trailers:key=Catalyst-Event,valueonly)', `${proposed.commit}..${branch}`).trim().split('\n').filter(Boolean);
+    const trailers = h
+      .git('log', '--format=%(trailers:key=Catalyst-Event,valueonly)', `${proposed.commit}..${branch}`)
+      .trim()
+      .split('\n')
+      .filter(Boolean);
     assert.equal(trailers.length, COMMIT_ORDER.length);
-    assert.ok(trailers.every((t) => t.startsWith(`${proposed.event_id}/`)), 'each commit names the architecture event it answers');
+    assert.ok(
+      trailers.every((t) => t.startsWith(`${proposed.event_id}/`)),
+      'each commit names the architecture event it answers',
+    );
   });
 
   test('code.pr.opened counts match the files on the branch', () => {
@@ -96,15 +103,28 @@ describe('coder agent', () => {
     const worktree = opened.payload.worktree_path;
     const server = 'backend/src/server.ts';
     const original = readFileSync(join(worktree, server), 'utf8');
-    await h.runtime.ports.git.commit({ checkout: worktree, files: [{ path: server, content: `${original}\nthrow new Error('drift');\n` }], message: 'test: drift' });
+    await h.runtime.ports.git.commit({
+      checkout: worktree,
+      files: [{ path: server, content: `${original}\nthrow new Error('drift');\n` }],
+      message: 'test: drift',
+    });
     const failedTests = eventFrom(
       {
         event_type: 'test.results',
         branch,
         commit: h.git('rev-parse', branch).trim(),
         payload: {
-          status: 'failed', total_tests: 23, passed: 22, failed: 1, skipped: 0, coverage: 0.9, security_critical_issues: 0,
-          artifacts_refs: [], test_duration_seconds: 1, failures: [{ suite: 'api', name: 'GET /health', message: 'drift' }], repair_round: 0,
+          status: 'failed',
+          total_tests: 23,
+          passed: 22,
+          failed: 1,
+          skipped: 0,
+          coverage: 0.9,
+          security_critical_issues: 0,
+          artifacts_refs: [],
+          test_duration_seconds: 1,
+          failures: [{ suite: 'api', name: 'GET /health', message: 'drift' }],
+          repair_round: 0,
         },
       },
       { task: h.task, actor: 'tester', causation: opened, slug: h.slug },
@@ -113,7 +133,10 @@ describe('coder agent', () => {
     const repaired = out.events[0]!;
     assert.equal(repaired.event_type, 'code.pr.opened');
     assert.equal(repaired.payload.repair_round, 1);
-    assert.match(h.git('log', '-1', '--format=%B', branch), /^fix: regenerate from the architecture \(repair round 1\)[\s\S]*test failed: api › GET \/health: drift/);
+    assert.match(
+      h.git('log', '-1', '--format=%B', branch),
+      /^fix: regenerate from the architecture \(repair round 1\)[\s\S]*test failed: api › GET \/health: drift/,
+    );
     assert.equal(readFileSync(join(worktree, server), 'utf8'), original, 'the drifted file is restored');
     assert.equal(h.git('show', `${branch}:${server}`), original);
   });
@@ -127,8 +150,15 @@ describe('coder agent', () => {
         branch,
         commit: head,
         payload: {
-          status: 'failed', total_tests: 23, passed: 22, failed: 1, skipped: 0, coverage: 0.9, security_critical_issues: 0,
-          artifacts_refs: [], test_duration_seconds: 1,
+          status: 'failed',
+          total_tests: 23,
+          passed: 22,
+          failed: 1,
+          skipped: 0,
+          coverage: 0.9,
+          security_critical_issues: 0,
+          artifacts_refs: [],
+          test_duration_seconds: 1,
           failures: [{ suite: 'todos api', name: 'POST /api/todos creates a todo', message: 'expected 201, got 500' }],
           repair_round: max,
         },

@@ -105,10 +105,20 @@ export const coderAgent: AgentDefinition = {
       for (const group of GROUP_ORDER) {
         const batch = files.filter((f) => f.group === group);
         if (batch.length === 0) continue;
-        head = await commitOnce(ctx, { checkout: worktree, files: batch, message: `${commitMessage(group, models)}\n\n[coder-agent]`, key: group });
+        head = await commitOnce(ctx, {
+          checkout: worktree,
+          files: batch,
+          message: `${commitMessage(group, models)}\n\n[coder-agent]`,
+          key: group,
+        });
         written += batch.length;
         for (const f of batch) ctx.log(`Generated ${f.path}`);
-        ctx.progress({ progress: written / total, files_created: written, total_estimated_files: total, message: commitMessage(group, models) });
+        ctx.progress({
+          progress: written / total,
+          files_created: written,
+          total_estimated_files: total,
+          message: commitMessage(group, models),
+        });
       }
     } else {
       // The deterministic engine regenerates from the architecture: it restores anything that drifted
@@ -116,7 +126,9 @@ export const coderAgent: AgentDefinition = {
       head = await commitOnce(ctx, {
         checkout: worktree,
         files,
-        message: `fix: regenerate from the architecture (repair round ${round})\n\n${repairReasons(inbound).map((r) => `- ${r}`).join('\n')}\n\n[coder-agent]`,
+        message: `fix: regenerate from the architecture (repair round ${round})\n\n${repairReasons(inbound)
+          .map((r) => `- ${r}`)
+          .join('\n')}\n\n[coder-agent]`,
         key: `repair-${round}`,
       });
       written = total;

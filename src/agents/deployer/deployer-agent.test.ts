@@ -49,26 +49,42 @@ describe('deployer agent', () => {
     const { events, ctx } = await h.run(deployerAgent, approved, { settings: withMode('compose_only') });
     const dir = join(h.runtime.ports.artifacts.dir(h.task.id), 'deployment');
 
-    const compose = parseYaml(readFileSync(join(dir, 'docker-compose.preview.yml'), 'utf8')) as { services: Record<string, { build?: { context: string; dockerfile: string } }> };
+    const compose = parseYaml(readFileSync(join(dir, 'docker-compose.preview.yml'), 'utf8')) as {
+      services: Record<string, { build?: { context: string; dockerfile: string } }>;
+    };
     const build = compose.services.backend?.build;
     assert.ok(build, 'services.backend.build');
     assert.equal(build.context, ctx.paths.worktree, 'compose builds from the generated app');
     assert.ok(existsSync(join(build.context, build.dockerfile)), `${build.dockerfile} exists in the build context`);
     assert.ok(compose.services.db, 'compose brings its database');
-    assert.equal(readFileSync(join(dir, 'Dockerfile.backend'), 'utf8'), readFileSync(join(ctx.paths.worktree, 'Dockerfile.backend'), 'utf8'));
+    assert.equal(
+      readFileSync(join(dir, 'Dockerfile.backend'), 'utf8'),
+      readFileSync(join(ctx.paths.worktree, 'Dockerfile.backend'), 'utf8'),
+    );
 
     for (const [file, kind] of Object.entries(MANIFESTS)) {
-      const manifest = parseYaml(readFileSync(join(dir, 'k8s', `${file}.yaml`), 'utf8')) as { apiVersion?: string; kind?: string; metadata?: { name?: string } };
+      const manifest = parseYaml(readFileSync(join(dir, 'k8s', `${file}.yaml`), 'utf8')) as {
+        apiVersion?: string;
+        kind?: string;
+        metadata?: { name?: string };
+      };
       assert.ok(manifest.apiVersion, `${file}.yaml has apiVersion`);
       assert.equal(manifest.kind, kind);
-      assert.match(manifest.metadata?.name ?? '', new RegExp(`^${h.slug}-${h.task.id.slice(0, 8)}`), `${file}.yaml is named after the project and task`);
+      assert.match(
+        manifest.metadata?.name ?? '',
+        new RegExp(`^${h.slug}-${h.task.id.slice(0, 8)}`),
+        `${file}.yaml is named after the project and task`,
+      );
     }
     const guide = readFileSync(join(dir, 'DEPLOYMENT.md'), 'utf8');
     assert.match(guide, /No live preview was started \(compose_only mode\)/);
     assert.match(guide, /docker compose -f docker-compose\.preview\.yml up/);
 
     assert.equal(await h.runtime.ports.state.getPreviewByTask(h.task.id), null, 'no preview row');
-    assert.deepEqual(events.map((e) => e.event_type), ['deploy.status', 'deploy.complete']);
+    assert.deepEqual(
+      events.map((e) => e.event_type),
+      ['deploy.status', 'deploy.complete'],
+    );
     const [status, complete] = events as [AgentEventOf<'deploy.status'>, AgentEventOf<'deploy.complete'>];
     assert.equal(status.payload.status, 'deployed');
     assert.equal(status.payload.preview_url, null);
@@ -85,15 +101,28 @@ describe('deployer agent', () => {
     const status = events[0] as AgentEventOf<'deploy.status'>;
     assert.equal(status.payload.deployment_mode, 'k8s');
     assert.equal(status.payload.preview_url, null);
-    assert.match(readFileSync(join(h.runtime.ports.artifacts.dir(h.task.id), 'deployment/DEPLOYMENT.md'), 'utf8'), /No live preview was started \(k8s mode\)/);
+    assert.match(
+      readFileSync(join(h.runtime.ports.artifacts.dir(h.task.id), 'deployment/DEPLOYMENT.md'), 'utf8'),
+      /No live preview was started \(k8s mode\)/,
+    );
     assert.equal(await h.runtime.ports.state.getPreviewByTask(h.task.id), null);
   });
 
   test('process mode with the Host router enabled reports the router URL, with the direct URL as fallback', async () => {
-    const settings: AgentSettings = { ...h.settings, preview: { ...h.settings.preview, mode: 'process', detached: false, router: { port: 8080, baseDomain: 'localhost' } } };
+    const settings: AgentSettings = {
+      ...h.settings,
+      preview: { ...h.settings.preview, mode: 'process', detached: false, router: { port: 8080, baseDomain: 'localhost' } },
+    };
     const { events } = await h.run(deployerAgent, { ...approved, event_id: randomUUID() }, { settings });
-    assert.deepEqual(events.map((e) => e.event_type), ['preview.started', 'deploy.status', 'deploy.complete']);
-    const [started, status, complete] = events as [AgentEventOf<'preview.started'>, AgentEventOf<'deploy.status'>, AgentEventOf<'deploy.complete'>];
+    assert.deepEqual(
+      events.map((e) => e.event_type),
+      ['preview.started', 'deploy.status', 'deploy.complete'],
+    );
+    const [started, status, complete] = events as [
+      AgentEventOf<'preview.started'>,
+      AgentEventOf<'deploy.status'>,
+      AgentEventOf<'deploy.complete'>,
+    ];
     const row = await h.runtime.ports.state.getPreviewByTask(h.task.id);
     try {
       assert.deepEqual([started.payload.deployment_id, started.payload.url, started.payload.project], [row?.id, row?.url, h.slug]);
@@ -105,7 +134,13 @@ describe('deployer agent', () => {
       assert.equal(complete.payload.fallback_url, status.payload.fallback_url);
       assert.equal(row?.url, routerUrl);
       assert.equal(row?.fallback_url, status.payload.fallback_url);
-      const record = JSON.parse(readFileSync(join(h.runtime.ports.artifacts.dir(h.task.id), 'deployment/deployment-record.json'), 'utf8')) as { urls: { router: string | null; frontend: string | null }; sandbox: { kind: string; warning: string | null }; limits: { cpu?: { limited: boolean; reason: string | null } } };
+      const record = JSON.parse(
+        readFileSync(join(h.runtime.ports.artifacts.dir(h.task.id), 'deployment/deployment-record.json'), 'utf8'),
+      ) as {
+        urls: { router: string | null; frontend: string | null };
+        sandbox: { kind: string; warning: string | null };
+        limits: { cpu?: { limited: boolean; reason: string | null } };
+      };
       assert.equal(record.urls.router, routerUrl);
       assert.equal(record.urls.frontend, status.payload.fallback_url);
       // The record always says whether the app is confined, and why not when it is not.
@@ -118,16 +153,34 @@ describe('deployer agent', () => {
         assert.match(record.limits.cpu?.reason ?? '', /CPU is not limited: no .*cgroup CPU controller/);
       }
     } finally {
-      await h.runtime.ports.previews.stop({ pid: row?.container_id ? Number(row.container_id) : null, workingCopy: row?.working_copy ?? null });
+      await h.runtime.ports.previews.stop({
+        pid: row?.container_id ? Number(row.container_id) : null,
+        workingCopy: row?.working_copy ?? null,
+      });
     }
   });
 
   test('at preview.max_concurrent 1 it stops the other live preview first (preview.evicted, with the reason), then starts its own', async () => {
     const { state, previews } = h.runtime.ports;
     const other = await seedTask(state, 'older-app');
-    const handle = await previews.start({ taskId: other.id, projectSlug: 'older-app', sourceDir: TINY_APP, reservedPorts: [], timeoutMs: 20_000, detached: false });
-    const otherRow = await seedPreview(state, other.id, { port: handle.port, container_id: String(handle.pid), working_copy: handle.workingCopy, log_path: handle.logPath });
-    const settings: AgentSettings = { ...h.settings, preview: { ...h.settings.preview, mode: 'process', detached: false, maxConcurrent: 1, router: null } };
+    const handle = await previews.start({
+      taskId: other.id,
+      projectSlug: 'older-app',
+      sourceDir: TINY_APP,
+      reservedPorts: [],
+      timeoutMs: 20_000,
+      detached: false,
+    });
+    const otherRow = await seedPreview(state, other.id, {
+      port: handle.port,
+      container_id: String(handle.pid),
+      working_copy: handle.workingCopy,
+      log_path: handle.logPath,
+    });
+    const settings: AgentSettings = {
+      ...h.settings,
+      preview: { ...h.settings.preview, mode: 'process', detached: false, maxConcurrent: 1, router: null },
+    };
     let own: PreviewDeployment | null = null;
     try {
       const { events } = await h.run(deployerAgent, { ...approved, event_id: randomUUID() }, { settings });
@@ -140,7 +193,10 @@ describe('deployer agent', () => {
       assert.equal(evicted?.status, 'stopped');
       assert.equal(evicted?.metadata.stopped_reason, 'max_concurrent');
       assert.equal(isGroupAlive(handle.pid), false, 'the older preview process is gone');
-      assert.deepEqual([...new Set((await state.listPreviews({ statuses: ['starting', 'healthy', 'unhealthy'] })).map((p) => p.task_id))], [h.task.id]);
+      assert.deepEqual(
+        [...new Set((await state.listPreviews({ statuses: ['starting', 'healthy', 'unhealthy'] })).map((p) => p.task_id))],
+        [h.task.id],
+      );
 
       // The eviction is in the older task's own audit trail, saying why; the deployer's log says it too.
       const trail = (await state.listEvents(other.id)).map((e) => parseEvent(e.envelope)).filter((e) => e.event_type === 'preview.evicted');

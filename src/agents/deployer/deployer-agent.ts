@@ -44,7 +44,15 @@ export function routerUrlOf(ctx: AgentContext): string | null {
 
 function outcome(
   ctx: AgentContext,
-  p: { url: string | null; fallbackUrl?: string | null; mode: string; ok: boolean; error: string | null; pid: number | null; containers?: string[] },
+  p: {
+    url: string | null;
+    fallbackUrl?: string | null;
+    mode: string;
+    ok: boolean;
+    error: string | null;
+    pid: number | null;
+    containers?: string[];
+  },
 ): EventDraft[] {
   const fallback = p.fallbackUrl ?? p.url;
   const base = ctx.ports.artifacts.dir(ctx.task.id);
@@ -109,31 +117,53 @@ export const deployerAgent: AgentDefinition = {
     }
     // runtime.ts builds the runtime preview.mode asks for (auto: whichever answered), so any other mode here is unknown.
     if (configured !== 'auto' && configured !== previews.mode) {
-      throw new AppError('invalid_option', `preview.mode "${configured}" is not available here (this Catalyst runs ${previews.mode} previews)`, {
-        retryable: false,
-        hint: 'use preview.mode: process (default), docker (needs a Docker engine), auto, compose_only or k8s',
-      });
+      throw new AppError(
+        'invalid_option',
+        `preview.mode "${configured}" is not available here (this Catalyst runs ${previews.mode} previews)`,
+        {
+          retryable: false,
+          hint: 'use preview.mode: process (default), docker (needs a Docker engine), auto, compose_only or k8s',
+        },
+      );
     }
 
     const reused = await reusablePreview(ctx);
     if (reused) {
       ctx.log(`Preview already running at ${reused.url} (reusing it)`);
       const containers = mode === 'docker' && reused.container_id ? [`docker://${reused.container_id}`] : undefined;
-      return { events: outcome(ctx, { url: reused.url, fallbackUrl: reused.fallback_url, mode, ok: true, error: null, pid: Number(reused.container_id), containers }) };
+      return {
+        events: outcome(ctx, {
+          url: reused.url,
+          fallbackUrl: reused.fallback_url,
+          mode,
+          ok: true,
+          error: null,
+          pid: Number(reused.container_id),
+          containers,
+        }),
+      };
     }
 
     const limit = ctx.settings.preview.maxConcurrent;
     if (limit) {
       // Room first, so the new preview never runs beside more than the limit (spec §7.2: oldest idle stopped first).
-      const evicted = await evictForNewPreview({ state, previews, clock: ctx.clock, events: ctx.ports.previewEvents ?? null }, { taskId, maxConcurrent: limit });
-      for (const row of evicted) ctx.log(`Stopped the preview of task ${row.task_id} (${row.url}): preview.max_concurrent is ${limit}`, 'warning');
+      const evicted = await evictForNewPreview(
+        { state, previews, clock: ctx.clock, events: ctx.ports.previewEvents ?? null },
+        { taskId, maxConcurrent: limit },
+      );
+      for (const row of evicted)
+        ctx.log(`Stopped the preview of task ${row.task_id} (${row.url}): preview.max_concurrent is ${limit}`, 'warning');
     }
 
     const reservedPorts = (await state.listPreviews({ statuses: LIVE }))
       .filter((p) => p.task_id !== taskId)
       .map((p) => p.port)
       .filter((p): p is number => p !== null);
-    ctx.log(mode === 'docker' ? 'Building the images and starting the preview containers...' : 'Building the frontend and starting the preview process...');
+    ctx.log(
+      mode === 'docker'
+        ? 'Building the images and starting the preview containers...'
+        : 'Building the frontend and starting the preview process...',
+    );
     const deployedAt = ctx.clock.now();
     const routerUrl = routerUrlOf(ctx);
     const expiresAt = new Date(deployedAt.getTime() + ctx.settings.preview.ttlHours * 3600_000).toISOString();
@@ -153,7 +183,15 @@ export const deployerAgent: AgentDefinition = {
       error = AppError.from(e, 'preview_unhealthy');
     }
     const logTail = handle
-      ? (await previews.inspect({ pid: handle.pid, port: handle.port, logPath: handle.logPath, containerId: handle.containers?.[0]?.id ?? null })).logTail : ((error?.details?.logTail as string[] | undefined) ?? []);
+      ? (
+          await previews.inspect({
+            pid: handle.pid,
+            port: handle.port,
+            logPath: handle.logPath,
+            containerId: handle.containers?.[0]?.id ?? null,
+          })
+        ).logTail
+      : ((error?.details?.logTail as string[] | undefined) ?? []);
 
     const record: DeploymentRecord = {
       task_id: taskId,
@@ -171,7 +209,9 @@ export const deployerAgent: AgentDefinition = {
       limits: {
         memory_mb: handle?.memoryMb ?? 0,
         ...(handle?.cpus ? { cpus: handle.cpus } : {}),
-        cpu: handle?.cpus ? { limited: true, reason: null } : { limited: false, reason: handle?.cpuLimitReason ? `CPU is not limited: ${handle.cpuLimitReason}` : PROCESS_CPU_NOT_LIMITED },
+        cpu: handle?.cpus
+          ? { limited: true, reason: null }
+          : { limited: false, reason: handle?.cpuLimitReason ? `CPU is not limited: ${handle.cpuLimitReason}` : PROCESS_CPU_NOT_LIMITED },
       },
       ...(handle?.containers ? { containers: handle.containers } : {}),
       urls: { frontend: handle?.url ?? null, backend: handle ? `${handle.url}/api` : null, router: handle ? routerUrl : null },
@@ -179,7 +219,11 @@ export const deployerAgent: AgentDefinition = {
       log_path: handle?.logPath ?? '',
       deployed_at: deployedAt.toISOString(),
       expires_at: expiresAt,
-      health_checks: { last_check: handle ? ctx.clock.now().toISOString() : null, backend: handle ? 'healthy' : 'unhealthy', frontend: handle ? 'healthy' : 'unhealthy' },
+      health_checks: {
+        last_check: handle ? ctx.clock.now().toISOString() : null,
+        backend: handle ? 'healthy' : 'unhealthy',
+        frontend: handle ? 'healthy' : 'unhealthy',
+      },
       log_tail: logTail.slice(-30),
     };
     await artifacts.write(taskId, 'deployment/deployment-record.json', `${JSON.stringify(record, null, 2)}\n`);
@@ -199,7 +243,13 @@ export const deployerAgent: AgentDefinition = {
       working_copy: handle?.workingCopy ?? null,
       log_path: handle?.logPath ?? null,
       expires_at: expiresAt,
-      metadata: { mode, sandbox: record.sandbox, detached: ctx.settings.preview.detached, log_tail: record.log_tail, error: error?.message ?? null },
+      metadata: {
+        mode,
+        sandbox: record.sandbox,
+        detached: ctx.settings.preview.detached,
+        log_tail: record.log_tail,
+        error: error?.message ?? null,
+      },
     });
 
     if (!handle) {
@@ -212,6 +262,11 @@ export const deployerAgent: AgentDefinition = {
     ctx.log(`Preview expires ${expiresAt}`);
     const started: EventDraft = { event_type: 'preview.started', payload: previewEventPayload(row, ctx.project.slug, null) };
     const containers = handle.containers?.map((c) => `docker://${c.id}`);
-    return { events: [started, ...outcome(ctx, { url: previewUrl, fallbackUrl: handle.url, mode, ok: true, error: null, pid: handle.pid, containers })] };
+    return {
+      events: [
+        started,
+        ...outcome(ctx, { url: previewUrl, fallbackUrl: handle.url, mode, ok: true, error: null, pid: handle.pid, containers }),
+      ],
+    };
   },
 };

@@ -27,12 +27,20 @@ describe('deployer agent, docker mode (stand-in engine)', () => {
   before(async () => {
     engine = await startDockerStandIn();
     h = await openAgentHarness('deployer-docker', {
-      overrides: { 'preview.mode': 'auto', 'preview.docker.host': `unix://${engine.socketPath}`, 'preview.port_range': [19600, 19699], 'preview.docker.cpus': 0.5 },
+      overrides: {
+        'preview.mode': 'auto',
+        'preview.docker.host': `unix://${engine.socketPath}`,
+        'preview.port_range': [19600, 19699],
+        'preview.docker.cpus': 0.5,
+      },
     });
     // The deployer needs the generated app (with its Dockerfiles) in the worktree and an approval.
     const steps = await runChain(h, [plannerAgent, architectAgent, coderAgent]);
     approved = eventFrom(
-      { event_type: 'review.decision', payload: { decision: 'approved', score: 90, blocking_issues: 0, recommendations: 0, items: [], artifacts: [], repair_round: 0 } },
+      {
+        event_type: 'review.decision',
+        payload: { decision: 'approved', score: 90, blocking_issues: 0, recommendations: 0, items: [], artifacts: [], repair_round: 0 },
+      },
       { task: h.task, actor: 'reviewer', causation: steps.at(-1)!.events[0]!, slug: h.slug },
     );
   });
@@ -47,12 +55,18 @@ describe('deployer agent, docker mode (stand-in engine)', () => {
 
   test('deploys the generated app as containers, records them, and a redelivery reuses them', async () => {
     const { events, ctx } = await h.run(deployerAgent, approved);
-    assert.deepEqual(events.map((e) => e.event_type), ['preview.started', 'deploy.status', 'deploy.complete']);
+    assert.deepEqual(
+      events.map((e) => e.event_type),
+      ['preview.started', 'deploy.status', 'deploy.complete'],
+    );
     const status = events[1] as AgentEventOf<'deploy.status'>;
     assert.equal(status.payload.status, 'deployed', status.payload.error ?? '');
     assert.equal(status.payload.deployment_mode, 'docker');
     assert.equal(status.payload.container_ids.length, 2);
-    assert.ok(status.payload.container_ids.every((id) => /^docker:\/\/[0-9a-f]{64}$/.test(id)), status.payload.container_ids.join(', '));
+    assert.ok(
+      status.payload.container_ids.every((id) => /^docker:\/\/[0-9a-f]{64}$/.test(id)),
+      status.payload.container_ids.join(', '),
+    );
 
     // The images come from the app's own Dockerfiles, as generated.
     const backend = engine.images.get(`catalyst-preview/${h.task.id}-backend:latest`);
@@ -78,7 +92,10 @@ describe('deployer agent, docker mode (stand-in engine)', () => {
     assert.equal(record.deployment_mode, 'docker');
     assert.equal(record.sandbox.kind, 'docker');
     assert.equal(record.limits.cpus, 0.5);
-    assert.deepEqual(record.containers?.map((c) => c.service), ['frontend', 'backend']);
+    assert.deepEqual(
+      record.containers?.map((c) => c.service),
+      ['frontend', 'backend'],
+    );
 
     const builds = engine.requests.filter((r) => r.path === '/build').length;
     const again = await h.run(deployerAgent, approved);
@@ -103,7 +120,10 @@ describe('deployer agent, docker mode (stand-in engine)', () => {
         },
       },
     );
-    assert.deepEqual(changes.map((c) => c.kind), ['restarted']);
+    assert.deepEqual(
+      changes.map((c) => c.kind),
+      ['restarted'],
+    );
     const after = (await state.getPreviewByTask(h.task.id))!;
     assert.notEqual(after.container_id, before.container_id);
     assert.equal(engine.containers.has(before.container_id!), false, 'the dead container was removed');
@@ -118,11 +138,15 @@ describe('deployer agent, docker mode (stand-in engine)', () => {
     const { state, previews } = h.runtime.ports;
     // Deploy again, then forget the row: what a crash between starting the containers and recording them leaves.
     await h.run(deployerAgent, { ...approved, event_id: randomUUID() });
-    for (const row of await state.listPreviews()) if (row.task_id === h.task.id) await state.updatePreview(row.id, { status: 'stopped', metadata: { cleaned: true } });
+    for (const row of await state.listPreviews())
+      if (row.task_id === h.task.id) await state.updatePreview(row.id, { status: 'stopped', metadata: { cleaned: true } });
     const ofTask = () => [...engine.containers.values()].filter((c) => c.Config.Labels['dev.catalyst.preview.task'] === h.task.id);
     assert.ok(ofTask().length > 0, 'the containers are still running');
     const changes = await reconcilePreviews({ state, previews, clock: systemClock }, { cleanup: true });
-    assert.deepEqual(changes.filter((c) => c.taskId === h.task.id).map((c) => c.kind), ['cleaned']);
+    assert.deepEqual(
+      changes.filter((c) => c.taskId === h.task.id).map((c) => c.kind),
+      ['cleaned'],
+    );
     assert.equal(ofTask().length, 0, 'no container of the task is left');
   });
 });

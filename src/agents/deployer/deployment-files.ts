@@ -47,7 +47,12 @@ export function k8sManifests(i: DeploymentInputs): Record<string, string> {
   const name = `${i.slug}-${i.taskShort}`;
   const labels = { app: name, 'catalyst/task': i.taskShort };
   return {
-    'k8s/configmap.yaml': stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${name}-config`, labels }, data: { PORT: '3000', HOST: '0.0.0.0' } }),
+    'k8s/configmap.yaml': stringify({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: `${name}-config`, labels },
+      data: { PORT: '3000', HOST: '0.0.0.0' },
+    }),
     'k8s/deployment.yaml': stringify({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -74,14 +79,22 @@ export function k8sManifests(i: DeploymentInputs): Record<string, string> {
         },
       },
     }),
-    'k8s/service.yaml': stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name, labels }, spec: { selector: { app: name }, ports: [{ port: 80, targetPort: 3000 }] } }),
+    'k8s/service.yaml': stringify({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, labels },
+      spec: { selector: { app: name }, ports: [{ port: 80, targetPort: 3000 }] },
+    }),
     'k8s/ingress.yaml': stringify({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
       metadata: { name, labels },
       spec: {
         rules: [
-          { host: `${name}.localhost`, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name, port: { number: 80 } } } }] } },
+          {
+            host: `${name}.localhost`,
+            http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name, port: { number: 80 } } } }] },
+          },
         ],
       },
     }),

@@ -50,7 +50,12 @@ describe('a build from an explorer scan', () => {
     const project = (await runtime.ports.state.getProject(task.project_id))!;
     const events = drafts.map((d) => eventFrom(d, { task, actor: agent.id, causation: event, slug: project.slug }));
     await runtime.ports.state.commitStep({
-      consumer: agent.id, inbound_event_id: event.event_id, task_id: task.id, events, task_patch: taskPatchFor(events, new Date().toISOString()), publish: false,
+      consumer: agent.id,
+      inbound_event_id: event.event_id,
+      task_id: task.id,
+      events,
+      task_patch: taskPatchFor(events, new Date().toISOString()),
+      publish: false,
     });
     assert.equal(events.length, 1);
     return events[0]!;
@@ -62,7 +67,14 @@ describe('a build from an explorer scan', () => {
     await state.createScan({ id, scan_type: 'database', target: 'postgres://db.internal:5432/shop' });
     if (outcome === 'completed') {
       const found = ExplorerFindings.parse({ ...databaseFindings(), scan_id: id });
-      await state.finishScan(id, { status: 'completed', findings: found, tech_stack: ['PostgreSQL 16.4'], security_score: 85, tech_debt_score: 20, artifacts_dir: `${ws.dir}/explorer/${id}` });
+      await state.finishScan(id, {
+        status: 'completed',
+        findings: found,
+        tech_stack: ['PostgreSQL 16.4'],
+        security_score: 85,
+        tech_debt_score: 20,
+        artifacts_dir: `${ws.dir}/explorer/${id}`,
+      });
     } else if (outcome === 'failed') {
       await state.finishScan(id, { status: 'failed', error: 'connection refused by db.internal:5432' });
     }
@@ -95,32 +107,66 @@ describe('a build from an explorer scan', () => {
     const planned = (await step(plannerAgent, initiated)) as AgentEventOf<'plan.created'>;
     const project = (await runtime.ports.state.getProject(task.project_id))!;
     const plan = Plan.parse(parseYaml(await runtime.ports.git.readFile(project.slug, planned.payload.commit, 'planning/plan.yaml')));
-    assert.deepEqual(plan.domain.entities.map((e) => e.name), ['Customer', 'Order', 'Product', 'OrderItem', 'Tag']);
-    assert.match(plan.assumptions[0]!, new RegExp(`^The data model comes from explorer scan ${findings.scan_id} of postgres://db\\.internal:5432/shop: Customer, Order`));
+    assert.deepEqual(
+      plan.domain.entities.map((e) => e.name),
+      ['Customer', 'Order', 'Product', 'OrderItem', 'Tag'],
+    );
+    assert.match(
+      plan.assumptions[0]!,
+      new RegExp(`^The data model comes from explorer scan ${findings.scan_id} of postgres://db\\.internal:5432/shop: Customer, Order`),
+    );
     assert.deepEqual(planned.payload.assumptions, plan.assumptions);
     assert.equal(planned.payload.entity_count, 5);
     const lines = logs.filter((l) => l.agent_name === 'planner').map((l) => l.message);
-    assert.ok(lines.includes(`Using explorer scan ${findings.scan_id}: 5 records from postgres://db.internal:5432/shop`), lines.join(' | '));
+    assert.ok(
+      lines.includes(`Using explorer scan ${findings.scan_id}: 5 records from postgres://db.internal:5432/shop`),
+      lines.join(' | '),
+    );
 
     const proposed = (await step(architectAgent, planned)) as AgentEventOf<'architecture.proposed'>;
-    const models = DataModels.parse(JSON.parse(await runtime.ports.git.readFile(project.slug, proposed.payload.commit, 'architecture/data-models.json')));
-    assert.deepEqual(models.models.map((m) => m.name), ['User', 'Customer', 'Order', 'Product', 'OrderItem', 'Tag'], 'sign-in from the prompt adds the app\'s own User');
+    const models = DataModels.parse(
+      JSON.parse(await runtime.ports.git.readFile(project.slug, proposed.payload.commit, 'architecture/data-models.json')),
+    );
+    assert.deepEqual(
+      models.models.map((m) => m.name),
+      ['User', 'Customer', 'Order', 'Product', 'OrderItem', 'Tag'],
+      "sign-in from the prompt adds the app's own User",
+    );
     const order = models.models.find((m) => m.name === 'Order')!;
-    assert.deepEqual(order.fields.map((f) => f.name), ['id', 'placed_at', 'status', 'total', 'customer_id', 'created_at', 'updated_at']);
-    assert.deepEqual(order.fields.find((f) => f.name === 'customer_id'), { name: 'customer_id', type: 'UUID', required: true, foreign_key: 'Customer.id', on_delete: 'cascade', label: 'Customer' });
+    assert.deepEqual(
+      order.fields.map((f) => f.name),
+      ['id', 'placed_at', 'status', 'total', 'customer_id', 'created_at', 'updated_at'],
+    );
+    assert.deepEqual(
+      order.fields.find((f) => f.name === 'customer_id'),
+      { name: 'customer_id', type: 'UUID', required: true, foreign_key: 'Customer.id', on_delete: 'cascade', label: 'Customer' },
+    );
     const customer = models.models.find((m) => m.name === 'Customer')!;
     assert.equal(customer.fields.find((f) => f.name === 'full_name')?.max_length, 120);
 
     const coded = (await step(coderAgent, proposed)) as AgentEventOf<'code.pr.opened'>;
     const schema = await runtime.ports.git.readFile(project.slug, coded.payload.commit, 'backend/src/db/schema.sqlite.ts');
-    for (const table of ['customers', 'orders', 'products', 'order_items', 'tags']) assert.match(schema, new RegExp(`sqliteTable\\("${table}"`), `the generated schema has ${table}`);
-    assert.match(schema, /customer_id: text\("customer_id"\)\.notNull\(\)\.references\([^\n]*customersTable\.id[^\n]*"cascade"/, 'orders.customer_id refers to customers, deleting in cascade');
+    for (const table of ['customers', 'orders', 'products', 'order_items', 'tags'])
+      assert.match(schema, new RegExp(`sqliteTable\\("${table}"`), `the generated schema has ${table}`);
+    assert.match(
+      schema,
+      /customer_id: text\("customer_id"\)\.notNull\(\)\.references\([^\n]*customersTable\.id[^\n]*"cascade"/,
+      'orders.customer_id refers to customers, deleting in cascade',
+    );
   });
 
   test('an unknown scan id is scan_not_found, a malformed one is refused, and neither creates a task', async () => {
     const before = (await runtime.ports.state.listTasks({})).length;
-    await rejectsWith(runtime.submitBuild({ prompt: PROMPT, explorer_scan_id: randomUUID() }), 'scan_not_found', /^no explorer scan [0-9a-f-]{36}$/);
-    await rejectsWith(runtime.submitBuild({ prompt: PROMPT, explorer_scan_id: 'latest' }), 'invalid_option', /explorer_scan_id \(--from-scan\) must be a scan id/);
+    await rejectsWith(
+      runtime.submitBuild({ prompt: PROMPT, explorer_scan_id: randomUUID() }),
+      'scan_not_found',
+      /^no explorer scan [0-9a-f-]{36}$/,
+    );
+    await rejectsWith(
+      runtime.submitBuild({ prompt: PROMPT, explorer_scan_id: 'latest' }),
+      'invalid_option',
+      /explorer_scan_id \(--from-scan\) must be a scan id/,
+    );
     assert.equal((await runtime.ports.state.listTasks({})).length, before);
   });
 
@@ -128,15 +174,31 @@ describe('a build from an explorer scan', () => {
     const running = await seedScan('running');
     await rejectsWith(runtime.submitBuild({ prompt: PROMPT, explorer_scan_id: running }), 'invalid_option', /is still running/);
     const failed = await seedScan('failed');
-    await rejectsWith(runtime.submitBuild({ prompt: PROMPT, explorer_scan_id: failed }), 'invalid_option', /failed: connection refused by db\.internal:5432/);
+    await rejectsWith(
+      runtime.submitBuild({ prompt: PROMPT, explorer_scan_id: failed }),
+      'invalid_option',
+      /failed: connection refused by db\.internal:5432/,
+    );
   });
 
   test('a scan gone by the time the planner runs fails the step with the reason, not a crash', async () => {
     const initiatedPayload = (initiated as AgentEventOf<'task.initiated'>).payload;
-    const missing = { ...initiated, event_id: randomUUID(), payload: { ...initiatedPayload, explorer_scan_id: randomUUID() } } as AgentEvent;
-    await rejectsWith(plannerAgent.handle(missing, await agentContext(runtime, task.id, plannerAgent, missing, { logs: [] })), 'scan_not_found', /no explorer scan/);
+    const missing = {
+      ...initiated,
+      event_id: randomUUID(),
+      payload: { ...initiatedPayload, explorer_scan_id: randomUUID() },
+    } as AgentEvent;
+    await rejectsWith(
+      plannerAgent.handle(missing, await agentContext(runtime, task.id, plannerAgent, missing, { logs: [] })),
+      'scan_not_found',
+      /no explorer scan/,
+    );
     const running = await seedScan('running');
     const unfinished = { ...initiated, event_id: randomUUID(), payload: { ...initiatedPayload, explorer_scan_id: running } } as AgentEvent;
-    await rejectsWith(plannerAgent.handle(unfinished, await agentContext(runtime, task.id, plannerAgent, unfinished, { logs: [] })), 'invalid_option', /is still running/);
+    await rejectsWith(
+      plannerAgent.handle(unfinished, await agentContext(runtime, task.id, plannerAgent, unfinished, { logs: [] })),
+      'invalid_option',
+      /is still running/,
+    );
   });
 });

@@ -46,13 +46,23 @@ describe('planner agent', () => {
     assert.equal(p.task_count, plan.tasks.length);
     assert.equal(p.api_endpoint_count, plan.api_endpoints.length);
     assert.equal(p.entity_count, plan.domain.entities.length);
-    assert.equal(p.estimated_hours, plan.tasks.reduce((sum, t) => sum + t.estimated_hours, 0));
+    assert.equal(
+      p.estimated_hours,
+      plan.tasks.reduce((sum, t) => sum + t.estimated_hours, 0),
+    );
     assert.deepEqual(p.assumptions, plan.assumptions);
-    assert.deepEqual(plan.domain.entities.map((e) => e.name), ['Todo']);
+    assert.deepEqual(
+      plan.domain.entities.map((e) => e.name),
+      ['Todo'],
+    );
     assert.equal(plan.domain.auth.enabled, true, '"with user auth" turns auth on');
 
     const graph = JSON.parse(h.git('show', `${created.commit}:planning/task-graph.json`)) as { nodes: Array<{ id: string }> };
-    assert.deepEqual(graph.nodes.map((n) => n.id), plan.tasks.map((t) => t.id), 'the task graph has one node per planned task');
+    assert.deepEqual(
+      graph.nodes.map((n) => n.id),
+      plan.tasks.map((t) => t.id),
+      'the task graph has one node per planned task',
+    );
     const acceptance = h.git('show', `${created.commit}:planning/acceptance.md`);
     for (const f of plan.features) assert.ok(acceptance.includes(f.id), `acceptance.md covers ${f.id}`);
     assert.match(h.git('show', `${created.commit}:planning/risk.md`), new RegExp(`${plan.risk_assessment.length} risks`));
@@ -62,10 +72,17 @@ describe('planner agent', () => {
     const created = first.events[0]!;
     const copy = await h.runtime.ports.artifacts.read(h.task.id, 'planning/plan.yaml');
     assert.ok(copy, 'artifacts/<task>/planning/plan.yaml exists');
-    assert.deepEqual(Plan.parse(parseYaml(copy)), Plan.parse(parseYaml(h.git('show', `${created.commit}:planning/plan.yaml`))), 'the artifact holds the committed plan');
+    assert.deepEqual(
+      Plan.parse(parseYaml(copy)),
+      Plan.parse(parseYaml(h.git('show', `${created.commit}:planning/plan.yaml`))),
+      'the artifact holds the committed plan',
+    );
     const lines = h.logs.filter((l) => l.agent_name === 'planner').map((l) => l.message);
     assert.ok(lines.includes('Analyzing your requirements...'), lines.join(' | '));
-    assert.ok(lines.some((l) => /^Identified \d+ features and 1 data entities$/.test(l)), lines.join(' | '));
+    assert.ok(
+      lines.some((l) => /^Identified \d+ features and 1 data entities$/.test(l)),
+      lines.join(' | '),
+    );
     assert.ok(lines.includes('Generated planning/plan.yaml'));
   });
 

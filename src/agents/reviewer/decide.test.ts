@@ -3,10 +3,27 @@ import { test } from 'node:test';
 import { decideReview, type ReviewMetrics } from './decide.ts';
 
 const good: ReviewMetrics = {
-  coverage: 0.9, pass_rate: 1, type_errors: 0, lint_errors: 0, secrets_found: 0, todo_markers: 0, files: 40,
-  lines_of_code: 2000, largest_file_lines: 200, security_critical: 0, security_high: 0, has_readme: true,
-  has_api_contract: true, adr_count: 3, large_files: [], sast_findings: 0, quality_lint_findings: 0, complex_functions: [],
-  duplication_ratio: 0.01, e2e_note: null, dependency_audit_note: null,
+  coverage: 0.9,
+  pass_rate: 1,
+  type_errors: 0,
+  lint_errors: 0,
+  secrets_found: 0,
+  todo_markers: 0,
+  files: 40,
+  lines_of_code: 2000,
+  largest_file_lines: 200,
+  security_critical: 0,
+  security_high: 0,
+  has_readme: true,
+  has_api_contract: true,
+  adr_count: 3,
+  large_files: [],
+  sast_findings: 0,
+  quality_lint_findings: 0,
+  complex_functions: [],
+  duplication_ratio: 0.01,
+  e2e_note: null,
+  dependency_audit_note: null,
 };
 const thresholds = { minApprovalScore: 75, minCoverage: 0.8, minPassRate: 1, maxTypeErrors: 0 };
 
@@ -21,7 +38,10 @@ test('low coverage and type errors request changes with actionable items', () =>
   const r = decideReview({ ...good, coverage: 0.5, type_errors: 2 }, thresholds, []);
   assert.equal(r.decision, 'changes_requested');
   const messages = r.issues.filter((i) => i.blocking).map((i) => i.message);
-  assert.ok(messages.some((m) => m.includes('50.0%') && m.includes('80%')), messages.join('; '));
+  assert.ok(
+    messages.some((m) => m.includes('50.0%') && m.includes('80%')),
+    messages.join('; '),
+  );
   assert.ok(messages.some((m) => m.includes('2 TypeScript error(s)')));
 });
 

@@ -47,7 +47,11 @@ export function decideReview(
 ): Pick<ReviewDecision, 'decision' | 'overall_score' | 'breakdown' | 'issues' | 'recommendations' | 'blocking_issues'> {
   const breakdown = {
     code_quality: clamp(
-      100 - 10 * m.type_errors - 5 * m.lint_errors - 5 * m.large_files.length - 3 * m.complex_functions.length -
+      100 -
+        10 * m.type_errors -
+        5 * m.lint_errors -
+        5 * m.large_files.length -
+        3 * m.complex_functions.length -
         2 * Math.max(0, ((m.duplication_ratio ?? 0) - QUALITY_LIMITS.maxDuplicationRatio) * 100),
     ),
     security: clamp(100 - 40 * m.secrets_found - 30 * m.security_critical - 10 * m.security_high),
@@ -56,7 +60,11 @@ export function decideReview(
     best_practices: clamp(100 - 10 * m.todo_markers - 20 * (1 - m.pass_rate)),
   };
   const overall = clamp(
-    breakdown.code_quality * 0.25 + breakdown.security * 0.25 + breakdown.test_coverage * 0.2 + breakdown.documentation * 0.1 + breakdown.best_practices * 0.2,
+    breakdown.code_quality * 0.25 +
+      breakdown.security * 0.25 +
+      breakdown.test_coverage * 0.2 +
+      breakdown.documentation * 0.1 +
+      breakdown.best_practices * 0.2,
   );
 
   const issues: ReviewItem[] = [...extraItems];
@@ -64,12 +72,33 @@ export function decideReview(
     issues.push({ severity, file, line: null, message, suggestion, blocking: true });
   if (m.coverage === null) block('line coverage could not be measured', 'make `npm test` write coverage/coverage-summary.json');
   else if (m.coverage < t.minCoverage)
-    block(`line coverage ${(m.coverage * 100).toFixed(1)}% is below the required ${(t.minCoverage * 100).toFixed(0)}%`, 'add tests for the uncovered routes and services');
-  if (m.pass_rate < t.minPassRate) block(`test pass rate ${(m.pass_rate * 100).toFixed(1)}% is below ${(t.minPassRate * 100).toFixed(0)}%`, 'fix the failing tests');
-  if (m.type_errors > t.maxTypeErrors) block(`${m.type_errors} TypeScript error(s) (allowed: ${t.maxTypeErrors})`, 'run `npm run typecheck` and fix each error');
+    block(
+      `line coverage ${(m.coverage * 100).toFixed(1)}% is below the required ${(t.minCoverage * 100).toFixed(0)}%`,
+      'add tests for the uncovered routes and services',
+    );
+  if (m.pass_rate < t.minPassRate)
+    block(`test pass rate ${(m.pass_rate * 100).toFixed(1)}% is below ${(t.minPassRate * 100).toFixed(0)}%`, 'fix the failing tests');
+  if (m.type_errors > t.maxTypeErrors)
+    block(`${m.type_errors} TypeScript error(s) (allowed: ${t.maxTypeErrors})`, 'run `npm run typecheck` and fix each error');
   if (m.secrets_found > 0) block(`${m.secrets_found} hard-coded secret(s) found`, 'read secrets from the environment', 'critical');
-  for (const file of m.large_files) issues.push({ severity: 'low', file, line: null, message: 'file is over 400 lines', suggestion: 'split it by responsibility', blocking: false });
-  if (m.todo_markers > 0) issues.push({ severity: 'low', file: null, line: null, message: `${m.todo_markers} TODO/FIXME marker(s)`, suggestion: 'finish or remove them', blocking: false });
+  for (const file of m.large_files)
+    issues.push({
+      severity: 'low',
+      file,
+      line: null,
+      message: 'file is over 400 lines',
+      suggestion: 'split it by responsibility',
+      blocking: false,
+    });
+  if (m.todo_markers > 0)
+    issues.push({
+      severity: 'low',
+      file: null,
+      line: null,
+      message: `${m.todo_markers} TODO/FIXME marker(s)`,
+      suggestion: 'finish or remove them',
+      blocking: false,
+    });
 
   for (const f of m.complex_functions) {
     issues.push({
@@ -86,9 +115,14 @@ export function decideReview(
   // Every recommendation comes from a measurement above; a clean app gets none.
   const recommendations: string[] = [];
   const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
-  if (m.secrets_found > 0) recommendations.push(`Move the ${m.secrets_found} hard-coded secret(s) in test-results/security/secret-scan.json into environment variables`);
-  if (m.sast_findings > 0) recommendations.push(`Remove the ${m.sast_findings} unsafe construct(s) listed in test-results/security/sast-results.json`);
-  if (m.quality_lint_findings > 0) recommendations.push(`Fix the ${m.quality_lint_findings} lint finding(s) listed in review/code-quality.json`);
+  if (m.secrets_found > 0)
+    recommendations.push(
+      `Move the ${m.secrets_found} hard-coded secret(s) in test-results/security/secret-scan.json into environment variables`,
+    );
+  if (m.sast_findings > 0)
+    recommendations.push(`Remove the ${m.sast_findings} unsafe construct(s) listed in test-results/security/sast-results.json`);
+  if (m.quality_lint_findings > 0)
+    recommendations.push(`Fix the ${m.quality_lint_findings} lint finding(s) listed in review/code-quality.json`);
   if (m.type_errors > 0) recommendations.push(`Fix the ${m.type_errors} TypeScript error(s) in review/typecheck.log`);
   if (m.complex_functions.length > 0) {
     const worst = m.complex_functions[0]!;
@@ -97,11 +131,15 @@ export function decideReview(
     );
   }
   if (m.duplication_ratio !== null && m.duplication_ratio > QUALITY_LIMITS.maxDuplicationRatio) {
-    recommendations.push(`Factor out duplicated code: ${pct(m.duplication_ratio)} of source lines are repeated (see review/code-quality.json)`);
+    recommendations.push(
+      `Factor out duplicated code: ${pct(m.duplication_ratio)} of source lines are repeated (see review/code-quality.json)`,
+    );
   }
-  if (m.coverage !== null && m.coverage < 0.9) recommendations.push(`Raise line coverage from ${pct(m.coverage)} towards 90% with tests for the uncovered branches`);
+  if (m.coverage !== null && m.coverage < 0.9)
+    recommendations.push(`Raise line coverage from ${pct(m.coverage)} towards 90% with tests for the uncovered branches`);
   if (m.e2e_note !== null) recommendations.push(`Run the browser tests: ${m.e2e_note}`);
-  if (m.dependency_audit_note !== null) recommendations.push(`Audit the dependencies where the npm registry is reachable: ${m.dependency_audit_note}`);
+  if (m.dependency_audit_note !== null)
+    recommendations.push(`Audit the dependencies where the npm registry is reachable: ${m.dependency_audit_note}`);
   for (const file of m.large_files) recommendations.push(`Split ${file} (over 400 lines) by responsibility`);
   if (m.todo_markers > 0) recommendations.push(`Resolve the ${m.todo_markers} TODO/FIXME marker(s)`);
   if (!m.has_readme) recommendations.push('Add a README with run and test instructions');

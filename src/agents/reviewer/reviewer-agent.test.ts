@@ -17,7 +17,13 @@ import { plannerAgent } from '../planner/planner-agent.ts';
 import { testerAgent } from '../tester/tester-agent.ts';
 import { reviewerAgent } from './reviewer-agent.ts';
 
-const REVIEW_FILES = ['review/review-decision.json', 'review/review-summary.md', 'review/code-quality.json', 'review/security-review.json', 'review/recommendations.md'];
+const REVIEW_FILES = [
+  'review/review-decision.json',
+  'review/review-summary.md',
+  'review/code-quality.json',
+  'review/security-review.json',
+  'review/recommendations.md',
+];
 
 describe('reviewer agent', () => {
   let h: AgentHarness;
@@ -36,7 +42,9 @@ describe('reviewer agent', () => {
   });
 
   function readDecision(): ReviewDecision {
-    return ReviewDecision.parse(JSON.parse(readFileSync(join(h.runtime.ports.artifacts.dir(h.task.id), 'review/review-decision.json'), 'utf8')));
+    return ReviewDecision.parse(
+      JSON.parse(readFileSync(join(h.runtime.ports.artifacts.dir(h.task.id), 'review/review-decision.json'), 'utf8')),
+    );
   }
 
   test('with the default thresholds the generated app is approved and review/ is written', async () => {
@@ -64,7 +72,13 @@ describe('reviewer agent', () => {
 
     // Measured quality figures, not placeholders.
     const quality = JSON.parse(readFileSync(join(dir, 'review/code-quality.json'), 'utf8')) as {
-      complexity: { status: string; functions_measured: number; max: number; mean: number; functions: Array<{ file: string; line: number; complexity: number }> };
+      complexity: {
+        status: string;
+        functions_measured: number;
+        max: number;
+        mean: number;
+        functions: Array<{ file: string; line: number; complexity: number }>;
+      };
       duplication: { ratio: number; total_lines: number; method: string };
       file_sizes: Array<{ file: string; lines: number }>;
       lint: { status: string };
@@ -76,16 +90,31 @@ describe('reviewer agent', () => {
     assert.ok(quality.complexity.functions_measured >= 20, `${quality.complexity.functions_measured} functions`);
     assert.ok(quality.complexity.max >= quality.complexity.mean && quality.complexity.mean >= 1);
     assert.ok(quality.complexity.functions.every((f) => /^(backend|frontend)\/src\//.test(f.file) && f.line > 0));
-    assert.ok(quality.duplication.total_lines > 500 && quality.duplication.ratio >= 0 && quality.duplication.ratio < 0.5, JSON.stringify(quality.duplication.ratio));
+    assert.ok(
+      quality.duplication.total_lines > 500 && quality.duplication.ratio >= 0 && quality.duplication.ratio < 0.5,
+      JSON.stringify(quality.duplication.ratio),
+    );
     assert.ok(quality.file_sizes.length >= 20 && quality.file_sizes[0]!.lines >= quality.file_sizes.at(-1)!.lines);
     assert.equal(quality.lint.status, 'ran');
     // Recommendations follow from findings: the old fixed advice is gone, and each line names its cause.
     const recs = decision.recommendations;
     assert.ok(!recs.some((r) => /rate limiting/i.test(r)), recs.join('\n'));
-    const e2e = JSON.parse(readFileSync(join(dir, 'test-results/test-summary.json'), 'utf8')).e2e as { status: string; note: string | null };
-    assert.equal(recs.some((r) => r.startsWith('Run the browser tests:')), e2e.status !== 'passed');
-    assert.ok(recs.some((r) => r.startsWith('Audit the dependencies where the npm registry is reachable: ')), 'the audit did not run, so it is recommended');
-    const security = JSON.parse(readFileSync(join(dir, 'review/security-review.json'), 'utf8')) as { sast: { status: string }; dependency_audit: { status: string } };
+    const e2e = JSON.parse(readFileSync(join(dir, 'test-results/test-summary.json'), 'utf8')).e2e as {
+      status: string;
+      note: string | null;
+    };
+    assert.equal(
+      recs.some((r) => r.startsWith('Run the browser tests:')),
+      e2e.status !== 'passed',
+    );
+    assert.ok(
+      recs.some((r) => r.startsWith('Audit the dependencies where the npm registry is reachable: ')),
+      'the audit did not run, so it is recommended',
+    );
+    const security = JSON.parse(readFileSync(join(dir, 'review/security-review.json'), 'utf8')) as {
+      sast: { status: string };
+      dependency_audit: { status: string };
+    };
     assert.deepEqual([security.sast.status, security.dependency_audit.status], ['ran', 'unavailable']);
   });
 
@@ -117,9 +146,15 @@ describe('reviewer agent', () => {
       const tested = (await h.run(testerAgent, { ...opened, event_id: randomUUID() })).events[0] as AgentEventOf<'test.results'>;
       assert.equal(tested.payload.status, 'passed', 'the app still passes its tests');
       const dir = h.runtime.ports.artifacts.dir(h.task.id);
-      const sast = JSON.parse(readFileSync(join(dir, 'test-results/security/sast-results.json'), 'utf8')) as { findings: Array<{ rule: string; file: string; line: number; severity: string }> };
+      const sast = JSON.parse(readFileSync(join(dir, 'test-results/security/sast-results.json'), 'utf8')) as {
+        findings: Array<{ rule: string; file: string; line: number; severity: string }>;
+      };
       const hit = sast.findings.find((f) => f.rule === 'no-eval');
-      assert.deepEqual(hit && { file: hit.file, line: hit.line, severity: hit.severity }, { file: 'backend/src/config.ts', line, severity: 'high' });
+      assert.deepEqual(hit && { file: hit.file, line: hit.line, severity: hit.severity }, {
+        file: 'backend/src/config.ts',
+        line,
+        severity: 'high',
+      });
 
       const review = (await h.run(reviewerAgent, tested)).events[0] as AgentEventOf<'review.decision'>;
       assert.equal(review.payload.decision, 'changes_requested');

@@ -51,7 +51,11 @@ export const reviewerAgent: AgentDefinition = {
     const taskId = ctx.task.id;
     const dir = ctx.paths.worktree;
     const { artifacts, workspace } = ctx.ports;
-    const summary = parseArtifact(TestSummary, await artifacts.read(taskId, 'test-results/test-summary.json'), 'test-results/test-summary.json');
+    const summary = parseArtifact(
+      TestSummary,
+      await artifacts.read(taskId, 'test-results/test-summary.json'),
+      'test-results/test-summary.json',
+    );
     const readJson = async <T>(name: string, fallback: T): Promise<T> => {
       const text = await artifacts.read(taskId, `test-results/security/${name}`);
       return text === null ? fallback : (JSON.parse(text) as T);
@@ -87,14 +91,17 @@ export const reviewerAgent: AgentDefinition = {
     const complexFunctions = lint.functions.filter((f) => f.complexity > QUALITY_LIMITS.maxFunctionComplexity);
     const complexities = lint.functions.map((f) => f.complexity);
     const maxComplexity = complexities.length === 0 ? 0 : Math.max(...complexities);
-    const meanComplexity = complexities.length === 0 ? 0 : Math.round((complexities.reduce((a, b) => a + b, 0) / complexities.length) * 100) / 100;
+    const meanComplexity =
+      complexities.length === 0 ? 0 : Math.round((complexities.reduce((a, b) => a + b, 0) / complexities.length) * 100) / 100;
     ctx.log(
       lint.status === 'ran'
         ? `Code complexity: ${lint.functions.length} functions, mean ${meanComplexity}, max ${maxComplexity}; ${complexFunctions.length} above ${QUALITY_LIMITS.maxFunctionComplexity}`
         : `Complexity not measured: ${lint.reason}`,
     );
     const duplication = findDuplication(appSources);
-    ctx.log(`Duplication: ${(duplication.ratio * 100).toFixed(1)}% (${duplication.duplicated_lines}/${duplication.total_lines} lines, ${duplication.clones.length} clone(s))`);
+    ctx.log(
+      `Duplication: ${(duplication.ratio * 100).toFixed(1)}% (${duplication.duplicated_lines}/${duplication.total_lines} lines, ${duplication.clones.length} clone(s))`,
+    );
 
     let typeErrors = 0;
     let typeErrorList: Array<{ file: string; line: number; code: string; message: string }> = [];
@@ -115,7 +122,12 @@ export const reviewerAgent: AgentDefinition = {
       const tsc = await runScript('typecheck');
       typeErrors = (tsc.stdout.match(TS_ERROR) ?? []).length + (tsc.stderr.match(TS_ERROR) ?? []).length;
       if (tsc.exitCode !== 0 && typeErrors === 0) typeErrors = 1;
-      typeErrorList = [...`${tsc.stdout}\n${tsc.stderr}`.matchAll(TS_ERROR_LINE)].map((m) => ({ file: m[1]!.trim(), line: Number(m[2]), code: m[4]!, message: m[5]! }));
+      typeErrorList = [...`${tsc.stdout}\n${tsc.stderr}`.matchAll(TS_ERROR_LINE)].map((m) => ({
+        file: m[1]!.trim(),
+        line: Number(m[2]),
+        code: m[4]!,
+        message: m[5]!,
+      }));
       typeCheckNote = tsc.timedOut ? 'timed out' : `exit ${tsc.exitCode}`;
       await artifacts.write(taskId, 'review/typecheck.log', `${tsc.stdout}\n${tsc.stderr}`);
       ctx.log(`TypeScript: ${typeErrors} error(s)`);
@@ -126,7 +138,7 @@ export const reviewerAgent: AgentDefinition = {
     let ownLintNote = 'skipped (the app has no lint script)';
     const hasLintScript = /"lint"\s*:/.test((await workspace.readText(`${dir}/package.json`)) ?? '');
     if (ctx.settings.reviewer.runTypeCheck && hasLintScript) {
-      ctx.log('Running the app\'s own lint (npm run lint)...');
+      ctx.log("Running the app's own lint (npm run lint)...");
       const run = await runScript('lint');
       const output = `${run.stdout}\n${run.stderr}`;
       const counted = /\((\d+) errors?, \d+ warnings?\)/.exec(output);
@@ -139,10 +151,13 @@ export const reviewerAgent: AgentDefinition = {
     const secrets = await readFindings('secret-scan.json');
     const unsafe = await readFindings('sast-results.json');
     const sastReport = await readJson<{ status?: string; scanner?: string; reason?: string | null }>('sast-results.json', {});
-    const dependencyScan = await readJson<{ status?: string; reason?: string | null; vulnerabilities?: unknown; advisories?: unknown[] }>('dependency-scan.json', {
-      status: 'unavailable',
-      reason: 'the tester wrote no dependency-scan.json',
-    });
+    const dependencyScan = await readJson<{ status?: string; reason?: string | null; vulnerabilities?: unknown; advisories?: unknown[] }>(
+      'dependency-scan.json',
+      {
+        status: 'unavailable',
+        reason: 'the tester wrote no dependency-scan.json',
+      },
+    );
     const actionable = unsafe.filter((f) => f.severity !== 'low');
     const suiteTotal = summary.backend.total + summary.frontend.total;
     const suitePassed = summary.backend.passed + summary.frontend.passed;
@@ -176,11 +191,27 @@ export const reviewerAgent: AgentDefinition = {
         file: f.file,
         line: f.line,
         message: f.description,
-        suggestion: secrets.includes(f) ? 'read the value from the environment' : (SAST_SUGGESTIONS[f.rule] ?? `remove the construct (rule ${f.rule})`),
+        suggestion: secrets.includes(f)
+          ? 'read the value from the environment'
+          : (SAST_SUGGESTIONS[f.rule] ?? `remove the construct (rule ${f.rule})`),
         blocking: f.severity === 'critical' || f.severity === 'high',
       })),
-      ...typeErrorList.slice(0, 20).map((e) => ({ severity: 'high' as const, file: e.file, line: e.line, message: `${e.code}: ${e.message}`, suggestion: 'fix the type error', blocking: false })),
-      ...lint.findings.map((f) => ({ severity: 'low' as const, file: f.file, line: f.line, message: `${f.message} (${f.rule})`, suggestion: `fix it (ESLint rule ${f.rule})`, blocking: false })),
+      ...typeErrorList.slice(0, 20).map((e) => ({
+        severity: 'high' as const,
+        file: e.file,
+        line: e.line,
+        message: `${e.code}: ${e.message}`,
+        suggestion: 'fix the type error',
+        blocking: false,
+      })),
+      ...lint.findings.map((f) => ({
+        severity: 'low' as const,
+        file: f.file,
+        line: f.line,
+        message: `${f.message} (${f.rule})`,
+        suggestion: `fix it (ESLint rule ${f.rule})`,
+        blocking: false,
+      })),
     ];
     const thresholds = {
       minApprovalScore: ctx.settings.reviewer.minApprovalScore,
@@ -190,11 +221,24 @@ export const reviewerAgent: AgentDefinition = {
     };
     const verdict = decideReview(metrics, thresholds, findingItems);
     const now = ctx.clock.now().toISOString();
-    const { security_critical: _c, security_high: _h, has_readme: _r, has_api_contract: _a, adr_count: _d, large_files: _l, ...plainMetrics } = metrics;
+    const {
+      security_critical: _c,
+      security_high: _h,
+      has_readme: _r,
+      has_api_contract: _a,
+      adr_count: _d,
+      large_files: _l,
+      ...plainMetrics
+    } = metrics;
     const decision: ReviewDecision = {
       ...verdict,
       metrics: plainMetrics,
-      thresholds: { min_coverage: thresholds.minCoverage, min_pass_rate: thresholds.minPassRate, min_approval_score: thresholds.minApprovalScore, max_type_errors: thresholds.maxTypeErrors },
+      thresholds: {
+        min_coverage: thresholds.minCoverage,
+        min_pass_rate: thresholds.minPassRate,
+        min_approval_score: thresholds.minApprovalScore,
+        max_type_errors: thresholds.maxTypeErrors,
+      },
       approved_by: 'reviewer-agent',
       approved_at: verdict.decision === 'approved' ? now : null,
     };
@@ -243,7 +287,12 @@ export const reviewerAgent: AgentDefinition = {
         {
           counts: summary.security,
           secrets,
-          sast: { status: sastReport.status ?? 'unknown', scanner: sastReport.scanner ?? 'unknown', reason: sastReport.reason ?? null, findings: unsafe },
+          sast: {
+            status: sastReport.status ?? 'unknown',
+            scanner: sastReport.scanner ?? 'unknown',
+            reason: sastReport.reason ?? null,
+            findings: unsafe,
+          },
           dependency_audit: dependencyScan,
           e2e: { status: summary.e2e.status, note: summary.e2e.note },
         },
@@ -281,11 +330,19 @@ export const reviewerAgent: AgentDefinition = {
         '',
         '## Issues',
         '',
-        ...(decision.issues.length === 0 ? ['None.'] : decision.issues.map((i) => `- [${i.severity}${i.blocking ? ', blocking' : ''}] ${i.message}${i.file ? ` (${i.file}${i.line ? `:${i.line}` : ''})` : ''} — ${i.suggestion}`)),
+        ...(decision.issues.length === 0
+          ? ['None.']
+          : decision.issues.map(
+              (i) =>
+                `- [${i.severity}${i.blocking ? ', blocking' : ''}] ${i.message}${i.file ? ` (${i.file}${i.line ? `:${i.line}` : ''})` : ''} — ${i.suggestion}`,
+            )),
         '',
       ].join('\n'),
     );
-    ctx.log(`Code review complete: score ${decision.overall_score}/100 — ${decision.decision.toUpperCase()}`, decision.decision === 'approved' ? 'info' : 'warning');
+    ctx.log(
+      `Code review complete: score ${decision.overall_score}/100 — ${decision.decision.toUpperCase()}`,
+      decision.decision === 'approved' ? 'info' : 'warning',
+    );
 
     return {
       events: [

@@ -72,7 +72,10 @@ export async function runQualityLint(dir: string): Promise<QualityLint> {
     overrideConfig: [
       {
         files: ['**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}'],
-        languageOptions: { parser: tseslint.parser as Linter.Parser, parserOptions: { ecmaFeatures: { jsx: true }, sourceType: 'module', ecmaVersion: 'latest' } },
+        languageOptions: {
+          parser: tseslint.parser as Linter.Parser,
+          parserOptions: { ecmaFeatures: { jsx: true }, sourceType: 'module', ecmaVersion: 'latest' },
+        },
         linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: 'off' },
         plugins: { '@typescript-eslint': tseslint.plugin as unknown as NonNullable<Linter.Config['plugins']>[string] },
         // max 0 makes ESLint report every function with its complexity: that is the measurement.
@@ -123,7 +126,12 @@ interface Token {
 }
 
 function tokenize(path: string, content: string): Token[] {
-  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, /x$/.test(path) ? ts.LanguageVariant.JSX : ts.LanguageVariant.Standard, content);
+  const scanner = ts.createScanner(
+    ts.ScriptTarget.Latest,
+    true,
+    /x$/.test(path) ? ts.LanguageVariant.JSX : ts.LanguageVariant.Standard,
+    content,
+  );
   const tokens: Token[] = [];
   // Tokens come in source order, so the line number only ever moves forward.
   let line = 1;
@@ -144,7 +152,14 @@ export function findDuplication(files: ReadonlyArray<{ path: string; content: st
   const pairs: Array<{ f: number; i: number; g: number; j: number }> = [];
   tokenized.forEach((tokens, f) => {
     for (let i = 0; i + window <= tokens.length; i++) {
-      const key = createHash('sha1').update(tokens.slice(i, i + window).map((t) => t.text).join('\u0000')).digest('base64');
+      const key = createHash('sha1')
+        .update(
+          tokens
+            .slice(i, i + window)
+            .map((t) => t.text)
+            .join('\u0000'),
+        )
+        .digest('base64');
       const first = seen.get(key);
       if (!first) {
         seen.set(key, { f, i });

@@ -9,7 +9,9 @@ export function parseArtifact<S extends z.ZodType>(schema: S, text: string | nul
   try {
     data = where.endsWith('.yaml') || where.endsWith('.yml') ? parseYamlText(text) : JSON.parse(text);
   } catch (e) {
-    throw new AppError('invalid_artifact', `${where} is not valid ${where.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message}`, { retryable: false });
+    throw new AppError('invalid_artifact', `${where} is not valid ${where.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message}`, {
+      retryable: false,
+    });
   }
   const parsed = schema.safeParse(data);
   if (!parsed.success) {

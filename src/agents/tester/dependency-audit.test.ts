@@ -21,7 +21,6 @@ const limits = { timeoutMs: 60_000, memoryMb: 512 };
 
 writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { zod: '4.6.7' } }));
 
-
 /** A lockfile for one dependency, as npm 11 writes it. */
 const LOCKFILE = JSON.stringify({
   name: 'app',
@@ -39,7 +38,7 @@ test('without a lockfile the audit is unavailable and says why, never "0 issues"
   assert.equal(scan.lockfile, null);
 });
 
-test('with a lockfile but no reachable registry the audit is unavailable with npm\'s reason', async () => {
+test("with a lockfile but no reachable registry the audit is unavailable with npm's reason", async () => {
   writeFileSync(join(dir, 'package-lock.json'), LOCKFILE);
   const scan = await auditDependencies(runner, workspace, dir, { ...limits, registry: 'http://127.0.0.1:9/' });
   assert.equal(scan.status, 'unavailable');
@@ -70,7 +69,13 @@ test('a hostile .npmrc in the worktree is not read: the audit goes to the config
     // What generated code could ship: another registry, a token for ours, and config that changes npm's output.
     writeFileSync(
       join(hostile, '.npmrc'),
-      [`registry=http://127.0.0.1:9/`, `${url.replace(/^http:/, '')}:_authToken=planted-by-the-app`, 'user-agent=hostile-npmrc', 'json=false', ''].join('\n'),
+      [
+        `registry=http://127.0.0.1:9/`,
+        `${url.replace(/^http:/, '')}:_authToken=planted-by-the-app`,
+        'user-agent=hostile-npmrc',
+        'json=false',
+        '',
+      ].join('\n'),
     );
     const scan = await auditDependencies(runner, workspace, hostile, { ...limits, registry: url });
     assert.equal(scan.status, 'ran', `${scan.reason}\n${scan.log}`);

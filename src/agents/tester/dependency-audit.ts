@@ -48,7 +48,10 @@ type AuditJson = {
   error?: { code?: string; summary?: string; detail?: string };
   message?: string;
   metadata?: { vulnerabilities?: Partial<VulnerabilityCounts> };
-  vulnerabilities?: Record<string, { severity?: string; range?: string; via?: Array<string | { title?: string; url?: string }>; fixAvailable?: unknown }>;
+  vulnerabilities?: Record<
+    string,
+    { severity?: string; range?: string; via?: Array<string | { title?: string; url?: string }>; fixAvailable?: unknown }
+  >;
 };
 
 export interface AuditOptions {
@@ -59,8 +62,21 @@ export interface AuditOptions {
   registry?: string;
 }
 
-export async function auditDependencies(runner: CommandRunner, workspace: Workspace, dir: string, opts: AuditOptions): Promise<DependencyScan & { log: string }> {
-  const unavailable = (reason: string, lockfile: string | null, log = '') => ({ tool: 'npm audit' as const, status: 'unavailable' as const, reason, lockfile, vulnerabilities: null, advisories: [], log });
+export async function auditDependencies(
+  runner: CommandRunner,
+  workspace: Workspace,
+  dir: string,
+  opts: AuditOptions,
+): Promise<DependencyScan & { log: string }> {
+  const unavailable = (reason: string, lockfile: string | null, log = '') => ({
+    tool: 'npm audit' as const,
+    status: 'unavailable' as const,
+    reason,
+    lockfile,
+    vulnerabilities: null,
+    advisories: [],
+    log,
+  });
   let lockfile: string | null = null;
   let lockText = '';
   for (const name of LOCKFILES) {
@@ -102,7 +118,9 @@ export async function auditDependencies(runner: CommandRunner, workspace: Worksp
   }
   if (!json.metadata?.vulnerabilities) {
     const said = json.message || [json.error?.code, json.error?.summary].filter(Boolean).join(': ') || `exit ${run.exitCode}`;
-    const reason = NETWORK.test(`${said} ${run.stderr}`) ? `the registry cannot be reached: ${said}` : `the registry did not return an audit report: ${said}`;
+    const reason = NETWORK.test(`${said} ${run.stderr}`)
+      ? `the registry cannot be reached: ${said}`
+      : `the registry did not return an audit report: ${said}`;
     return unavailable(reason, lockfile, log);
   }
   const v = json.metadata.vulnerabilities;

@@ -22,7 +22,13 @@ export interface E2eOutcome {
 }
 
 function skipped(note: string): E2eOutcome {
-  return { suite: { status: 'skipped', total: 0, passed: 0, failed: 0, skipped: 0, coverage: null, duration_seconds: 0, note }, cases: [], junitXml: null, screenshots: [], log: null };
+  return {
+    suite: { status: 'skipped', total: 0, passed: 0, failed: 0, skipped: 0, coverage: null, duration_seconds: 0, note },
+    cases: [],
+    junitXml: null,
+    screenshots: [],
+    log: null,
+  };
 }
 
 export async function runE2e(ctx: AgentContext, dir: string): Promise<E2eOutcome> {
@@ -44,7 +50,13 @@ export async function runE2e(ctx: AgentContext, dir: string): Promise<E2eOutcome
     command: 'npm',
     args: ['run', '--silent', E2E_SCRIPT],
     cwd: dir,
-    env: { CI: 'true', NO_COLOR: '1', CHROMIUM_PATH: tester.chromiumPath, DATABASE_URL: 'sqlite::memory:', npm_config_update_notifier: 'false' },
+    env: {
+      CI: 'true',
+      NO_COLOR: '1',
+      CHROMIUM_PATH: tester.chromiumPath,
+      DATABASE_URL: 'sqlite::memory:',
+      npm_config_update_notifier: 'false',
+    },
     timeoutMs: tester.timeoutMs,
     memoryMb: tester.memoryMb,
     signal: ctx.signal,

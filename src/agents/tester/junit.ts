@@ -22,7 +22,8 @@ function collect(node: Node, suitePath: string[], out: JunitCase[]): void {
   for (const tc of (node.testcase as Node[] | undefined) ?? []) {
     const failure = (tc.failure ?? tc.error) as Node | string | undefined;
     const skipped = tc.skipped !== undefined;
-    const message = failure === undefined ? '' : typeof failure === 'string' ? failure : String(failure.message ?? failure['#text'] ?? 'failed');
+    const message =
+      failure === undefined ? '' : typeof failure === 'string' ? failure : String(failure.message ?? failure['#text'] ?? 'failed');
     out.push({
       suite: suitePath.join(' › ') || '(top level)',
       name: String(tc.name ?? ''),
@@ -68,10 +69,15 @@ export function toJunitXml(cases: readonly JunitCase[], name: string): string {
   const suites = new Map<string, JunitCase[]>();
   for (const c of cases) suites.set(c.suite, [...(suites.get(c.suite) ?? []), c]);
   const n = countCases(cases);
-  const out = [`<?xml version="1.0" encoding="utf-8"?>`, `<testsuites name="${esc(name)}" tests="${n.total}" failures="${n.failed}" skipped="${n.skipped}" time="${n.seconds.toFixed(3)}">`];
+  const out = [
+    `<?xml version="1.0" encoding="utf-8"?>`,
+    `<testsuites name="${esc(name)}" tests="${n.total}" failures="${n.failed}" skipped="${n.skipped}" time="${n.seconds.toFixed(3)}">`,
+  ];
   for (const [suite, list] of suites) {
     const s = countCases(list);
-    out.push(`  <testsuite name="${esc(suite)}" tests="${s.total}" failures="${s.failed}" skipped="${s.skipped}" time="${s.seconds.toFixed(3)}">`);
+    out.push(
+      `  <testsuite name="${esc(suite)}" tests="${s.total}" failures="${s.failed}" skipped="${s.skipped}" time="${s.seconds.toFixed(3)}">`,
+    );
     for (const c of list) {
       const open = `    <testcase name="${esc(c.name)}" classname="${esc(suite)}" time="${c.seconds.toFixed(3)}"`;
       if (c.status === 'passed') out.push(`${open}/>`);

@@ -14,9 +14,15 @@ function write(path: string, content: string): void {
 }
 
 test('ESLint security rules flag code-from-data constructs in app source, whatever the repo says', async () => {
-  write('backend/src/a.ts', 'export function run(input: string): unknown {\n  const ok = retrieval(input);\n  // eslint-disable-next-line\n  return eval(input) ?? ok;\n}\ndeclare function retrieval(s: string): string;\n');
+  write(
+    'backend/src/a.ts',
+    'export function run(input: string): unknown {\n  const ok = retrieval(input);\n  // eslint-disable-next-line\n  return eval(input) ?? ok;\n}\ndeclare function retrieval(s: string): string;\n',
+  );
   write('frontend/src/b.tsx', 'export const B = ({ html }: { html: string }) => <div dangerouslySetInnerHTML={{ __html: html }} />;\n');
-  write('backend/src/c.ts', 'declare const db: { query(s: string): void }; declare const sql: (...a: unknown[]) => string;\nexport const f = (id: string) => db.query(`SELECT * FROM t WHERE id = ${id}`);\nexport const g = (id: string) => sql`SELECT * FROM t WHERE id = ${id}`;\n');
+  write(
+    'backend/src/c.ts',
+    'declare const db: { query(s: string): void }; declare const sql: (...a: unknown[]) => string;\nexport const f = (id: string) => db.query(`SELECT * FROM t WHERE id = ${id}`);\nexport const g = (id: string) => sql`SELECT * FROM t WHERE id = ${id}`;\n',
+  );
   write('backend/test/a.test.ts', 'eval("1");\n');
   // A config file in the untrusted repository that would switch every rule off is never read.
   write('eslint.config.js', 'export default [{ rules: { "no-eval": "off" } }];\n');

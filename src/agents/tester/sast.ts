@@ -75,7 +75,11 @@ const catalystPlugin = {
           },
           AssignmentExpression(node) {
             const left = node.left;
-            if (left.type === 'MemberExpression' && left.property.type === 'Identifier' && /^(innerHTML|outerHTML)$/.test(left.property.name)) {
+            if (
+              left.type === 'MemberExpression' &&
+              left.property.type === 'Identifier' &&
+              /^(innerHTML|outerHTML)$/.test(left.property.name)
+            ) {
               context.report({ node, message: `assigning ${left.property.name} renders raw HTML` });
             }
           },
@@ -89,11 +93,14 @@ const catalystPlugin = {
           TemplateLiteral(node) {
             // A tagged template (drizzle's sql`…`) turns the expressions into bound parameters.
             if (node.parent.type === 'TaggedTemplateExpression' || node.expressions.length === 0) return;
-            if (SQL_WORD.test(node.quasis.map((q) => q.value.raw).join(' '))) context.report({ node, message: 'SQL built with ${…} interpolation: use bound parameters' });
+            if (SQL_WORD.test(node.quasis.map((q) => q.value.raw).join(' ')))
+              context.report({ node, message: 'SQL built with ${…} interpolation: use bound parameters' });
           },
           BinaryExpression(node) {
             if (node.operator !== '+' || node.parent.type === 'BinaryExpression') return;
-            const literal = [node.left, node.right].find((n) => n.type === 'Literal' && typeof n.value === 'string' && SQL_WORD.test(n.value));
+            const literal = [node.left, node.right].find(
+              (n) => n.type === 'Literal' && typeof n.value === 'string' && SQL_WORD.test(n.value),
+            );
             const dynamic = [node.left, node.right].some((n) => n.type !== 'Literal');
             if (literal && dynamic) context.report({ node, message: 'SQL built by string concatenation: use bound parameters' });
           },
@@ -121,7 +128,14 @@ export async function runSast(dir: string): Promise<SastReport> {
     security = ((await import(SECURITY_PLUGIN)) as { default: typeof security }).default;
     tseslint = await import('typescript-eslint');
   } catch (e) {
-    return { status: 'unavailable', scanner: 'eslint', reason: `ESLint could not be loaded: ${(e as Error).message}`, files_scanned: 0, parse_errors: [], findings: [] };
+    return {
+      status: 'unavailable',
+      scanner: 'eslint',
+      reason: `ESLint could not be loaded: ${(e as Error).message}`,
+      files_scanned: 0,
+      parse_errors: [],
+      findings: [],
+    };
   }
   const { ESLint } = eslintModule;
   const config: Linter.Config[] = [
@@ -132,7 +146,10 @@ export async function runSast(dir: string): Promise<SastReport> {
         parserOptions: { ecmaFeatures: { jsx: true }, sourceType: 'module', ecmaVersion: 'latest' },
       },
       linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: 'off' },
-      plugins: { security: security as unknown as NonNullable<Linter.Config['plugins']>[string], catalyst: catalystPlugin as unknown as NonNullable<Linter.Config['plugins']>[string] },
+      plugins: {
+        security: security as unknown as NonNullable<Linter.Config['plugins']>[string],
+        catalyst: catalystPlugin as unknown as NonNullable<Linter.Config['plugins']>[string],
+      },
       rules: {
         ...Object.fromEntries(Object.keys(security.rules).map((r) => [`security/${r}`, 'warn'])),
         'no-eval': 'warn',
@@ -145,7 +162,14 @@ export async function runSast(dir: string): Promise<SastReport> {
       },
     },
   ];
-  const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: config, allowInlineConfig: false, errorOnUnmatchedPattern: false, cache: false });
+  const eslint = new ESLint({
+    cwd: dir,
+    overrideConfigFile: true,
+    overrideConfig: config,
+    allowInlineConfig: false,
+    errorOnUnmatchedPattern: false,
+    cache: false,
+  });
   const { existsSync } = await import('node:fs');
   const targets = SAST_TARGETS.filter((t) => existsSync(`${dir}/${t}`));
   const results = targets.length === 0 ? [] : await eslint.lintFiles(targets);
@@ -158,7 +182,14 @@ export async function runSast(dir: string): Promise<SastReport> {
         parseErrors.push({ file, line: m.line ?? 0, message: m.message });
         continue;
       }
-      findings.push({ rule: m.ruleId, description: describe(m.ruleId, m.message), severity: SEVERITY[m.ruleId] ?? 'medium', file, line: m.line, column: m.column });
+      findings.push({
+        rule: m.ruleId,
+        description: describe(m.ruleId, m.message),
+        severity: SEVERITY[m.ruleId] ?? 'medium',
+        file,
+        line: m.line,
+        column: m.column,
+      });
     }
   }
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule));

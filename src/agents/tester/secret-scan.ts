@@ -14,17 +14,36 @@ export interface SecretRule {
 }
 
 export const SECRET_RULES: readonly SecretRule[] = [
-  { id: 'private-key', description: 'PEM private key block', pattern: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP )?PRIVATE KEY-----/, severity: 'critical', includeTests: true },
-  { id: 'aws-access-key-id', description: 'AWS access key id', pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/, severity: 'critical', includeTests: true },
+  {
+    id: 'private-key',
+    description: 'PEM private key block',
+    pattern: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP )?PRIVATE KEY-----/,
+    severity: 'critical',
+    includeTests: true,
+  },
+  {
+    id: 'aws-access-key-id',
+    description: 'AWS access key id',
+    pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/,
+    severity: 'critical',
+    includeTests: true,
+  },
   { id: 'github-token', description: 'GitHub token', pattern: /\bgh[pousr]_[A-Za-z0-9]{36,}\b/, severity: 'critical', includeTests: true },
   { id: 'slack-token', description: 'Slack token', pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}\b/, severity: 'critical', includeTests: true },
-  { id: 'openai-key', description: 'OpenAI / Anthropic style API key', pattern: /\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}\b/, severity: 'critical', includeTests: true },
+  {
+    id: 'openai-key',
+    description: 'OpenAI / Anthropic style API key',
+    pattern: /\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}\b/,
+    severity: 'critical',
+    includeTests: true,
+  },
   {
     id: 'generic-assignment',
     description: 'hard-coded secret, password, token or API key assigned a literal',
     // The name must stand alone (not `new-password` inside a string), and prose is left out: API
     // guides legitimately show example request bodies.
-    pattern: /(?<![\w-])(?:secret|password|passwd|api[_-]?key|access[_-]?token|auth[_-]?token|jwt[_-]?secret)["']?\s*[:=]\s*["']([^"'\s$]{12,})["']/i,
+    pattern:
+      /(?<![\w-])(?:secret|password|passwd|api[_-]?key|access[_-]?token|auth[_-]?token|jwt[_-]?secret)["']?\s*[:=]\s*["']([^"'\s$]{12,})["']/i,
     severity: 'high',
     includeTests: false,
     skipProse: true,

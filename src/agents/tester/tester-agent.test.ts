@@ -66,23 +66,45 @@ describe('tester agent', () => {
     assert.ok(summary.frontend.total >= 1, 'frontend tests are counted apart');
     assert.ok(summary.backend.coverage !== null && summary.frontend.coverage !== null, 'coverage is measured per side');
     const pkg = JSON.parse(readFileSync(join(opened.payload.worktree_path, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    if (pkg.scripts['test:e2e'] === undefined) assert.deepEqual([summary.e2e.status, summary.e2e.note], ['skipped', 'skipped: the generated app has no test:e2e script']);
+    if (pkg.scripts['test:e2e'] === undefined)
+      assert.deepEqual([summary.e2e.status, summary.e2e.note], ['skipped', 'skipped: the generated app has no test:e2e script']);
     else assert.notEqual(summary.e2e.status, 'error', summary.e2e.note ?? '');
     assert.equal(summary.security.secrets_found, 0);
     const artifacts = h.runtime.ports.artifacts.dir(h.task.id);
-    for (const f of ['test-results/junit.xml', 'test-results/backend/junit.xml', 'test-results/frontend/junit.xml', 'test-results/backend/coverage/index.html', 'test-results/security/secret-scan.json', 'test-results/security/sast-results.json', 'test-results/security/dependency-scan.json', 'test-results/backend/test.log']) {
+    for (const f of [
+      'test-results/junit.xml',
+      'test-results/backend/junit.xml',
+      'test-results/frontend/junit.xml',
+      'test-results/backend/coverage/index.html',
+      'test-results/security/secret-scan.json',
+      'test-results/security/sast-results.json',
+      'test-results/security/dependency-scan.json',
+      'test-results/backend/test.log',
+    ]) {
       assert.ok(existsSync(join(artifacts, f)), f);
     }
     // The generated app ships no lockfile, so the audit cannot run: it says so instead of "0 issues".
-    const audit = JSON.parse(readFileSync(join(artifacts, 'test-results/security/dependency-scan.json'), 'utf8')) as { status: string; reason: string; vulnerabilities: unknown };
+    const audit = JSON.parse(readFileSync(join(artifacts, 'test-results/security/dependency-scan.json'), 'utf8')) as {
+      status: string;
+      reason: string;
+      vulnerabilities: unknown;
+    };
     assert.deepEqual([audit.status, audit.vulnerabilities], ['unavailable', null]);
     assert.match(audit.reason, /lockfile/);
     assert.equal(summary.security.dependency_audit, 'unavailable');
-    const sast = JSON.parse(readFileSync(join(artifacts, 'test-results/security/sast-results.json'), 'utf8')) as { status: string; scanner: string; files_scanned: number; findings: Array<{ severity: string }> };
+    const sast = JSON.parse(readFileSync(join(artifacts, 'test-results/security/sast-results.json'), 'utf8')) as {
+      status: string;
+      scanner: string;
+      files_scanned: number;
+      findings: Array<{ severity: string }>;
+    };
     assert.equal(sast.status, 'ran');
     assert.match(sast.scanner, /^eslint .*eslint-plugin-security/);
     assert.ok(sast.files_scanned >= 10, `${sast.files_scanned} files linted`);
-    assert.ok(sast.findings.every((f) => f.severity === 'low'), 'the generated app has no medium or high SAST findings');
+    assert.ok(
+      sast.findings.every((f) => f.severity === 'low'),
+      'the generated app has no medium or high SAST findings',
+    );
     for (const ref of results.payload.artifacts_refs) assert.ok(existsSync(fileURLToPath(ref)), ref);
   });
 
@@ -100,7 +122,10 @@ describe('tester agent', () => {
     const named = results.payload.failures.filter((f) => f.name.includes('reports health'));
     assert.equal(named.length, 1, JSON.stringify(results.payload.failures));
     assert.match(named[0]!.message, /418|200/, 'the failure says what was expected');
-    assert.ok(results.payload.failures.every((f) => f.suite !== 'npm test'), 'a failing test is not mistaken for a broken run');
+    assert.ok(
+      results.payload.failures.every((f) => f.suite !== 'npm test'),
+      'a failing test is not mistaken for a broken run',
+    );
 
     const summary = await readSummary(h);
     assertSummaryAgrees(summary, results);
@@ -137,11 +162,18 @@ describe('tester agent', () => {
       assert.equal(summary.e2e.status, 'passed', summary.e2e.note ?? '');
       assert.ok(summary.e2e.total >= 1 && summary.e2e.passed === summary.e2e.total);
       // (The unit tests are still broken by the previous test; only the e2e part is asserted here.)
-      assert.ok(ran.payload.failures.every((f) => !f.suite.startsWith('e2e') && !f.suite.includes('test:e2e')), JSON.stringify(ran.payload.failures));
+      assert.ok(
+        ran.payload.failures.every((f) => !f.suite.startsWith('e2e') && !f.suite.includes('test:e2e')),
+        JSON.stringify(ran.payload.failures),
+      );
       const artifacts = h.runtime.ports.artifacts.dir(h.task.id);
       assert.ok(existsSync(join(artifacts, 'test-results/e2e/junit.xml')));
       assert.ok(existsSync(join(artifacts, 'test-results/e2e/e2e.log')));
-      if (!ownE2e) assert.ok(readFileSync(join(artifacts, 'test-results/e2e/screenshots/home.png')).subarray(1, 4).toString() === 'PNG', 'the screenshot is a PNG');
+      if (!ownE2e)
+        assert.ok(
+          readFileSync(join(artifacts, 'test-results/e2e/screenshots/home.png')).subarray(1, 4).toString() === 'PNG',
+          'the screenshot is a PNG',
+        );
       assert.match(readFileSync(join(artifacts, 'test-results/junit.xml'), 'utf8'), /e2e ›/);
     } finally {
       writeFileSync(pkgPath, original);

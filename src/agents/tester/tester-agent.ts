@@ -118,9 +118,12 @@ export const testerAgent: AgentDefinition = {
     const e2e = e2eRun.suite;
     if (e2eRun.log !== null) await artifacts.write(taskId, 'test-results/e2e/e2e.log', e2eRun.log);
     if (e2eRun.junitXml) await artifacts.write(taskId, 'test-results/e2e/junit.xml', e2eRun.junitXml);
-    for (const shot of e2eRun.screenshots) await artifacts.copyIn(taskId, `test-results/e2e/screenshots/${shot.slice('test-results/e2e/'.length)}`, `${dir}/${shot}`);
+    for (const shot of e2eRun.screenshots)
+      await artifacts.copyIn(taskId, `test-results/e2e/screenshots/${shot.slice('test-results/e2e/'.length)}`, `${dir}/${shot}`);
     ctx.log(
-      e2e.status === 'skipped' ? `E2E tests: ${e2e.note}` : `E2E tests: ${e2e.passed}/${e2e.total} passed${e2e.note ? ` (${e2e.note})` : ''}, ${e2eRun.screenshots.length} screenshot(s)`,
+      e2e.status === 'skipped'
+        ? `E2E tests: ${e2e.note}`
+        : `E2E tests: ${e2e.passed}/${e2e.total} passed${e2e.note ? ` (${e2e.note})` : ''}, ${e2eRun.screenshots.length} screenshot(s)`,
       e2e.status === 'passed' ? 'info' : e2e.status === 'skipped' ? 'warning' : 'error',
     );
     const allCases = [...cases, ...e2eRun.cases];
@@ -136,9 +139,21 @@ export const testerAgent: AgentDefinition = {
     await artifacts.write(
       taskId,
       'test-results/security/secret-scan.json',
-      JSON.stringify({ scanner: 'catalyst-rules (documented rule set, see secret-scan.ts)', rules: SECRET_RULES.map((r) => r.id), files_scanned: sources.length, findings: secrets }, null, 2),
+      JSON.stringify(
+        {
+          scanner: 'catalyst-rules (documented rule set, see secret-scan.ts)',
+          rules: SECRET_RULES.map((r) => r.id),
+          files_scanned: sources.length,
+          findings: secrets,
+        },
+        null,
+        2,
+      ),
     );
-    ctx.log(`Secret scan: ${secrets.length === 0 ? 'no secrets detected' : `${secrets.length} finding(s)`}`, secrets.length === 0 ? 'info' : 'warning');
+    ctx.log(
+      `Secret scan: ${secrets.length === 0 ? 'no secrets detected' : `${secrets.length} finding(s)`}`,
+      secrets.length === 0 ? 'info' : 'warning',
+    );
     const sast = await runSast(dir);
     await artifacts.write(taskId, 'test-results/security/sast-results.json', JSON.stringify(sast, null, 2));
     ctx.log(
@@ -157,7 +172,9 @@ export const testerAgent: AgentDefinition = {
     if (auditLog) await artifacts.write(taskId, 'test-results/security/npm-audit.log', auditLog);
     const vulns = audit.vulnerabilities;
     ctx.log(
-      vulns ? `Dependency scan: ${vulns.critical} critical, ${vulns.high} high, ${vulns.moderate} moderate, ${vulns.low} low` : `Dependency audit: unavailable (${audit.reason})`,
+      vulns
+        ? `Dependency scan: ${vulns.critical} critical, ${vulns.high} high, ${vulns.moderate} moderate, ${vulns.low} low`
+        : `Dependency audit: unavailable (${audit.reason})`,
       vulns && vulns.critical + vulns.high === 0 ? 'info' : 'warning',
     );
 
@@ -165,7 +182,11 @@ export const testerAgent: AgentDefinition = {
     const severity = (s: string) => findings.filter((f) => f.severity === s).length;
     const e2eBroken = e2e.status === 'failed' || e2e.status === 'error';
     const e2eProblem = e2e.status === 'error' ? [{ suite: 'npm run test:e2e', name: 'run', message: e2e.note ?? 'error' }] : [];
-    const failures = [...(runProblem ? [{ suite: 'npm test', name: 'run', message: runProblem }] : []), ...e2eProblem, ...failuresOf(allCases)];
+    const failures = [
+      ...(runProblem ? [{ suite: 'npm test', name: 'run', message: runProblem }] : []),
+      ...e2eProblem,
+      ...failuresOf(allCases),
+    ];
     const counts = countCases(allCases);
     const passed = runProblem === null && !e2eBroken && counts.failed === 0 && cases.length > 0;
     const summary: TestSummary = {
@@ -186,7 +207,10 @@ export const testerAgent: AgentDefinition = {
       total_duration_seconds: Math.round((run.durationMs / 1000 + e2e.duration_seconds) * 100) / 100,
     };
     const summaryPath = await artifacts.write(taskId, 'test-results/test-summary.json', `${JSON.stringify(summary, null, 2)}\n`);
-    ctx.log(passed ? `All tests passed (${counts.passed}/${counts.total})` : `Tests failed: ${failures.length} failure(s)`, passed ? 'info' : 'error');
+    ctx.log(
+      passed ? `All tests passed (${counts.passed}/${counts.total})` : `Tests failed: ${failures.length} failure(s)`,
+      passed ? 'info' : 'error',
+    );
 
     return {
       events: [

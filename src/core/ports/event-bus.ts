@@ -20,9 +20,7 @@ export interface Delivery {
 }
 
 export type HandlerOutcome =
-  | { outcome: 'ack' }
-  | { outcome: 'retry'; delayMs: number; reason: string }
-  | { outcome: 'dead_letter'; reason: string };
+  { outcome: 'ack' } | { outcome: 'retry'; delayMs: number; reason: string } | { outcome: 'dead_letter'; reason: string };
 
 export interface Subscription {
   /** Stops taking new messages and waits for in-flight handlers to finish. */

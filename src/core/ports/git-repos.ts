@@ -29,12 +29,7 @@ export interface GitRepos {
   repoPath(slug: string): string;
   /** Creates (or reuses) a worktree for `branch` forked from `base`. */
   ensureWorktree(slug: string, branch: string, base: string, path: string): Promise<{ path: string }>;
-  commit(input: {
-    checkout: string;
-    files: FileToWrite[];
-    message: string;
-    trailers?: Record<string, string>;
-  }): Promise<string | null>;
+  commit(input: { checkout: string; files: FileToWrite[]; message: string; trailers?: Record<string, string> }): Promise<string | null>;
   findCommitByTrailer(checkout: string, key: string, value: string): Promise<string | null>;
   readFile(slug: string, ref: string, path: string): Promise<string>;
   head(checkout: string): Promise<string>;

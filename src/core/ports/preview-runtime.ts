@@ -84,7 +84,12 @@ export interface PreviewRuntime {
    * may keep what it built for reuse (docker mode keeps the images; the next start checks their source).
    */
   stop(ref: { pid: number | null; workingCopy: string | null; containerId?: string | null }, opts?: { keepBuild?: boolean }): Promise<void>;
-  inspect(ref: { pid: number | null; port: number | null; logPath: string | null; containerId?: string | null }): Promise<PreviewInspection>;
+  inspect(ref: {
+    pid: number | null;
+    port: number | null;
+    logPath: string | null;
+    containerId?: string | null;
+  }): Promise<PreviewInspection>;
   /**
    * What the runtime itself has running, found without the state store: a preview started just before a
    * crash, whose row was never written, is found here and swept. Runtimes whose previews die with their

@@ -1,12 +1,5 @@
 import type { AgentEvent } from '../../contracts/events.ts';
-import type {
-  PreviewDeployment,
-  PreviewStatus,
-  ProjectRecord,
-  StoredEvent,
-  TaskPatch,
-  TaskRecord,
-} from '../../contracts/records.ts';
+import type { PreviewDeployment, PreviewStatus, ProjectRecord, StoredEvent, TaskPatch, TaskRecord } from '../../contracts/records.ts';
 import type { ScanRecord, ScanType } from '../../contracts/explorer.ts';
 
 export interface NewProject {

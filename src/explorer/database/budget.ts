@@ -102,7 +102,18 @@ interface DriverErrorShape {
   name?: unknown;
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'PROTOCOL_CONNECTION_LOST']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ECONNABORTED',
+  'PROTOCOL_CONNECTION_LOST',
+]);
 
 /**
  * Turns a driver error into an AppError a person can act on. The driver's message is kept (it is
@@ -136,7 +147,11 @@ export function driverError(error: unknown, target: DatabaseTarget, budget: Scan
       details,
     });
   }
-  if (NETWORK_CODES.has(code) || /ECONNREFUSED|ENOTFOUND|getaddrinfo|connect ETIMEDOUT|Server selection timed out/i.test(raw) || e.name === 'MongoServerSelectionError') {
+  if (
+    NETWORK_CODES.has(code) ||
+    /ECONNREFUSED|ENOTFOUND|getaddrinfo|connect ETIMEDOUT|Server selection timed out/i.test(raw) ||
+    e.name === 'MongoServerSelectionError'
+  ) {
     return new AppError('service_unavailable', `could not reach ${target.display}: ${said}`, {
       hint: 'check the host and port, that the database server is running, and that it accepts connections from Catalyst',
       details,

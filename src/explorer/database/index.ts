@@ -33,16 +33,28 @@ const DEFAULTS = { timeoutMs: 15_000, maxTables: 500, sampleSize: 50 };
 function bounded(value: number | undefined, name: string, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new AppError('invalid_option', `${name} must be a whole number from ${min} to ${max}`, { hint: `pass ${name} between ${min} and ${max}, or leave it out for ${fallback}`, retryable: false });
+    throw new AppError('invalid_option', `${name} must be a whole number from ${min} to ${max}`, {
+      hint: `pass ${name} between ${min} and ${max}, or leave it out for ${fallback}`,
+      retryable: false,
+    });
   }
   return value;
 }
 
 /** The scan's own SQL connection, read-only from the start; exported so the guarantee can be tested. */
-export async function openReadOnlyConnection(opts: { target: string; username?: string; password?: string; signal: AbortSignal; timeoutMs?: number }): Promise<SqlSession> {
+export async function openReadOnlyConnection(opts: {
+  target: string;
+  username?: string;
+  password?: string;
+  signal: AbortSignal;
+  timeoutMs?: number;
+}): Promise<SqlSession> {
   const target = parseDatabaseTarget(opts.target, { username: opts.username, password: opts.password });
   if (target.dialect === 'mongodb') {
-    throw new AppError('invalid_option', 'MongoDB scans have no SQL connection', { hint: 'use a postgres:// or mysql:// URL', retryable: false });
+    throw new AppError('invalid_option', 'MongoDB scans have no SQL connection', {
+      hint: 'use a postgres:// or mysql:// URL',
+      retryable: false,
+    });
   }
   const budget = new ScanBudget(opts.signal, bounded(opts.timeoutMs, 'timeoutMs', 100, 600_000, DEFAULTS.timeoutMs), target);
   let session: SqlSession;
@@ -62,7 +74,11 @@ export async function openReadOnlyConnection(opts: { target: string; username?: 
   };
 }
 
-async function scan(target: DatabaseTarget, budget: ScanBudget, limits: { maxTables: number; sampleSize: number }): Promise<ScannedDatabase> {
+async function scan(
+  target: DatabaseTarget,
+  budget: ScanBudget,
+  limits: { maxTables: number; sampleSize: number },
+): Promise<ScannedDatabase> {
   if (target.dialect === 'mongodb') return scanMongo(target, budget, limits);
   if (target.dialect === 'postgres') {
     const session = await openPostgres(target, budget);

@@ -96,7 +96,10 @@ interface FieldStats {
 }
 
 /** Fields, types and inferred references of one collection from its sampled documents. */
-export function inferCollection(documents: readonly Document[], collections: readonly string[]): { columns: ScannedColumn[]; references: { field: string; target: string }[] } {
+export function inferCollection(
+  documents: readonly Document[],
+  collections: readonly string[],
+): { columns: ScannedColumn[]; references: { field: string; target: string }[] } {
   const stats = new Map<string, FieldStats>();
   for (const doc of documents) {
     for (const [name, value] of Object.entries(doc)) {
@@ -115,9 +118,13 @@ export function inferCollection(documents: readonly Document[], collections: rea
   const columns: ScannedColumn[] = [];
   const references: { field: string; target: string }[] = [];
   // Every document has an _id, even when the sample is empty.
-  if (!stats.has('_id')) columns.push({ name: '_id', type: 'UUID', sourceType: 'objectId', nullable: false, filledByServer: true, textual: false });
+  if (!stats.has('_id'))
+    columns.push({ name: '_id', type: 'UUID', sourceType: 'objectId', nullable: false, filledByServer: true, textual: false });
   for (const [name, s] of stats) {
-    const tags = [...s.tags.entries()].filter(([t]) => t !== 'null').sort((a, b) => b[1] - a[1]).map(([t]) => t);
+    const tags = [...s.tags.entries()]
+      .filter(([t]) => t !== 'null')
+      .sort((a, b) => b[1] - a[1])
+      .map(([t]) => t);
     const type = fieldTypeOf(name, tags, s.longest);
     columns.push({
       name,
@@ -139,7 +146,33 @@ export function inferCollection(documents: readonly Document[], collections: rea
  * through a proxy is refused: the target comes from a user, the host's files and identity do not.
  */
 const PASSED_OPTIONS = new Set(
-  ['replicaSet', 'authSource', 'authMechanism', 'tls', 'ssl', 'tlsAllowInvalidCertificates', 'tlsAllowInvalidHostnames', 'tlsInsecure', 'directConnection', 'readPreference', 'readPreferenceTags', 'maxStalenessSeconds', 'retryReads', 'loadBalanced', 'srvServiceName', 'srvMaxHosts', 'compressors', 'zlibCompressionLevel', 'readConcernLevel', 'w', 'journal', 'wtimeoutMS', 'appName', 'heartbeatFrequencyMS', 'localThresholdMS'].map((o) => o.toLowerCase()),
+  [
+    'replicaSet',
+    'authSource',
+    'authMechanism',
+    'tls',
+    'ssl',
+    'tlsAllowInvalidCertificates',
+    'tlsAllowInvalidHostnames',
+    'tlsInsecure',
+    'directConnection',
+    'readPreference',
+    'readPreferenceTags',
+    'maxStalenessSeconds',
+    'retryReads',
+    'loadBalanced',
+    'srvServiceName',
+    'srvMaxHosts',
+    'compressors',
+    'zlibCompressionLevel',
+    'readConcernLevel',
+    'w',
+    'journal',
+    'wtimeoutMS',
+    'appName',
+    'heartbeatFrequencyMS',
+    'localThresholdMS',
+  ].map((o) => o.toLowerCase()),
 );
 const PASSWORD_MECHANISMS = new Set(['DEFAULT', 'SCRAM-SHA-1', 'SCRAM-SHA-256', 'PLAIN']);
 
@@ -176,7 +209,19 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
   return out;
 }
 
-const WRITE_ACTIONS = new Set(['insert', 'update', 'remove', 'createCollection', 'dropCollection', 'createIndex', 'dropIndex', 'dropDatabase', 'renameCollectionSameDB', 'collMod', 'convertToCapped']);
+const WRITE_ACTIONS = new Set([
+  'insert',
+  'update',
+  'remove',
+  'createCollection',
+  'dropCollection',
+  'createIndex',
+  'dropIndex',
+  'dropDatabase',
+  'renameCollectionSameDB',
+  'collMod',
+  'convertToCapped',
+]);
 
 interface ConnectionStatus {
   authInfo?: {
@@ -191,12 +236,18 @@ export function accountFromStatus(status: ConnectionStatus, databases: readonly 
   const unauthenticated = (info.authenticatedUsers ?? []).length === 0;
   const superuser = (info.authenticatedUserRoles ?? []).some((r) => r.role === 'root' || r.role === '__system');
   const canWrite = (info.authenticatedUserPrivileges ?? []).some(
-    (p) => (p.actions ?? []).some((a) => WRITE_ACTIONS.has(a)) && (p.resource?.anyResource === true || p.resource?.db === '' || databases.includes(p.resource?.db ?? '\u0000')),
+    (p) =>
+      (p.actions ?? []).some((a) => WRITE_ACTIONS.has(a)) &&
+      (p.resource?.anyResource === true || p.resource?.db === '' || databases.includes(p.resource?.db ?? '\u0000')),
   );
   return { superuser, canWrite: canWrite || superuser || unauthenticated, unauthenticated };
 }
 
-export async function scanMongo(target: DatabaseTarget, budget: ScanBudget, opts: { maxTables: number; sampleSize: number }): Promise<ScannedDatabase> {
+export async function scanMongo(
+  target: DatabaseTarget,
+  budget: ScanBudget,
+  opts: { maxTables: number; sampleSize: number },
+): Promise<ScannedDatabase> {
   const client = new MongoClient(connectionUrl(target), {
     auth: target.username ? { username: target.username, password: target.password ?? undefined } : undefined,
     appName: 'catalyst-explorer',
@@ -218,13 +269,19 @@ export async function scanMongo(target: DatabaseTarget, budget: ScanBudget, opts
     if (target.database) databases = [target.database];
     else {
       const listed = await budget.race(client.db('admin').admin().listDatabases({ nameOnly: true, authorizedDatabases: true }));
-      databases = listed.databases.map((d) => d.name).filter((n) => !SYSTEM_DATABASES.has(n)).sort().slice(0, MAX_DATABASES);
+      databases = listed.databases
+        .map((d) => d.name)
+        .filter((n) => !SYSTEM_DATABASES.has(n))
+        .sort()
+        .slice(0, MAX_DATABASES);
     }
 
     const found: { db: string; name: string; siblings: string[] }[] = [];
     let total = 0;
     for (const dbName of databases) {
-      const cursor = client.db(dbName).listCollections({}, { nameOnly: true, authorizedCollections: true, maxTimeMS: budget.remainingMs() });
+      const cursor = client
+        .db(dbName)
+        .listCollections({}, { nameOnly: true, authorizedCollections: true, maxTimeMS: budget.remainingMs() });
       const names: string[] = [];
       // nameOnly still returns each entry's type, and with authorizedCollections needs no listCollections privilege.
       try {
@@ -243,7 +300,9 @@ export async function scanMongo(target: DatabaseTarget, budget: ScanBudget, opts
     }
 
     const problems: string[] = [];
-    const tables = await mapLimited(found, CONCURRENCY, (c) => budget.race(readCollection(client, c.db, c.name, c.siblings, budget, opts.sampleSize, problems)));
+    const tables = await mapLimited(found, CONCURRENCY, (c) =>
+      budget.race(readCollection(client, c.db, c.name, c.siblings, budget, opts.sampleSize, problems)),
+    );
     const status = (await budget.race(admin.command({ connectionStatus: 1, showPrivileges: true }))) as ConnectionStatus;
     return {
       engine: 'mongodb',
@@ -252,11 +311,17 @@ export async function scanMongo(target: DatabaseTarget, budget: ScanBudget, opts
       defaultSchema: target.database ?? (databases.length === 1 ? databases[0]! : null),
       tables,
       totalTables: total > found.length ? total : null,
-      slowQueries: { status: 'unavailable', reason: 'slow query statistics are not read from MongoDB (the profiler lives in system.profile and is usually off)' },
+      slowQueries: {
+        status: 'unavailable',
+        reason: 'slow query statistics are not read from MongoDB (the profiler lives in system.profile and is usually off)',
+      },
       account: accountFromStatus(status, databases),
       technologies: [{ name: 'MongoDB', version, category: 'database', evidence: 'buildInfo' }],
       source: `listCollections and up to ${opts.sampleSize} sampled documents`,
-      notes: [`Fields, types and references are inferred from up to ${opts.sampleSize} sampled documents per collection; fields none of them carry are not listed.`, ...problems.slice(0, 20)],
+      notes: [
+        `Fields, types and references are inferred from up to ${opts.sampleSize} sampled documents per collection; fields none of them carry are not listed.`,
+        ...problems.slice(0, 20),
+      ],
     };
   } catch (e) {
     throw driverError(e, target, budget);
@@ -277,7 +342,15 @@ async function orRefused<T>(work: () => Promise<T>, fallback: T, what: string, n
   }
 }
 
-async function readCollection(client: MongoClient, dbName: string, name: string, siblings: string[], budget: ScanBudget, sampleSize: number, notes: string[]): Promise<ScannedTable> {
+async function readCollection(
+  client: MongoClient,
+  dbName: string,
+  name: string,
+  siblings: string[],
+  budget: ScanBudget,
+  sampleSize: number,
+  notes: string[],
+): Promise<ScannedTable> {
   const collection = client.db(dbName).collection(name);
   const where = `${dbName}.${name}`;
   const documents = await orRefused(
@@ -300,8 +373,18 @@ async function readCollection(client: MongoClient, dbName: string, name: string,
     `Sampling ${where}`,
     notes,
   );
-  const indexList = await orRefused(() => collection.indexes({ maxTimeMS: budget.remainingMs() }), [], `Listing the indexes of ${where}`, notes);
-  const count = await orRefused(() => collection.estimatedDocumentCount({ maxTimeMS: budget.remainingMs() }), -1, `Counting ${where}`, notes);
+  const indexList = await orRefused(
+    () => collection.indexes({ maxTimeMS: budget.remainingMs() }),
+    [],
+    `Listing the indexes of ${where}`,
+    notes,
+  );
+  const count = await orRefused(
+    () => collection.estimatedDocumentCount({ maxTimeMS: budget.remainingMs() }),
+    -1,
+    `Counting ${where}`,
+    notes,
+  );
   const { columns, references } = inferCollection(documents, siblings);
   const indexes: ScannedIndex[] = indexList.map((i) => ({
     name: String(i.name ?? Object.keys(i.key).join('_')),
@@ -310,7 +393,14 @@ async function readCollection(client: MongoClient, dbName: string, name: string,
     primary: i.name === '_id_',
     partial: i.partialFilterExpression !== undefined || i.sparse === true,
   }));
-  const foreignKeys: ScannedForeignKey[] = references.map((r) => ({ columns: [r.field], refSchema: dbName, refTable: r.target, refColumns: ['_id'], onDelete: 'NO ACTION', inferred: true }));
+  const foreignKeys: ScannedForeignKey[] = references.map((r) => ({
+    columns: [r.field],
+    refSchema: dbName,
+    refTable: r.target,
+    refColumns: ['_id'],
+    onDelete: 'NO ACTION',
+    inferred: true,
+  }));
   return {
     schema: dbName,
     name,

@@ -78,13 +78,30 @@ test('mariadb: tables become entities with mapped types, keys and references; th
   assert.equal(section?.engine, 'mariadb', 'a mysql:// URL to a MariaDB server is reported as MariaDB');
   assert.match(section?.version ?? '', /^\d+\.\d+\.\d+$/);
   assert.equal(section?.database, database);
-  assert.deepEqual(result.technologies.map((t) => t.name), ['MariaDB']);
+  assert.deepEqual(
+    result.technologies.map((t) => t.name),
+    ['MariaDB'],
+  );
 
   const byName = new Map(result.entities.map((e) => [e.source_name, e]));
   assert.deepEqual([...byName.keys()].sort(), ['accounts', 'audit_log', 'customers', 'orders']);
   const field = (entity: string, name: string) => byName.get(entity)!.fields.find((f) => f.name === name)!;
-  assert.deepEqual(field('customers', 'id'), { name: 'id', type: 'Integer', source_type: 'int(11)', required: false, unique: false, primary_key: true });
-  assert.deepEqual(field('customers', 'email'), { name: 'email', type: 'Email', source_type: 'varchar(254)', required: true, unique: true, primary_key: false });
+  assert.deepEqual(field('customers', 'id'), {
+    name: 'id',
+    type: 'Integer',
+    source_type: 'int(11)',
+    required: false,
+    unique: false,
+    primary_key: true,
+  });
+  assert.deepEqual(field('customers', 'email'), {
+    name: 'email',
+    type: 'Email',
+    source_type: 'varchar(254)',
+    required: true,
+    unique: true,
+    primary_key: false,
+  });
   assert.equal(field('customers', 'is_active').type, 'Boolean');
   assert.equal(field('customers', 'is_active').required, false);
   assert.equal(field('orders', 'total').type, 'Decimal');
@@ -103,7 +120,10 @@ test('mariadb: tables become entities with mapped types, keys and references; th
   // InnoDB indexes every foreign key itself, so nothing is unindexed here.
   const orderIndexes = section!.tables.find((t) => t.name === 'orders')!.indexes;
   assert.ok(orderIndexes.some((i) => i.columns.join() === 'customer_id'));
-  assert.deepEqual(result.security.filter((s) => s.kind === 'unindexed_foreign_key'), []);
+  assert.deepEqual(
+    result.security.filter((s) => s.kind === 'unindexed_foreign_key'),
+    [],
+  );
 
   assert.equal(result.architecture.style, 'relational database with 4 tables');
   assert.deepEqual(result.graph.edges, [{ from: 'orders', to: 'customers', kind: 'references' }]);
@@ -132,17 +152,25 @@ test('mariadb: a read-only user given with the scan replaces the URL credentials
     signal: signal(),
   });
   assert.equal(result.entities.length, 4);
-  assert.deepEqual(result.security.filter((s) => s.kind === 'writable_account'), []);
+  assert.deepEqual(
+    result.security.filter((s) => s.kind === 'writable_account'),
+    [],
+  );
   assert.ok(!JSON.stringify(result).includes(readOnlyPassword));
 });
 
 test('mariadb: the scan connection refuses writes', async () => {
   const connection = await openReadOnlyConnection({ target: url, signal: signal() });
   try {
-    for (const write of [`INSERT INTO customers (email, name) VALUES ('x@example.com', 'X')`, 'DELETE FROM customers', 'CREATE TABLE intruder (id INT)']) {
+    for (const write of [
+      `INSERT INTO customers (email, name) VALUES ('x@example.com', 'X')`,
+      'DELETE FROM customers',
+      'CREATE TABLE intruder (id INT)',
+    ]) {
       await assert.rejects(
         connection.query(write),
-        (e: unknown) => AppError.isInstance(e) && e.details?.driver_code === 'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION' && /READ ONLY/.test(e.message),
+        (e: unknown) =>
+          AppError.isInstance(e) && e.details?.driver_code === 'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION' && /READ ONLY/.test(e.message),
         write,
       );
     }
@@ -192,7 +220,11 @@ test('mariadb: a server that never answers fails within the timeout', async () =
 });
 
 test('grants decide whether the account can write: global, per database (with LIKE patterns) or not at all', () => {
-  assert.deepEqual(accountFromGrants(['GRANT ALL PRIVILEGES ON *.* TO `root`@`localhost` WITH GRANT OPTION'], ['shop']), { superuser: true, canWrite: true, unauthenticated: false });
+  assert.deepEqual(accountFromGrants(['GRANT ALL PRIVILEGES ON *.* TO `root`@`localhost` WITH GRANT OPTION'], ['shop']), {
+    superuser: true,
+    canWrite: true,
+    unauthenticated: false,
+  });
   assert.deepEqual(accountFromGrants(['GRANT USAGE ON *.* TO `ro`@`%`', 'GRANT SELECT ON `shop`.* TO `ro`@`%`'], ['shop']).canWrite, false);
   assert.equal(accountFromGrants(['GRANT SELECT, INSERT ON `shop`.* TO `app`@`%`'], ['shop']).canWrite, true);
   assert.equal(accountFromGrants(['GRANT SELECT, INSERT ON `other`.* TO `app`@`%`'], ['shop']).canWrite, false);

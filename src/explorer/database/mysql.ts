@@ -25,7 +25,10 @@ function sslFrom(params: URLSearchParams): mysql.ConnectionOptions['ssl'] {
   return { rejectUnauthorized: true };
 }
 
-export async function openMysql(target: DatabaseTarget, budget: ScanBudget): Promise<SqlSession & { engine: 'mysql' | 'mariadb'; version: string | null }> {
+export async function openMysql(
+  target: DatabaseTarget,
+  budget: ScanBudget,
+): Promise<SqlSession & { engine: 'mysql' | 'mariadb'; version: string | null }> {
   const first = target.hosts[0]!;
   const pending = mysql.createConnection({
     host: first.host.replace(/^\[|\]$/g, ''),
@@ -129,7 +132,15 @@ function rowCount(value: unknown): number | null {
 const FILLED_BY_SERVER = /auto_increment|default_generated|virtual|stored|persistent/i;
 
 async function fillColumns(session: SqlSession, schemas: string[], pairs: string[][], tables: Map<string, ScannedTable>): Promise<void> {
-  const rows = await session.query<{ tschema: unknown; tname: unknown; name: unknown; type: unknown; nullable: unknown; def: unknown; extra: unknown }>(
+  const rows = await session.query<{
+    tschema: unknown;
+    tname: unknown;
+    name: unknown;
+    type: unknown;
+    nullable: unknown;
+    def: unknown;
+    extra: unknown;
+  }>(
     `SELECT TABLE_SCHEMA AS tschema, TABLE_NAME AS tname, COLUMN_NAME AS name, COLUMN_TYPE AS type, IS_NULLABLE AS nullable,
             COLUMN_DEFAULT AS def, EXTRA AS extra
        FROM information_schema.COLUMNS
@@ -182,8 +193,22 @@ async function fillIndexes(session: SqlSession, schemas: string[], pairs: string
   }
 }
 
-async function fillForeignKeys(session: SqlSession, schemas: string[], pairs: string[][], tables: Map<string, ScannedTable>): Promise<void> {
-  const rows = await session.query<{ tschema: unknown; tname: unknown; cname: unknown; col: unknown; rschema: unknown; rtable: unknown; rcol: unknown; on_delete: unknown }>(
+async function fillForeignKeys(
+  session: SqlSession,
+  schemas: string[],
+  pairs: string[][],
+  tables: Map<string, ScannedTable>,
+): Promise<void> {
+  const rows = await session.query<{
+    tschema: unknown;
+    tname: unknown;
+    cname: unknown;
+    col: unknown;
+    rschema: unknown;
+    rtable: unknown;
+    rcol: unknown;
+    on_delete: unknown;
+  }>(
     `SELECT k.TABLE_SCHEMA AS tschema, k.TABLE_NAME AS tname, k.CONSTRAINT_NAME AS cname, k.COLUMN_NAME AS col,
             k.REFERENCED_TABLE_SCHEMA AS rschema, k.REFERENCED_TABLE_NAME AS rtable, k.REFERENCED_COLUMN_NAME AS rcol,
             r.DELETE_RULE AS on_delete
@@ -201,7 +226,14 @@ async function fillForeignKeys(session: SqlSession, schemas: string[], pairs: st
     const id = `${key(r.tschema, r.tname)}\u0000${str(r.cname)}`;
     let fk = byConstraint.get(id);
     if (!fk) {
-      fk = { columns: [], refSchema: str(r.rschema), refTable: str(r.rtable), refColumns: [], onDelete: str(r.on_delete).toUpperCase(), inferred: false };
+      fk = {
+        columns: [],
+        refSchema: str(r.rschema),
+        refTable: str(r.rtable),
+        refColumns: [],
+        onDelete: str(r.on_delete).toUpperCase(),
+        inferred: false,
+      };
       byConstraint.set(id, fk);
       table.foreignKeys.push(fk);
     }
@@ -211,8 +243,24 @@ async function fillForeignKeys(session: SqlSession, schemas: string[], pairs: st
 }
 
 const WRITE_PRIVILEGES = new Set([
-  'ALL', 'ALL PRIVILEGES', 'INSERT', 'UPDATE', 'DELETE', 'CREATE', 'DROP', 'ALTER', 'INDEX', 'CREATE VIEW', 'TRIGGER',
-  'EVENT', 'CREATE ROUTINE', 'ALTER ROUTINE', 'DELETE HISTORY', 'SUPER', 'CREATE TEMPORARY TABLES', 'FILE',
+  'ALL',
+  'ALL PRIVILEGES',
+  'INSERT',
+  'UPDATE',
+  'DELETE',
+  'CREATE',
+  'DROP',
+  'ALTER',
+  'INDEX',
+  'CREATE VIEW',
+  'TRIGGER',
+  'EVENT',
+  'CREATE ROUTINE',
+  'ALTER ROUTINE',
+  'DELETE HISTORY',
+  'SUPER',
+  'CREATE TEMPORARY TABLES',
+  'FILE',
 ]);
 
 /** `shop\_db` and `shop%` in grants are LIKE patterns on the schema name. */
@@ -235,7 +283,10 @@ export function accountFromGrants(grants: string[], schemas: string[]): ScannedA
   for (const line of grants) {
     const m = /^GRANT\s+(.+?)\s+ON\s+(?:(?:TABLE|FUNCTION|PROCEDURE|PACKAGE(?:\s+BODY)?)\s+)?(\S+)\s+TO\s/i.exec(line);
     if (!m) continue;
-    const privileges = m[1]!.replace(/\([^)]*\)/g, '').split(',').map((p) => p.trim().toUpperCase());
+    const privileges = m[1]!
+      .replace(/\([^)]*\)/g, '')
+      .split(',')
+      .map((p) => p.trim().toUpperCase());
     const scope = m[2]!;
     const global = scope === '*.*';
     if (global && privileges.some((p) => p === 'ALL' || p === 'ALL PRIVILEGES' || p === 'SUPER')) superuser = true;
@@ -247,7 +298,10 @@ export function accountFromGrants(grants: string[], schemas: string[]): ScannedA
 async function readAccount(session: SqlSession, schemas: string[]): Promise<ScannedAccount | null> {
   try {
     const rows = await session.query<Record<string, unknown>>('SHOW GRANTS');
-    return accountFromGrants(rows.map((r) => str(Object.values(r)[0])), schemas);
+    return accountFromGrants(
+      rows.map((r) => str(Object.values(r)[0])),
+      schemas,
+    );
   } catch (e) {
     if (AppError.isInstance(e) && /^ER_/.test(String(e.details?.driver_code ?? ''))) return null;
     throw e;
@@ -258,7 +312,10 @@ async function readSlowQueries(session: SqlSession, schemas: string[], budget: S
   try {
     const [flag] = await session.query<{ enabled: unknown }>('SELECT @@performance_schema AS enabled');
     if (Number(flag?.enabled) !== 1) {
-      return { status: 'unavailable', reason: 'performance_schema is off on this server (set performance_schema=ON in the server configuration and restart it)' };
+      return {
+        status: 'unavailable',
+        reason: 'performance_schema is off on this server (set performance_schema=ON in the server configuration and restart it)',
+      };
     }
     const rows = await session.query<{ query: unknown; calls: unknown; mean_ms: unknown }>(
       `SELECT DIGEST_TEXT AS query, COUNT_STAR AS calls, AVG_TIMER_WAIT / 1000000000 AS mean_ms
@@ -269,7 +326,11 @@ async function readSlowQueries(session: SqlSession, schemas: string[], budget: S
     );
     return {
       status: 'ok',
-      queries: rows.map((r) => ({ query: safeQueryText(str(r.query)), calls: Number(r.calls), mean_ms: Math.round(Number(r.mean_ms) * 1000) / 1000 })),
+      queries: rows.map((r) => ({
+        query: safeQueryText(str(r.query)),
+        calls: Number(r.calls),
+        mean_ms: Math.round(Number(r.mean_ms) * 1000) / 1000,
+      })),
     };
   } catch (e) {
     // The server refusing (no SELECT on performance_schema) makes statistics unavailable; a lost connection fails the scan.
@@ -288,7 +349,16 @@ export async function scanMysql(
   const { rows, total } = schemas.length > 0 ? await readTables(session, schemas, opts.maxTables) : { rows: [], total: 0 };
   const tables = new Map<string, ScannedTable>();
   for (const r of rows) {
-    tables.set(key(r.tschema, r.tname), { schema: str(r.tschema), name: str(r.tname), columns: [], primaryKey: [], uniques: [], foreignKeys: [], indexes: [], rows: rowCount(r.trows) });
+    tables.set(key(r.tschema, r.tname), {
+      schema: str(r.tschema),
+      name: str(r.tname),
+      columns: [],
+      primaryKey: [],
+      uniques: [],
+      foreignKeys: [],
+      indexes: [],
+      rows: rowCount(r.trows),
+    });
   }
   const pairs = rows.map((r) => [str(r.tschema), str(r.tname)]);
   if (pairs.length > 0) {

@@ -86,8 +86,22 @@ test('postgres: tables become entities with mapped types, keys, uniques and refe
 
   const customers = byName.get('customers')!;
   const field = (entity: string, name: string) => byName.get(entity)!.fields.find((f) => f.name === name)!;
-  assert.deepEqual(field('customers', 'id'), { name: 'id', type: 'Integer', source_type: 'integer', required: false, unique: false, primary_key: true });
-  assert.deepEqual(field('customers', 'email'), { name: 'email', type: 'Email', source_type: 'character varying(254)', required: true, unique: true, primary_key: false });
+  assert.deepEqual(field('customers', 'id'), {
+    name: 'id',
+    type: 'Integer',
+    source_type: 'integer',
+    required: false,
+    unique: false,
+    primary_key: true,
+  });
+  assert.deepEqual(field('customers', 'email'), {
+    name: 'email',
+    type: 'Email',
+    source_type: 'character varying(254)',
+    required: true,
+    unique: true,
+    primary_key: false,
+  });
   assert.equal(field('customers', 'name').type, 'String');
   assert.equal(field('customers', 'name').required, true);
   assert.equal(field('customers', 'website').type, 'URL');
@@ -123,15 +137,19 @@ test('postgres: tables become entities with mapped types, keys, uniques and refe
   const customerIndexes = result.database!.tables.find((t) => t.name === 'customers')!.indexes;
   assert.ok(customerIndexes.some((i) => i.unique && i.columns.join() === 'email'));
   const orderIndexes = result.database!.tables.find((t) => t.name === 'orders')!.indexes;
-  assert.deepEqual(orderIndexes.map((i) => i.columns), [['id']], 'orders.customer_id has no index');
+  assert.deepEqual(
+    orderIndexes.map((i) => i.columns),
+    [['id']],
+    'orders.customer_id has no index',
+  );
   assert.equal(result.database!.tables.find((t) => t.name === 'invoices')!.schema, 'billing');
 
   assert.equal(result.architecture.style, 'relational database with 5 tables');
   assert.ok(result.architecture.components.every((c) => c.kind === 'table'));
-  assert.deepEqual(
-    result.graph.edges.map((e) => `${e.from}->${e.to}:${e.kind}`).sort(),
-    ['billing.invoices->orders:references', 'orders->customers:references'],
-  );
+  assert.deepEqual(result.graph.edges.map((e) => `${e.from}->${e.to}:${e.kind}`).sort(), [
+    'billing.invoices->orders:references',
+    'orders->customers:references',
+  ]);
   assert.ok(result.graph.nodes.every((n) => n.kind === 'table'));
   assert.ok(!JSON.stringify(result).includes(URL_PASSWORD), 'the password never reaches the findings');
 });
@@ -140,9 +158,20 @@ test('postgres: security findings and optimizations name what to fix', async () 
   const result = await analyzeDatabase({ target: url, signal: signal() });
   const issue = (kind: string) => result.security.filter((s) => s.kind === kind);
 
-  assert.deepEqual(issue('unindexed_foreign_key').map((s) => [s.severity, s.location]), [['low', 'public.orders.customer_id']], 'the indexed billing.invoices.order_id is fine');
-  assert.deepEqual(issue('no_primary_key').map((s) => [s.severity, s.location]), [['medium', 'public.audit_log']]);
-  assert.deepEqual(issue('plaintext_password').map((s) => [s.severity, s.location]), [['medium', 'public.accounts.password']], 'password_hash is not flagged');
+  assert.deepEqual(
+    issue('unindexed_foreign_key').map((s) => [s.severity, s.location]),
+    [['low', 'public.orders.customer_id']],
+    'the indexed billing.invoices.order_id is fine',
+  );
+  assert.deepEqual(
+    issue('no_primary_key').map((s) => [s.severity, s.location]),
+    [['medium', 'public.audit_log']],
+  );
+  assert.deepEqual(
+    issue('plaintext_password').map((s) => [s.severity, s.location]),
+    [['medium', 'public.accounts.password']],
+    'password_hash is not flagged',
+  );
   const writable = issue('writable_account');
   assert.equal(writable.length, 1);
   assert.equal(writable[0]!.severity, 'info');
@@ -159,14 +188,20 @@ test('postgres: security findings and optimizations name what to fix', async () 
   assert.match(improvements, /accounts\.password/);
 
   assert.equal(result.database!.slow_queries.status, 'unavailable');
-  assert.match(result.database!.slow_queries.status === 'unavailable' ? result.database!.slow_queries.reason : '', /pg_stat_statements extension is not installed/);
+  assert.match(
+    result.database!.slow_queries.status === 'unavailable' ? result.database!.slow_queries.reason : '',
+    /pg_stat_statements extension is not installed/,
+  );
 });
 
 test('postgres: a read-only account gets no write warning', async () => {
   const target = url.replace('postgresql://postgres@', `postgresql://${readOnlyRole}@`);
   const result = await analyzeDatabase({ target, signal: signal() });
   assert.equal(result.entities.length, 5);
-  assert.deepEqual(result.security.filter((s) => s.kind === 'writable_account'), []);
+  assert.deepEqual(
+    result.security.filter((s) => s.kind === 'writable_account'),
+    [],
+  );
 });
 
 test('postgres: the scan connection refuses writes, whatever the URL asks for', async () => {
@@ -179,7 +214,11 @@ test('postgres: the scan connection refuses writes, whatever the URL asks for', 
       'create table intruder (id int)',
       'delete from customers',
     ]) {
-      await assert.rejects(connection.query(write), (e: unknown) => AppError.isInstance(e) && e.details?.driver_code === '25006' && /read-only transaction/.test(e.message), write);
+      await assert.rejects(
+        connection.query(write),
+        (e: unknown) => AppError.isInstance(e) && e.details?.driver_code === '25006' && /read-only transaction/.test(e.message),
+        write,
+      );
     }
     const [row] = await connection.query<{ n: number }>('select count(*)::int as n from customers');
     assert.equal(row?.n, 3);
@@ -212,7 +251,10 @@ test('postgres: pg_stat_statements installed but not preloaded is reported as un
 
 test('postgres: maxTables bounds the scan and the notes say what was left out', async () => {
   const result = await analyzeDatabase({ target: url, signal: signal(), maxTables: 2 });
-  assert.deepEqual(result.entities.map((e) => e.source_name), ['accounts', 'audit_log']);
+  assert.deepEqual(
+    result.entities.map((e) => e.source_name),
+    ['accounts', 'audit_log'],
+  );
   assert.ok(result.architecture.notes.some((n) => /first 2 of 5 tables/.test(n)));
 });
 
@@ -220,11 +262,17 @@ test('postgres: sign-in and missing-database errors are clear and never carry th
   const secret = `pw-${suffix}-never-shown`;
   await assert.rejects(
     analyzeDatabase({ target: url, username: `nobody_${suffix}`, password: secret, signal: signal() }),
-    (e: unknown) => AppError.isInstance(e) && e.code === 'invalid_option' && /could not sign in to postgresql:\/\/127\.0\.0\.1:5432\//.test(e.message) && !!e.hint && !JSON.stringify({ m: e.message, h: e.hint, d: e.details }).includes(secret),
+    (e: unknown) =>
+      AppError.isInstance(e) &&
+      e.code === 'invalid_option' &&
+      /could not sign in to postgresql:\/\/127\.0\.0\.1:5432\//.test(e.message) &&
+      !!e.hint &&
+      !JSON.stringify({ m: e.message, h: e.hint, d: e.details }).includes(secret),
   );
   await assert.rejects(
     analyzeDatabase({ target: `${SERVER.replace('postgres@', `postgres:${secret}@`)}/no_such_db_${suffix}`, signal: signal() }),
-    (e: unknown) => AppError.isInstance(e) && e.code === 'invalid_option' && /cannot open the database/.test(e.message) && !e.message.includes(secret),
+    (e: unknown) =>
+      AppError.isInstance(e) && e.code === 'invalid_option' && /cannot open the database/.test(e.message) && !e.message.includes(secret),
   );
 });
 
@@ -241,7 +289,11 @@ test('postgres: a server that never answers fails within the timeout; a closed p
   try {
     await assert.rejects(
       analyzeDatabase({ target: `postgres://postgres:hunter2-${suffix}@127.0.0.1:${port}/x`, signal: signal(), timeoutMs: 300 }),
-      (e: unknown) => AppError.isInstance(e) && e.code === 'service_unavailable' && /did not answer within 0\.3 s/.test(e.message) && !e.message.includes('hunter2'),
+      (e: unknown) =>
+        AppError.isInstance(e) &&
+        e.code === 'service_unavailable' &&
+        /did not answer within 0\.3 s/.test(e.message) &&
+        !e.message.includes('hunter2'),
     );
   } finally {
     for (const s of sockets) s.destroy();
@@ -252,12 +304,16 @@ test('postgres: a server that never answers fails within the timeout; a closed p
   await new Promise((resolve) => closed.close(resolve));
   await assert.rejects(
     analyzeDatabase({ target: `postgres://127.0.0.1:${closedPort}/x`, signal: signal() }),
-    (e: unknown) => AppError.isInstance(e) && e.code === 'service_unavailable' && /could not reach postgres:\/\/127\.0\.0\.1/.test(e.message),
+    (e: unknown) =>
+      AppError.isInstance(e) && e.code === 'service_unavailable' && /could not reach postgres:\/\/127\.0\.0\.1/.test(e.message),
   );
 });
 
 test('postgres: a cancelled scan stops', async () => {
   const controller = new AbortController();
   controller.abort();
-  await assert.rejects(analyzeDatabase({ target: url, signal: controller.signal }), (e: unknown) => AppError.isInstance(e) && /cancelled/.test(e.message));
+  await assert.rejects(
+    analyzeDatabase({ target: url, signal: controller.signal }),
+    (e: unknown) => AppError.isInstance(e) && /cancelled/.test(e.message),
+  );
 });

@@ -54,7 +54,9 @@ export async function openPostgres(target: DatabaseTarget, budget: ScanBudget): 
   const session: SqlSession = {
     async query<T>(sql: string, params: unknown[] = []) {
       try {
-        const result = await budget.race(client.query({ text: sql, values: params, query_timeout: budget.remainingMs() } as pg.QueryConfig));
+        const result = await budget.race(
+          client.query({ text: sql, values: params, query_timeout: budget.remainingMs() } as pg.QueryConfig),
+        );
         return result.rows as T[];
       } catch (e) {
         throw driverError(e, target, budget);
@@ -77,10 +79,14 @@ export async function openPostgres(target: DatabaseTarget, budget: ScanBudget): 
   });
   if (mode?.transaction_read_only !== 'on') {
     await session.close();
-    throw new AppError('service_unavailable', `${target.display} did not open the connection read-only, so the scan stopped before reading anything`, {
-      hint: 'connect to PostgreSQL directly rather than through a pooler that drops startup options, or scan with an account that has only SELECT rights',
-      retryable: false,
-    });
+    throw new AppError(
+      'service_unavailable',
+      `${target.display} did not open the connection read-only, so the scan stopped before reading anything`,
+      {
+        hint: 'connect to PostgreSQL directly rather than through a pooler that drops startup options, or scan with an account that has only SELECT rights',
+        retryable: false,
+      },
+    );
   }
   return session;
 }
@@ -132,7 +138,9 @@ function estimate(reltuples: number | null): number | null {
 }
 
 async function readVersion(session: SqlSession): Promise<{ version: string | null; num: number }> {
-  const [row] = await session.query<{ v: string; n: string }>(`select current_setting('server_version') as v, current_setting('server_version_num') as n`);
+  const [row] = await session.query<{ v: string; n: string }>(
+    `select current_setting('server_version') as v, current_setting('server_version_num') as n`,
+  );
   return { version: row?.v.split(/\s/)[0] ?? null, num: Number(row?.n ?? 0) };
 }
 
@@ -234,7 +242,11 @@ async function readSlowQueries(session: SqlSession, versionNum: number, budget: 
     `select n.nspname as schema from pg_catalog.pg_extension e join pg_catalog.pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_stat_statements'`,
   );
   if (!ext) {
-    return { status: 'unavailable', reason: 'the pg_stat_statements extension is not installed in this database (CREATE EXTENSION pg_stat_statements, with it in shared_preload_libraries)' };
+    return {
+      status: 'unavailable',
+      reason:
+        'the pg_stat_statements extension is not installed in this database (CREATE EXTENSION pg_stat_statements, with it in shared_preload_libraries)',
+    };
   }
   const mean = versionNum >= 130000 ? 'mean_exec_time' : 'mean_time';
   try {
@@ -244,7 +256,10 @@ async function readSlowQueries(session: SqlSession, versionNum: number, budget: 
         where dbid = (select oid from pg_catalog.pg_database where datname = current_database())
         order by ${mean} desc limit 10`,
     );
-    return { status: 'ok', queries: rows.map((r) => ({ query: safeQueryText(r.query), calls: r.calls, mean_ms: Math.round(r.mean_ms * 1000) / 1000 })) };
+    return {
+      status: 'ok',
+      queries: rows.map((r) => ({ query: safeQueryText(r.query), calls: r.calls, mean_ms: Math.round(r.mean_ms * 1000) / 1000 })),
+    };
   } catch (e) {
     // Only the server refusing (a SQLSTATE: not preloaded, no privilege) makes statistics unavailable; a lost connection still fails the scan.
     const details = AppError.isInstance(e) ? e.details : undefined;
@@ -257,7 +272,16 @@ async function readSlowQueries(session: SqlSession, versionNum: number, budget: 
 function assembleTables(tables: TableRow[], columns: ColumnRow[], constraints: ConstraintRow[], indexes: IndexRow[]): ScannedTable[] {
   const byOid = new Map<string, ScannedTable>();
   for (const t of tables) {
-    byOid.set(t.oid, { schema: t.schema, name: t.name, columns: [], primaryKey: [], uniques: [], foreignKeys: [], indexes: [], rows: estimate(t.reltuples) });
+    byOid.set(t.oid, {
+      schema: t.schema,
+      name: t.name,
+      columns: [],
+      primaryKey: [],
+      uniques: [],
+      foreignKeys: [],
+      indexes: [],
+      rows: estimate(t.reltuples),
+    });
   }
   for (const c of columns) {
     const table = byOid.get(c.oid);
@@ -300,7 +324,12 @@ function assembleTables(tables: TableRow[], columns: ColumnRow[], constraints: C
   return [...byOid.values()];
 }
 
-export async function scanPostgres(session: SqlSession, target: DatabaseTarget, budget: ScanBudget, opts: { maxTables: number }): Promise<ScannedDatabase> {
+export async function scanPostgres(
+  session: SqlSession,
+  target: DatabaseTarget,
+  budget: ScanBudget,
+  opts: { maxTables: number },
+): Promise<ScannedDatabase> {
   const { version, num } = await readVersion(session);
   const [db] = await session.query<{ name: string }>('select current_database() as name');
   const { rows: tableRows, total } = await readTables(session, num, opts.maxTables);

@@ -3,7 +3,8 @@
  * utility statements can be kept verbatim — `ALTER ROLE … PASSWORD '…'` included — so any text
  * that could carry a credential is withheld rather than copied into the findings.
  */
-const CREDENTIAL_STATEMENT = /password|identified\s+(by|with|via)|\bsecret\b|create\s+(role|user)|alter\s+(role|user)|set\s+role|grant\s|createUser|pgp_sym/i;
+const CREDENTIAL_STATEMENT =
+  /password|identified\s+(by|with|via)|\bsecret\b|create\s+(role|user)|alter\s+(role|user)|set\s+role|grant\s|createUser|pgp_sym/i;
 const QUERY_TEXT_LIMIT = 500;
 
 export function safeQueryText(text: string | null | undefined): string {

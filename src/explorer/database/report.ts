@@ -9,7 +9,12 @@ import type { ScannedColumn, ScannedDatabase, ScannedIndex, ScannedTable } from 
 
 type OnDelete = DiscoveredEntity['references'][number]['on_delete'];
 
-const ENGINE_NAMES: Record<ScannedDatabase['engine'], string> = { postgresql: 'PostgreSQL', mysql: 'MySQL', mariadb: 'MariaDB', mongodb: 'MongoDB' };
+const ENGINE_NAMES: Record<ScannedDatabase['engine'], string> = {
+  postgresql: 'PostgreSQL',
+  mysql: 'MySQL',
+  mariadb: 'MariaDB',
+  mongodb: 'MongoDB',
+};
 const LIST_LIMIT = 10;
 const BIG_TABLE_ROWS = 100_000;
 const SLOW_MEAN_MS = 100;
@@ -37,7 +42,40 @@ function onDelete(rule: string): OnDelete {
 /** Names that say the column holds a password, minus those that say it is hashed or is about one. */
 const PASSWORD_NAME = /passw(or)?d|pwd|passphrase/;
 const NOT_THE_PASSWORD = /hash|digest|crypt|salt|argon|pbkdf|token|sha\d|md5|hmac/;
-const ABOUT_A_PASSWORD = new Set(['reset', 'expires', 'expiry', 'expired', 'changed', 'updated', 'at', 'on', 'date', 'hint', 'policy', 'length', 'strength', 'required', 'attempts', 'attempt', 'failures', 'failed', 'count', 'last', 'set', 'enabled', 'version', 'algorithm', 'algo', 'iterations', 'scheme', 'format', 'type', 'question', 'answer', 'id']);
+const ABOUT_A_PASSWORD = new Set([
+  'reset',
+  'expires',
+  'expiry',
+  'expired',
+  'changed',
+  'updated',
+  'at',
+  'on',
+  'date',
+  'hint',
+  'policy',
+  'length',
+  'strength',
+  'required',
+  'attempts',
+  'attempt',
+  'failures',
+  'failed',
+  'count',
+  'last',
+  'set',
+  'enabled',
+  'version',
+  'algorithm',
+  'algo',
+  'iterations',
+  'scheme',
+  'format',
+  'type',
+  'question',
+  'answer',
+  'id',
+]);
 
 export function looksLikePlaintextPassword(column: Pick<ScannedColumn, 'name' | 'textual'>): boolean {
   if (!column.textual) return false;
@@ -128,7 +166,9 @@ function tableFindings(ctx: Context, out: Findings): void {
       if (fk.inferred) implied.push(`${shown}.${cols} → ${target}`);
       if (table.indexes.some((i) => indexServes(i, fk.columns))) continue;
       if (fk.inferred) {
-        out.optimizations.push(`Add an index on ${shown}(${cols}): it holds ${target} ids, and looking documents up by it scans the whole collection.`);
+        out.optimizations.push(
+          `Add an index on ${shown}(${cols}): it holds ${target} ids, and looking documents up by it scans the whole collection.`,
+        );
         continue;
       }
       unindexed.push(`${shown}.${cols}`);
@@ -154,14 +194,20 @@ function tableFindings(ctx: Context, out: Findings): void {
       out.optimizations.push(`Drop index ${index.name} on ${shown}: ${coveredBy.name} already covers (${index.columns.join(', ')}).`);
     }
     if (table.rows !== null && table.rows >= BIG_TABLE_ROWS && table.indexes.every((i) => i.primary)) {
-      out.optimizations.push(`Index the columns ${shown} is searched by: it holds about ${table.rows} rows and has no index besides its primary key.`);
+      out.optimizations.push(
+        `Index the columns ${shown} is searched by: it holds about ${table.rows} rows and has no index besides its primary key.`,
+      );
     }
     if (table.rows === null && ctx.db.engine === 'postgresql') unanalyzed.push(shown);
   }
-  if (unanalyzed.length > 0) out.optimizations.push(`Run ANALYZE on ${listed(unanalyzed)}: PostgreSQL has no row estimates for them, so its query plans are guesses.`);
+  if (unanalyzed.length > 0)
+    out.optimizations.push(
+      `Run ANALYZE on ${listed(unanalyzed)}: PostgreSQL has no row estimates for them, so its query plans are guesses.`,
+    );
   if (noKey.length > 0) out.improvements.push(`Give every table a primary key (${listed(noKey)} has none).`);
   if (unindexed.length > 0) out.improvements.push(`Index every foreign key column (${listed(unindexed)} is not).`);
-  if (passwords.length > 0) out.improvements.push(`Store salted password hashes (bcrypt or argon2), never plaintext passwords (${listed(passwords)}).`);
+  if (passwords.length > 0)
+    out.improvements.push(`Store salted password hashes (bcrypt or argon2), never plaintext passwords (${listed(passwords)}).`);
   if (implied.length > 0) out.improvements.push(`Model the references the documents imply as foreign keys (${listed(implied)}).`);
 }
 
@@ -191,7 +237,9 @@ function accountFindings(db: ScannedDatabase, out: Findings): void {
 function slowQueryFindings(db: ScannedDatabase, out: Findings): void {
   if (db.slowQueries.status !== 'ok') return;
   for (const q of db.slowQueries.queries.filter((x) => x.mean_ms >= SLOW_MEAN_MS).slice(0, 3)) {
-    out.optimizations.push(`Look at the statement averaging ${Math.round(q.mean_ms)} ms over ${q.calls} calls (EXPLAIN it; an index or a narrower query may help): ${q.query.slice(0, 160)}`);
+    out.optimizations.push(
+      `Look at the statement averaging ${Math.round(q.mean_ms)} ms over ${q.calls} calls (EXPLAIN it; an index or a narrower query may help): ${q.query.slice(0, 160)}`,
+    );
   }
 }
 
@@ -204,17 +252,31 @@ function architectureNotes(ctx: Context, entities: DiscoveredEntity[]): string[]
   notes.push(
     `${ENGINE_NAMES[db.engine]}${db.version ? ` ${db.version}` : ''}: ${plural(db.tables.length, unit)} in database ${db.database || '(none)'}${schemas.length > 1 ? ` across ${plural(schemas.length, document ? 'database' : 'schema')} (${listed(schemas)})` : ''}.`,
   );
-  if (db.totalTables !== null) notes.push(`Only the first ${db.tables.length} of ${db.totalTables} ${unit}s were read (maxTables); the rest are not in these findings.`);
+  if (db.totalTables !== null)
+    notes.push(
+      `Only the first ${db.tables.length} of ${db.totalTables} ${unit}s were read (maxTables); the rest are not in these findings.`,
+    );
   const links = entities.flatMap((e) => e.references.map((r) => ({ from: e.source_name, to: r.target })));
   if (links.length === 0) {
-    if (db.tables.length > 1) notes.push(document ? 'No references between collections could be inferred from the sampled documents.' : 'No foreign keys link the tables: relationships, if any, live only in application code.');
+    if (db.tables.length > 1)
+      notes.push(
+        document
+          ? 'No references between collections could be inferred from the sampled documents.'
+          : 'No foreign keys link the tables: relationships, if any, live only in application code.',
+      );
   } else {
     const incoming = new Map<string, Set<string>>();
     for (const l of links) incoming.set(l.to, (incoming.get(l.to) ?? new Set()).add(l.from));
     const [hub, from] = [...incoming.entries()].sort((a, b) => b[1].size - a[1].size || a[0].localeCompare(b[0]))[0]!;
-    notes.push(`${plural(links.length, document ? 'inferred reference' : 'foreign key')} ${links.length === 1 ? 'links' : 'link'} the ${unit}s; ${hub} is referenced by ${listed([...from].sort())}.`);
+    notes.push(
+      `${plural(links.length, document ? 'inferred reference' : 'foreign key')} ${links.length === 1 ? 'links' : 'link'} the ${unit}s; ${hub} is referenced by ${listed([...from].sort())}.`,
+    );
   }
-  const composite = db.tables.flatMap((t) => t.foreignKeys.filter((fk) => fk.columns.length > 1).map((fk) => `${ctx.nameOf(t.schema, t.name)}(${fk.columns.join(', ')}) → ${ctx.nameOf(fk.refSchema, fk.refTable)}`));
+  const composite = db.tables.flatMap((t) =>
+    t.foreignKeys
+      .filter((fk) => fk.columns.length > 1)
+      .map((fk) => `${ctx.nameOf(t.schema, t.name)}(${fk.columns.join(', ')}) → ${ctx.nameOf(fk.refSchema, fk.refTable)}`),
+  );
   if (composite.length > 0) notes.push(`Composite foreign keys are not listed as entity references: ${listed(composite)}.`);
   if (db.slowQueries.status === 'unavailable') notes.push(`Slow query statistics: ${db.slowQueries.reason}.`);
   return [...notes, ...db.notes];
@@ -254,7 +316,10 @@ export function buildResult(db: ScannedDatabase): AnalyzerResult {
     entities,
     graph: { nodes, edges },
     architecture: {
-      style: db.engine === 'mongodb' ? `document database with ${plural(db.tables.length, 'collection')}` : `relational database with ${plural(db.tables.length, 'table')}`,
+      style:
+        db.engine === 'mongodb'
+          ? `document database with ${plural(db.tables.length, 'collection')}`
+          : `relational database with ${plural(db.tables.length, 'table')}`,
       components: db.tables.map((t) => ({ name: ctx.nameOf(t.schema, t.name), kind, path: qualified(t.schema, t.name) })),
       notes: architectureNotes(ctx, entities),
     },
@@ -263,7 +328,12 @@ export function buildResult(db: ScannedDatabase): AnalyzerResult {
       engine: db.engine,
       version: db.version,
       database: db.database,
-      tables: db.tables.map((t) => ({ name: t.name, schema: t.schema, rows: t.rows, indexes: t.indexes.map((i) => ({ name: i.name, columns: i.columns, unique: i.unique })) })),
+      tables: db.tables.map((t) => ({
+        name: t.name,
+        schema: t.schema,
+        rows: t.rows,
+        indexes: t.indexes.map((i) => ({ name: i.name, columns: i.columns, unique: i.unique })),
+      })),
       slow_queries: db.slowQueries,
       optimizations: findings.optimizations,
     },

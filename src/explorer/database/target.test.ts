@@ -46,21 +46,46 @@ test('other schemes are refused with a hint listing the accepted ones, without e
         !e.message.includes('hunter2'),
     );
   }
-  assert.throws(() => parseDatabaseTarget('postgres://:secret@/db'), (e: unknown) => AppError.isInstance(e) && /no host/.test(e.message));
-  assert.throws(() => parseDatabaseTarget('mysql://h:99999/db'), (e: unknown) => AppError.isInstance(e) && /port/.test(e.message));
+  assert.throws(
+    () => parseDatabaseTarget('postgres://:secret@/db'),
+    (e: unknown) => AppError.isInstance(e) && /no host/.test(e.message),
+  );
+  assert.throws(
+    () => parseDatabaseTarget('mysql://h:99999/db'),
+    (e: unknown) => AppError.isInstance(e) && /port/.test(e.message),
+  );
 });
 
 test('analyzeDatabase refuses bad limits and unsupported targets before connecting', async () => {
   const signal = new AbortController().signal;
-  await assert.rejects(analyzeDatabase({ target: 'ftp://h/x', signal }), (e: unknown) => AppError.isInstance(e) && e.code === 'invalid_option');
-  await assert.rejects(analyzeDatabase({ target: 'postgres://h/x', signal, maxTables: 0 }), (e: unknown) => AppError.isInstance(e) && /maxTables/.test(e.message));
-  await assert.rejects(analyzeDatabase({ target: 'postgres://h/x', signal, timeoutMs: 1.5 }), (e: unknown) => AppError.isInstance(e) && /timeoutMs/.test(e.message));
+  await assert.rejects(
+    analyzeDatabase({ target: 'ftp://h/x', signal }),
+    (e: unknown) => AppError.isInstance(e) && e.code === 'invalid_option',
+  );
+  await assert.rejects(
+    analyzeDatabase({ target: 'postgres://h/x', signal, maxTables: 0 }),
+    (e: unknown) => AppError.isInstance(e) && /maxTables/.test(e.message),
+  );
+  await assert.rejects(
+    analyzeDatabase({ target: 'postgres://h/x', signal, timeoutMs: 1.5 }),
+    (e: unknown) => AppError.isInstance(e) && /timeoutMs/.test(e.message),
+  );
 });
 
 test('password columns are flagged unless their name says they hold a hash or something about the password', () => {
   const flagged = (name: string, textual = true) => looksLikePlaintextPassword({ name, textual });
   for (const name of ['password', 'passwd', 'pwd', 'user_password', 'adminPassword', 'PASSWORD']) assert.ok(flagged(name), name);
-  for (const name of ['password_hash', 'hashed_password', 'passwordDigest', 'encrypted_password', 'password_salt', 'password_reset_token', 'password_changed_at', 'passwordUpdatedAt', 'username']) {
+  for (const name of [
+    'password_hash',
+    'hashed_password',
+    'passwordDigest',
+    'encrypted_password',
+    'password_salt',
+    'password_reset_token',
+    'password_changed_at',
+    'passwordUpdatedAt',
+    'username',
+  ]) {
     assert.ok(!flagged(name), name);
   }
   assert.ok(!flagged('password', false), 'a boolean or timestamp column named password holds no password');

@@ -63,7 +63,10 @@ function parseHost(part: string, dialect: Dialect, srv: boolean): HostPort {
  * Splits scheme://[user[:password]@]host[:port][,host…][/database][?params] by hand: WHATWG URL
  * rejects MongoDB and PostgreSQL multi-host lists, and passwords with an unescaped @ are common.
  */
-export function parseDatabaseTarget(target: string, credentials: { username?: string | undefined; password?: string | undefined } = {}): DatabaseTarget {
+export function parseDatabaseTarget(
+  target: string,
+  credentials: { username?: string | undefined; password?: string | undefined } = {},
+): DatabaseTarget {
   const trimmed = target.trim();
   const schemeMatch = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(trimmed);
   const scheme = schemeMatch?.[1]?.toLowerCase();
@@ -83,7 +86,8 @@ export function parseDatabaseTarget(target: string, credentials: { username?: st
   const slash = location.indexOf('/');
   const hostList = slash >= 0 ? location.slice(0, slash) : location;
   const path = slash >= 0 ? decode(location.slice(slash + 1)) : '';
-  if (hostList === '') throw invalid('the database URL names no host', 'put the server in the URL, e.g. postgres://db.example.com:5432/shop');
+  if (hostList === '')
+    throw invalid('the database URL names no host', 'put the server in the URL, e.g. postgres://db.example.com:5432/shop');
   if (path.includes('/')) throw invalid('the database URL path must be a single database name', 'end the URL with /<database>');
 
   const srv = scheme === 'mongodb+srv';

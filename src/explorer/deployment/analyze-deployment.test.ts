@@ -97,7 +97,9 @@ async function startGoodApp(): Promise<{ url: string; app: FastifyInstance; seen
   app.get('/api/orders', async () => []);
   app.get('/api/orders/:id', async () => ({}));
   app.get('/api/customers', async (req, reply) =>
-    req.headers.authorization === `Bearer ${API_KEY}` ? [] : reply.code(401).header('www-authenticate', 'Bearer realm="shop"').send({ error: 'unauthorized' }),
+    req.headers.authorization === `Bearer ${API_KEY}`
+      ? []
+      : reply.code(401).header('www-authenticate', 'Bearer realm="shop"').send({ error: 'unauthorized' }),
   );
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
@@ -122,13 +124,17 @@ async function startBareApp(): Promise<{ url: string; server: Server; seen: Reco
     res.setHeader('x-powered-by', 'Express');
     if (req.url !== '/') return void res.writeHead(404, { 'content-type': 'text/plain' }).end('Cannot GET');
     res.writeHead(200, { 'content-type': 'text/html', 'set-cookie': 'connect.sid=s%3Aabcdef; Path=/' });
-    res.end('<html><body><h1>Welcome</h1><form action="/login" method="post"><input name="user"><input type="password" name="password"></form></body></html>');
+    res.end(
+      '<html><body><h1>Welcome</h1><form action="/login" method="post"><input name="user"><input type="password" name="password"></form></body></html>',
+    );
   });
   return { url: `http://${await listen(server)}`, server, seen };
 }
 
 function scan(target: string, extra: Partial<DeploymentScanOptions> = {}): Promise<AnalyzerResult> {
-  return analyzeDeployment({ target, checks: [...ALL], signal: AbortSignal.timeout(60_000), samples: 3, ...extra }).then((r) => AnalyzerResult.parse(r));
+  return analyzeDeployment({ target, checks: [...ALL], signal: AbortSignal.timeout(60_000), samples: 3, ...extra }).then((r) =>
+    AnalyzerResult.parse(r),
+  );
 }
 
 async function rejectsWith(promise: Promise<unknown>, code: string, pattern: RegExp): Promise<AppError> {
@@ -176,10 +182,19 @@ describe('deployment analyzer: a well-kept app', () => {
   test('sees the security headers and the well-flagged cookie', () => {
     const d = result.deployment!;
     assert.deepEqual(d.headers.missing, []);
-    assert.deepEqual(d.headers.present, ['Content-Security-Policy', 'X-Content-Type-Options', 'Content-Security-Policy frame-ancestors', 'Referrer-Policy', 'Permissions-Policy']);
+    assert.deepEqual(d.headers.present, [
+      'Content-Security-Policy',
+      'X-Content-Type-Options',
+      'Content-Security-Policy frame-ancestors',
+      'Referrer-Policy',
+      'Permissions-Policy',
+    ]);
     assert.deepEqual(d.tls, { enabled: false, valid: null, expires_at: null, issuer: null });
     // Plain HTTP on the loopback address: reported, but as a developer setup.
-    assert.deepEqual(result.security.map((s) => [s.kind, s.severity]), [['no_tls', 'low']]);
+    assert.deepEqual(
+      result.security.map((s) => [s.kind, s.severity]),
+      [['no_tls', 'low']],
+    );
   });
 
   test('reads the OpenAPI document: title, operations, what was probed', () => {
@@ -196,7 +211,11 @@ describe('deployment analyzer: a well-kept app', () => {
   });
 
   test('turns the schemas into records with the reference Order.customer_id → Customer', () => {
-    assert.deepEqual(result.entities.map((e) => e.source_name), ['Order', 'Customer'], 'the Error schema is not a record');
+    assert.deepEqual(
+      result.entities.map((e) => e.source_name),
+      ['Order', 'Customer'],
+      'the Error schema is not a record',
+    );
     const order = result.entities.find((e) => e.source_name === 'Order')!;
     assert.deepEqual(order.references, [{ field: 'customer_id', target: 'Customer', on_delete: 'restrict' }]);
     assert.equal(order.evidence, `openapi ${good.url}/openapi.json#/components/schemas/Order`);
@@ -209,7 +228,12 @@ describe('deployment analyzer: a well-kept app', () => {
     const customer = result.entities.find((e) => e.source_name === 'Customer')!;
     assert.deepEqual(
       customer.fields.map((f) => [f.name, f.type, f.required]),
-      [['id', 'UUID', true], ['name', 'String', true], ['email', 'Email', true], ['phone', 'Phone', false]],
+      [
+        ['id', 'UUID', true],
+        ['name', 'String', true],
+        ['email', 'Email', true],
+        ['phone', 'Phone', false],
+      ],
     );
   });
 
@@ -221,7 +245,10 @@ describe('deployment analyzer: a well-kept app', () => {
     assert.ok(names.includes('React') && names.includes('Vite') && names.includes('OpenAPI'), names.join(', '));
     assert.ok(result.technologies.every((t) => t.evidence.length > 0));
     assert.equal(result.architecture.style, 'single-page app (React) with a JSON API');
-    assert.deepEqual(result.architecture.components.map((c) => c.kind), ['frontend', 'health', 'api', 'docs']);
+    assert.deepEqual(
+      result.architecture.components.map((c) => c.kind),
+      ['frontend', 'health', 'api', 'docs'],
+    );
     assert.ok(result.graph.nodes.some((n) => n.id === good.url && n.kind === 'site'));
     assert.ok(result.graph.nodes.some((n) => n.id === '/api/orders/{id}' && n.kind === 'endpoint'));
     assert.ok(result.graph.edges.every((e) => e.from === good.url && e.kind === 'serves'));
@@ -242,9 +269,23 @@ describe('deployment analyzer: a bare app', () => {
   test('lists every missing header as an issue with a sensible severity', () => {
     const d = result.deployment!;
     assert.deepEqual(d.headers.present, []);
-    assert.deepEqual(d.headers.missing, ['Content-Security-Policy', 'X-Content-Type-Options', 'X-Frame-Options', 'Referrer-Policy', 'Permissions-Policy']);
-    const missing = Object.fromEntries(result.security.filter((s) => s.kind === 'missing_header').map((s) => [s.message.split(' ')[0], s.severity]));
-    assert.deepEqual(missing, { 'Content-Security-Policy': 'medium', 'X-Content-Type-Options': 'low', 'X-Frame-Options': 'medium', 'Referrer-Policy': 'low', 'Permissions-Policy': 'low' });
+    assert.deepEqual(d.headers.missing, [
+      'Content-Security-Policy',
+      'X-Content-Type-Options',
+      'X-Frame-Options',
+      'Referrer-Policy',
+      'Permissions-Policy',
+    ]);
+    const missing = Object.fromEntries(
+      result.security.filter((s) => s.kind === 'missing_header').map((s) => [s.message.split(' ')[0], s.severity]),
+    );
+    assert.deepEqual(missing, {
+      'Content-Security-Policy': 'medium',
+      'X-Content-Type-Options': 'low',
+      'X-Frame-Options': 'medium',
+      'Referrer-Policy': 'low',
+      'Permissions-Policy': 'low',
+    });
   });
 
   test('flags the cookie, plain HTTP and the X-Powered-By header, without the cookie value', () => {
@@ -253,21 +294,30 @@ describe('deployment analyzer: a bare app', () => {
     assert.match(cookie.message, /connect\.sid is set without HttpOnly, Secure, SameSite/);
     assert.ok(!JSON.stringify(result).includes('abcdef'));
     assert.ok(result.security.some((s) => s.kind === 'no_tls'));
-    assert.deepEqual(result.security.filter((s) => s.kind === 'technology_disclosure').map((s) => s.severity), ['info']);
+    assert.deepEqual(
+      result.security.filter((s) => s.kind === 'technology_disclosure').map((s) => s.severity),
+      ['info'],
+    );
   });
 
   test('probes every health path, finds no docs, and says what to improve', () => {
     const d = result.deployment!;
-    assert.deepEqual(d.endpoints.map((e) => [e.path, e.status, e.note]), [
-      ['/health', 404, 'health'],
-      ['/healthz', 404, 'health'],
-      ['/api/health', 404, 'health'],
-      ['/status', 404, 'health'],
-    ]);
+    assert.deepEqual(
+      d.endpoints.map((e) => [e.path, e.status, e.note]),
+      [
+        ['/health', 404, 'health'],
+        ['/healthz', 404, 'health'],
+        ['/api/health', 404, 'health'],
+        ['/status', 404, 'health'],
+      ],
+    );
     assert.equal(d.openapi, null);
     assert.deepEqual(result.entities, []);
     for (const expected of [/HTTPS/, /health endpoint/, /OpenAPI/, /Content-Security-Policy/, /X-Powered-By/, /cookie connect\.sid/]) {
-      assert.ok(result.improvements.some((i) => expected.test(i)), `an improvement matching ${expected}`);
+      assert.ok(
+        result.improvements.some((i) => expected.test(i)),
+        `an improvement matching ${expected}`,
+      );
     }
   });
 
@@ -288,10 +338,29 @@ describe('deployment analyzer: HTTPS with a self-signed certificate', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'catalyst-deploy-tls-'));
-    execFileSync('/usr/bin/openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '30', '-subj', '/CN=catalyst-scan-test', '-addext', 'subjectAltName=IP:127.0.0.1',
-    ], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync(
+      '/usr/bin/openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        'key.pem',
+        '-out',
+        'cert.pem',
+        '-days',
+        '30',
+        '-subj',
+        '/CN=catalyst-scan-test',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     const yamlDoc = [
       'swagger: "2.0"',
       'info: { title: Ledger, version: "1" }',
@@ -314,13 +383,19 @@ describe('deployment analyzer: HTTPS with a self-signed certificate', () => {
       '      id: { type: integer }',
       '      iban: { type: string, maxLength: 34 }',
     ].join('\n');
-    server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req: IncomingMessage, res: ServerResponse) => {
-      record(seen, req);
-      if (req.url === '/') return void res.writeHead(200, { 'content-type': 'text/html', 'x-content-type-options': 'nosniff', server: 'nginx/1.25.3' }).end('<html><body>ledger</body></html>');
-      if (req.url === '/api-docs') return void res.writeHead(200, { 'content-type': 'application/yaml' }).end(yamlDoc);
-      if (req.url === '/v1/entries') return void res.writeHead(200, { 'content-type': 'application/json' }).end('[]');
-      res.writeHead(404).end();
-    }) as unknown as Server;
+    server = createHttpsServer(
+      { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+      (req: IncomingMessage, res: ServerResponse) => {
+        record(seen, req);
+        if (req.url === '/')
+          return void res
+            .writeHead(200, { 'content-type': 'text/html', 'x-content-type-options': 'nosniff', server: 'nginx/1.25.3' })
+            .end('<html><body>ledger</body></html>');
+        if (req.url === '/api-docs') return void res.writeHead(200, { 'content-type': 'application/yaml' }).end(yamlDoc);
+        if (req.url === '/v1/entries') return void res.writeHead(200, { 'content-type': 'application/json' }).end('[]');
+        res.writeHead(404).end();
+      },
+    ) as unknown as Server;
     base = `https://${await listen(server)}`;
   });
   after(async () => {
@@ -336,10 +411,16 @@ describe('deployment analyzer: HTTPS with a self-signed certificate', () => {
     assert.equal(tls.issuer, 'CN=catalyst-scan-test');
     const days = (new Date(tls.expires_at!).getTime() - Date.now()) / 86_400_000;
     assert.ok(days > 28 && days < 31, `expires in about 30 days, not ${days}`);
-    assert.deepEqual(result.security.filter((s) => s.kind === 'invalid_certificate').map((s) => s.severity), ['high']);
+    assert.deepEqual(
+      result.security.filter((s) => s.kind === 'invalid_certificate').map((s) => s.severity),
+      ['high'],
+    );
     assert.ok(result.deployment!.headers.missing.includes('Strict-Transport-Security'));
     assert.ok(result.deployment!.headers.present.includes('X-Content-Type-Options'));
-    assert.deepEqual(result.technologies.find((t) => t.name === 'nginx'), { name: 'nginx', version: '1.25.3', category: 'infrastructure', evidence: 'server header' });
+    assert.deepEqual(
+      result.technologies.find((t) => t.name === 'nginx'),
+      { name: 'nginx', version: '1.25.3', category: 'infrastructure', evidence: 'server header' },
+    );
     assert.ok(result.security.some((s) => s.kind === 'version_disclosure' && s.severity === 'info'));
 
     // The key is kept from a host whose certificate nobody vouches for, and the result says so.
@@ -352,7 +433,14 @@ describe('deployment analyzer: HTTPS with a self-signed certificate', () => {
     assert.deepEqual(result.deployment!.auth.mechanisms, ['API key in header "X-Api-Key"']);
     const entry = result.entities.find((e) => e.source_name === 'Entry')!;
     assert.deepEqual(entry.references, [{ field: 'account', target: 'Account', on_delete: 'restrict' }]);
-    assert.deepEqual(entry.fields.map((f) => [f.name, f.type, f.source_type]), [['id', 'Integer', 'integer(int64)'], ['amount', 'Decimal', 'number'], ['account', 'Integer', '$ref Account']]);
+    assert.deepEqual(
+      entry.fields.map((f) => [f.name, f.type, f.source_type]),
+      [
+        ['id', 'Integer', 'integer(int64)'],
+        ['amount', 'Decimal', 'number'],
+        ['account', 'Integer', '$ref Account'],
+      ],
+    );
     assert.equal(entry.evidence, `openapi ${base}/api-docs#/definitions/Entry`);
   });
 });
@@ -363,15 +451,67 @@ describe('deployment analyzer: HTTPS with a certificate this machine trusts', ()
   test('reports the certificate as valid and sends the API key over the verified connection', { timeout: 60_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'catalyst-deploy-ca-'));
     const openssl = (...args: string[]) => execFileSync('/usr/bin/openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-    openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'ca-key.pem', '-out', 'ca.pem', '-days', '3', '-subj', '/CN=Catalyst Test CA/O=Catalyst');
-    openssl('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'key.pem', '-out', 'site.csr', '-subj', '/CN=127.0.0.1');
+    openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      'ca-key.pem',
+      '-out',
+      'ca.pem',
+      '-days',
+      '3',
+      '-subj',
+      '/CN=Catalyst Test CA/O=Catalyst',
+    );
+    openssl(
+      'req',
+      '-new',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      'key.pem',
+      '-out',
+      'site.csr',
+      '-subj',
+      '/CN=127.0.0.1',
+    );
     writeFileSync(join(dir, 'site.ext'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
-    openssl('x509', '-req', '-in', 'site.csr', '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-set_serial', '7', '-days', '3', '-extfile', 'site.ext', '-out', 'cert.pem');
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      'site.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca-key.pem',
+      '-set_serial',
+      '7',
+      '-days',
+      '3',
+      '-extfile',
+      'site.ext',
+      '-out',
+      'cert.pem',
+    );
     const seen: Recorded = { paths: [], authorization: [] };
-    const server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req: IncomingMessage, res: ServerResponse) => {
-      record(seen, req);
-      res.writeHead(req.url === '/' ? 200 : 404, { 'content-type': 'text/html', 'strict-transport-security': 'max-age=31536000' }).end('<html><body>ok</body></html>');
-    }) as unknown as Server;
+    const server = createHttpsServer(
+      { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+      (req: IncomingMessage, res: ServerResponse) => {
+        record(seen, req);
+        res
+          .writeHead(req.url === '/' ? 200 : 404, { 'content-type': 'text/html', 'strict-transport-security': 'max-age=31536000' })
+          .end('<html><body>ok</body></html>');
+      },
+    ) as unknown as Server;
     const base = `https://${await listen(server)}`;
     try {
       const script = [
@@ -391,7 +531,10 @@ describe('deployment analyzer: HTTPS with a certificate this machine trusts', ()
       assert.ok(result.deployment!.headers.present.includes('Strict-Transport-Security'));
       // Trusted, but issued for 3 days: renewing it is due.
       const tlsIssues = result.security.filter((s) => /certificate|tls/.test(s.kind));
-      assert.deepEqual(tlsIssues.map((s) => [s.kind, s.severity]), [['certificate_expiring', 'medium']]);
+      assert.deepEqual(
+        tlsIssues.map((s) => [s.kind, s.severity]),
+        [['certificate_expiring', 'medium']],
+      );
       assert.match(tlsIssues[0]!.message, /expires in [0-3] days/);
       assert.deepEqual(seen.authorization, [`Bearer ${API_KEY}`]);
       assert.ok(!child.stdout.includes(API_KEY));
@@ -410,7 +553,11 @@ describe('deployment analyzer: the API key', () => {
       assert.deepEqual(good.seen.paths, ['/', '/health', '/', '/', '/', '/openapi.json', '/api/orders', '/api/customers']);
       assert.deepEqual(new Set(good.seen.authorization), new Set([`Bearer ${API_KEY}`]));
       assert.equal(good.seen.authorization.length, good.seen.paths.length, 'every request to the target carried the key');
-      assert.equal(result.deployment!.endpoints.find((e) => e.path === '/api/customers')?.status, 200, 'the key opened the protected route');
+      assert.equal(
+        result.deployment!.endpoints.find((e) => e.path === '/api/customers')?.status,
+        200,
+        'the key opened the protected route',
+      );
       assert.ok(!JSON.stringify(result).includes(API_KEY));
       assert.ok(!JSON.stringify(result).includes(API_KEY.slice(8, 24)));
     } finally {
@@ -419,7 +566,16 @@ describe('deployment analyzer: the API key', () => {
   });
 
   test('is refused when it could rewrite the request', async () => {
-    const err = await rejectsWith(analyzeDeployment({ target: 'http://127.0.0.1:9', apiKey: 'abc\r\nX-Evil: 1', checks: ['health'], signal: AbortSignal.timeout(5000) }), 'invalid_option', /API key/);
+    const err = await rejectsWith(
+      analyzeDeployment({
+        target: 'http://127.0.0.1:9',
+        apiKey: 'abc\r\nX-Evil: 1',
+        checks: ['health'],
+        signal: AbortSignal.timeout(5000),
+      }),
+      'invalid_option',
+      /API key/,
+    );
     assert.ok(!err.message.includes('X-Evil'));
   });
 });
@@ -438,7 +594,10 @@ describe('deployment analyzer: only the checks asked for run', () => {
       assert.deepEqual(d.auth, { detected: false, mechanisms: [] });
       assert.deepEqual(result.security, []);
       assert.deepEqual(result.entities, []);
-      assert.deepEqual(d.endpoints.map((e) => e.path), ['/health']);
+      assert.deepEqual(
+        d.endpoints.map((e) => e.path),
+        ['/health'],
+      );
       assert.ok(result.architecture.notes.some((n) => n === 'Not checked (not asked for): performance, security, apis.'));
       assert.ok(!result.improvements.some((i) => /OpenAPI|HTTPS|header/.test(i)));
     } finally {
@@ -449,7 +608,9 @@ describe('deployment analyzer: only the checks asked for run', () => {
 
 describe('deployment analyzer: refusals and bounds', () => {
   test('never follows a redirect to the cloud metadata address', async () => {
-    const server = createServer((_req, res) => res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/iam/security-credentials/' }).end());
+    const server = createServer((_req, res) =>
+      res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/iam/security-credentials/' }).end(),
+    );
     const url = `http://${await listen(server)}`;
     try {
       await rejectsWith(scan(url), 'invalid_option', /169\.254\.169\.254 resolves to a link-local or cloud metadata address/);
@@ -459,7 +620,13 @@ describe('deployment analyzer: refusals and bounds', () => {
   });
 
   test('refuses link-local targets however they are written', async () => {
-    for (const target of ['http://169.254.169.254/', 'http://2852039166/', 'http://[fe80::1]/', 'http://[::ffff:169.254.169.254]/', 'https://[fd00:ec2::254]/']) {
+    for (const target of [
+      'http://169.254.169.254/',
+      'http://2852039166/',
+      'http://[fe80::1]/',
+      'http://[::ffff:169.254.169.254]/',
+      'https://[fd00:ec2::254]/',
+    ]) {
       await rejectsWith(scan(target), 'invalid_option', /link-local or cloud metadata/);
     }
   });
@@ -496,7 +663,10 @@ describe('deployment analyzer: refusals and bounds', () => {
       const result = await scan(url, { checks: ['health'], fetchTimeoutMs: 300 });
       const [first, ...rest] = result.deployment!.endpoints;
       assert.deepEqual(first, { method: 'GET', path: '/health', status: null, median_ms: null, note: 'health: timed out after 300 ms' });
-      assert.deepEqual(rest.map((e) => e.status), [404, 404, 404]);
+      assert.deepEqual(
+        rest.map((e) => e.status),
+        [404, 404, 404],
+      );
     } finally {
       await stop(server);
     }
@@ -521,7 +691,15 @@ describe('deployment analyzer: refusals and bounds', () => {
     const url = `http://${await listen(server)}`;
     try {
       const result = await scan(url, { checks: ['health'] });
-      assert.deepEqual(result.deployment!.endpoints.map((e) => [e.path, e.status]), [['/health', 200], ['/healthz', 200], ['/api/health', 200], ['/status', 200]]);
+      assert.deepEqual(
+        result.deployment!.endpoints.map((e) => [e.path, e.status]),
+        [
+          ['/health', 200],
+          ['/healthz', 200],
+          ['/api/health', 200],
+          ['/status', 200],
+        ],
+      );
       assert.ok(result.deployment!.endpoints.every((e) => e.note?.startsWith('health: answered with the main page')));
       assert.ok(result.improvements.some((i) => /health endpoint/.test(i)));
     } finally {

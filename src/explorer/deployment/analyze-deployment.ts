@@ -62,10 +62,16 @@ export function parseTarget(raw: string): URL {
     throw invalid('the deployment target is not a URL', 'give the address of the running app, e.g. https://app.example.com');
   }
   if (!isHttpUrl(url)) {
-    throw invalid(`the deployment target must be an http:// or https:// URL, not ${url.protocol}//…`, 'give the address of the running app, e.g. https://app.example.com');
+    throw invalid(
+      `the deployment target must be an http:// or https:// URL, not ${url.protocol}//…`,
+      'give the address of the running app, e.g. https://app.example.com',
+    );
   }
   if (url.username !== '' || url.password !== '') {
-    throw invalid('the deployment target carries a user name or password', 'remove user:password@ from the URL and pass an API key as credentials.api_key (it is sent as Authorization: Bearer)');
+    throw invalid(
+      'the deployment target carries a user name or password',
+      'remove user:password@ from the URL and pass an API key as credentials.api_key (it is sent as Authorization: Bearer)',
+    );
   }
   url.hash = '';
   return url;
@@ -73,7 +79,10 @@ export function parseTarget(raw: string): URL {
 
 function checkNumbers(timeoutMs: number, samples: number): void {
   if (!Number.isFinite(timeoutMs) || timeoutMs < 1 || timeoutMs > 300_000) {
-    throw invalid(`the fetch timeout must be between 1 ms and 300000 ms, not ${timeoutMs}`, 'use the default (10 s) or a value such as 5000');
+    throw invalid(
+      `the fetch timeout must be between 1 ms and 300000 ms, not ${timeoutMs}`,
+      'use the default (10 s) or a value such as 5000',
+    );
   }
   if (!Number.isInteger(samples) || samples < 1 || samples > 100) {
     throw invalid(`the number of performance samples must be a whole number from 1 to 100, not ${samples}`, 'use the default (10)');
@@ -83,7 +92,10 @@ function checkNumbers(timeoutMs: number, samples: number): void {
 function checkApiKey(key: string | undefined): void {
   // Whatever else a header value may hold, a CR/LF would let the key rewrite the request.
   if (key !== undefined && !/^[\x21-\x7e]{1,512}$/.test(key)) {
-    throw invalid('the API key is empty, too long or has characters that cannot go in an HTTP header', 'pass the key exactly as the app issued it: printable ASCII, no spaces, at most 512 characters');
+    throw invalid(
+      'the API key is empty, too long or has characters that cannot go in an HTTP header',
+      'pass the key exactly as the app issued it: printable ASCII, no spaces, at most 512 characters',
+    );
   }
 }
 
@@ -138,7 +150,12 @@ async function checkSecurity(page: Fetched, target: URL, certificates: Certifica
     improvements: [],
     notes: target.protocol === 'https:' && !https ? ['The https:// target redirected to plain HTTP.'] : [],
   };
-  for (const part of [checkTls(https, certificate, isLoopback(finalUrl), location), headers, checkCookies(page.headers, location), checkDisclosure(page.headers, location)]) {
+  for (const part of [
+    checkTls(https, certificate, isLoopback(finalUrl), location),
+    headers,
+    checkCookies(page.headers, location),
+    checkDisclosure(page.headers, location),
+  ]) {
     report.issues.push(...part.issues);
     report.improvements.push(...part.improvements);
   }
@@ -161,7 +178,13 @@ async function checkHealth(client: DeploymentClient, origin: URL, page: Fetched,
       const res = await client.get(new URL(path, origin), { maxBytes: PROBE_BYTES, accept: JSON_ACCEPT });
       const ok = res.status >= 200 && res.status < 300;
       if (ok && res.body.length > 0 && res.body.equals(page.body.subarray(0, PROBE_BYTES))) {
-        endpoints.push({ method: 'GET', path, status: res.status, median_ms: ms(res.ms), note: 'health: answered with the main page (catch-all route), not a health check' });
+        endpoints.push({
+          method: 'GET',
+          path,
+          status: res.status,
+          median_ms: ms(res.ms),
+          note: 'health: answered with the main page (catch-all route), not a health check',
+        });
         continue;
       }
       endpoints.push({ method: 'GET', path, status: res.status, median_ms: ms(res.ms), note: 'health' });
@@ -213,7 +236,11 @@ interface ApiReport {
   probed: number;
 }
 
-async function findOpenApi(client: DeploymentClient, origin: URL, signal: AbortSignal): Promise<{ doc: ApiReport['doc']; endpoint: Endpoint | null }> {
+async function findOpenApi(
+  client: DeploymentClient,
+  origin: URL,
+  signal: AbortSignal,
+): Promise<{ doc: ApiReport['doc']; endpoint: Endpoint | null }> {
   for (const path of OPENAPI_PATHS) {
     let res: Fetched;
     try {
@@ -225,7 +252,11 @@ async function findOpenApi(client: DeploymentClient, origin: URL, signal: AbortS
     if (res.status < 200 || res.status >= 300 || res.truncated) continue;
     const label = displayUrl(res.url);
     const doc = parseOpenApi(bodyText(res), res.url, label);
-    if (doc) return { doc: { ...doc, url: label, path }, endpoint: { method: 'GET', path, status: res.status, median_ms: ms(res.ms), note: 'openapi' } };
+    if (doc)
+      return {
+        doc: { ...doc, url: label, path },
+        endpoint: { method: 'GET', path, status: res.status, median_ms: ms(res.ms), note: 'openapi' },
+      };
   }
   return { doc: null, endpoint: null };
 }
@@ -279,7 +310,19 @@ async function checkApis(client: DeploymentClient, origin: URL, signal: AbortSig
 // ---------------------------------------------------------------------------------------------
 // Reading it together
 
-const SERVER_RENDERED_FRAMEWORKS = ['Next.js', 'Nuxt', 'SvelteKit', 'Remix', 'Gatsby', 'Astro', 'WordPress', 'Drupal', 'Django', 'Ruby on Rails', 'Laravel'];
+const SERVER_RENDERED_FRAMEWORKS = [
+  'Next.js',
+  'Nuxt',
+  'SvelteKit',
+  'Remix',
+  'Gatsby',
+  'Astro',
+  'WordPress',
+  'Drupal',
+  'Django',
+  'Ruby on Rails',
+  'Laravel',
+];
 const SPA_FRAMEWORKS = ['React', 'Vue', 'Angular', 'Svelte'];
 
 function architectureStyle(page: { html: boolean; json: boolean }, technologies: Technology[], hasApi: boolean): string {
@@ -342,7 +385,9 @@ async function runHealth(scan: Scan, draft: Draft): Promise<void> {
     draft.notes.push(`Health endpoint: GET ${health.found} answered ${health.endpoints.at(-1)!.status}.`);
   } else {
     draft.notes.push(`No health endpoint answered 2xx at ${HEALTH_PATHS.join(', ')}.`);
-    draft.improvements.push('Add a health endpoint (GET /health answering 200 while the app and its database are up) for monitoring and safe deploys.');
+    draft.improvements.push(
+      'Add a health endpoint (GET /health answering 200 while the app and its database are up) for monitoring and safe deploys.',
+    );
   }
 }
 
@@ -350,9 +395,13 @@ async function runPerformance(scan: Scan, draft: Draft): Promise<void> {
   const { result, failures } = await measure(scan.client, scan.page.url, scan.samples, scan.signal);
   draft.deployment.performance = result;
   if (result) {
-    draft.notes.push(`Page response time over ${plural(result.samples, 'sequential request')} (a new connection each): median ${result.median_ms} ms, p95 ${result.p95_ms} ms, ${result.bytes} bytes.`);
+    draft.notes.push(
+      `Page response time over ${plural(result.samples, 'sequential request')} (a new connection each): median ${result.median_ms} ms, p95 ${result.p95_ms} ms, ${result.bytes} bytes.`,
+    );
     if (result.median_ms > SLOW_MEDIAN_MS) {
-      draft.improvements.push(`Make the page faster: its median response time is ${Math.round(result.median_ms)} ms (aim for under ${SLOW_MEDIAN_MS} ms; cache, compress, or move slow work off the request).`);
+      draft.improvements.push(
+        `Make the page faster: its median response time is ${Math.round(result.median_ms)} ms (aim for under ${SLOW_MEDIAN_MS} ms; cache, compress, or move slow work off the request).`,
+      );
     }
   }
   if (failures.length > 0) {
@@ -382,8 +431,11 @@ async function runApis(scan: Scan, draft: Draft): Promise<void> {
     draft.components.push({ name: 'api', kind: 'api', path: doc.basePath || '/' }, { name: 'api docs', kind: 'docs', path: doc.path });
     for (const path of apis.paths) draft.graphPaths.add(path);
     const listed = doc.operationCount > apis.paths.length ? ` (the first ${apis.paths.length} listed)` : '';
-    draft.notes.push(`${kind} ${doc.version} document${doc.title ? ` "${doc.title}"` : ''} at ${doc.path}: ${plural(doc.operationCount, 'operation')}, ${plural(doc.entities.length, 'record schema')}${listed}.`);
-    if (apis.probed > 0) draft.notes.push(`${plural(apis.probed, 'GET operation')} without path parameters probed; ${apis.denied} asked for authentication.`);
+    draft.notes.push(
+      `${kind} ${doc.version} document${doc.title ? ` "${doc.title}"` : ''} at ${doc.path}: ${plural(doc.operationCount, 'operation')}, ${plural(doc.entities.length, 'record schema')}${listed}.`,
+    );
+    if (apis.probed > 0)
+      draft.notes.push(`${plural(apis.probed, 'GET operation')} without path parameters probed; ${apis.denied} asked for authentication.`);
     for (const failing of apis.serverErrors) draft.improvements.push(`Fix ${failing}: it answered with a server error.`);
   } else {
     draft.notes.push(`No OpenAPI document at ${OPENAPI_PATHS.join(', ')}.`);
@@ -459,13 +511,16 @@ function startDraft(scan: Scan): Draft {
 
 function finish(scan: Scan, draft: Draft, checks: ReadonlySet<DeploymentCheck>): AnalyzerResult {
   if (scan.client.keyWithheldFrom.size > 0) {
-    draft.notes.push(`The API key was not sent to ${[...scan.client.keyWithheldFrom].join(', ')}: the TLS certificate there is not trusted, so the key could be intercepted.`);
+    draft.notes.push(
+      `The API key was not sent to ${[...scan.client.keyWithheldFrom].join(', ')}: the TLS certificate there is not trusted, so the key could be intercepted.`,
+    );
   }
   const skipped = DEPLOYMENT_CHECKS.filter((c) => !checks.has(c));
   if (skipped.length > 0) draft.notes.push(`Not checked (not asked for): ${skipped.join(', ')}.`);
 
   const technologies = draft.technologies.list();
-  for (const tech of technologies.filter((t) => t.category === 'infrastructure')) draft.components.push({ name: tech.name, kind: 'infrastructure', path: null });
+  for (const tech of technologies.filter((t) => t.category === 'infrastructure'))
+    draft.components.push({ name: tech.name, kind: 'infrastructure', path: null });
   const isJson = !scan.isHtml && contentType(scan.page).includes('json');
   const site = scan.page.url.origin;
   return {
@@ -476,7 +531,11 @@ function finish(scan: Scan, draft: Draft, checks: ReadonlySet<DeploymentCheck>):
       nodes: [{ id: site, kind: 'site' }, ...[...draft.graphPaths].map((id) => ({ id, kind: 'endpoint' }))],
       edges: [...draft.graphPaths].map((id) => ({ from: site, to: id, kind: 'serves' })),
     },
-    architecture: { style: architectureStyle({ html: scan.isHtml, json: isJson }, technologies, draft.hasApi), components: draft.components, notes: draft.notes },
+    architecture: {
+      style: architectureStyle({ html: scan.isHtml, json: isJson }, technologies, draft.hasApi),
+      components: draft.components,
+      notes: draft.notes,
+    },
     improvements: [...new Set(draft.improvements)],
     deployment: draft.deployment,
   };

@@ -58,9 +58,12 @@ export function isHttpUrl(url: URL): boolean {
 
 /** The body as text, undoing a content-encoding the server applied although we asked for none. */
 export function bodyText(res: Fetched): string {
-  const encoding = String(res.headers['content-encoding'] ?? '').toLowerCase().trim();
+  const encoding = String(res.headers['content-encoding'] ?? '')
+    .toLowerCase()
+    .trim();
   try {
-    if (encoding === 'gzip' || encoding === 'x-gzip' || encoding === 'deflate') return unzipSync(res.body, { maxOutputLength: 8 * res.body.length + 1_000_000 }).toString('utf8');
+    if (encoding === 'gzip' || encoding === 'x-gzip' || encoding === 'deflate')
+      return unzipSync(res.body, { maxOutputLength: 8 * res.body.length + 1_000_000 }).toString('utf8');
     if (encoding === 'br') return brotliDecompressSync(res.body, { maxOutputLength: 8 * res.body.length + 1_000_000 }).toString('utf8');
   } catch {
     return '';
@@ -137,7 +140,12 @@ export class DeploymentClient {
     return { header, verify: true };
   }
 
-  private once(url: URL, o: GetOptions & { authorization: string | undefined; verifyTls: boolean }, deadline: AbortSignal, start: URL): Promise<Hop> {
+  private once(
+    url: URL,
+    o: GetOptions & { authorization: string | undefined; verifyTls: boolean },
+    deadline: AbortSignal,
+    start: URL,
+  ): Promise<Hop> {
     const { signal } = this.opts;
     const https = url.protocol === 'https:';
     const headers: Record<string, string> = {

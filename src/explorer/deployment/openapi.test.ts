@@ -20,7 +20,15 @@ describe('OpenAPI documents', () => {
   });
 
   test('a YAML alias bomb is refused instead of expanded', () => {
-    const bomb = ['openapi: 3.0.0', 'paths: {}', 'a: &a [x, x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]', 'e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]'].join('\n');
+    const bomb = [
+      'openapi: 3.0.0',
+      'paths: {}',
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]',
+      'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]',
+      'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]',
+      'e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]',
+    ].join('\n');
     assert.equal(parse(bomb), null);
   });
 
@@ -37,8 +45,17 @@ describe('OpenAPI documents', () => {
       paths: { '/posts': { get: {}, post: {} }, '/posts/{postId}': { get: {} } },
       components: {
         schemas: {
-          Base: { type: 'object', required: ['id'], properties: { id: { type: 'integer', format: 'int64' }, createdAt: { type: 'string' } } },
-          Author: { allOf: [{ $ref: '#/components/schemas/Base' }, { type: 'object', properties: { homepage: { type: 'string' }, bio: { type: 'string' } } }] },
+          Base: {
+            type: 'object',
+            required: ['id'],
+            properties: { id: { type: 'integer', format: 'int64' }, createdAt: { type: 'string' } },
+          },
+          Author: {
+            allOf: [
+              { $ref: '#/components/schemas/Base' },
+              { type: 'object', properties: { homepage: { type: 'string' }, bio: { type: 'string' } } },
+            ],
+          },
           Post: {
             allOf: [
               { $ref: '#/components/schemas/Base' },
@@ -59,7 +76,10 @@ describe('OpenAPI documents', () => {
               },
             ],
           },
-          Comment: { type: 'object', properties: { id: { type: 'string', format: 'uuid' }, post_id: { type: 'integer' }, text: { type: 'string' } } },
+          Comment: {
+            type: 'object',
+            properties: { id: { type: 'string', format: 'uuid' }, post_id: { type: 'integer' }, text: { type: 'string' } },
+          },
           State: { type: 'string', enum: ['draft', 'live'] },
           ValidationProblem: { type: 'object', properties: { detail: { type: 'string' } } },
         },
@@ -67,8 +87,18 @@ describe('OpenAPI documents', () => {
     })!;
     assert.equal(doc.title, 'Blog');
     assert.equal(doc.operationCount, 3);
-    assert.deepEqual(doc.operations.map((o) => [o.method, o.path, o.hasPathParameters]), [['GET', '/posts', false], ['POST', '/posts', false], ['GET', '/posts/{postId}', true]]);
-    assert.deepEqual(doc.entities.map((e) => e.source_name), ['Base', 'Author', 'Post', 'Comment']);
+    assert.deepEqual(
+      doc.operations.map((o) => [o.method, o.path, o.hasPathParameters]),
+      [
+        ['GET', '/posts', false],
+        ['POST', '/posts', false],
+        ['GET', '/posts/{postId}', true],
+      ],
+    );
+    assert.deepEqual(
+      doc.entities.map((e) => e.source_name),
+      ['Base', 'Author', 'Post', 'Comment'],
+    );
 
     const post = doc.entities.find((e) => e.source_name === 'Post')!;
     assert.deepEqual(
@@ -94,7 +124,15 @@ describe('OpenAPI documents', () => {
     assert.equal(post.evidence, 'openapi https://shop.example.com/openapi.json#/components/schemas/Post');
 
     const author = doc.entities.find((e) => e.source_name === 'Author')!;
-    assert.deepEqual(author.fields.map((f) => [f.name, f.type]), [['id', 'Integer'], ['createdAt', 'DateTime'], ['homepage', 'URL'], ['bio', 'Text']]);
+    assert.deepEqual(
+      author.fields.map((f) => [f.name, f.type]),
+      [
+        ['id', 'Integer'],
+        ['createdAt', 'DateTime'],
+        ['homepage', 'URL'],
+        ['bio', 'Text'],
+      ],
+    );
     const comment = doc.entities.find((e) => e.source_name === 'Comment')!;
     assert.deepEqual(comment.references, [{ field: 'post_id', target: 'Post', on_delete: 'restrict' }]);
   });

@@ -9,7 +9,15 @@ import type { FieldType } from '../../contracts/artifacts.ts';
 import { nameWords, textKindFromName } from '../field-types.ts';
 
 /** Where frameworks publish their document, in the order tried. */
-export const OPENAPI_PATHS = ['/openapi.json', '/swagger.json', '/docs/json', '/api-docs', '/v3/api-docs', '/api/openapi.json', '/documentation/json'] as const;
+export const OPENAPI_PATHS = [
+  '/openapi.json',
+  '/swagger.json',
+  '/docs/json',
+  '/api-docs',
+  '/v3/api-docs',
+  '/api/openapi.json',
+  '/documentation/json',
+] as const;
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'] as const;
 const MAX_OPERATIONS = 2000;
@@ -68,7 +76,8 @@ export function parseOpenApi(text: string, docUrl: URL, docLabel: string): OpenA
     for (const method of METHODS) {
       if (!isObject(item[method])) continue;
       operationCount++;
-      if (operations.length < MAX_OPERATIONS) operations.push({ method: method.toUpperCase(), path, hasPathParameters: /\{[^}]*\}/.test(path) });
+      if (operations.length < MAX_OPERATIONS)
+        operations.push({ method: method.toUpperCase(), path, hasPathParameters: /\{[^}]*\}/.test(path) });
     }
   }
 
@@ -129,7 +138,10 @@ function securityMechanisms(schemes: unknown): string[] {
 function resolveRef(doc: Json, ref: string): { name: string; schema: Json } | null {
   if (!ref.startsWith('#/')) return null;
   let node: unknown = doc;
-  const parts = ref.slice(2).split('/').map((p) => decodeURIComponent(p).replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = ref
+    .slice(2)
+    .split('/')
+    .map((p) => decodeURIComponent(p).replace(/~1/g, '/').replace(/~0/g, '~'));
   for (const part of parts) {
     if (!isObject(node) || !Object.hasOwn(node, part)) return null;
     node = node[part];
@@ -193,7 +205,23 @@ function isNullable(schema: Json): boolean {
   return schema.nullable === true || (Array.isArray(schema.type) && schema.type.includes('null'));
 }
 
-const TEXT_WORDS = new Set(['description', 'body', 'content', 'notes', 'note', 'text', 'bio', 'comment', 'comments', 'message', 'summary', 'details', 'html', 'markdown', 'about']);
+const TEXT_WORDS = new Set([
+  'description',
+  'body',
+  'content',
+  'notes',
+  'note',
+  'text',
+  'bio',
+  'comment',
+  'comments',
+  'message',
+  'summary',
+  'details',
+  'html',
+  'markdown',
+  'about',
+]);
 
 function stringType(name: string, schema: Json, format: string): FieldType {
   const w = nameWords(name);

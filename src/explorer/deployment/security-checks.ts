@@ -47,7 +47,7 @@ export const HEADER_RULES: readonly HeaderRule[] = [
     severity: 'medium',
     coveredBy: frameAncestors,
     why: 'other sites can frame the pages (clickjacking)',
-    improvement: 'Forbid framing by other sites with X-Frame-Options: DENY or CSP frame-ancestors \'none\'.',
+    improvement: "Forbid framing by other sites with X-Frame-Options: DENY or CSP frame-ancestors 'none'.",
   },
   {
     name: 'Referrer-Policy',
@@ -84,7 +84,12 @@ export function checkHeaders(headers: IncomingHttpHeaders, https: boolean, locat
       continue;
     }
     report.missing.push(rule.name);
-    report.issues.push({ severity: rule.severity, kind: 'missing_header', message: `${rule.name} header is missing: ${rule.why}.`, location });
+    report.issues.push({
+      severity: rule.severity,
+      kind: 'missing_header',
+      message: `${rule.name} header is missing: ${rule.why}.`,
+      location,
+    });
     report.improvements.push(rule.improvement);
   }
   return report;
@@ -116,14 +121,22 @@ export function checkCookies(headers: IncomingHttpHeaders, location: string): { 
   const issues: SecurityIssue[] = [];
   const flagged: string[] = [];
   for (const cookie of parseSetCookies(headers)) {
-    const missing = [!cookie.httpOnly && 'HttpOnly', !cookie.secure && 'Secure', !cookie.sameSite && 'SameSite'].filter((m): m is string => m !== false);
+    const missing = [!cookie.httpOnly && 'HttpOnly', !cookie.secure && 'Secure', !cookie.sameSite && 'SameSite'].filter(
+      (m): m is string => m !== false,
+    );
     if (missing.length === 0) continue;
     flagged.push(cookie.name);
     // Readable from scripts or sent over plain HTTP is how sessions get stolen; SameSite alone is defence in depth.
     const severity: Severity = !cookie.httpOnly || !cookie.secure ? 'medium' : 'low';
-    issues.push({ severity, kind: 'insecure_cookie', message: `Cookie ${cookie.name} is set without ${missing.join(', ')}.`, location: `${location} (Set-Cookie ${cookie.name})` });
+    issues.push({
+      severity,
+      kind: 'insecure_cookie',
+      message: `Cookie ${cookie.name} is set without ${missing.join(', ')}.`,
+      location: `${location} (Set-Cookie ${cookie.name})`,
+    });
   }
-  const improvements = flagged.length > 0 ? [`Set HttpOnly, Secure and SameSite on the cookie${flagged.length > 1 ? 's' : ''} ${flagged.join(', ')}.`] : [];
+  const improvements =
+    flagged.length > 0 ? [`Set HttpOnly, Secure and SameSite on the cookie${flagged.length > 1 ? 's' : ''} ${flagged.join(', ')}.`] : [];
   return { issues, improvements };
 }
 
@@ -134,7 +147,12 @@ export function checkDisclosure(headers: IncomingHttpHeaders, location: string):
   const improvements: string[] = [];
   const server = headerValue(headers, 'server');
   if (server && VERSION.test(server)) {
-    issues.push({ severity: 'info', kind: 'version_disclosure', message: `The Server header gives the server and its version: "${clip(server)}".`, location });
+    issues.push({
+      severity: 'info',
+      kind: 'version_disclosure',
+      message: `The Server header gives the server and its version: "${clip(server)}".`,
+      location,
+    });
     improvements.push('Drop the version from the Server header so scanners cannot match it to known vulnerabilities.');
   }
   const poweredBy = headerValue(headers, 'x-powered-by');
@@ -153,11 +171,24 @@ export function checkDisclosure(headers: IncomingHttpHeaders, location: string):
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export function checkTls(https: boolean, certificate: CertificateReport | null, loopback: boolean, location: string, now = new Date()): { issues: SecurityIssue[]; improvements: string[] } {
+export function checkTls(
+  https: boolean,
+  certificate: CertificateReport | null,
+  loopback: boolean,
+  location: string,
+  now = new Date(),
+): { issues: SecurityIssue[]; improvements: string[] } {
   if (!https) {
     return {
       // Plain HTTP to the machine itself is a developer setup; anywhere else it exposes every request.
-      issues: [{ severity: loopback ? 'low' : 'high', kind: 'no_tls', message: 'The site is served over plain HTTP: logins, cookies and data travel unencrypted.', location }],
+      issues: [
+        {
+          severity: loopback ? 'low' : 'high',
+          kind: 'no_tls',
+          message: 'The site is served over plain HTTP: logins, cookies and data travel unencrypted.',
+          location,
+        },
+      ],
       improvements: ['Serve the site over HTTPS and redirect plain HTTP to it.'],
     };
   }
@@ -169,14 +200,25 @@ export function checkTls(https: boolean, certificate: CertificateReport | null, 
     issues.push({
       severity: 'high',
       kind: expired ? 'expired_certificate' : 'invalid_certificate',
-      message: expired ? 'The TLS certificate has expired.' : `Browsers will not trust the TLS certificate (${certificate.error ?? 'not trusted'}).`,
+      message: expired
+        ? 'The TLS certificate has expired.'
+        : `Browsers will not trust the TLS certificate (${certificate.error ?? 'not trusted'}).`,
       location,
     });
-    improvements.push(expired ? 'Renew the TLS certificate.' : 'Use a TLS certificate from a trusted authority (e.g. Let’s Encrypt) issued for this host name.');
+    improvements.push(
+      expired
+        ? 'Renew the TLS certificate.'
+        : 'Use a TLS certificate from a trusted authority (e.g. Let’s Encrypt) issued for this host name.',
+    );
   } else if (certificate.expires_at) {
     const daysLeft = Math.floor((new Date(certificate.expires_at).getTime() - now.getTime()) / DAY_MS);
     if (daysLeft < 14) {
-      issues.push({ severity: 'medium', kind: 'certificate_expiring', message: `The TLS certificate expires in ${Math.max(0, daysLeft)} days (${certificate.expires_at}).`, location });
+      issues.push({
+        severity: 'medium',
+        kind: 'certificate_expiring',
+        message: `The TLS certificate expires in ${Math.max(0, daysLeft)} days (${certificate.expires_at}).`,
+        location,
+      });
       improvements.push('Renew the TLS certificate and automate its renewal.');
     }
   }

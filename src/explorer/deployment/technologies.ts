@@ -64,13 +64,49 @@ const MARKER_HEADERS: ReadonlyArray<{ header: string; name: string; category: Ca
 ];
 
 const COOKIES: ReadonlyArray<{ match: RegExp; techs: Array<{ name: string; category: Category }> }> = [
-  { match: /^connect\.sid$/, techs: [{ name: 'Express', category: 'backend' }, { name: 'Node.js', category: 'language' }] },
-  { match: /^JSESSIONID$/i, techs: [{ name: 'Java Servlet', category: 'backend' }, { name: 'Java', category: 'language' }] },
-  { match: /^laravel_session$/, techs: [{ name: 'Laravel', category: 'backend' }, { name: 'PHP', category: 'language' }] },
+  {
+    match: /^connect\.sid$/,
+    techs: [
+      { name: 'Express', category: 'backend' },
+      { name: 'Node.js', category: 'language' },
+    ],
+  },
+  {
+    match: /^JSESSIONID$/i,
+    techs: [
+      { name: 'Java Servlet', category: 'backend' },
+      { name: 'Java', category: 'language' },
+    ],
+  },
+  {
+    match: /^laravel_session$/,
+    techs: [
+      { name: 'Laravel', category: 'backend' },
+      { name: 'PHP', category: 'language' },
+    ],
+  },
   { match: /^PHPSESSID$/, techs: [{ name: 'PHP', category: 'language' }] },
-  { match: /^ci_session$/, techs: [{ name: 'CodeIgniter', category: 'backend' }, { name: 'PHP', category: 'language' }] },
-  { match: /^csrftoken$|^sessionid$/, techs: [{ name: 'Django', category: 'backend' }, { name: 'Python', category: 'language' }] },
-  { match: /^_[a-z0-9_]+_session$/, techs: [{ name: 'Ruby on Rails', category: 'backend' }, { name: 'Ruby', category: 'language' }] },
+  {
+    match: /^ci_session$/,
+    techs: [
+      { name: 'CodeIgniter', category: 'backend' },
+      { name: 'PHP', category: 'language' },
+    ],
+  },
+  {
+    match: /^csrftoken$|^sessionid$/,
+    techs: [
+      { name: 'Django', category: 'backend' },
+      { name: 'Python', category: 'language' },
+    ],
+  },
+  {
+    match: /^_[a-z0-9_]+_session$/,
+    techs: [
+      { name: 'Ruby on Rails', category: 'backend' },
+      { name: 'Ruby', category: 'language' },
+    ],
+  },
   { match: /^ASP\.NET_SessionId$|^\.AspNetCore\./, techs: [{ name: 'ASP.NET', category: 'backend' }] },
 ];
 
@@ -139,20 +175,52 @@ function viteBuild(html: string): boolean {
 }
 
 const HTML_RULES: readonly HtmlRule[] = [
-  { test: (h) => /<script[^>]*id=["']__NEXT_DATA__["']/i.test(h) || /\/_next\/static\//.test(h), name: 'Next.js', category: 'frontend', evidence: '__NEXT_DATA__ / _next/static in the HTML' },
-  { test: (h) => /<script[^>]*id=["']__NEXT_DATA__["']/i.test(h) || /\/_next\/static\//.test(h), name: 'React', category: 'frontend', evidence: 'Next.js page (__NEXT_DATA__)' },
+  {
+    test: (h) => /<script[^>]*id=["']__NEXT_DATA__["']/i.test(h) || /\/_next\/static\//.test(h),
+    name: 'Next.js',
+    category: 'frontend',
+    evidence: '__NEXT_DATA__ / _next/static in the HTML',
+  },
+  {
+    test: (h) => /<script[^>]*id=["']__NEXT_DATA__["']/i.test(h) || /\/_next\/static\//.test(h),
+    name: 'React',
+    category: 'frontend',
+    evidence: 'Next.js page (__NEXT_DATA__)',
+  },
   { test: (h) => /\sdata-reactroot[=\s>]/i.test(h), name: 'React', category: 'frontend', evidence: 'data-reactroot attribute in the HTML' },
   {
-    test: (h) => ROOT_MOUNT.test(h) && (REACT_BUNDLE_HINT.test(h) || viteBuild(h) || /\/@vite\/client/.test(h) || /\/@react-refresh/.test(h)),
+    test: (h) =>
+      ROOT_MOUNT.test(h) && (REACT_BUNDLE_HINT.test(h) || viteBuild(h) || /\/@vite\/client/.test(h) || /\/@react-refresh/.test(h)),
     name: 'React',
     category: 'frontend',
     evidence: 'empty id="root" mount point loaded by a React-style bundle',
   },
-  { test: (h) => /\sng-version=["']/i.test(h), name: 'Angular', category: 'frontend', evidence: 'ng-version attribute in the HTML', version: (h) => /\sng-version=["']([\d.]+)/i.exec(h)?.[1] ?? null },
-  { test: (h) => /\/_nuxt\//.test(h) || /window\.__NUXT__/.test(h), name: 'Nuxt', category: 'frontend', evidence: '/_nuxt/ assets in the HTML' },
-  { test: (h) => /\/_nuxt\//.test(h) || /\sdata-v-[0-9a-f]{6,}/i.test(h) || /\sdata-v-app[\s>=]/i.test(h), name: 'Vue', category: 'frontend', evidence: 'data-v- attributes or Nuxt assets in the HTML' },
+  {
+    test: (h) => /\sng-version=["']/i.test(h),
+    name: 'Angular',
+    category: 'frontend',
+    evidence: 'ng-version attribute in the HTML',
+    version: (h) => /\sng-version=["']([\d.]+)/i.exec(h)?.[1] ?? null,
+  },
+  {
+    test: (h) => /\/_nuxt\//.test(h) || /window\.__NUXT__/.test(h),
+    name: 'Nuxt',
+    category: 'frontend',
+    evidence: '/_nuxt/ assets in the HTML',
+  },
+  {
+    test: (h) => /\/_nuxt\//.test(h) || /\sdata-v-[0-9a-f]{6,}/i.test(h) || /\sdata-v-app[\s>=]/i.test(h),
+    name: 'Vue',
+    category: 'frontend',
+    evidence: 'data-v- attributes or Nuxt assets in the HTML',
+  },
   { test: (h) => /\/_app\/immutable\//.test(h), name: 'SvelteKit', category: 'frontend', evidence: '/_app/immutable/ assets in the HTML' },
-  { test: (h) => /class=["'][^"']*\bsvelte-[a-z0-9]{4,}/i.test(h) || /\/_app\/immutable\//.test(h), name: 'Svelte', category: 'frontend', evidence: 'svelte- class names in the HTML' },
+  {
+    test: (h) => /class=["'][^"']*\bsvelte-[a-z0-9]{4,}/i.test(h) || /\/_app\/immutable\//.test(h),
+    name: 'Svelte',
+    category: 'frontend',
+    evidence: 'svelte- class names in the HTML',
+  },
   { test: (h) => /window\.__remixContext/.test(h), name: 'Remix', category: 'frontend', evidence: '__remixContext in the HTML' },
   { test: (h) => /<astro-island/i.test(h), name: 'Astro', category: 'frontend', evidence: '<astro-island> in the HTML' },
   { test: (h) => /id=["']___gatsby["']/.test(h), name: 'Gatsby', category: 'frontend', evidence: 'id="___gatsby" in the HTML' },
@@ -165,16 +233,43 @@ const HTML_RULES: readonly HtmlRule[] = [
     evidence: 'jquery script in the HTML',
     version: (h) => /jquery[.-](\d+\.\d+(?:\.\d+)?)(?:\.min)?\.js/i.exec(h)?.[1] ?? null,
   },
-  { test: (h) => /\/wp-content\/|\/wp-includes\//.test(h), name: 'WordPress', category: 'backend', evidence: '/wp-content/ paths in the HTML' },
-  { test: (h) => /<input[^>]*name=["']csrfmiddlewaretoken["']/i.test(h), name: 'Django', category: 'backend', evidence: 'csrfmiddlewaretoken form field' },
-  { test: (h) => /<meta[^>]*name=["']csrf-param["'][^>]*content=["']authenticity_token["']/i.test(h), name: 'Ruby on Rails', category: 'backend', evidence: 'authenticity_token csrf-param meta tag' },
-  { test: (h) => /<link[^>]*href=["'][^"']*tailwind/i.test(h), name: 'Tailwind CSS', category: 'frontend', evidence: 'tailwind stylesheet in the HTML' },
-  { test: (h) => /<link[^>]*href=["'][^"']*bootstrap[^"']*\.css/i.test(h), name: 'Bootstrap', category: 'frontend', evidence: 'bootstrap stylesheet in the HTML' },
+  {
+    test: (h) => /\/wp-content\/|\/wp-includes\//.test(h),
+    name: 'WordPress',
+    category: 'backend',
+    evidence: '/wp-content/ paths in the HTML',
+  },
+  {
+    test: (h) => /<input[^>]*name=["']csrfmiddlewaretoken["']/i.test(h),
+    name: 'Django',
+    category: 'backend',
+    evidence: 'csrfmiddlewaretoken form field',
+  },
+  {
+    test: (h) => /<meta[^>]*name=["']csrf-param["'][^>]*content=["']authenticity_token["']/i.test(h),
+    name: 'Ruby on Rails',
+    category: 'backend',
+    evidence: 'authenticity_token csrf-param meta tag',
+  },
+  {
+    test: (h) => /<link[^>]*href=["'][^"']*tailwind/i.test(h),
+    name: 'Tailwind CSS',
+    category: 'frontend',
+    evidence: 'tailwind stylesheet in the HTML',
+  },
+  {
+    test: (h) => /<link[^>]*href=["'][^"']*bootstrap[^"']*\.css/i.test(h),
+    name: 'Bootstrap',
+    category: 'frontend',
+    evidence: 'bootstrap stylesheet in the HTML',
+  },
 ];
 
 /** `<meta name="generator" content="WordPress 6.4.2">` and friends. */
 function generator(html: string): { name: string; version: string | null } | null {
-  const tag = /<meta\b[^>]*\bname=["']generator["'][^>]*>/i.exec(html)?.[0] ?? /<meta\b[^>]*\bcontent=["'][^"']*["'][^>]*\bname=["']generator["'][^>]*>/i.exec(html)?.[0];
+  const tag =
+    /<meta\b[^>]*\bname=["']generator["'][^>]*>/i.exec(html)?.[0] ??
+    /<meta\b[^>]*\bcontent=["'][^"']*["'][^>]*\bname=["']generator["'][^>]*>/i.exec(html)?.[0];
   const content = tag ? /\bcontent=["']([^"']{1,100})["']/i.exec(tag)?.[1]?.trim() : undefined;
   if (!content) return null;
   const version = /\s+v?(\d+(?:\.\d+)*)\b/.exec(content)?.[1] ?? null;

@@ -44,7 +44,10 @@ function handshake(url: URL, timeoutMs: number, signal: AbortSignal): Promise<Ce
       rejectUnauthorized: false,
       lookup: guardedLookup as never,
     });
-    const timer = setTimeout(() => finish(() => resolve({ valid: false, expires_at: null, issuer: null, error: `no TLS handshake within ${timeoutMs} ms` })), timeoutMs);
+    const timer = setTimeout(
+      () => finish(() => resolve({ valid: false, expires_at: null, issuer: null, error: `no TLS handshake within ${timeoutMs} ms` })),
+      timeoutMs,
+    );
     const onAbort = () => finish(() => reject(signal.reason));
     signal.addEventListener('abort', onAbort, { once: true });
 
@@ -60,7 +63,9 @@ function handshake(url: URL, timeoutMs: number, signal: AbortSignal): Promise<Ce
     socket.once('secureConnect', () => {
       const cert = socket.getPeerCertificate();
       const error = socket.authorized ? null : String(socket.authorizationError ?? 'certificate not trusted');
-      finish(() => resolve({ valid: socket.authorized, expires_at: isoDate(cert.valid_to), issuer: distinguishedName(cert.issuer), error }));
+      finish(() =>
+        resolve({ valid: socket.authorized, expires_at: isoDate(cert.valid_to), issuer: distinguishedName(cert.issuer), error }),
+      );
     });
     socket.once('error', (err: NodeJS.ErrnoException) => {
       if (err instanceof ForbiddenAddressError) return finish(() => reject(err.toAppError()));

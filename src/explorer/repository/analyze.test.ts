@@ -20,7 +20,12 @@ describe('analysing a repository cloned over git smart HTTP', { timeout: 120_000
   const audited: string[] = [];
 
   async function scan(depth: AnalysisDepth, audit?: (dir: string) => Promise<DependencyAudit>): Promise<AnalyzerResult> {
-    const cloned = await cloneRepository({ target: `${server.url}/shop.git`, token: TOKEN, into: join(dir, `clone-${depth}-${scans.size}`), depth });
+    const cloned = await cloneRepository({
+      target: `${server.url}/shop.git`,
+      token: TOKEN,
+      into: join(dir, `clone-${depth}-${scans.size}`),
+      depth,
+    });
     // The contract is what the service stores: every result must parse.
     const result = AnalyzerResult.parse(await analyzeRepository({ ...cloned, depth, audit }));
     scans.set(`${depth}-${scans.size}`, result);
@@ -61,8 +66,15 @@ describe('analysing a repository cloned over git smart HTTP', { timeout: 120_000
 
   test('files and languages leave out node_modules and binaries', () => {
     const repo = full.repository!;
-    assert.deepEqual(repo.languages.find((l) => l.name === 'TypeScript'), { name: 'TypeScript', files: 5, lines: 51 });
-    assert.equal(repo.languages.some((l) => l.name === 'JavaScript'), false, 'node_modules/left-pad is not the project');
+    assert.deepEqual(
+      repo.languages.find((l) => l.name === 'TypeScript'),
+      { name: 'TypeScript', files: 5, lines: 51 },
+    );
+    assert.equal(
+      repo.languages.some((l) => l.name === 'JavaScript'),
+      false,
+      'node_modules/left-pad is not the project',
+    );
     assert.equal(repo.largest_files[0]?.path, 'src/util.ts');
     assert.ok(full.architecture.notes.some((n) => /1 binary file/.test(n)));
   });
@@ -78,21 +90,34 @@ describe('analysing a repository cloned over git smart HTTP', { timeout: 120_000
   });
 
   test('the Prisma models become entities, with the relation and its on-delete', () => {
-    assert.deepEqual(full.entities.map((e) => e.source_name), ['User', 'Post']);
+    assert.deepEqual(
+      full.entities.map((e) => e.source_name),
+      ['User', 'Post'],
+    );
     const post = full.entities.find((e) => e.source_name === 'Post')!;
     assert.deepEqual(post.references, [{ field: 'authorId', target: 'User', on_delete: 'cascade' }]);
     assert.equal(post.evidence, 'prisma/schema.prisma (model Post)');
     const user = full.entities.find((e) => e.source_name === 'User')!;
     const field = (name: string) => user.fields.find((f) => f.name === name);
     assert.deepEqual(field('id'), { name: 'id', type: 'UUID', source_type: 'String', required: false, unique: false, primary_key: true });
-    assert.deepEqual(field('email'), { name: 'email', type: 'Email', source_type: 'String', required: true, unique: true, primary_key: false });
+    assert.deepEqual(field('email'), {
+      name: 'email',
+      type: 'Email',
+      source_type: 'String',
+      required: true,
+      unique: true,
+      primary_key: false,
+    });
     assert.equal(field('name')?.required, false);
     assert.equal(post.fields.find((f) => f.name === 'body')?.type, 'Text');
   });
 
   test('the committed AWS key is reported with its file and line, never its value', () => {
     const secrets = full.security.filter((s) => s.kind === 'secret');
-    assert.deepEqual(secrets.map((s) => [s.severity, s.location]), [['high', 'config/settings.json:3']]);
+    assert.deepEqual(
+      secrets.map((s) => [s.severity, s.location]),
+      [['high', 'config/settings.json:3']],
+    );
     assert.match(secrets[0]!.message, /AWS access key/);
     assert.doesNotMatch(JSON.stringify(full), new RegExp(FAKE_AWS_KEY));
     assert.match(full.improvements[0] ?? '', /Remove the committed secret \(config\/settings\.json:3\)/);
@@ -100,7 +125,14 @@ describe('analysing a repository cloned over git smart HTTP', { timeout: 120_000
 
   test('the import graph links modules (./util.js resolves to util.ts) and packages', () => {
     const edges = full.graph.edges.map((e) => `${e.from} -> ${e.to}`);
-    for (const edge of ['src/server.ts -> src/routes.ts', 'src/routes.ts -> src/util.ts', 'src/App.tsx -> src/util.ts', 'test/routes.test.ts -> src/util.ts', 'src/server.ts -> fastify', 'src/App.tsx -> react']) {
+    for (const edge of [
+      'src/server.ts -> src/routes.ts',
+      'src/routes.ts -> src/util.ts',
+      'src/App.tsx -> src/util.ts',
+      'test/routes.test.ts -> src/util.ts',
+      'src/server.ts -> fastify',
+      'src/App.tsx -> react',
+    ]) {
       assert.ok(edges.includes(edge), `missing edge ${edge}`);
     }
     assert.ok(full.graph.edges.every((e) => e.kind === 'imports'));
@@ -120,7 +152,10 @@ describe('analysing a repository cloned over git smart HTTP', { timeout: 120_000
   test('full depth reads the history and runs the audit it was given', () => {
     const history = full.repository!.history!;
     assert.equal(history.commits, 2);
-    assert.deepEqual(history.contributors, [{ name: 'Alice Example', commits: 1 }, { name: 'Bob Example', commits: 1 }]);
+    assert.deepEqual(history.contributors, [
+      { name: 'Alice Example', commits: 1 },
+      { name: 'Bob Example', commits: 1 },
+    ]);
     assert.equal(history.first_commit, '2024-01-02T10:00:00.000Z');
     assert.equal(history.last_commit, '2024-03-04T12:30:00.000Z');
     assert.deepEqual(full.repository!.dependencies.audit, { status: 'ok', critical: 1, high: 2, moderate: 0, low: 3 });
@@ -154,7 +189,10 @@ describe('analysing a repository cloned over git smart HTTP', { timeout: 120_000
     assert.equal(repo.history, null);
     assert.deepEqual(repo.dependencies.audit, { status: 'skipped', reason: 'quick depth: the dependency audit runs at full depth only' });
     assert.deepEqual(quick.graph, { nodes: [], edges: [] });
-    assert.equal(quick.security.some((s) => s.kind === 'secret'), false);
+    assert.equal(
+      quick.security.some((s) => s.kind === 'secret'),
+      false,
+    );
     assert.ok(quick.technologies.some((t) => t.name === 'React'));
     assert.equal(quick.entities.length, 2);
     assert.equal(repo.files, full.repository!.files);
@@ -173,7 +211,10 @@ describe('analysing a repository cloned over git smart HTTP', { timeout: 120_000
     const failing = await scan('full', async () => {
       throw new Error('npm is not installed in the sandbox');
     });
-    assert.deepEqual(failing.repository!.dependencies.audit, { status: 'unavailable', reason: 'the dependency audit failed: npm is not installed in the sandbox' });
+    assert.deepEqual(failing.repository!.dependencies.audit, {
+      status: 'unavailable',
+      reason: 'the dependency audit failed: npm is not installed in the sandbox',
+    });
     const none = await scan('full');
     assert.equal(none.repository!.dependencies.audit.status, 'skipped');
   });
@@ -204,16 +245,23 @@ describe('analysing a Catalyst-generated repository', { timeout: 60_000 }, () =>
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   test('records come from data-models.json, once, not again from the SQL migrations', () => {
-    assert.deepEqual(result.entities.map((e) => e.source_name), ['Book', 'Review']);
+    assert.deepEqual(
+      result.entities.map((e) => e.source_name),
+      ['Book', 'Review'],
+    );
     const review = result.entities.find((e) => e.source_name === 'Review')!;
     assert.deepEqual(review.references, [{ field: 'book_id', target: 'Book', on_delete: 'cascade' }]);
     assert.match(review.evidence, /^architecture\/data-models\.json/);
-    assert.deepEqual(review.fields.find((f) => f.name === 'id'), { name: 'id', type: 'UUID', source_type: 'UUID', required: true, unique: false, primary_key: true });
+    assert.deepEqual(
+      review.fields.find((f) => f.name === 'id'),
+      { name: 'id', type: 'UUID', source_type: 'UUID', required: true, unique: false, primary_key: true },
+    );
   });
 
   test('its stack, layout and tests are recognised', () => {
     const names = result.technologies.map((t) => t.name);
-    for (const name of ['TypeScript', 'React', 'Fastify', 'PostgreSQL', 'Drizzle', 'Vite', 'Docker', 'Docker Compose']) assert.ok(names.includes(name), `missing ${name}`);
+    for (const name of ['TypeScript', 'React', 'Fastify', 'PostgreSQL', 'Drizzle', 'Vite', 'Docker', 'Docker Compose'])
+      assert.ok(names.includes(name), `missing ${name}`);
     assert.equal(result.architecture.style, 'single-page frontend + REST API');
     const parts = Object.fromEntries(result.architecture.components.map((c) => [c.name, c.kind]));
     assert.equal(parts.frontend, 'frontend');
@@ -251,7 +299,10 @@ test('an aborted signal stops the analysis', async () => {
     const work = makeSampleRepo(join(dir, 'work'));
     const controller = new AbortController();
     controller.abort();
-    await assert.rejects(analyzeRepository({ dir: work, depth: 'standard', commit: null, defaultBranch: null, signal: controller.signal }), { name: 'AbortError' });
+    await assert.rejects(
+      analyzeRepository({ dir: work, depth: 'standard', commit: null, defaultBranch: null, signal: controller.signal }),
+      { name: 'AbortError' },
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

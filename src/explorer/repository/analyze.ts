@@ -60,9 +60,23 @@ interface Collected {
 
 function emptyCollected(): Collected {
   return {
-    manifests: [], prisma: [], sql: [], dataModels: [], license: null, readme: null, testFiles: 0, ci: new Map(), docker: new Map(),
-    lockfile: false, apiDocs: false, envFiles: [], secrets: [], secretsOverflow: 0,
-    functions: { count: 0, total: 0, worst: [] }, unparsed: 0, imports: new Map(),
+    manifests: [],
+    prisma: [],
+    sql: [],
+    dataModels: [],
+    license: null,
+    readme: null,
+    testFiles: 0,
+    ci: new Map(),
+    docker: new Map(),
+    lockfile: false,
+    apiDocs: false,
+    envFiles: [],
+    secrets: [],
+    secretsOverflow: 0,
+    functions: { count: 0, total: 0, worst: [] },
+    unparsed: 0,
+    imports: new Map(),
   };
 }
 
@@ -155,14 +169,31 @@ export async function analyzeRepository(opts: AnalyzeOptions): Promise<AnalyzerR
   ]);
   const security = [...c.secrets, ...envFileIssues(c.envFiles), ...auditIssues(audit)];
   if (c.secretsOverflow > 0) {
-    security.push({ severity: 'high', kind: 'secret', message: `${c.secretsOverflow} more possible secrets were found and not listed one by one`, location: null });
+    security.push({
+      severity: 'high',
+      kind: 'secret',
+      message: `${c.secretsOverflow} more possible secrets were found and not listed one by one`,
+      location: null,
+    });
   }
-  const architecture = inferArchitecture({ topDirs: walk.topDirs, manifests: manifests.parsed, technologies, languages, filePaths: walk.files.map((f) => f.path) });
+  const architecture = inferArchitecture({
+    topDirs: walk.topDirs,
+    manifests: manifests.parsed,
+    technologies,
+    languages,
+    filePaths: walk.files.map((f) => f.path),
+  });
   architecture.notes.push(...scanNotes(opts.depth, walk, graph.truncated, c), ...entityNotes, ...historyNotes);
   const isApp = technologies.some((t) => t.category === 'frontend' || t.category === 'backend');
   const improvements = suggestImprovements({
-    repository, security, technologies, complexFunctions: c.functions.worst, hasLockfile: c.lockfile,
-    hasNpmManifest: manifests.parsed.some((m) => m.ecosystem === 'npm'), isApp, hasApiDocs: c.apiDocs || hasApiDocPackage(manifests.runtime, manifests.dev),
+    repository,
+    security,
+    technologies,
+    complexFunctions: c.functions.worst,
+    hasLockfile: c.lockfile,
+    hasNpmManifest: manifests.parsed.some((m) => m.ecosystem === 'npm'),
+    isApp,
+    hasApiDocs: c.apiDocs || hasApiDocPackage(manifests.runtime, manifests.dev),
   });
   return { technologies, security, entities, graph: graph.graph, architecture, improvements, repository };
 }
@@ -245,7 +276,12 @@ function languageTechnologies(
   const named = new Set(known.map((t) => t.name));
   return languages
     .filter((l) => l.name !== 'Dockerfile' && !named.has(l.name))
-    .map((l) => ({ name: l.name, version: versionOf(l.name), category: 'language' as const, evidence: `${l.files} file${l.files === 1 ? '' : 's'}, ${l.lines} lines` }));
+    .map((l) => ({
+      name: l.name,
+      version: versionOf(l.name),
+      category: 'language' as const,
+      evidence: `${l.files} file${l.files === 1 ? '' : 's'}, ${l.lines} lines`,
+    }));
 }
 
 function infrastructureTechnologies(c: Collected): Technology[] {
@@ -258,7 +294,16 @@ function infrastructureTechnologies(c: Collected): Technology[] {
 
 function runtimeTechnologies(manifests: ReturnType<typeof summarizeManifests>['parsed']): Technology[] {
   const npm = manifests.find((m) => m.ecosystem === 'npm');
-  return npm ? [{ name: 'Node.js', version: npm.languageVersion, category: 'other', evidence: npm.languageVersion ? `${npm.path} engines.node` : npm.path }] : [];
+  return npm
+    ? [
+        {
+          name: 'Node.js',
+          version: npm.languageVersion,
+          category: 'other',
+          evidence: npm.languageVersion ? `${npm.path} engines.node` : npm.path,
+        },
+      ]
+    : [];
 }
 
 function dedupeTechnologies(list: readonly Technology[]): Technology[] {
@@ -295,7 +340,12 @@ async function runAudit(opts: AnalyzeOptions): Promise<DependencyAudit> {
 
 function auditIssues(audit: DependencyAudit): SecurityIssue[] {
   if (audit.status !== 'ok') return [];
-  const levels = [['critical', audit.critical], ['high', audit.high], ['medium', audit.moderate], ['low', audit.low]] as const;
+  const levels = [
+    ['critical', audit.critical],
+    ['high', audit.high],
+    ['medium', audit.moderate],
+    ['low', audit.low],
+  ] as const;
   return levels
     .filter(([, count]) => count > 0)
     .map(([severity, count]) => ({
@@ -306,13 +356,20 @@ function auditIssues(audit: DependencyAudit): SecurityIssue[] {
     }));
 }
 
-function scanNotes(depth: AnalysisDepth, walk: Awaited<ReturnType<typeof walkRepository>>, graphTruncated: boolean, c: Collected): string[] {
+function scanNotes(
+  depth: AnalysisDepth,
+  walk: Awaited<ReturnType<typeof walkRepository>>,
+  graphTruncated: boolean,
+  c: Collected,
+): string[] {
   const notes: string[] = [];
   if (walk.truncated) notes.push(`The scan stopped after ${WALK_LIMITS.maxFiles} files; the figures cover those files only.`);
   const { binary, large, overBudget } = walk.skipped;
-  if (binary + large > 0) notes.push(`${binary} binary file${binary === 1 ? '' : 's'} and ${large} file${large === 1 ? '' : 's'} over 1 MB were not read.`);
+  if (binary + large > 0)
+    notes.push(`${binary} binary file${binary === 1 ? '' : 's'} and ${large} file${large === 1 ? '' : 's'} over 1 MB were not read.`);
   if (overBudget > 0) notes.push(`${overBudget} files were not read because the scan had already read its byte budget.`);
-  if (c.unparsed > 0) notes.push(`Complexity and imports cover the first ${MAX_PARSED_FILES} JS/TS files; ${c.unparsed} more were not parsed.`);
+  if (c.unparsed > 0)
+    notes.push(`Complexity and imports cover the first ${MAX_PARSED_FILES} JS/TS files; ${c.unparsed} more were not parsed.`);
   if (graphTruncated) notes.push('The import graph shows its first 500 nodes only.');
   if (depth === 'quick') notes.push('Quick scan: complexity, secrets and the import graph were not measured.');
   if (c.secretsOverflow > 0) notes.push(`More than ${KEEP.secrets} possible secrets were found.`);

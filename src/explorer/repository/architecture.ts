@@ -53,7 +53,12 @@ function workspacePackages(manifests: readonly ParsedManifest[]): ParsedManifest
 
 function globMatches(glob: string, dir: string): boolean {
   const pattern = glob.replace(/\/+$/, '').replace(/^\.\//, '');
-  const re = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[^/]*')}$`,
+  );
   return re.test(dir);
 }
 
@@ -112,7 +117,13 @@ function notes(input: ArchitectureInput, comps: readonly Component[]): string[] 
   }
   const byCategory = (c: Technology['category']) => input.technologies.filter((t) => t.category === c).map((t) => t.name);
   const layers = (
-    [['frontend', 'Frontend'], ['backend', 'Backend'], ['database', 'Data'], ['testing', 'Tests'], ['infrastructure', 'Delivery']] as const
+    [
+      ['frontend', 'Frontend'],
+      ['backend', 'Backend'],
+      ['database', 'Data'],
+      ['testing', 'Tests'],
+      ['infrastructure', 'Delivery'],
+    ] as const
   )
     .map(([category, label]) => [label, byCategory(category)] as const)
     .filter(([, names]) => names.length > 0)

@@ -87,18 +87,29 @@ describe('cloning a local repository', () => {
 
   test('a folder that is not a repository, or does not exist, is refused with a hint', async () => {
     mkdirSync(join(dir, 'plain'), { recursive: true });
-    await assert.rejects(cloneRepository({ target: join(dir, 'plain'), into: join(dir, 'x1'), depth: 'quick' }), isAppError('invalid_option', /not a git repository/));
-    await assert.rejects(cloneRepository({ target: join(dir, 'nowhere'), into: join(dir, 'x2'), depth: 'quick' }), isAppError('invalid_option', /does not exist/));
+    await assert.rejects(
+      cloneRepository({ target: join(dir, 'plain'), into: join(dir, 'x1'), depth: 'quick' }),
+      isAppError('invalid_option', /not a git repository/),
+    );
+    await assert.rejects(
+      cloneRepository({ target: join(dir, 'nowhere'), into: join(dir, 'x2'), depth: 'quick' }),
+      isAppError('invalid_option', /does not exist/),
+    );
   });
 
   test('a token is not accepted for a local path', async () => {
-    await assert.rejects(cloneRepository({ target: work, token: TOKEN, into: join(dir, 'x3'), depth: 'quick' }), isAppError('invalid_option', /token/));
+    await assert.rejects(
+      cloneRepository({ target: work, token: TOKEN, into: join(dir, 'x3'), depth: 'quick' }),
+      isAppError('invalid_option', /token/),
+    );
   });
 
   test('an aborted signal stops the clone before it starts', async () => {
     const controller = new AbortController();
     controller.abort();
-    await assert.rejects(cloneRepository({ target: work, into: join(dir, 'x4'), depth: 'quick', signal: controller.signal }), { name: 'AbortError' });
+    await assert.rejects(cloneRepository({ target: work, into: join(dir, 'x4'), depth: 'quick', signal: controller.signal }), {
+      name: 'AbortError',
+    });
     assert.equal(existsSync(join(dir, 'x4')), false);
   });
 });
@@ -135,7 +146,10 @@ describe('cloning over git smart HTTP', { timeout: 60_000 }, () => {
     const cloned = await cloneRepository({ target: `${server.url}/private.git`, token: TOKEN, into: join(dir, 'private'), depth: 'quick' });
     const expected = `Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`;
     const sent = server.requests.slice(before);
-    assert.ok(sent.some((r) => r.path === '/private.git/git-upload-pack' && r.authorization === expected), 'the fetch carried the header');
+    assert.ok(
+      sent.some((r) => r.path === '/private.git/git-upload-pack' && r.authorization === expected),
+      'the fetch carried the header',
+    );
     // Not in the URL git requested, not in the result, not in the clone's own config.
     assert.ok(sent.every((r) => !r.path.includes(TOKEN)));
     assert.doesNotMatch(JSON.stringify(cloned), new RegExp(TOKEN));
@@ -152,12 +166,15 @@ describe('cloning over git smart HTTP', { timeout: 60_000 }, () => {
 
   test('a wrong token is reported as refused, without the token', async () => {
     const wrong = 'ghp_wrongToken9876543210zyxwvutsrqponmlkjih';
-    await assert.rejects(cloneRepository({ target: `${server.url}/private.git`, token: wrong, into: join(dir, 'wrong'), depth: 'quick' }), (e: unknown) => {
-      assert.ok(AppError.isInstance(e));
-      assert.match(e.message, /refused the token/);
-      assert.doesNotMatch(`${e.message} ${e.hint} ${JSON.stringify(e.details ?? {})}`, /wrongToken|d3Jvbmd/);
-      return true;
-    });
+    await assert.rejects(
+      cloneRepository({ target: `${server.url}/private.git`, token: wrong, into: join(dir, 'wrong'), depth: 'quick' }),
+      (e: unknown) => {
+        assert.ok(AppError.isInstance(e));
+        assert.match(e.message, /refused the token/);
+        assert.doesNotMatch(`${e.message} ${e.hint} ${JSON.stringify(e.details ?? {})}`, /wrongToken|d3Jvbmd/);
+        return true;
+      },
+    );
   });
 
   test('a repository that does not exist gives a clear not-found error', async () => {
@@ -178,7 +195,12 @@ describe('cloning over git smart HTTP', { timeout: 60_000 }, () => {
   test('cancelling the signal stops a clone in flight', async () => {
     const controller = new AbortController();
     const before = server.requests.length;
-    const clone = cloneRepository({ target: `${server.url}/stalled.git`, into: join(dir, 'cancelled'), depth: 'quick', signal: controller.signal });
+    const clone = cloneRepository({
+      target: `${server.url}/stalled.git`,
+      into: join(dir, 'cancelled'),
+      depth: 'quick',
+      signal: controller.signal,
+    });
     // Cancel once git is waiting on the server.
     while (!server.requests.slice(before).some((r) => r.path.startsWith('/stalled.git'))) await new Promise((r) => setTimeout(r, 20));
     controller.abort();

@@ -126,12 +126,16 @@ export async function cloneRepository(opts: CloneOptions): Promise<ClonedReposit
   const source = parseCloneTarget(opts.target);
   if (source.kind === 'path') await assertLocalRepository(source.path);
   if (opts.token !== undefined && source.kind === 'path') {
-    throw refuse('a token was given for a local repository path', 'tokens are only for https:// repositories; leave it out for a local path');
+    throw refuse(
+      'a token was given for a local repository path',
+      'tokens are only for https:// repositories; leave it out for a local path',
+    );
   }
   const dir = resolve(opts.into);
   const config: Record<string, string> = {};
   if (opts.token !== undefined && source.kind === 'url') {
-    if (!/^[\x21-\x7e]+$/.test(opts.token)) throw refuse('the token contains spaces or characters a token never has', 'paste the token alone, without quotes or line breaks');
+    if (!/^[\x21-\x7e]+$/.test(opts.token))
+      throw refuse('the token contains spaces or characters a token never has', 'paste the token alone, without quotes or line breaks');
     // Scoped to the target's origin, so a redirect to another host never receives it.
     config[`http.${source.url.origin}/.extraHeader`] = `Authorization: ${authorizationHeader(opts.token)}`;
   }
@@ -150,7 +154,11 @@ export async function cloneRepository(opts: CloneOptions): Promise<ClonedReposit
   return { dir, ...(await headOf(dir, opts.signal, opts.baseEnv)) };
 }
 
-async function headOf(dir: string, signal: AbortSignal | undefined, baseEnv: CloneOptions['baseEnv']): Promise<Omit<ClonedRepository, 'dir'>> {
+async function headOf(
+  dir: string,
+  signal: AbortSignal | undefined,
+  baseEnv: CloneOptions['baseEnv'],
+): Promise<Omit<ClonedRepository, 'dir'>> {
   const quiet = (args: string[]) =>
     runGit(args, { cwd: dir, timeoutMs: 15_000, signal, baseEnv }).then(
       (r) => r.stdout.trim() || null,
@@ -177,7 +185,11 @@ function cloneError(e: unknown, source: Source, token: string | undefined): AppE
     });
   }
   if (e.reason === 'spawn') return new AppError('git_failed', e.message, { hint: 'install git on the machine that runs the scans' });
-  if (/could not read (username|password)|authentication failed|terminal prompts disabled|error: 40[13]\b|HTTP 40[13]\b|invalid credentials/i.test(stderr)) {
+  if (
+    /could not read (username|password)|authentication failed|terminal prompts disabled|error: 40[13]\b|HTTP 40[13]\b|invalid credentials/i.test(
+      stderr,
+    )
+  ) {
     return token
       ? new AppError('invalid_option', `${where} refused the token`, {
           hint: 'check that the token is valid, has not expired and can read this repository (GitHub: the "repo" or "Contents: read" permission)',
@@ -193,18 +205,27 @@ function cloneError(e: unknown, source: Source, token: string | undefined): AppE
         : 'check the URL (owner and name); a private repository also looks missing without a token, so pass one as credentials.github_token',
     });
   }
-  if (/could not resolve (host|proxy)|failed to connect|couldn't connect|connection (refused|reset|timed out)|network is unreachable|no route to host|timed out|empty reply|recv failure|ssl|certificate|unable to access/i.test(stderr)) {
+  if (
+    /could not resolve (host|proxy)|failed to connect|couldn't connect|connection (refused|reset|timed out)|network is unreachable|no route to host|timed out|empty reply|recv failure|ssl|certificate|unable to access/i.test(
+      stderr,
+    )
+  ) {
     const host = source.kind === 'url' ? source.url.host : 'the repository';
     return new AppError('service_unavailable', `${host} is unreachable: ${firstFatal(stderr)}`, {
       hint: 'check the address, and that this machine can reach it (DNS, proxy, firewall, TLS certificate)',
     });
   }
   return new AppError('git_failed', `cloning ${where} failed: ${firstFatal(stderr)}`, {
-    hint: 'check that the target is a git repository; the message above is git\'s own',
+    hint: "check that the target is a git repository; the message above is git's own",
   });
 }
 
 function firstFatal(stderr: string): string {
   const line = stderr.split('\n').find((l) => /^(fatal|error):/.test(l.trim())) ?? stderr.trim().split('\n').pop() ?? '';
-  return line.replace(/^(fatal|error):\s*/, '').trim().slice(0, 300) || 'git gave no reason';
+  return (
+    line
+      .replace(/^(fatal|error):\s*/, '')
+      .trim()
+      .slice(0, 300) || 'git gave no reason'
+  );
 }

@@ -57,7 +57,13 @@ export function App() { return <div>{lazy ? 'a' : 'b'}</div>; }
 `,
   );
   assert.deepEqual(imports, ['react', './styles.css', './helper', 'node:fs', './lazy.mjs']);
-  assert.deepEqual(functions.map((f) => [f.name, f.complexity]), [['lazy', 1], ['App', 2]]);
+  assert.deepEqual(
+    functions.map((f) => [f.name, f.complexity]),
+    [
+      ['lazy', 1],
+      ['App', 2],
+    ],
+  );
 });
 
 test('relative imports resolve the way Node and TypeScript do', () => {

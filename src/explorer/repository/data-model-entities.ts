@@ -21,7 +21,10 @@ export function dataModelEntities(path: string, content: string): DataModelReadi
   const parsed = DataModels.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { entities: [], problem: `${path} does not match the data models contract (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'})` };
+    return {
+      entities: [],
+      problem: `${path} does not match the data models contract (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'})`,
+    };
   }
   const entities = parsed.data.models.map((model) => ({
     source_name: model.name,

@@ -10,7 +10,10 @@ import { sqlEntities } from './sql-entities.ts';
 function fieldsOf(entity: DiscoveredEntity | undefined): Record<string, string> {
   assert.ok(entity, 'entity found');
   return Object.fromEntries(
-    entity.fields.map((f) => [f.name, `${f.type}${f.required ? ' required' : ''}${f.primary_key ? ' pk' : ''}${f.unique ? ' unique' : ''}`]),
+    entity.fields.map((f) => [
+      f.name,
+      `${f.type}${f.required ? ' required' : ''}${f.primary_key ? ' pk' : ''}${f.unique ? ' unique' : ''}`,
+    ]),
   );
 }
 
@@ -54,7 +57,10 @@ test('MySQL and PostgreSQL CREATE TABLE: types, NOT NULL without default, keys, 
     },
   ]);
   for (const e of entities) DiscoveredEntity.parse(e);
-  assert.deepEqual(entities.map((e) => e.source_name), ['customers', 'orders', 'order_lines']);
+  assert.deepEqual(
+    entities.map((e) => e.source_name),
+    ['customers', 'orders', 'order_lines'],
+  );
   assert.deepEqual(fieldsOf(entities[0]), {
     id: 'Integer pk',
     email: 'Email required unique',
@@ -83,10 +89,15 @@ test('MySQL and PostgreSQL CREATE TABLE: types, NOT NULL without default, keys, 
 
 test('drizzle-kit migrations: foreign keys added by ALTER TABLE; the SQLite twin is not counted again', () => {
   const versions = Object.fromEntries(APP_DEPENDENCIES.map((d) => [d, '1.0.0']));
-  const sql = renderApp(bookReviewApp, versions).filter((f) => f.path.endsWith('.sql')).map((f) => ({ path: f.path, content: f.content }));
+  const sql = renderApp(bookReviewApp, versions)
+    .filter((f) => f.path.endsWith('.sql'))
+    .map((f) => ({ path: f.path, content: f.content }));
   assert.equal(sql.length, 2);
   const { entities } = discoverEntities({ dataModels: [], prisma: [], sql });
-  assert.deepEqual(entities.map((e) => e.source_name), ['books', 'reviews']);
+  assert.deepEqual(
+    entities.map((e) => e.source_name),
+    ['books', 'reviews'],
+  );
   const reviews = entities[1]!;
   assert.deepEqual(reviews.references, [{ field: 'book_id', target: 'books', on_delete: 'cascade' }]);
   assert.match(reviews.evidence, /^backend\/drizzle\/pg\//);
@@ -122,7 +133,10 @@ test('Prisma: enums, composite ids, @@unique, optional relations, @updatedAt and
     }
     `,
   );
-  assert.deepEqual(entities.map((e) => e.source_name), ['Account', 'Team', 'Membership']);
+  assert.deepEqual(
+    entities.map((e) => e.source_name),
+    ['Account', 'Team', 'Membership'],
+  );
   assert.deepEqual(fieldsOf(entities[0]), {
     id: 'Integer pk',
     role: 'Enum',
@@ -146,7 +160,10 @@ test('a data-models.json that breaks the contract is reported and the other sche
     prisma: [],
     sql: [{ path: 'schema.sql', content: 'CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL);' }],
   });
-  assert.deepEqual(entities.map((e) => e.source_name), ['notes']);
+  assert.deepEqual(
+    entities.map((e) => e.source_name),
+    ['notes'],
+  );
   assert.deepEqual(fieldsOf(entities[0]), { id: 'Integer pk', body: 'Text required' });
   assert.match(notes[0] ?? '', /architecture\/data-models\.json does not match the data models contract/);
 });

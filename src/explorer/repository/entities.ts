@@ -27,7 +27,10 @@ export function isSqlFile(path: string): boolean {
   return /\.sql$/i.test(path);
 }
 
-export function discoverEntities(input: { dataModels: SourceFile[]; prisma: SourceFile[]; sql: SourceFile[] }): { entities: DiscoveredEntity[]; notes: string[] } {
+export function discoverEntities(input: { dataModels: SourceFile[]; prisma: SourceFile[]; sql: SourceFile[] }): {
+  entities: DiscoveredEntity[];
+  notes: string[];
+} {
   const notes: string[] = [];
   const seen = new Set<string>();
   const entities: DiscoveredEntity[] = [];

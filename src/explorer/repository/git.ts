@@ -7,9 +7,21 @@ import { spawn } from 'node:child_process';
 
 /** Environment variables git may need to reach a host (proxies, CA bundles); nothing else is passed on. */
 const PASSED_ENV = [
-  'PATH', 'HOME', 'TMPDIR',
-  'http_proxy', 'https_proxy', 'no_proxy', 'all_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY',
-  'SSL_CERT_FILE', 'SSL_CERT_DIR', 'GIT_SSL_CAINFO', 'GIT_SSL_CAPATH',
+  'PATH',
+  'HOME',
+  'TMPDIR',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  'all_proxy',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'ALL_PROXY',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'GIT_SSL_CAINFO',
+  'GIT_SSL_CAPATH',
 ] as const;
 
 export interface GitOptions {
@@ -86,7 +98,13 @@ export function runGit(args: readonly string[], opts: GitOptions): Promise<GitOu
       return;
     }
     const maxBuffer = opts.maxBuffer ?? 16 * 1024 * 1024;
-    const child = spawn('git', args, { cwd: opts.cwd, env: gitEnv(opts), detached: true, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn('git', args, {
+      cwd: opts.cwd,
+      env: gitEnv(opts),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let size = 0;
@@ -120,9 +138,17 @@ export function runGit(args: readonly string[], opts: GitOptions): Promise<GitOu
       const stderr = Buffer.concat(err).toString('utf8');
       const failedSpawn = spawnError as NodeJS.ErrnoException | null;
       if (stopped === 'aborted') reject(new GitCommandError(`git ${args[0]} was cancelled`, stderr, 'aborted'));
-      else if (stopped === 'timeout') reject(new GitCommandError(`git ${args[0]} took longer than ${Math.round(opts.timeoutMs / 1000)} s`, stderr, 'timeout'));
+      else if (stopped === 'timeout')
+        reject(new GitCommandError(`git ${args[0]} took longer than ${Math.round(opts.timeoutMs / 1000)} s`, stderr, 'timeout'));
       else if (stopped === 'overflow') reject(new GitCommandError(`git ${args[0]} printed more than ${maxBuffer} bytes`, stderr, 'exit'));
-      else if (failedSpawn) reject(new GitCommandError(failedSpawn.code === 'ENOENT' ? 'the git command is not installed' : `git could not start: ${failedSpawn.message}`, '', 'spawn'));
+      else if (failedSpawn)
+        reject(
+          new GitCommandError(
+            failedSpawn.code === 'ENOENT' ? 'the git command is not installed' : `git could not start: ${failedSpawn.message}`,
+            '',
+            'spawn',
+          ),
+        );
       else if (code === 0) resolve({ stdout, stderr });
       else reject(new GitCommandError(`git ${args[0]} failed: ${lastLines(stderr)}`, stderr, 'exit'));
     });

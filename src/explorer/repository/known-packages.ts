@@ -87,7 +87,7 @@ export const PYTHON_PACKAGES: Record<string, Known> = {
   psycopg: ['PostgreSQL', 'database'],
   asyncpg: ['PostgreSQL', 'database'],
   pymysql: ['MySQL', 'database'],
-  'mysqlclient': ['MySQL', 'database'],
+  mysqlclient: ['MySQL', 'database'],
   pymongo: ['MongoDB', 'database'],
   redis: ['Redis', 'database'],
   alembic: ['Alembic', 'database'],

@@ -5,16 +5,34 @@ import { summarizeManifests } from './manifests.ts';
 
 test('Python, Go, Rust, Ruby and PHP manifests give their packages and technologies', () => {
   const found = summarizeManifests([
-    { path: 'requirements.txt', content: '# web\nDjango==4.2.7\npsycopg2-binary>=2.9 ; python_version >= "3.8"\n-r base.txt\ngit+https://example.com/x.git\ncelery\n' },
+    {
+      path: 'requirements.txt',
+      content: '# web\nDjango==4.2.7\npsycopg2-binary>=2.9 ; python_version >= "3.8"\n-r base.txt\ngit+https://example.com/x.git\ncelery\n',
+    },
     { path: 'requirements-dev.txt', content: 'pytest==8.0.0\n' },
     {
       path: 'services/api/pyproject.toml',
-      content: '[project]\nname = "api"\nrequires-python = ">=3.11"\nlicense = { text = "MIT" }\ndependencies = [\n  "fastapi[all]>=0.110",  # the web framework\n  "sqlalchemy>=2",\n]\n[project.optional-dependencies]\ndev = ["pytest>=8"]\n[project.scripts]\napi = "api.main:run"\n',
+      content:
+        '[project]\nname = "api"\nrequires-python = ">=3.11"\nlicense = { text = "MIT" }\ndependencies = [\n  "fastapi[all]>=0.110",  # the web framework\n  "sqlalchemy>=2",\n]\n[project.optional-dependencies]\ndev = ["pytest>=8"]\n[project.scripts]\napi = "api.main:run"\n',
     },
-    { path: 'go.mod', content: 'module example.com/x\n\ngo 1.22\n\nrequire (\n\tgithub.com/gin-gonic/gin v1.9.1\n\tgolang.org/x/text v0.14.0 // indirect\n)\nrequire gorm.io/gorm v1.25.5\n' },
-    { path: 'engine/Cargo.toml', content: '[package]\nname = "engine"\nlicense = "Apache-2.0"\n\n[dependencies]\naxum = "0.7"\ntokio = { version = "1", features = ["full"] }\n\n[dependencies.sqlx]\nversion = "0.7"\n\n[dev-dependencies]\ninsta = "1"\n' },
-    { path: 'Gemfile', content: "source 'https://rubygems.org'\ngem 'rails', '~> 7.1'\ngroup :development, :test do\n  gem 'rspec-rails'\nend\ngem 'pg'\n" },
-    { path: 'web/composer.json', content: '{"require": {"php": ">=8.1", "laravel/framework": "^10.0"}, "require-dev": {"phpunit/phpunit": "^10"}}' },
+    {
+      path: 'go.mod',
+      content:
+        'module example.com/x\n\ngo 1.22\n\nrequire (\n\tgithub.com/gin-gonic/gin v1.9.1\n\tgolang.org/x/text v0.14.0 // indirect\n)\nrequire gorm.io/gorm v1.25.5\n',
+    },
+    {
+      path: 'engine/Cargo.toml',
+      content:
+        '[package]\nname = "engine"\nlicense = "Apache-2.0"\n\n[dependencies]\naxum = "0.7"\ntokio = { version = "1", features = ["full"] }\n\n[dependencies.sqlx]\nversion = "0.7"\n\n[dev-dependencies]\ninsta = "1"\n',
+    },
+    {
+      path: 'Gemfile',
+      content: "source 'https://rubygems.org'\ngem 'rails', '~> 7.1'\ngroup :development, :test do\n  gem 'rspec-rails'\nend\ngem 'pg'\n",
+    },
+    {
+      path: 'web/composer.json',
+      content: '{"require": {"php": ">=8.1", "laravel/framework": "^10.0"}, "require-dev": {"phpunit/phpunit": "^10"}}',
+    },
   ]);
   const tech = Object.fromEntries(found.technologies.map((t) => [t.name, `${t.category} ${t.version ?? '-'} (${t.evidence})`]));
   assert.deepEqual(tech, {
@@ -26,7 +44,7 @@ test('Python, Go, Rust, Ruby and PHP manifests give their packages and technolog
     GORM: 'database v1.25.5 (go.mod require)',
     'Ruby on Rails': 'backend ~> 7.1 (Gemfile)',
     RSpec: 'testing - (Gemfile)',
-    'Axum': 'backend 0.7 (engine/Cargo.toml dependencies)',
+    Axum: 'backend 0.7 (engine/Cargo.toml dependencies)',
     SQLx: 'database 0.7 (engine/Cargo.toml dependencies)',
     FastAPI: 'backend >=0.110 (services/api/pyproject.toml)',
     SQLAlchemy: 'database >=2 (services/api/pyproject.toml)',
@@ -53,7 +71,13 @@ test('a broken manifest is listed and adds nothing', () => {
 
 function styleOf(files: Record<string, string>, topDirs: string[] = [], languages = [{ name: 'TypeScript', files: 1, lines: 10 }]) {
   const manifests = summarizeManifests(Object.entries(files).map(([path, content]) => ({ path, content })));
-  return inferArchitecture({ topDirs, manifests: manifests.parsed, technologies: manifests.technologies, languages, filePaths: Object.keys(files) });
+  return inferArchitecture({
+    topDirs,
+    manifests: manifests.parsed,
+    technologies: manifests.technologies,
+    languages,
+    filePaths: Object.keys(files),
+  });
 }
 
 test('architecture styles: monorepo, full-stack framework, API, frontend, CLI, library', () => {
@@ -69,7 +93,12 @@ test('architecture styles: monorepo, full-stack framework, API, frontend, CLI, l
   assert.equal(monorepo.style, 'monorepo with 3 packages');
   assert.deepEqual(
     monorepo.components.map((c) => [c.name, c.kind]),
-    [['packages', 'workspace'], ['packages/api', 'backend'], ['packages/shared', 'package'], ['packages/web', 'frontend']],
+    [
+      ['packages', 'workspace'],
+      ['packages/api', 'backend'],
+      ['packages/shared', 'package'],
+      ['packages/web', 'frontend'],
+    ],
   );
   assert.equal(styleOf({ 'package.json': JSON.stringify({ dependencies: { next: '14', react: '18' } }) }).style, 'full-stack Next.js app');
   assert.equal(styleOf({ 'package.json': JSON.stringify({ dependencies: { express: '4', pg: '8' } }) }).style, 'REST API / web backend');

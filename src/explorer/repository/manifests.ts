@@ -46,7 +46,8 @@ const MAX_DEPENDENCIES = 2000;
 export function manifestKind(path: string): Ecosystem | null {
   const name = posix.basename(path);
   if (name === 'package.json') return 'npm';
-  if (name === 'pyproject.toml' || /^requirements[\w.-]*\.txt$/i.test(name) || (/(^|\/)requirements\/[\w.-]+\.txt$/i.test(path))) return 'python';
+  if (name === 'pyproject.toml' || /^requirements[\w.-]*\.txt$/i.test(name) || /(^|\/)requirements\/[\w.-]+\.txt$/i.test(path))
+    return 'python';
   if (name === 'go.mod') return 'go';
   if (name === 'Cargo.toml') return 'cargo';
   if (name === 'Gemfile') return 'ruby';
@@ -57,18 +58,33 @@ export function manifestKind(path: string): Ecosystem | null {
 export function parseManifest(path: string, content: string): ParsedManifest | null {
   const kind = manifestKind(path);
   const base: ParsedManifest = {
-    path, ecosystem: kind ?? 'npm', runtime: [], dev: [], sources: { runtime: path, dev: path },
-    license: null, languageVersion: null, cli: false, library: false, workspaces: [],
+    path,
+    ecosystem: kind ?? 'npm',
+    runtime: [],
+    dev: [],
+    sources: { runtime: path, dev: path },
+    license: null,
+    languageVersion: null,
+    cli: false,
+    library: false,
+    workspaces: [],
   };
   try {
     switch (kind) {
-      case 'npm': return parsePackageJson(base, content);
-      case 'python': return posix.basename(path) === 'pyproject.toml' ? parsePyproject(base, content) : parseRequirements(base, content);
-      case 'go': return parseGoMod(base, content);
-      case 'cargo': return parseCargo(base, content);
-      case 'ruby': return parseGemfile(base, content);
-      case 'composer': return parseComposer(base, content);
-      default: return null;
+      case 'npm':
+        return parsePackageJson(base, content);
+      case 'python':
+        return posix.basename(path) === 'pyproject.toml' ? parsePyproject(base, content) : parseRequirements(base, content);
+      case 'go':
+        return parseGoMod(base, content);
+      case 'cargo':
+        return parseCargo(base, content);
+      case 'ruby':
+        return parseGemfile(base, content);
+      case 'composer':
+        return parseComposer(base, content);
+      default:
+        return null;
     }
   } catch {
     return base;
@@ -91,7 +107,11 @@ function parsePackageJson(m: ParsedManifest, content: string): ParsedManifest {
   m.cli = pkg.bin !== undefined;
   m.library = pkg.main !== undefined || pkg.exports !== undefined || pkg.module !== undefined;
   const ws = pkg.workspaces;
-  const globs = Array.isArray(ws) ? ws : Array.isArray((ws as { packages?: unknown } | undefined)?.packages) ? (ws as { packages: unknown[] }).packages : [];
+  const globs = Array.isArray(ws)
+    ? ws
+    : Array.isArray((ws as { packages?: unknown } | undefined)?.packages)
+      ? (ws as { packages: unknown[] }).packages
+      : [];
   m.workspaces = globs.filter((g): g is string => typeof g === 'string');
   return m;
 }
@@ -119,12 +139,17 @@ function parseRequirements(m: ParsedManifest, content: string): ParsedManifest {
 function parsePyproject(m: ParsedManifest, content: string): ParsedManifest {
   const toml = parseTomlLite(content);
   const project = toml.get('project');
-  const reqs = (raw: string | undefined) => tomlStrings(raw ?? '').map(parsePythonRequirement).filter((d): d is Dependency => d !== null);
+  const reqs = (raw: string | undefined) =>
+    tomlStrings(raw ?? '')
+      .map(parsePythonRequirement)
+      .filter((d): d is Dependency => d !== null);
   m.runtime.push(...reqs(project?.get('dependencies')));
-  for (const [group, raw] of toml.get('project.optional-dependencies') ?? []) (/dev|test|lint|doc/i.test(group) ? m.dev : m.runtime).push(...reqs(raw));
+  for (const [group, raw] of toml.get('project.optional-dependencies') ?? [])
+    (/dev|test|lint|doc/i.test(group) ? m.dev : m.runtime).push(...reqs(raw));
   for (const [, raw] of toml.get('dependency-groups') ?? []) m.dev.push(...reqs(raw));
   const poetry = (section: string, into: Dependency[]) => {
-    for (const [name, raw] of toml.get(section) ?? []) if (name !== 'python') into.push({ name: name.toLowerCase(), version: tomlVersion(raw) ?? '*' });
+    for (const [name, raw] of toml.get(section) ?? [])
+      if (name !== 'python') into.push({ name: name.toLowerCase(), version: tomlVersion(raw) ?? '*' });
   };
   poetry('tool.poetry.dependencies', m.runtime);
   poetry('tool.poetry.dev-dependencies', m.dev);
@@ -144,7 +169,10 @@ function parseGoMod(m: ParsedManifest, content: string): ParsedManifest {
   for (const single of content.matchAll(/^require\s+([^\s(].*)$/gm)) lines.push(single[1]!);
   for (const line of lines) {
     if (/\/\/\s*indirect/.test(line)) continue;
-    const parts = line.replace(/\/\/.*$/, '').trim().split(/\s+/);
+    const parts = line
+      .replace(/\/\/.*$/, '')
+      .trim()
+      .split(/\s+/);
     if (parts.length >= 2 && parts[0]) m.runtime.push({ name: parts[0], version: parts[1]! });
   }
   m.sources = { runtime: `${m.path} require`, dev: `${m.path} require` };
@@ -161,7 +189,8 @@ function parseCargo(m: ParsedManifest, content: string): ParsedManifest {
     }
     // [dependencies.serde] with version = "1"
     const sub = /(?:^|\.)((?:dev-|build-)?dependencies)\.([^.]+)$/.exec(section);
-    if (sub) (sub[1] === 'dependencies' ? m.runtime : m.dev).push({ name: sub[2]!, version: tomlVersion(values.get('version') ?? '') ?? '*' });
+    if (sub)
+      (sub[1] === 'dependencies' ? m.runtime : m.dev).push({ name: sub[2]!, version: tomlVersion(values.get('version') ?? '') ?? '*' });
   }
   m.sources = { runtime: `${m.path} dependencies`, dev: `${m.path} dev-dependencies` };
   const license = toml.get('package')?.get('license');
@@ -199,7 +228,12 @@ function parseComposer(m: ParsedManifest, content: string): ParsedManifest {
 }
 
 const KNOWN: Record<Ecosystem, Record<string, readonly [string, Technology['category']]>> = {
-  npm: NPM_PACKAGES, python: PYTHON_PACKAGES, go: GO_MODULES, cargo: CARGO_CRATES, ruby: RUBY_GEMS, composer: COMPOSER_PACKAGES,
+  npm: NPM_PACKAGES,
+  python: PYTHON_PACKAGES,
+  go: GO_MODULES,
+  cargo: CARGO_CRATES,
+  ruby: RUBY_GEMS,
+  composer: COMPOSER_PACKAGES,
 };
 
 /** Root manifests first, so a technology's version and evidence come from the top of the repository. */
@@ -216,7 +250,10 @@ export function summarizeManifests(files: ReadonlyArray<{ path: string; content:
   const dev = new Map<string, Dependency>();
   const technologies = new Map<string, Technology>();
   for (const m of parsed) {
-    for (const [list, into, evidence] of [[m.runtime, runtime, m.sources.runtime], [m.dev, dev, m.sources.dev]] as const) {
+    for (const [list, into, evidence] of [
+      [m.runtime, runtime, m.sources.runtime],
+      [m.dev, dev, m.sources.dev],
+    ] as const) {
       for (const dep of list) {
         if (!into.has(dep.name) && into.size < MAX_DEPENDENCIES) into.set(dep.name, dep);
         const known = KNOWN[m.ecosystem][dep.name];
@@ -226,7 +263,13 @@ export function summarizeManifests(files: ReadonlyArray<{ path: string; content:
       }
     }
   }
-  return { manifests: parsed.map((m) => m.path), parsed, runtime: [...runtime.values()], dev: [...dev.values()], technologies: [...technologies.values()] };
+  return {
+    manifests: parsed.map((m) => m.path),
+    parsed,
+    runtime: [...runtime.values()],
+    dev: [...dev.values()],
+    technologies: [...technologies.values()],
+  };
 }
 
 /** The technology categories a manifest's own dependencies name (frontend, backend…). */

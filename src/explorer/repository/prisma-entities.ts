@@ -8,7 +8,13 @@ import { prismaFieldType, refineByName } from './field-types.ts';
 type Field = DiscoveredEntity['fields'][number];
 type Reference = DiscoveredEntity['references'][number];
 
-const ON_DELETE: Record<string, Reference['on_delete']> = { Cascade: 'cascade', SetNull: 'set null', Restrict: 'restrict', NoAction: 'restrict', SetDefault: 'restrict' };
+const ON_DELETE: Record<string, Reference['on_delete']> = {
+  Cascade: 'cascade',
+  SetNull: 'set null',
+  Restrict: 'restrict',
+  NoAction: 'restrict',
+  SetDefault: 'restrict',
+};
 
 function stripComments(text: string): string {
   return text.replace(/\/\/.*$/gm, '');
@@ -16,7 +22,10 @@ function stripComments(text: string): string {
 
 /** The names listed in `@@id([a, b])`, `fields: [a]` and the like. */
 function bracketList(text: string | undefined): string[] {
-  return (text ?? '').split(',').map((s) => s.trim().replace(/\(.*$/, '')).filter(Boolean);
+  return (text ?? '')
+    .split(',')
+    .map((s) => s.trim().replace(/\(.*$/, ''))
+    .filter(Boolean);
 }
 
 export function prismaEntities(path: string, schema: string): DiscoveredEntity[] {
@@ -44,14 +53,25 @@ function modelEntity(path: string, name: string, body: string, models: ReadonlyS
     }
     const m = /^(\w+)\s+(\w+)(\[\])?(\?)?\s*(.*)$/.exec(line);
     if (!m) continue;
-    const [, fieldName, type, list, optional, attributes] = m as unknown as [string, string, string, string | undefined, string | undefined, string];
+    const [, fieldName, type, list, optional, attributes] = m as unknown as [
+      string,
+      string,
+      string,
+      string | undefined,
+      string | undefined,
+      string,
+    ];
     if (models.has(type)) {
       const relation = /@relation\s*\(([^)]*(?:\([^)]*\)[^)]*)*)\)/.exec(attributes)?.[1] ?? '';
       const local = bracketList(/fields\s*:\s*\[([^\]]*)\]/.exec(relation)?.[1]);
       if (!list && local[0]) {
         const onDelete = /onDelete\s*:\s*(\w+)/.exec(relation)?.[1];
         // Prisma's own default: Restrict for a required relation, SetNull for an optional one.
-        references.push({ field: local[0], target: type, on_delete: onDelete ? (ON_DELETE[onDelete] ?? 'restrict') : optional ? 'set null' : 'restrict' });
+        references.push({
+          field: local[0],
+          target: type,
+          on_delete: onDelete ? (ON_DELETE[onDelete] ?? 'restrict') : optional ? 'set null' : 'restrict',
+        });
       }
       continue;
     }

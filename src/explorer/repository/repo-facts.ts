@@ -46,7 +46,9 @@ export function isReadme(path: string): boolean {
 }
 
 export function isLockfile(path: string): boolean {
-  return /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|poetry\.lock|Pipfile\.lock|uv\.lock|Cargo\.lock|go\.sum|Gemfile\.lock|composer\.lock)$/.test(path);
+  return /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|poetry\.lock|Pipfile\.lock|uv\.lock|Cargo\.lock|go\.sum|Gemfile\.lock|composer\.lock)$/.test(
+    path,
+  );
 }
 
 /** The SPDX id a license text reads as, by the sentences each license is known by. */

@@ -19,7 +19,8 @@ interface TableDraft {
 }
 
 const MAX_TABLES = 500;
-const COLUMN_KEYWORDS = /\b(NOT\s+NULL|NULL|PRIMARY\s+KEY|UNIQUE|DEFAULT|REFERENCES|CHECK|CONSTRAINT|GENERATED|AUTO_INCREMENT|AUTOINCREMENT|IDENTITY|COLLATE|COMMENT|ON\s+UPDATE|CHARACTER\s+SET|CHARSET)\b/i;
+const COLUMN_KEYWORDS =
+  /\b(NOT\s+NULL|NULL|PRIMARY\s+KEY|UNIQUE|DEFAULT|REFERENCES|CHECK|CONSTRAINT|GENERATED|AUTO_INCREMENT|AUTOINCREMENT|IDENTITY|COLLATE|COMMENT|ON\s+UPDATE|CHARACTER\s+SET|CHARSET)\b/i;
 
 function stripComments(sql: string): string {
   let out = '';
@@ -79,7 +80,10 @@ function identList(text: string): string[] {
 }
 
 function onDelete(text: string): Reference['on_delete'] {
-  const action = /ON\s+DELETE\s+(CASCADE|SET\s+NULL|SET\s+DEFAULT|RESTRICT|NO\s+ACTION)/i.exec(text)?.[1]?.toUpperCase().replace(/\s+/g, ' ');
+  const action = /ON\s+DELETE\s+(CASCADE|SET\s+NULL|SET\s+DEFAULT|RESTRICT|NO\s+ACTION)/i
+    .exec(text)?.[1]
+    ?.toUpperCase()
+    .replace(/\s+/g, ' ');
   return action === 'CASCADE' ? 'cascade' : action === 'SET NULL' ? 'set null' : 'restrict';
 }
 
@@ -102,10 +106,17 @@ export function sqlEntities(files: ReadonlyArray<{ path: string; content: string
   const tables = new Map<string, TableDraft>();
   const statements = files.flatMap((f) => splitTopLevel(stripComments(f.content), ';').map((sql) => ({ path: f.path, sql })));
   const enumTypes = new Set(
-    statements.flatMap((s) => [...s.sql.matchAll(new RegExp(String.raw`CREATE\s+TYPE\s+(${QUALIFIED})\s+AS\s+ENUM`, 'gi'))].map((m) => unquote(m[1]!).toLowerCase())),
+    statements.flatMap((s) =>
+      [...s.sql.matchAll(new RegExp(String.raw`CREATE\s+TYPE\s+(${QUALIFIED})\s+AS\s+ENUM`, 'gi'))].map((m) =>
+        unquote(m[1]!).toLowerCase(),
+      ),
+    ),
   );
   for (const { path, sql } of statements) {
-    const create = new RegExp(String.raw`^CREATE\s+(?:OR\s+REPLACE\s+)?(?:(?:GLOBAL|LOCAL)\s+)?(?:TEMP(?:ORARY)?\s+|UNLOGGED\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(${QUALIFIED})\s*\(`, 'i').exec(sql);
+    const create = new RegExp(
+      String.raw`^CREATE\s+(?:OR\s+REPLACE\s+)?(?:(?:GLOBAL|LOCAL)\s+)?(?:TEMP(?:ORARY)?\s+|UNLOGGED\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(${QUALIFIED})\s*\(`,
+      'i',
+    ).exec(sql);
     if (create) {
       const name = unquote(create[1]!);
       const body = parenthesised(sql, create[0].length - 1);
@@ -125,7 +136,13 @@ export function sqlEntities(files: ReadonlyArray<{ path: string; content: string
       }
     }
   }
-  return [...tables.values()].map((t) => ({ source_name: t.name, fields: t.fields, references: dedupeReferences(t.references), rows: null, evidence: `${t.path} (CREATE TABLE ${t.name})` }));
+  return [...tables.values()].map((t) => ({
+    source_name: t.name,
+    fields: t.fields,
+    references: dedupeReferences(t.references),
+    rows: null,
+    evidence: `${t.path} (CREATE TABLE ${t.name})`,
+  }));
 }
 
 function dedupeReferences(refs: Reference[]): Reference[] {

@@ -24,11 +24,14 @@ test('the walk skips dependency folders, symlinks, binaries and big files, and s
     const seen: string[] = [];
     const limits = { maxFiles: 100, maxFileBytes: 1024, maxTotalBytes: 10_000 };
     const walk = await walkRepository(dir, (f) => void seen.push(f.path), undefined, limits);
-    assert.deepEqual(walk.files.map((f) => [f.path, f.lines, f.language]), [
-      ['a.ts', 1, 'TypeScript'],
-      ['b/c.py', 2, 'Python'],
-      ['z/last.rs', 1, 'Rust'],
-    ]);
+    assert.deepEqual(
+      walk.files.map((f) => [f.path, f.lines, f.language]),
+      [
+        ['a.ts', 1, 'TypeScript'],
+        ['b/c.py', 2, 'Python'],
+        ['z/last.rs', 1, 'Rust'],
+      ],
+    );
     assert.deepEqual(seen, ['a.ts', 'b/c.py', 'z/last.rs']);
     assert.deepEqual(walk.skipped, { binary: 1, large: 1, overBudget: 0 });
     assert.deepEqual(walk.topDirs, ['b', 'web', 'z']);
@@ -40,7 +43,10 @@ test('the walk skips dependency folders, symlinks, binaries and big files, and s
 
     const controller = new AbortController();
     controller.abort();
-    await assert.rejects(walkRepository(dir, () => {}, controller.signal), { name: 'AbortError' });
+    await assert.rejects(
+      walkRepository(dir, () => {}, controller.signal),
+      { name: 'AbortError' },
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -52,16 +58,31 @@ test('licenses are recognised by their text', () => {
   assert.equal(licenseFromText('GNU GENERAL PUBLIC LICENSE\n Version 2, June 1991'), 'GPL-2.0');
   assert.equal(licenseFromText('GNU AFFERO GENERAL PUBLIC LICENSE Version 3'), 'AGPL-3.0');
   assert.equal(
-    licenseFromText('Redistribution and use in source and binary forms, with or without\nmodification, are permitted... Neither the name of the copyright holder'),
+    licenseFromText(
+      'Redistribution and use in source and binary forms, with or without\nmodification, are permitted... Neither the name of the copyright holder',
+    ),
     'BSD-3-Clause',
   );
   assert.equal(licenseFromText('Redistribution and use in source and binary forms, with or without modification'), 'BSD-2-Clause');
-  assert.equal(licenseFromText('Permission to use, copy, modify, and/or distribute this software for any\npurpose with or without fee is hereby granted'), 'ISC');
+  assert.equal(
+    licenseFromText(
+      'Permission to use, copy, modify, and/or distribute this software for any\npurpose with or without fee is hereby granted',
+    ),
+    'ISC',
+  );
   assert.equal(licenseFromText('All rights reserved. Do not copy.'), null);
 });
 
 test('tests, CI, Docker and README quality are read from names and lines', () => {
-  for (const path of ['src/a.test.ts', 'web/b.spec.jsx', 'tests/test_api.py', 'pkg/x_test.go', 'spec/models/user_spec.rb', 'test/helpers.ts', 'src/FooTest.java']) {
+  for (const path of [
+    'src/a.test.ts',
+    'web/b.spec.jsx',
+    'tests/test_api.py',
+    'pkg/x_test.go',
+    'spec/models/user_spec.rb',
+    'test/helpers.ts',
+    'src/FooTest.java',
+  ]) {
     assert.equal(isTestFile(path), true, path);
   }
   for (const path of ['src/testing.ts', 'docs/test/readme.md', 'src/contest.ts']) assert.equal(isTestFile(path), false, path);

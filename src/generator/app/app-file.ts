@@ -14,4 +14,3 @@ export interface AppFile {
 export interface DependencyVersions {
   [pkg: string]: string;
 }
-

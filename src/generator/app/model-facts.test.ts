@@ -17,10 +17,16 @@ test('delete rules follow the model, and "set null" on a required reference beco
 
 test('lists filter on enums, booleans and references, and sort on plain fields and timestamps', () => {
   const review = findModel(bookReviewApp, 'Review')!;
-  assert.deepEqual(filterFields(bookReviewApp, review).map((f) => f.name), ['book_id', 'sentiment']);
+  assert.deepEqual(
+    filterFields(bookReviewApp, review).map((f) => f.name),
+    ['book_id', 'sentiment'],
+  );
   assert.deepEqual(sortFields(bookReviewApp, review), ['created_at', 'updated_at', 'rating', 'sentiment', 'body']);
   const todo = findModel(todoApp, 'Todo')!;
-  assert.deepEqual(filterFields(todoApp, todo).map((f) => f.name), ['completed']);
+  assert.deepEqual(
+    filterFields(todoApp, todo).map((f) => f.name),
+    ['completed'],
+  );
   assert.ok(!sortFields(todoApp, todo).includes('user_id'), 'the owner is not a sort key');
   assert.equal(completionField(todo)?.name, 'completed');
   assert.equal(completionField(findModel(vendorApp, 'Vendor')!), undefined, '"active" does not mean finished');
@@ -41,6 +47,12 @@ test('a field named like a list parameter is never a filter', () => {
 
 test('browser tests create referenced records before the records that point at them', () => {
   const reversed = DataModels.parse({ ...vendorApp, models: [...vendorApp.models].reverse() });
-  assert.deepEqual(creationOrder(reversed).map((m) => m.name), ['Vendor', 'Contract']);
-  assert.deepEqual(creationOrder(bookReviewApp).map((m) => m.name), ['Book', 'Review']);
+  assert.deepEqual(
+    creationOrder(reversed).map((m) => m.name),
+    ['Vendor', 'Contract'],
+  );
+  assert.deepEqual(
+    creationOrder(bookReviewApp).map((m) => m.name),
+    ['Book', 'Review'],
+  );
 });

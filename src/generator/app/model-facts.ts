@@ -96,7 +96,9 @@ export function filterFields(models: DataModels, model: DataModel): ModelField[]
 /** Columns `?sort=` accepts: the timestamps and every plain field a client sets (ids are not meaningful orders). */
 export function sortFields(models: DataModels, model: DataModel): string[] {
   const refs = new Set(clientReferences(models, model).map((r) => r.field.name));
-  const own = editableFields(model).filter((f) => f.type !== 'UUID' && !refs.has(f.name)).map((f) => f.name);
+  const own = editableFields(model)
+    .filter((f) => f.type !== 'UUID' && !refs.has(f.name))
+    .map((f) => f.name);
   const stamps = ['created_at', 'updated_at'].filter((name) => model.fields.some((f) => f.name === name));
   return [...stamps, ...own];
 }
@@ -112,5 +114,7 @@ export function onDeleteRule(field: ModelField): 'cascade' | 'set null' | 'restr
 
 /** A boolean that marks a record as finished, so the UI can show it struck through. */
 export function completionField(model: DataModel): ModelField | undefined {
-  return editableFields(model).find((f) => f.type === 'Boolean' && /^(is_)?(done|completed?|finished|resolved|closed|checked|purchased|paid|read|watched)$/.test(f.name));
+  return editableFields(model).find(
+    (f) => f.type === 'Boolean' && /^(is_)?(done|completed?|finished|resolved|closed|checked|purchased|paid|read|watched)$/.test(f.name),
+  );
 }

@@ -17,7 +17,10 @@ export function kebab(pascalName: string): string {
 
 /** A string literal safe anywhere in TS/JS source, including inside JSX expressions and HTML-hosted scripts. */
 export function lit(value: string | number | boolean): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 export function htmlEscape(text: string): string {

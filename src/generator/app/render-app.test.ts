@@ -44,7 +44,18 @@ function writeApp(name: keyof typeof fixtures): string {
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = { ...process.env };
   // NODE_TEST_CONTEXT would make the app's own test runner think it is nested in ours and run nothing.
-  for (const key of ['DATABASE_URL', 'PORT', 'HOST', 'DATA_DIR', 'JWT_SECRET', 'NODE_V8_COVERAGE', 'NODE_OPTIONS', 'NODE_TEST_CONTEXT', 'CHROMIUM_PATH']) delete env[key];
+  for (const key of [
+    'DATABASE_URL',
+    'PORT',
+    'HOST',
+    'DATA_DIR',
+    'JWT_SECRET',
+    'NODE_V8_COVERAGE',
+    'NODE_OPTIONS',
+    'NODE_TEST_CONTEXT',
+    'CHROMIUM_PATH',
+  ])
+    delete env[key];
   return { ...env, ...extra };
 }
 
@@ -95,7 +106,10 @@ function postgresReachable(): Promise<boolean> {
 async function checkTestSuite(dir: string): Promise<void> {
   const output = await expectSuccess(dir, ['test']);
   assert.match(output, /ℹ fail 0/);
-  const summary = JSON.parse(readFileSync(join(dir, 'coverage/coverage-summary.json'), 'utf8')) as Record<string, { lines: { covered: number; total: number } }>;
+  const summary = JSON.parse(readFileSync(join(dir, 'coverage/coverage-summary.json'), 'utf8')) as Record<
+    string,
+    { lines: { covered: number; total: number } }
+  >;
   const backend = Object.entries(summary).filter(([path]) => path.startsWith(join(dir, 'backend/src')));
   assert.ok(backend.length > 5, 'coverage lists the backend modules');
   const covered = backend.reduce((n, [, s]) => n + s.lines.covered, 0);
@@ -170,7 +184,6 @@ async function call(base: string, method: string, path: string, body?: unknown, 
   if (token) headers.authorization = `Bearer ${token}`;
   const response = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const json: any = text && (response.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : null;
   return { status: response.status, json, text };
 }
@@ -186,9 +199,16 @@ describe('renderApp output', () => {
     for (const models of Object.values(fixtures)) {
       const files = renderApp(models, versions);
       const groups = files.map((f) => COMMIT_GROUPS.indexOf(f.group));
-      assert.deepEqual(groups, [...groups].sort((a, b) => a - b));
+      assert.deepEqual(
+        groups,
+        [...groups].sort((a, b) => a - b),
+      );
       assert.equal(new Set(files.map((f) => f.path)).size, files.length);
-      for (const group of COMMIT_GROUPS) assert.ok(files.some((f) => f.group === group), `${models.slug} has ${group} files`);
+      for (const group of COMMIT_GROUPS)
+        assert.ok(
+          files.some((f) => f.group === group),
+          `${models.slug} has ${group} files`,
+        );
       for (const file of files) assert.doesNotMatch(file.content, /\b(TODO|FIXME|XXX)\b/, file.path);
     }
   });
@@ -220,7 +240,14 @@ describe('renderApp output', () => {
 
   test('writes the project settings the contract asks for', () => {
     const files = renderApp(bookReviewApp, versions);
-    assert.deepEqual(fileOf(files, '.gitignore').trim().split('\n').sort(), ['.env', 'coverage', 'data', 'dist', 'node_modules', 'test-results']);
+    assert.deepEqual(fileOf(files, '.gitignore').trim().split('\n').sort(), [
+      '.env',
+      'coverage',
+      'data',
+      'dist',
+      'node_modules',
+      'test-results',
+    ]);
     const env = fileOf(files, '.env.example');
     for (const key of ['PORT=', 'HOST=', 'DATABASE_URL=', 'DATA_DIR=', 'JWT_SECRET=change-me']) assert.ok(env.includes(key), key);
     assert.match(fileOf(files, 'docker-compose.yml'), /postgres:[\s\S]*backend:[\s\S]*frontend:/);
@@ -233,7 +260,10 @@ describe('renderApp output', () => {
       const tag = journal.entries[0].tag;
       assert.match(fileOf(files, `backend/drizzle/${dialect}/${tag}.sql`), /CREATE TABLE "reviews"/);
     }
-    assert.match(fileOf(files, 'backend/drizzle/pg/0000_initial_schema.sql'), /FOREIGN KEY \("book_id"\) REFERENCES "books"\("id"\) ON DELETE CASCADE/);
+    assert.match(
+      fileOf(files, 'backend/drizzle/pg/0000_initial_schema.sql'),
+      /FOREIGN KEY \("book_id"\) REFERENCES "books"\("id"\) ON DELETE CASCADE/,
+    );
     assert.match(fileOf(files, 'backend/src/models/review.ts'), /rating: z\.number\(\)\.int\(\)\.min\(1\)\.max\(5\)/);
   });
 
@@ -246,7 +276,10 @@ describe('renderApp output', () => {
     const vendors = fileOf(vendorFiles, 'README.md');
     assert.match(vendors, /`vendor_id` → Vendor \| `ON DELETE RESTRICT` \| deleting a Vendor is refused with 409/);
     assert.match(vendors, /`backup_vendor_id` → Vendor \| `ON DELETE SET NULL`/);
-    assert.match(fileOf(vendorFiles, 'backend/drizzle/sqlite/0000_initial_schema.sql'), /"vendor_id" text NOT NULL REFERENCES "vendors"\("id"\) ON DELETE RESTRICT/);
+    assert.match(
+      fileOf(vendorFiles, 'backend/drizzle/sqlite/0000_initial_schema.sql'),
+      /"vendor_id" text NOT NULL REFERENCES "vendors"\("id"\) ON DELETE RESTRICT/,
+    );
     const todo = fileOf(renderApp(todoApp, versions), 'README.md');
     assert.doesNotMatch(todo, /## Relations/);
     assert.match(todo, /`\?completed=true\|false`/);
@@ -268,7 +301,12 @@ describe('renderApp output', () => {
   });
 
   test('records anyone may read are shown to visitors read-only, with sign-in one click away', () => {
-    const publicTodos = { ...todoApp, models: todoApp.models.map((m) => (m.name === 'Todo' ? { ...m, owned: false, access: { read: 'public' as const, write: 'authenticated' as const } } : m)) };
+    const publicTodos = {
+      ...todoApp,
+      models: todoApp.models.map((m) =>
+        m.name === 'Todo' ? { ...m, owned: false, access: { read: 'public' as const, write: 'authenticated' as const } } : m,
+      ),
+    };
     const files = renderApp(publicTodos, versions);
     assert.match(fileOf(files, 'frontend/src/app-meta.ts'), /publicRead: true/);
     assert.match(fileOf(renderApp(todoApp, versions), 'frontend/src/app-meta.ts'), /publicRead: false/);
@@ -310,7 +348,10 @@ describe('generated apps work', () => {
       const registered = await call(base, 'POST', '/api/auth/register', { email: 'ada@example.com', password: 'analytical engine' });
       assert.equal(registered.status, 201);
       assert.equal(typeof registered.json.id, 'string');
-      assert.equal((await call(base, 'POST', '/api/auth/register', { email: 'ada@example.com', password: 'analytical engine' })).status, 409);
+      assert.equal(
+        (await call(base, 'POST', '/api/auth/register', { email: 'ada@example.com', password: 'analytical engine' })).status,
+        409,
+      );
       assert.equal((await call(base, 'POST', '/api/auth/register', { email: 'bob@example.com', password: 'short' })).status, 400);
       assert.equal((await call(base, 'POST', '/api/auth/login', { email: 'ada@example.com', password: 'wrong password' })).status, 401);
       const login = await call(base, 'POST', '/api/auth/login', { email: 'ada@example.com', password: 'analytical engine' });
@@ -335,9 +376,15 @@ describe('generated apps work', () => {
       assert.equal(replaced.json.due_date, null);
       await call(base, 'POST', '/api/todos', { title: 'Answer letters', completed: true }, token);
       const open = await call(base, 'GET', '/api/todos?completed=false', undefined, token);
-      assert.deepEqual(open.json.items.map((t: { title: string }) => t.title), ['Buy oat milk']);
+      assert.deepEqual(
+        open.json.items.map((t: { title: string }) => t.title),
+        ['Buy oat milk'],
+      );
       const byTitle = await call(base, 'GET', '/api/todos?sort=title&order=desc', undefined, token);
-      assert.deepEqual(byTitle.json.items.map((t: { title: string }) => t.title), ['Buy oat milk', 'Answer letters']);
+      assert.deepEqual(
+        byTitle.json.items.map((t: { title: string }) => t.title),
+        ['Buy oat milk', 'Answer letters'],
+      );
       const badFilter = await call(base, 'GET', '/api/todos?completed=maybe&sort=user_id', undefined, token);
       assert.equal(badFilter.status, 400);
       assert.deepEqual(Object.keys(badFilter.json.error.fields).sort(), ['completed', 'sort']);
@@ -352,7 +399,11 @@ describe('generated apps work', () => {
       const other = await call(base, 'POST', '/api/auth/register', { email: 'eve@example.com', password: 'eavesdropper' });
       const theirs = await call(base, 'GET', '/api/todos', undefined, other.json.token);
       assert.equal(theirs.json.total, 0);
-      const wrongType = await fetch(`${base}/api/todos`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` }, body: 'a,b' });
+      const wrongType = await fetch(`${base}/api/todos`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` },
+        body: 'a,b',
+      });
       assert.equal(wrongType.status, 415);
       assert.equal(((await wrongType.json()) as { error: { code: string } }).error.code, 'unsupported_media_type');
       assert.equal((await call(base, 'GET', `/api/todos/${id}`, undefined, other.json.token)).status, 404);
@@ -377,7 +428,14 @@ describe('generated apps work', () => {
     await checkTestSuite(dir);
     await expectSuccess(dir, ['run', 'typecheck']);
     await expectSuccess(dir, ['run', 'lint']);
-    await checkBrowserTests(dir, ['book-created', 'book-editing', 'review-created', 'review-editing', 'review-filtered-out', 'review-deleted']);
+    await checkBrowserTests(dir, [
+      'book-created',
+      'book-editing',
+      'review-created',
+      'review-editing',
+      'review-filtered-out',
+      'review-deleted',
+    ]);
     // test:e2e builds the frontend first; the backend serves it from frontend/dist.
     assert.ok(existsSync(join(dir, 'frontend/dist/index.html')));
 
@@ -435,12 +493,18 @@ describe('generated apps work', () => {
       for (const app of apps) {
         await admin.query(`DROP DATABASE IF EXISTS ${app.database}`);
         await admin.query(`CREATE DATABASE ${app.database}`);
-        const output = await expectSuccess(app.dir, ['test'], cleanEnv({ DATABASE_URL: `postgresql://postgres@127.0.0.1:5432/${app.database}` }));
+        const output = await expectSuccess(
+          app.dir,
+          ['test'],
+          cleanEnv({ DATABASE_URL: `postgresql://postgres@127.0.0.1:5432/${app.database}` }),
+        );
         assert.match(output, /ℹ fail 0/);
       }
       const check = new pg.Client({ connectionString: `postgresql://postgres@127.0.0.1:5432/${apps[0]!.database}` });
       await check.connect();
-      const columns = await check.query("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'vendors' ORDER BY column_name");
+      const columns = await check.query(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'vendors' ORDER BY column_name",
+      );
       await check.end();
       const types = Object.fromEntries(columns.rows.map((r: { column_name: string; data_type: string }) => [r.column_name, r.data_type]));
       assert.equal(types.hourly_rate, 'double precision');

@@ -30,16 +30,33 @@ const PROMPTS = [
 describe('designArchitecture', () => {
   test('todo with auth: User first, owned Todo with user_id after id, exact conventions', () => {
     const { dataModels } = architectureFor('build a todo app with user auth');
-    assert.deepEqual(dataModels.models.map((m) => m.name), ['User', 'Todo']);
+    assert.deepEqual(
+      dataModels.models.map((m) => m.name),
+      ['User', 'Todo'],
+    );
     const user = model(dataModels, 'User');
-    assert.deepEqual(user.fields.map((f) => f.name), ['id', 'email', 'password_hash', 'created_at', 'updated_at']);
+    assert.deepEqual(
+      user.fields.map((f) => f.name),
+      ['id', 'email', 'password_hash', 'created_at', 'updated_at'],
+    );
     assert.equal(user.resource, null);
     assert.deepEqual(user.indexes, [{ fields: ['email'], unique: true }]);
     assert.equal(user.fields[2]?.private, true);
     const todo = model(dataModels, 'Todo');
-    assert.deepEqual(todo.fields.map((f) => f.name), ['id', 'user_id', 'title', 'completed', 'due_date', 'created_at', 'updated_at']);
+    assert.deepEqual(
+      todo.fields.map((f) => f.name),
+      ['id', 'user_id', 'title', 'completed', 'due_date', 'created_at', 'updated_at'],
+    );
     assert.deepEqual(todo.fields[0], { name: 'id', type: 'UUID', required: true, primary_key: true, readonly: true, label: 'ID' });
-    assert.deepEqual(todo.fields[1], { name: 'user_id', type: 'UUID', required: true, readonly: true, foreign_key: 'User.id', on_delete: 'cascade', label: 'User' });
+    assert.deepEqual(todo.fields[1], {
+      name: 'user_id',
+      type: 'UUID',
+      required: true,
+      readonly: true,
+      foreign_key: 'User.id',
+      on_delete: 'cascade',
+      label: 'User',
+    });
     assert.deepEqual(todo.indexes, [{ fields: ['user_id'] }]);
     assert.deepEqual([todo.collection, todo.resource, todo.display_field], ['todos', 'todos', 'title']);
     assert.deepEqual(todo.access, { read: 'owner', write: 'owner' });
@@ -82,7 +99,8 @@ describe('designArchitecture', () => {
   }
 
   test('OpenAPI request schemas carry required fields, formats, enums and ranges; bearer security with auth', () => {
-    const prompt = 'tasks have a title, priority (low, medium, high), a rating 1-5, contact email, a link, a due date and a start time; users log in';
+    const prompt =
+      'tasks have a title, priority (low, medium, high), a rating 1-5, contact email, a link, a due date and a start time; users log in';
     const spec = parse(content(architectureFor(prompt).files, 'architecture/api-contracts/openapi.yaml'));
     const input = spec.components.schemas.TaskInput;
     assert.deepEqual(input.required, ['title']);
@@ -129,9 +147,17 @@ describe('designArchitecture', () => {
   });
 
   test('many-to-many through a join record and public reading get ADRs and diagram edges', () => {
-    const { files, dataModels } = architectureFor('courses with a title; students enroll in courses; anyone can read courses, only logged in users can write');
+    const { files, dataModels } = architectureFor(
+      'courses with a title; students enroll in courses; anyone can read courses, only logged in users can write',
+    );
     const enrollment = model(dataModels, 'Enrollment');
-    assert.deepEqual(enrollment.fields.filter((f) => f.foreign_key).map((f) => f.foreign_key).sort(), ['Course.id', 'Student.id']);
+    assert.deepEqual(
+      enrollment.fields
+        .filter((f) => f.foreign_key)
+        .map((f) => f.foreign_key)
+        .sort(),
+      ['Course.id', 'Student.id'],
+    );
     const adrs = files.filter((f) => f.path.startsWith('architecture/adr/'));
     const join = adrs.find((f) => f.path.endsWith('join-records-for-many-to-many.md'));
     assert.ok(join, adrs.map((f) => f.path).join(', '));

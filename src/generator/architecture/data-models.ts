@@ -12,7 +12,15 @@ const TIMESTAMPS: ModelField[] = [
   { name: 'created_at', type: 'DateTime', required: true, readonly: true, label: 'Created At' },
   { name: 'updated_at', type: 'DateTime', required: true, readonly: true, label: 'Updated At' },
 ];
-const OWNER: ModelField = { name: 'user_id', type: 'UUID', required: true, readonly: true, foreign_key: 'User.id', on_delete: 'cascade', label: 'User' };
+const OWNER: ModelField = {
+  name: 'user_id',
+  type: 'UUID',
+  required: true,
+  readonly: true,
+  foreign_key: 'User.id',
+  on_delete: 'cascade',
+  label: 'User',
+};
 
 const USER_MODEL: DataModel = {
   name: 'User',
@@ -53,7 +61,14 @@ function modelOf(entity: DomainEntity): DataModel {
     if (f.unique) indexes.push({ fields: [f.name], unique: true });
   }
   for (const rel of entity.relations) {
-    fields.push({ name: rel.field, type: 'UUID', required: rel.required, foreign_key: `${rel.target}.id`, on_delete: rel.on_delete, label: rel.target.replace(/([a-z0-9])([A-Z])/g, '$1 $2') });
+    fields.push({
+      name: rel.field,
+      type: 'UUID',
+      required: rel.required,
+      foreign_key: `${rel.target}.id`,
+      on_delete: rel.on_delete,
+      label: rel.target.replace(/([a-z0-9])([A-Z])/g, '$1 $2'),
+    });
     indexes.push({ fields: [rel.field] });
   }
   fields.push(...TIMESTAMPS);

@@ -4,8 +4,18 @@ import { mdTable, mdText } from '../plan/markdown.ts';
 import { fileStem } from '../plan/plan-content.ts';
 
 const ER_TYPES: Record<ModelField['type'], string> = {
-  UUID: 'uuid', String: 'string', Text: 'text', Integer: 'int', Decimal: 'decimal', Boolean: 'bool', Date: 'date',
-  DateTime: 'datetime', Email: 'string', URL: 'string', Phone: 'string', Enum: 'enum',
+  UUID: 'uuid',
+  String: 'string',
+  Text: 'text',
+  Integer: 'int',
+  Decimal: 'decimal',
+  Boolean: 'bool',
+  Date: 'date',
+  DateTime: 'datetime',
+  Email: 'string',
+  URL: 'string',
+  Phone: 'string',
+  Enum: 'enum',
 };
 
 function erDiagram(models: DataModels): string {
@@ -61,7 +71,10 @@ function constraints(f: ModelField): string {
 }
 
 function fieldTable(model: DataModel): string {
-  return mdTable(['Field', 'Type', 'Required', 'Constraints'], model.fields.map((f) => [f.name, f.type, f.required ? 'yes' : 'no', constraints(f)]));
+  return mdTable(
+    ['Field', 'Type', 'Required', 'Constraints'],
+    model.fields.map((f) => [f.name, f.type, f.required ? 'yes' : 'no', constraints(f)]),
+  );
 }
 
 function accessLine(model: DataModel): string {
@@ -115,7 +128,17 @@ export function renderDesign(models: DataModels, techStack: Record<string, strin
 }
 
 export function renderTechStack(techStack: Record<string, string>): string {
-  return ['# Tech stack', '', mdTable(['Concern', 'Choice'], Object.entries(techStack).map(([k, v]) => [k, v])), '', 'See `adr/` for why each choice fits this app.', ''].join('\n');
+  return [
+    '# Tech stack',
+    '',
+    mdTable(
+      ['Concern', 'Choice'],
+      Object.entries(techStack).map(([k, v]) => [k, v]),
+    ),
+    '',
+    'See `adr/` for why each choice fits this app.',
+    '',
+  ].join('\n');
 }
 
 export function renderComponents(models: DataModels): string {
@@ -123,22 +146,37 @@ export function renderComponents(models: DataModels): string {
   lines.push('- `server.ts`: reads PORT/HOST, starts the app, shuts down on SIGTERM/SIGINT.');
   lines.push('- `app.ts`: `buildApp()` registers plugins and routes, serves `frontend/dist`, `GET /health`.');
   lines.push('- `config.ts`: PORT, HOST, DATABASE_URL, DATA_DIR' + (models.auth.enabled ? ', JWT_SECRET' : '') + ' read once.');
-  lines.push('- `db/`: the database client (SQLite or PostgreSQL from DATABASE_URL) and one schema per dialect; migrations live in `backend/drizzle/`.');
+  lines.push(
+    '- `db/`: the database client (SQLite or PostgreSQL from DATABASE_URL) and one schema per dialect; migrations live in `backend/drizzle/`.',
+  );
   if (models.auth.enabled) {
     lines.push('- `auth/`: password hashing (scrypt), JWT issue/verify, the bearer-token guard.');
-    lines.push('- `routes/auth-routes.ts` + `services/user-service.ts`: `POST /api/auth/register`, `POST /api/auth/login`, `GET /api/auth/me`.');
+    lines.push(
+      '- `routes/auth-routes.ts` + `services/user-service.ts`: `POST /api/auth/register`, `POST /api/auth/login`, `GET /api/auth/me`.',
+    );
   }
   for (const m of models.models.filter((x) => x.resource !== null)) {
     const stem = fileStem(m);
-    lines.push(`- \`models/${stem}.ts\` + \`services/${stem}-service.ts\` + \`routes/${stem}-routes.ts\`: ${m.label_plural} CRUD at \`/api/${m.resource}\`.`);
+    lines.push(
+      `- \`models/${stem}.ts\` + \`services/${stem}-service.ts\` + \`routes/${stem}-routes.ts\`: ${m.label_plural} CRUD at \`/api/${m.resource}\`.`,
+    );
   }
   lines.push('', '## Frontend (`frontend/src/`)', '');
   lines.push('- `main.tsx`, `App.tsx`: entry and navigation between pages.');
   lines.push('- `api-client.ts`: fetch wrapper that adds the bearer token and turns error bodies into messages.');
   if (models.auth.enabled) lines.push('- `components/AuthPanel.tsx`: login and register forms.');
   const pages = models.models.filter((x) => x.resource !== null).map((m) => m.label_plural.toLowerCase());
-  lines.push(`- \`components/ResourcePage.tsx\` + \`RecordForm.tsx\`: list, create, edit and delete, once per resource (${pages.join(', ')}).`);
-  lines.push('', '## Tests', '', '- `backend/test/`: API tests through `app.inject()` on an in-memory SQLite database.', '- `frontend/src/form-values.test.ts`: unit tests for form parsing and validation helpers.', '');
+  lines.push(
+    `- \`components/ResourcePage.tsx\` + \`RecordForm.tsx\`: list, create, edit and delete, once per resource (${pages.join(', ')}).`,
+  );
+  lines.push(
+    '',
+    '## Tests',
+    '',
+    '- `backend/test/`: API tests through `app.inject()` on an in-memory SQLite database.',
+    '- `frontend/src/form-values.test.ts`: unit tests for form parsing and validation helpers.',
+    '',
+  );
   return lines.join('\n');
 }
 
@@ -158,39 +196,71 @@ export function renderApiGuide(models: DataModels): string {
       '',
     );
   }
-  lines.push('## Errors', '', 'Errors answer `{"error": {"code", "message", "fields"?}}`: 400 `validation_failed` (with `fields`), 401, 404 `not_found`' + (models.auth.enabled ? ', 409 on a taken email' : '') + '.', '');
+  lines.push(
+    '## Errors',
+    '',
+    'Errors answer `{"error": {"code", "message", "fields"?}}`: 400 `validation_failed` (with `fields`), 401, 404 `not_found`' +
+      (models.auth.enabled ? ', 409 on a taken email' : '') +
+      '.',
+    '',
+  );
   for (const m of models.models.filter((x) => x.resource !== null)) {
     const base = `/api/${m.resource}`;
     const writable = m.fields.filter((f) => !f.readonly && !f.private);
     const example: Record<string, unknown> = {};
     for (const f of writable.filter((x) => x.required && x.default === undefined)) example[f.name] = exampleValue(f);
     lines.push(`## ${m.label_plural}`, '');
-    lines.push(mdTable(['Method', 'Path', 'Does'], [
-      ['GET', base, `list (\`limit\`, \`offset\`${m.searchable.length > 0 ? ', `q`' : ''}) → \`{items, total, limit, offset}\``],
-      ['POST', base, 'create → 201'],
-      ['GET', `${base}/{id}`, 'one record'],
-      ['PATCH', `${base}/{id}`, 'change some fields'],
-      ['PUT', `${base}/{id}`, 'replace all writable fields'],
-      ['DELETE', `${base}/{id}`, '→ 204'],
-    ]));
-    lines.push('', `Writable fields: ${writable.map((f) => `\`${f.name}\` (${f.type}${f.required && f.default === undefined ? ', required' : ''})`).join(', ')}.`, '');
-    lines.push('```sh', `curl -s -X POST localhost:3000${base} -H "content-type: application/json"${models.auth.enabled ? ' -H "authorization: Bearer $TOKEN"' : ''} -d '${JSON.stringify(example).replace(/'/g, '')}'`, '```', '');
+    lines.push(
+      mdTable(
+        ['Method', 'Path', 'Does'],
+        [
+          ['GET', base, `list (\`limit\`, \`offset\`${m.searchable.length > 0 ? ', `q`' : ''}) → \`{items, total, limit, offset}\``],
+          ['POST', base, 'create → 201'],
+          ['GET', `${base}/{id}`, 'one record'],
+          ['PATCH', `${base}/{id}`, 'change some fields'],
+          ['PUT', `${base}/{id}`, 'replace all writable fields'],
+          ['DELETE', `${base}/{id}`, '→ 204'],
+        ],
+      ),
+    );
+    lines.push(
+      '',
+      `Writable fields: ${writable.map((f) => `\`${f.name}\` (${f.type}${f.required && f.default === undefined ? ', required' : ''})`).join(', ')}.`,
+      '',
+    );
+    lines.push(
+      '```sh',
+      `curl -s -X POST localhost:3000${base} -H "content-type: application/json"${models.auth.enabled ? ' -H "authorization: Bearer $TOKEN"' : ''} -d '${JSON.stringify(example).replace(/'/g, '')}'`,
+      '```',
+      '',
+    );
   }
   return lines.join('\n');
 }
 
 function exampleValue(f: ModelField): unknown {
   switch (f.type) {
-    case 'Integer': return f.min ?? 1;
-    case 'Decimal': return f.min !== undefined ? Math.max(f.min, 9.5) : 9.5;
-    case 'Boolean': return true;
-    case 'Date': return '2030-01-31';
-    case 'DateTime': return '2030-01-31T09:00:00.000Z';
-    case 'Email': return 'ada@example.com';
-    case 'URL': return 'https://example.com';
-    case 'Phone': return '+1 555 0100';
-    case 'Enum': return f.enum_values?.[0] ?? '';
-    case 'UUID': return '00000000-0000-4000-8000-000000000000';
-    default: return `Example ${f.label ?? f.name}`.replace(/[^A-Za-z0-9 ]/g, '');
+    case 'Integer':
+      return f.min ?? 1;
+    case 'Decimal':
+      return f.min !== undefined ? Math.max(f.min, 9.5) : 9.5;
+    case 'Boolean':
+      return true;
+    case 'Date':
+      return '2030-01-31';
+    case 'DateTime':
+      return '2030-01-31T09:00:00.000Z';
+    case 'Email':
+      return 'ada@example.com';
+    case 'URL':
+      return 'https://example.com';
+    case 'Phone':
+      return '+1 555 0100';
+    case 'Enum':
+      return f.enum_values?.[0] ?? '';
+    case 'UUID':
+      return '00000000-0000-4000-8000-000000000000';
+    default:
+      return `Example ${f.label ?? f.name}`.replace(/[^A-Za-z0-9 ]/g, '');
   }
 }

@@ -29,7 +29,9 @@ export function techStackFor(models: DataModels): Record<string, string> {
     database: 'SQLite (better-sqlite3) by default; PostgreSQL via DATABASE_URL',
     orm: 'drizzle-orm with migrations for both dialects',
     validation: 'zod schemas derived from data-models.json',
-    auth: models.auth.enabled ? `JWT bearer tokens (HS256, jose) + scrypt password hashes${models.auth.ownership ? '; per-user row ownership' : ''}` : 'none',
+    auth: models.auth.enabled
+      ? `JWT bearer tokens (HS256, jose) + scrypt password hashes${models.auth.ownership ? '; per-user row ownership' : ''}`
+      : 'none',
     tests: 'node:test with app.inject(), c8 coverage',
     deployment: 'Dockerfile.backend, Dockerfile.frontend (nginx), docker-compose with PostgreSQL',
   };

@@ -12,18 +12,39 @@ const json = (schema: Schema): Schema => ({ 'application/json': { schema } });
 function fieldSchema(field: ModelField): Schema {
   const schema: Schema = {};
   switch (field.type) {
-    case 'UUID': Object.assign(schema, { type: 'string', format: 'uuid' }); break;
-    case 'Integer': schema['type'] = 'integer'; break;
-    case 'Decimal': schema['type'] = 'number'; break;
-    case 'Boolean': schema['type'] = 'boolean'; break;
-    case 'Date': Object.assign(schema, { type: 'string', format: 'date' }); break;
-    case 'DateTime': Object.assign(schema, { type: 'string', format: 'date-time' }); break;
-    case 'Email': Object.assign(schema, { type: 'string', format: 'email' }); break;
-    case 'URL': Object.assign(schema, { type: 'string', format: 'uri' }); break;
-    case 'Enum': Object.assign(schema, { type: 'string', enum: [...(field.enum_values ?? [])] }); break;
+    case 'UUID':
+      Object.assign(schema, { type: 'string', format: 'uuid' });
+      break;
+    case 'Integer':
+      schema['type'] = 'integer';
+      break;
+    case 'Decimal':
+      schema['type'] = 'number';
+      break;
+    case 'Boolean':
+      schema['type'] = 'boolean';
+      break;
+    case 'Date':
+      Object.assign(schema, { type: 'string', format: 'date' });
+      break;
+    case 'DateTime':
+      Object.assign(schema, { type: 'string', format: 'date-time' });
+      break;
+    case 'Email':
+      Object.assign(schema, { type: 'string', format: 'email' });
+      break;
+    case 'URL':
+      Object.assign(schema, { type: 'string', format: 'uri' });
+      break;
+    case 'Enum':
+      Object.assign(schema, { type: 'string', enum: [...(field.enum_values ?? [])] });
+      break;
     // The same rule the generated app's zod schema enforces, so clients can build valid bodies.
-    case 'Phone': Object.assign(schema, { type: 'string', pattern: String.raw`^\+?[0-9][0-9 ().-]{5,24}$`, example: '+1 555 010 0199' }); break;
-    default: schema['type'] = 'string';
+    case 'Phone':
+      Object.assign(schema, { type: 'string', pattern: String.raw`^\+?[0-9][0-9 ().-]{5,24}$`, example: '+1 555 010 0199' });
+      break;
+    default:
+      schema['type'] = 'string';
   }
   if (field.label) schema['description'] = field.label;
   if (field.min !== undefined) schema['minimum'] = field.min;
@@ -34,7 +55,10 @@ function fieldSchema(field: ModelField): Schema {
 }
 
 function pascalPlural(model: DataModel): string {
-  return model.collection.split('_').map((p) => p[0]!.toUpperCase() + p.slice(1)).join('');
+  return model.collection
+    .split('_')
+    .map((p) => p[0]!.toUpperCase() + p.slice(1))
+    .join('');
 }
 
 function modelSchemas(model: DataModel): Record<string, Schema> {
@@ -58,7 +82,11 @@ function modelSchemas(model: DataModel): Record<string, Schema> {
     },
   };
   if (model.resource !== null) {
-    schemas[`${model.name}Input`] = { type: 'object', ...(inputRequired.length > 0 ? { required: inputRequired } : {}), properties: inputProps };
+    schemas[`${model.name}Input`] = {
+      type: 'object',
+      ...(inputRequired.length > 0 ? { required: inputRequired } : {}),
+      properties: inputProps,
+    };
     schemas[`${model.name}Patch`] = { type: 'object', properties: inputProps };
     schemas[`${model.name}List`] = {
       type: 'object',
@@ -89,20 +117,66 @@ function resourcePaths(model: DataModel, auth: boolean): Record<string, Schema> 
     { name: 'offset', in: 'query', required: false, schema: { type: 'integer', minimum: 0, default: 0 } },
   ];
   if (model.searchable.length > 0) {
-    listParams.push({ name: 'q', in: 'query', required: false, description: `Matches ${model.searchable.join(', ')}`, schema: { type: 'string' } });
+    listParams.push({
+      name: 'q',
+      in: 'query',
+      required: false,
+      description: `Matches ${model.searchable.join(', ')}`,
+      schema: { type: 'string' },
+    });
   }
-  const scope = model.owned ? ' (only the signed-in user\'s own)' : '';
+  const scope = model.owned ? " (only the signed-in user's own)" : '';
   return {
     [base]: {
-      get: { tags: [tag], operationId: `list${plural}`, summary: `List ${model.label_plural.toLowerCase()}${scope}`, ...security, parameters: listParams, responses: { 200: { description: 'A page of results', content: json(ref(`${model.name}List`)) }, ...invalid, ...unauthorized } },
-      post: { tags: [tag], operationId: `create${model.name}`, summary: `Create a ${model.label.toLowerCase()}`, ...security, requestBody: { required: true, content: json(ref(`${model.name}Input`)) }, responses: { 201: one('Created'), ...invalid, ...unauthorized } },
+      get: {
+        tags: [tag],
+        operationId: `list${plural}`,
+        summary: `List ${model.label_plural.toLowerCase()}${scope}`,
+        ...security,
+        parameters: listParams,
+        responses: { 200: { description: 'A page of results', content: json(ref(`${model.name}List`)) }, ...invalid, ...unauthorized },
+      },
+      post: {
+        tags: [tag],
+        operationId: `create${model.name}`,
+        summary: `Create a ${model.label.toLowerCase()}`,
+        ...security,
+        requestBody: { required: true, content: json(ref(`${model.name}Input`)) },
+        responses: { 201: one('Created'), ...invalid, ...unauthorized },
+      },
     },
     [`${base}/{id}`]: {
       parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
-      get: { tags: [tag], operationId: `get${model.name}`, summary: `Get a ${model.label.toLowerCase()}${scope}`, ...security, responses: { 200: one('Found'), ...unauthorized, ...notFound } },
-      patch: { tags: [tag], operationId: `update${model.name}`, summary: `Change some fields of a ${model.label.toLowerCase()}`, ...security, requestBody: { required: true, content: json(ref(`${model.name}Patch`)) }, responses: { 200: one('Updated'), ...invalid, ...unauthorized, ...notFound } },
-      put: { tags: [tag], operationId: `replace${model.name}`, summary: `Replace a ${model.label.toLowerCase()}`, ...security, requestBody: { required: true, content: json(ref(`${model.name}Input`)) }, responses: { 200: one('Replaced'), ...invalid, ...unauthorized, ...notFound } },
-      delete: { tags: [tag], operationId: `delete${model.name}`, summary: `Delete a ${model.label.toLowerCase()}`, ...security, responses: { 204: { description: 'Deleted' }, ...unauthorized, ...notFound } },
+      get: {
+        tags: [tag],
+        operationId: `get${model.name}`,
+        summary: `Get a ${model.label.toLowerCase()}${scope}`,
+        ...security,
+        responses: { 200: one('Found'), ...unauthorized, ...notFound },
+      },
+      patch: {
+        tags: [tag],
+        operationId: `update${model.name}`,
+        summary: `Change some fields of a ${model.label.toLowerCase()}`,
+        ...security,
+        requestBody: { required: true, content: json(ref(`${model.name}Patch`)) },
+        responses: { 200: one('Updated'), ...invalid, ...unauthorized, ...notFound },
+      },
+      put: {
+        tags: [tag],
+        operationId: `replace${model.name}`,
+        summary: `Replace a ${model.label.toLowerCase()}`,
+        ...security,
+        requestBody: { required: true, content: json(ref(`${model.name}Input`)) },
+        responses: { 200: one('Replaced'), ...invalid, ...unauthorized, ...notFound },
+      },
+      delete: {
+        tags: [tag],
+        operationId: `delete${model.name}`,
+        summary: `Delete a ${model.label.toLowerCase()}`,
+        ...security,
+        responses: { 204: { description: 'Deleted' }, ...unauthorized, ...notFound },
+      },
     },
   };
 }
@@ -113,14 +187,20 @@ const AUTH_SCHEMAS: Record<string, Schema> = {
     required: ['email', 'password'],
     properties: { email: { type: 'string', format: 'email', maxLength: 254 }, password: { type: 'string', minLength: 8, maxLength: 200 } },
   },
-  Registered: { type: 'object', required: ['id', 'token'], properties: { id: { type: 'string', format: 'uuid' }, token: { type: 'string' } } },
+  Registered: {
+    type: 'object',
+    required: ['id', 'token'],
+    properties: { id: { type: 'string', format: 'uuid' }, token: { type: 'string' } },
+  },
   Token: { type: 'object', required: ['token'], properties: { token: { type: 'string' } } },
 };
 
 const AUTH_PATHS: Record<string, Schema> = {
   '/api/auth/register': {
     post: {
-      tags: ['Auth'], operationId: 'register', summary: 'Register a new user',
+      tags: ['Auth'],
+      operationId: 'register',
+      summary: 'Register a new user',
       requestBody: { required: true, content: json(ref('Credentials')) },
       responses: {
         201: { description: 'Registered', content: json(ref('Registered')) },
@@ -131,7 +211,9 @@ const AUTH_PATHS: Record<string, Schema> = {
   },
   '/api/auth/login': {
     post: {
-      tags: ['Auth'], operationId: 'login', summary: 'Log in and receive a JWT (valid 24 hours)',
+      tags: ['Auth'],
+      operationId: 'login',
+      summary: 'Log in and receive a JWT (valid 24 hours)',
       requestBody: { required: true, content: json(ref('Credentials')) },
       responses: {
         200: { description: 'Logged in', content: json(ref('Token')) },
@@ -142,7 +224,10 @@ const AUTH_PATHS: Record<string, Schema> = {
   },
   '/api/auth/me': {
     get: {
-      tags: ['Auth'], operationId: 'me', summary: 'The signed-in user', security: [{ bearerAuth: [] }],
+      tags: ['Auth'],
+      operationId: 'me',
+      summary: 'The signed-in user',
+      security: [{ bearerAuth: [] }],
       responses: { 200: { description: 'The user', content: json(ref('User')) }, 401: { $ref: '#/components/responses/Unauthorized' } },
     },
   },
@@ -168,7 +253,17 @@ export function buildOpenApi(models: DataModels): Schema {
   const auth = models.auth.enabled;
   const paths: Record<string, Schema> = {
     '/health': {
-      get: { tags: ['Health'], operationId: 'health', summary: 'Liveness probe', responses: { 200: { description: 'Up', content: json({ type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } }) } } },
+      get: {
+        tags: ['Health'],
+        operationId: 'health',
+        summary: 'Liveness probe',
+        responses: {
+          200: {
+            description: 'Up',
+            content: json({ type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } }),
+          },
+        },
+      },
     },
   };
   if (auth) Object.assign(paths, AUTH_PATHS);
@@ -180,7 +275,10 @@ export function buildOpenApi(models: DataModels): Schema {
   }
   const responses: Record<string, Schema> = {
     ValidationFailed: { description: 'The body or a parameter is invalid; error.fields names each bad field', content: json(ref('Error')) },
-    NotFound: { description: `No such record${models.models.some((m) => m.owned) ? ' (or it belongs to another user)' : ''}`, content: json(ref('Error')) },
+    NotFound: {
+      description: `No such record${models.models.some((m) => m.owned) ? ' (or it belongs to another user)' : ''}`,
+      content: json(ref('Error')),
+    },
   };
   if (auth) responses['Unauthorized'] = { description: 'Missing, invalid or expired bearer token', content: json(ref('Error')) };
   return {

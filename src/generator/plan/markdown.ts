@@ -3,7 +3,11 @@
  * are turned into entities so a name like `<script>` shows as text and never becomes markup.
  */
 export function mdText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/([`*_[\]\\|])/g, '\\$1');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([`*_[\]\\|])/g, '\\$1');
 }
 
 export function mdTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {

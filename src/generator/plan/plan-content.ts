@@ -16,8 +16,18 @@ export function resourceOf(entity: DomainEntity): string {
 }
 
 const FIELD_WORDS: Record<DomainField['type'], string> = {
-  UUID: 'uuid', String: 'string', Text: 'string', Integer: 'integer', Decimal: 'number', Boolean: 'boolean',
-  Date: 'date', DateTime: 'date-time', Email: 'email', URL: 'uri', Phone: 'string', Enum: 'enum',
+  UUID: 'uuid',
+  String: 'string',
+  Text: 'string',
+  Integer: 'integer',
+  Decimal: 'number',
+  Boolean: 'boolean',
+  Date: 'date',
+  DateTime: 'date-time',
+  Email: 'email',
+  URL: 'uri',
+  Phone: 'string',
+  Enum: 'enum',
 };
 
 function describeField(field: DomainField): string {
@@ -47,8 +57,20 @@ export function planEndpoints(domain: Domain): Endpoint[] {
   const endpoints: Endpoint[] = [];
   if (domain.auth.enabled) {
     endpoints.push(
-      { method: 'POST', path: '/api/auth/register', description: 'Register a new user', input: { email: 'email', password: 'string, min 8' }, output: { id: 'uuid', token: 'string' } },
-      { method: 'POST', path: '/api/auth/login', description: 'Log in and receive a JWT', input: { email: 'email', password: 'string' }, output: { token: 'string' } },
+      {
+        method: 'POST',
+        path: '/api/auth/register',
+        description: 'Register a new user',
+        input: { email: 'email', password: 'string, min 8' },
+        output: { id: 'uuid', token: 'string' },
+      },
+      {
+        method: 'POST',
+        path: '/api/auth/login',
+        description: 'Log in and receive a JWT',
+        input: { email: 'email', password: 'string' },
+        output: { token: 'string' },
+      },
       { method: 'GET', path: '/api/auth/me', description: 'The signed-in user', input: null, output: { id: 'uuid', email: 'email' } },
     );
   }
@@ -59,7 +81,13 @@ export function planEndpoints(domain: Domain): Endpoint[] {
     const output = outputShape(entity);
     const scope = entity.owned ? ' of the signed-in user' : '';
     endpoints.push(
-      { method: 'GET', path: base, description: `List ${plural}${scope} (limit, offset${entity.searchable.length > 0 ? ', q' : ''})`, input: null, output: { items: `${entity.name}[]`, total: 'integer', limit: 'integer', offset: 'integer' } },
+      {
+        method: 'GET',
+        path: base,
+        description: `List ${plural}${scope} (limit, offset${entity.searchable.length > 0 ? ', q' : ''})`,
+        input: null,
+        output: { items: `${entity.name}[]`, total: 'integer', limit: 'integer', offset: 'integer' },
+      },
       { method: 'POST', path: base, description: `Create a ${label}`, input: inputShape(entity, false), output },
       { method: 'GET', path: `${base}/{id}`, description: `Get one ${label}`, input: null, output },
       { method: 'PATCH', path: `${base}/{id}`, description: `Change some fields of a ${label}`, input: inputShape(entity, true), output },
@@ -89,11 +117,22 @@ export function planWork(domain: Domain): { features: Feature[]; tasks: Task[] }
   };
   const firstFeature = 'F1';
   const scaffold = addTask(firstFeature, {
-    description: 'Set up the project: package.json, TypeScript config, Fastify app with /health, database client (SQLite by default, PostgreSQL via DATABASE_URL), Vite frontend shell',
+    description:
+      'Set up the project: package.json, TypeScript config, Fastify app with /health, database client (SQLite by default, PostgreSQL via DATABASE_URL), Vite frontend shell',
     type: 'infra',
     estimated_hours: 2,
     depends_on: [],
-    files_affected: ['package.json', 'tsconfig.json', 'backend/src/app.ts', 'backend/src/server.ts', 'backend/src/config.ts', 'backend/src/db/database.ts', 'frontend/index.html', 'frontend/src/main.tsx', 'frontend/src/App.tsx'],
+    files_affected: [
+      'package.json',
+      'tsconfig.json',
+      'backend/src/app.ts',
+      'backend/src/server.ts',
+      'backend/src/config.ts',
+      'backend/src/db/database.ts',
+      'frontend/index.html',
+      'frontend/src/main.tsx',
+      'frontend/src/App.tsx',
+    ],
   });
 
   let userModelTask: string | null = null;
@@ -103,28 +142,38 @@ export function planWork(domain: Domain): { features: Feature[]; tasks: Task[] }
     const featureTasks: string[] = [scaffold];
     const userModel = addTask(firstFeature, {
       description: 'User model and migration: email (unique), password_hash (scrypt with salt)',
-      type: 'backend', estimated_hours: 1, depends_on: [scaffold],
+      type: 'backend',
+      estimated_hours: 1,
+      depends_on: [scaffold],
       files_affected: [...SCHEMA_FILES, 'backend/src/auth/passwords.ts', 'backend/src/services/user-service.ts'],
     });
     userModelTask = userModel;
     const routes = addTask(firstFeature, {
       description: 'Register, login and me endpoints issuing 24-hour HS256 JWTs',
-      type: 'backend', estimated_hours: 2, depends_on: [userModel],
+      type: 'backend',
+      estimated_hours: 2,
+      depends_on: [userModel],
       files_affected: ['backend/src/routes/auth-routes.ts', 'backend/src/auth/tokens.ts'],
     });
     authMiddleware = addTask(firstFeature, {
       description: `Bearer-token guard for /api resources${domain.auth.ownership ? ' and ownership scoping by user_id' : ''}`,
-      type: 'backend', estimated_hours: 1, depends_on: [routes],
+      type: 'backend',
+      estimated_hours: 1,
+      depends_on: [routes],
       files_affected: ['backend/src/auth/request-auth.ts'],
     });
     authUi = addTask(firstFeature, {
       description: 'Login and register forms; token kept in localStorage and sent as Authorization header',
-      type: 'frontend', estimated_hours: 2, depends_on: [routes],
+      type: 'frontend',
+      estimated_hours: 2,
+      depends_on: [routes],
       files_affected: ['frontend/src/components/AuthPanel.tsx', 'frontend/src/api-client.ts'],
     });
     const authTests = addTask(firstFeature, {
       description: 'API tests: register, duplicate email 409, short password 400, login, wrong password 401, missing token 401',
-      type: 'test', estimated_hours: 1, depends_on: [authMiddleware],
+      type: 'test',
+      estimated_hours: 1,
+      depends_on: [authMiddleware],
       files_affected: ['backend/test/auth.test.ts'],
     });
     featureTasks.push(userModel, routes, authMiddleware, authUi, authTests);
@@ -155,25 +204,32 @@ export function planWork(domain: Domain): { features: Feature[]; tasks: Task[] }
     const parentModels = entity.relations.map((r) => modelTaskOf.get(r.target)).filter((t): t is string => t !== undefined);
     const model = addTask(featureId, {
       description: `${entity.name} model and migration: ${entity.fields.map((f) => f.name).join(', ')}${entity.relations.map((r) => `, ${r.field} → ${r.target}`).join('')}${entity.owned ? ', user_id → User' : ''}`,
-      type: 'backend', estimated_hours: 1,
+      type: 'backend',
+      estimated_hours: 1,
       depends_on: [scaffold, ...parentModels, ...(entity.owned && userModelTask ? [userModelTask] : [])],
       files_affected: [...SCHEMA_FILES, `backend/src/models/${file}.ts`],
     });
     modelTaskOf.set(entity.name, model);
     const routes = addTask(featureId, {
       description: `${entity.label} service and REST routes at /api/${resource} with validation (400 with field errors) and 404 for unknown ids`,
-      type: 'backend', estimated_hours: 2, depends_on: [model, ...(authMiddleware ? [authMiddleware] : [])],
+      type: 'backend',
+      estimated_hours: 2,
+      depends_on: [model, ...(authMiddleware ? [authMiddleware] : [])],
       files_affected: [`backend/src/services/${file}-service.ts`, `backend/src/routes/${file}-routes.ts`],
     });
     const ui = addTask(featureId, {
       description: `${entity.label_plural} page: list, create, edit and delete${entity.fields.some((f) => f.type === 'Boolean') ? ', checkbox toggles' : ''}`,
-      type: 'frontend', estimated_hours: 3, depends_on: [routes, ...(authUi ? [authUi] : [])],
+      type: 'frontend',
+      estimated_hours: 3,
+      depends_on: [routes, ...(authUi ? [authUi] : [])],
       files_affected: ['frontend/src/components/ResourcePage.tsx', 'frontend/src/components/RecordForm.tsx', 'frontend/src/App.tsx'],
     });
     frontendTasks.push(ui);
     const test = addTask(featureId, {
       description: `API tests for /api/${resource}: CRUD round trip, invalid bodies, unknown ids${entity.owned ? ', isolation between two users' : ''}`,
-      type: 'test', estimated_hours: 1, depends_on: [routes],
+      type: 'test',
+      estimated_hours: 1,
+      depends_on: [routes],
       files_affected: [`backend/test/${file}.api.test.ts`],
     });
     features.push({
@@ -190,7 +246,9 @@ export function planWork(domain: Domain): { features: Feature[]; tasks: Task[] }
   if (!first.tasks.includes(scaffold)) first.tasks.unshift(scaffold);
   const docsTask = addTask(first.id, {
     description: 'Dockerfiles, docker-compose (backend, PostgreSQL, frontend) and README with run and test instructions',
-    type: 'docs', estimated_hours: 1, depends_on: frontendTasks,
+    type: 'docs',
+    estimated_hours: 1,
+    depends_on: frontendTasks,
     files_affected: ['Dockerfile.backend', 'Dockerfile.frontend', 'docker-compose.yml', 'README.md'],
   });
   first.tasks.push(docsTask);
@@ -209,8 +267,10 @@ function entityCriteria(entity: DomainEntity, domain: Domain): string[] {
   if (required.length > 0) criteria.push(`Creating a ${label} without ${required[0]} fails with 400 naming the field`);
   for (const field of entity.fields) {
     if (field.type === 'Enum') criteria.push(`${field.label} accepts only ${(field.enum_values ?? []).join(', ')}`);
-    else if (field.min !== undefined && field.max !== undefined) criteria.push(`${field.label} accepts only values from ${field.min} to ${field.max}`);
-    else if (field.type === 'Email' || field.type === 'URL') criteria.push(`${field.label} must be a valid ${field.type === 'Email' ? 'email address' : 'URL'}`);
+    else if (field.min !== undefined && field.max !== undefined)
+      criteria.push(`${field.label} accepts only values from ${field.min} to ${field.max}`);
+    else if (field.type === 'Email' || field.type === 'URL')
+      criteria.push(`${field.label} must be a valid ${field.type === 'Email' ? 'email address' : 'URL'}`);
     if (field.default !== undefined) criteria.push(`${field.label} defaults to ${String(field.default)} when not given`);
   }
   for (const rel of entity.relations) {
@@ -227,23 +287,57 @@ export function planRisks(domain: Domain, openQuestions: number): Risk[] {
   const risks: Risk[] = [];
   if (domain.auth.enabled) {
     risks.push(
-      { risk: 'Password security', severity: 'high', mitigation: 'Salted scrypt hashes from node:crypto, minimum length 8, hashes never serialized in responses' },
-      { risk: 'JWT token theft or forgery', severity: 'medium', mitigation: 'HS256 with a secret from JWT_SECRET (random per start when unset, with a warning), 24-hour expiry' },
+      {
+        risk: 'Password security',
+        severity: 'high',
+        mitigation: 'Salted scrypt hashes from node:crypto, minimum length 8, hashes never serialized in responses',
+      },
+      {
+        risk: 'JWT token theft or forgery',
+        severity: 'medium',
+        mitigation: 'HS256 with a secret from JWT_SECRET (random per start when unset, with a warning), 24-hour expiry',
+      },
     );
   }
   if (domain.auth.ownership) {
-    risks.push({ risk: 'One user reading or changing another user\'s records', severity: 'high', mitigation: 'Every query on owned tables filters by user_id; foreign ids answer 404; an API test signs in two users and checks isolation' });
+    risks.push({
+      risk: "One user reading or changing another user's records",
+      severity: 'high',
+      mitigation:
+        'Every query on owned tables filters by user_id; foreign ids answer 404; an API test signs in two users and checks isolation',
+    });
   }
   if (!domain.auth.enabled) {
-    risks.push({ risk: 'Anyone who can reach the app can change all data', severity: 'medium', mitigation: 'Previews are short-lived and local; add sign-in before exposing the app publicly' });
+    risks.push({
+      risk: 'Anyone who can reach the app can change all data',
+      severity: 'medium',
+      mitigation: 'Previews are short-lived and local; add sign-in before exposing the app publicly',
+    });
   }
-  risks.push({ risk: 'Invalid or hostile input', severity: 'medium', mitigation: 'zod validation derived from the data models (types, required fields, enums, ranges, lengths) with 400 field errors; parameterised queries through drizzle-orm; React escapes output' });
+  risks.push({
+    risk: 'Invalid or hostile input',
+    severity: 'medium',
+    mitigation:
+      'zod validation derived from the data models (types, required fields, enums, ranges, lengths) with 400 field errors; parameterised queries through drizzle-orm; React escapes output',
+  });
   if (domain.entities.some((e) => e.relations.some((r) => r.on_delete === 'cascade'))) {
-    risks.push({ risk: 'Deleting a parent record silently deletes its children', severity: 'medium', mitigation: 'Cascades only where the child cannot exist alone; the UI asks before deleting' });
+    risks.push({
+      risk: 'Deleting a parent record silently deletes its children',
+      severity: 'medium',
+      mitigation: 'Cascades only where the child cannot exist alone; the UI asks before deleting',
+    });
   }
-  risks.push({ risk: 'Differences between SQLite and PostgreSQL', severity: 'low', mitigation: 'One schema per dialect generated from the same data models; the test suite runs on both' });
+  risks.push({
+    risk: 'Differences between SQLite and PostgreSQL',
+    severity: 'low',
+    mitigation: 'One schema per dialect generated from the same data models; the test suite runs on both',
+  });
   if (openQuestions > 0) {
-    risks.push({ risk: 'The request leaves details open, so the app may not match what was meant', severity: openQuestions > 2 ? 'medium' : 'low', mitigation: 'Assumptions and open questions are written into the plan for review before the next iteration' });
+    risks.push({
+      risk: 'The request leaves details open, so the app may not match what was meant',
+      severity: openQuestions > 2 ? 'medium' : 'low',
+      mitigation: 'Assumptions and open questions are written into the plan for review before the next iteration',
+    });
   }
   return risks;
 }

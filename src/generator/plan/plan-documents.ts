@@ -27,7 +27,10 @@ export function renderRisks(plan: Plan): string {
     '',
     `${risks.length} risks (${counts}).`,
     '',
-    mdTable(['Risk', 'Severity', 'Mitigation'], risks.map((r) => [mdText(r.risk), r.severity, mdText(r.mitigation)])),
+    mdTable(
+      ['Risk', 'Severity', 'Mitigation'],
+      risks.map((r) => [mdText(r.risk), r.severity, mdText(r.mitigation)]),
+    ),
     '',
   ].join('\n');
 }

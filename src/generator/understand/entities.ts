@@ -9,7 +9,14 @@ import { isReservedModelName, snakeToPascal, toSnake } from './identifiers.ts';
 import { singularizePhrase } from './inflect.ts';
 import { isEntityPlural, isFieldLike, PhraseReader } from './phrases.ts';
 import {
-  APP_WORDS, DEFAULT_FIELDS, ENTITY_RENAMES, FILLER_WORDS, FOREIGN_NOUNS, JOIN_PARENTS, USER_WORDS, VERB_ENTITIES,
+  APP_WORDS,
+  DEFAULT_FIELDS,
+  ENTITY_RENAMES,
+  FILLER_WORDS,
+  FOREIGN_NOUNS,
+  JOIN_PARENTS,
+  USER_WORDS,
+  VERB_ENTITIES,
   type FieldSpec,
 } from './vocabulary.ts';
 
@@ -35,14 +42,83 @@ export interface DraftEntity {
 const MAX_ENTITIES = 12;
 const MODALS = new Set(['to', 'can', 'could', 'will', 'would', 'may', 'might', 'should', 'must', 'shall', 'cannot']);
 const SUBJECT_STOPS = new Set([
-  'build', 'create', 'make', 'track', 'manage', 'store', 'keep', 'list', 'add', 'edit', 'organize', 'organise',
-  'record', 'log', 'write', 'share', 'plan', 'want', 'need', 'where', 'that', 'which', 'who', 'and', 'or', 'but',
-  'please', 'all', 'simple', 'small', 'basic', 'new', 'little', 'tiny', 'see', 'view', 'show', 'only', 'own', 'also',
-  'then', 'so', 'in', 'on', 'at', 'by', 'from', 'as', 'is', 'are', 'be', 'it', 'this', 'these', 'those', 'there',
-  'here', 'if', 'when', 'should', 'must', 'can', 'will', 'not', 'no', 'any', 'like', 'let', 'lets', 'allow',
-  ...MODALS, ...FILLER_WORDS, ...APP_WORDS,
+  'build',
+  'create',
+  'make',
+  'track',
+  'manage',
+  'store',
+  'keep',
+  'list',
+  'add',
+  'edit',
+  'organize',
+  'organise',
+  'record',
+  'log',
+  'write',
+  'share',
+  'plan',
+  'want',
+  'need',
+  'where',
+  'that',
+  'which',
+  'who',
+  'and',
+  'or',
+  'but',
+  'please',
+  'all',
+  'simple',
+  'small',
+  'basic',
+  'new',
+  'little',
+  'tiny',
+  'see',
+  'view',
+  'show',
+  'only',
+  'own',
+  'also',
+  'then',
+  'so',
+  'in',
+  'on',
+  'at',
+  'by',
+  'from',
+  'as',
+  'is',
+  'are',
+  'be',
+  'it',
+  'this',
+  'these',
+  'those',
+  'there',
+  'here',
+  'if',
+  'when',
+  'should',
+  'must',
+  'can',
+  'will',
+  'not',
+  'no',
+  'any',
+  'like',
+  'let',
+  'lets',
+  'allow',
+  ...MODALS,
+  ...FILLER_WORDS,
+  ...APP_WORDS,
 ]);
-const VERB_ALTERNATION = Object.keys(VERB_ENTITIES).sort((a, b) => b.length - a.length || a.localeCompare(b)).join('|');
+const VERB_ALTERNATION = Object.keys(VERB_ENTITIES)
+  .sort((a, b) => b.length - a.length || a.localeCompare(b))
+  .join('|');
 const VERB_PATTERN = new RegExp(
   String.raw`\b([a-z]+)\s+(?:(?:can|may|will|should|must)\s+)?(${VERB_ALTERNATION})\s+(?:(?:on|in|for|to)\s+)?(?:(?:the|a|an|their|some|other)\s+)?([a-z]+)\b(.*)`,
 );
@@ -126,7 +202,10 @@ export class EntityCollector {
       this.fieldSpans.push([listAt, listAt + listText.length]);
       // "book appointments with doctors": a plural that is no value names who else the record is with.
       const others = /^([a-z]+)$/.exec(listText.trim())?.[1];
-      const other = others !== undefined && isEntityPlural(others) && !isFieldLike(singularizePhrase([others]).join('_')) ? this.mention([others], listAt) : null;
+      const other =
+        others !== undefined && isEntityPlural(others) && !isFieldLike(singularizePhrase([others]).join('_'))
+          ? this.mention([others], listAt)
+          : null;
       if (other !== null) this.relate(recordKey, other, true, 'cascade');
       else this.addFields(recordKey, parseFieldList(listText, snakeToPascal(recordKey), this.notes));
     } else {
@@ -136,7 +215,11 @@ export class EntityCollector {
       const scoreAt = defaults?.findIndex((f) => f.type === 'Integer') ?? -1;
       if (range && defaults && scoreAt >= 0) {
         const fields = defaults.map((f) => ({ ...f }));
-        fields[scoreAt] = { ...fields[scoreAt]!, min: Math.min(Number(range[1]), Number(range[2])), max: Math.max(Number(range[1]), Number(range[2])) };
+        fields[scoreAt] = {
+          ...fields[scoreAt]!,
+          min: Math.min(Number(range[1]), Number(range[2])),
+          max: Math.max(Number(range[1]), Number(range[2])),
+        };
         this.addFields(recordKey, fields);
       }
     }
@@ -177,7 +260,13 @@ export class EntityCollector {
     const forms = new Map<string, string>();
     for (const key of this.drafts.keys()) {
       const words = key.split('_');
-      forms.set(key, `${words.join(' ')}|${words.join(' ')}s|${words.slice(0, -1).concat(pluralGuess(words.at(-1)!)).join(' ')}`);
+      forms.set(
+        key,
+        `${words.join(' ')}|${words.join(' ')}s|${words
+          .slice(0, -1)
+          .concat(pluralGuess(words.at(-1)!))
+          .join(' ')}`,
+      );
     }
     for (const [child, childForms] of forms) {
       for (const [parent, parentForms] of forms) {
@@ -233,10 +322,12 @@ function phraseClauses(text: string): Array<{ text: string; at: number }> {
     }
   }
   push(text.length);
-  return out.map((c) => {
-    const lead = c.text.length - c.text.trimStart().length;
-    return { text: c.text.trim(), at: c.at + lead };
-  }).filter((c) => c.text.length > 0);
+  return out
+    .map((c) => {
+      const lead = c.text.length - c.text.trimStart().length;
+      return { text: c.text.trim(), at: c.at + lead };
+    })
+    .filter((c) => c.text.length > 0);
 }
 
 /** All entities of a request, in the order they were mentioned. */

@@ -13,14 +13,38 @@ const RANGE = /(?:\bfrom\s+)?(-?\d+(?:\.\d+)?)\s*(?:-|–|—|\.\.|\bto\b)\s*(-?
 const BOOLEAN_MARKERS = /\b(?:flag|checkbox|toggle|yes\/no|true\/false|boolean)\b/;
 /** Markup, shell and path syntax: such a phrase is code someone pasted, not the name of a field. */
 export const HOSTILE_TEXT = /[<>$`{}\\|]|\.\.[\\/]|__/;
-const MODIFIER_WORDS = new Set(['optional', 'optionally', 'required', 'mandatory', 'unique', 'from', 'between', 'whether', 'is', 'an', 'integer', 'text', 'string']);
+const MODIFIER_WORDS = new Set([
+  'optional',
+  'optionally',
+  'required',
+  'mandatory',
+  'unique',
+  'from',
+  'between',
+  'whether',
+  'is',
+  'an',
+  'integer',
+  'text',
+  'string',
+]);
 /** "duration in minutes", "price in euros": the unit says the type and is not part of the name. */
-const UNIT_PHRASE = /\b(?:in|as)\s+(?:(minutes?|hours?|seconds?|days?|mins?)|(euros?|dollars?|usd|eur|gbp|pounds?|cents?|money))\b|\s*[€$£]\s*/;
+const UNIT_PHRASE =
+  /\b(?:in|as)\s+(?:(minutes?|hours?|seconds?|days?|mins?)|(euros?|dollars?|usd|eur|gbp|pounds?|cents?|money))\b|\s*[€$£]\s*/;
 /** Fields that are really two: "time range" is a start and an end. */
 const EXPANSIONS: Readonly<Record<string, readonly FieldSpec[]>> = {
-  time_range: [{ name: 'starts_at', type: 'DateTime', required: true }, { name: 'ends_at', type: 'DateTime', required: false }],
-  date_range: [{ name: 'start_date', type: 'Date', required: true }, { name: 'end_date', type: 'Date', required: false }],
-  period: [{ name: 'start_date', type: 'Date', required: true }, { name: 'end_date', type: 'Date', required: false }],
+  time_range: [
+    { name: 'starts_at', type: 'DateTime', required: true },
+    { name: 'ends_at', type: 'DateTime', required: false },
+  ],
+  date_range: [
+    { name: 'start_date', type: 'Date', required: true },
+    { name: 'end_date', type: 'Date', required: false },
+  ],
+  period: [
+    { name: 'start_date', type: 'Date', required: true },
+    { name: 'end_date', type: 'Date', required: false },
+  ],
 };
 
 /** Splits at commas, semicolons and "and"/"or"/"plus" that are not inside parentheses. */
@@ -63,7 +87,13 @@ function splitOutsideParens(text: string, separator: RegExp): string[] {
 function enumValues(inner: string): string[] {
   const values = inner
     .split(/\s*(?:,|\/|\||\bor\b|\band\b)\s*/)
-    .map((v) => v.replace(/^\s*(?:one of|either)\s+/, '').replace(/[^\p{L}\p{N} _-]/gu, '').trim().slice(0, 40))
+    .map((v) =>
+      v
+        .replace(/^\s*(?:one of|either)\s+/, '')
+        .replace(/[^\p{L}\p{N} _-]/gu, '')
+        .trim()
+        .slice(0, 40),
+    )
     .filter((v) => v.length > 0);
   return [...new Set(values)];
 }
@@ -76,7 +106,9 @@ function typeFromName(name: string): FieldType {
 /** Renames or drops names that would collide with managed columns or reserved words. */
 export function safeFieldName(raw: string, owner: string, notes: string[]): string | null {
   if (MANAGED_FIELDS.has(raw)) {
-    notes.push(`${owner}: "${raw}" is managed by the app itself (every record gets id, created_at and updated_at), so it is not a separate field.`);
+    notes.push(
+      `${owner}: "${raw}" is managed by the app itself (every record gets id, created_at and updated_at), so it is not a separate field.`,
+    );
     return null;
   }
   const renamed = FIELD_RENAMES[raw] ?? (isReserved(raw) ? `${raw}_value` : null);
@@ -153,7 +185,8 @@ export function parseFieldPhrase(phrase: string, owner: string, notes: string[])
   if (type === 'Boolean') field.default = false;
   if (unique) field.unique = true;
   if (type === 'Integer' && unitType === 'Integer' && field.min === undefined) field.min = 0;
-  if ((type === 'Decimal' || /(^|_)(duration|interval)$|_time$/.test(name) && type === 'Integer') && field.min === undefined) field.min = 0;
+  if ((type === 'Decimal' || (/(^|_)(duration|interval)$|_time$/.test(name) && type === 'Integer')) && field.min === undefined)
+    field.min = 0;
   return field;
 }
 
@@ -183,7 +216,10 @@ function toRange(m: RegExpExecArray): { min: number; max: number; decimal: boole
 }
 
 function shorten(text: string): string {
-  const clean = text.replace(/[^\p{L}\p{N} ,.'-]/gu, ' ').replace(/\s+/g, ' ').trim();
+  const clean = text
+    .replace(/[^\p{L}\p{N} ,.'-]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return clean.length > 40 ? `${clean.slice(0, 40)}…` : clean;
 }
 

@@ -5,11 +5,27 @@
  * give the same domain, and every table that is left out, renamed or unlinked is said in the assumptions.
  */
 import {
-  Domain, ExplorerFindings, type DiscoveredEntity, type DomainEntity, type DomainField, type DomainRelation, type ScanRecord,
+  Domain,
+  ExplorerFindings,
+  type DiscoveredEntity,
+  type DomainEntity,
+  type DomainField,
+  type DomainRelation,
+  type ScanRecord,
 } from '../../contracts/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { safeFieldName } from './fields.ts';
-import { asciiWords, cleanDisplayText, isReserved, isReservedModelName, snakeToLabel, snakeToPascal, titleCase, toSlug, toSnake } from './identifiers.ts';
+import {
+  asciiWords,
+  cleanDisplayText,
+  isReserved,
+  isReservedModelName,
+  snakeToLabel,
+  snakeToPascal,
+  titleCase,
+  toSlug,
+  toSnake,
+} from './identifiers.ts';
 import { TEXT_TYPES, summarize, toDomainField, type Understanding } from './index.ts';
 import { pluralize, singularizePhrase } from './inflect.ts';
 import { ENTITY_RENAMES } from './vocabulary.ts';
@@ -22,7 +38,8 @@ const MAX_KEY = 56;
 /** Tables holding the source app's accounts: a generated app has its own User (or no accounts at all). */
 const USER_TABLES: ReadonlySet<string> = new Set(['user', 'account', 'auth_user']);
 /** Bookkeeping of migration tools and ORMs, not records anybody keeps. */
-const BOOKKEEPING_TABLES = /^(?:_?prisma_migrations|schema_migrations|knex_migrations(?:_lock)?|django_migrations|flyway_schema_history|ar_internal_metadata|sequelizemeta|__efmigrationshistory|typeorm_metadata|migrations|sqlite_sequence)$/i;
+const BOOKKEEPING_TABLES =
+  /^(?:_?prisma_migrations|schema_migrations|knex_migrations(?:_lock)?|django_migrations|flyway_schema_history|ar_internal_metadata|sequelizemeta|__efmigrationshistory|typeorm_metadata|migrations|sqlite_sequence)$/i;
 /** The generated app adds these itself to every record. */
 const APP_COLUMNS: ReadonlySet<string> = new Set(['id', 'created_at', 'updated_at']);
 /** Letters, digits, `_`, spaces and `-` ("Order Details"): anything else is not a name a generator should echo. */
@@ -69,7 +86,10 @@ interface Skip {
  */
 export function findingsOfScan(scan: { record: ScanRecord; findings: unknown } | null, id: string): ExplorerFindings {
   if (scan === null) {
-    throw new AppError('scan_not_found', `no explorer scan ${id}`, { hint: 'GET /api/explorer/scans (or `catalyst scans`) lists scans', retryable: false });
+    throw new AppError('scan_not_found', `no explorer scan ${id}`, {
+      hint: 'GET /api/explorer/scans (or `catalyst scans`) lists scans',
+      retryable: false,
+    });
   }
   const { record } = scan;
   if (record.status === 'running') {
@@ -87,10 +107,14 @@ export function findingsOfScan(scan: { record: ScanRecord; findings: unknown } |
   const parsed = ExplorerFindings.safeParse(scan.findings);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new AppError('invalid_artifact', `the findings of scan ${id} do not match the explorer contract (${issue.path.join('.') || 'findings'}: ${issue.message})`, {
-      hint: 'scan the target again and build from the new scan',
-      retryable: false,
-    });
+    throw new AppError(
+      'invalid_artifact',
+      `the findings of scan ${id} do not match the explorer contract (${issue.path.join('.') || 'findings'}: ${issue.message})`,
+      {
+        hint: 'scan the target again and build from the new scan',
+        retryable: false,
+      },
+    );
   }
   return parsed.data;
 }
@@ -103,7 +127,11 @@ export function applyFindings(understanding: Understanding, findings: ExplorerFi
   const source = `explorer scan ${findings.scan_id} of ${cleanDisplayText(findings.target, 200)}`;
   const improvements = improvementNote(findings);
   if (findings.entities.length === 0) {
-    return withNote(understanding, `${capitalize(source)} found no records to copy (${stackOf(findings)}), so the records come from the request.`, ...improvements);
+    return withNote(
+      understanding,
+      `${capitalize(source)} found no records to copy (${stackOf(findings)}), so the records come from the request.`,
+      ...improvements,
+    );
   }
 
   const notes: string[] = [...improvements];
@@ -117,7 +145,8 @@ export function applyFindings(understanding: Understanding, findings: ExplorerFi
   linkCandidates(candidates, bySource, userTables, { auth, ownership }, notes);
   const ordered = targetsFirst(candidates, notes);
   const kept = ordered.slice(0, MAX_ENTITIES);
-  for (const c of ordered.slice(MAX_ENTITIES)) skipped.push({ shown: c.shown, why: `over the limit of ${MAX_ENTITIES} kinds of records`, ask: true });
+  for (const c of ordered.slice(MAX_ENTITIES))
+    skipped.push({ shown: c.shown, why: `over the limit of ${MAX_ENTITIES} kinds of records`, ask: true });
 
   const noun = findings.database?.engine === 'mongodb' ? 'collections' : findings.scan_type === 'database' ? 'tables' : 'record kinds';
   const skipList = listed(skipped.map((s) => `${quote(s.shown)} (${s.why})`));
@@ -148,8 +177,12 @@ export function applyFindings(understanding: Understanding, findings: ExplorerFi
     ...notes,
   ];
   const questionable = skipped.filter((s) => s.ask);
-  if (questionable.length > 0) questions.push(`Should ${listed(questionable.map((s) => quote(s.shown)))} from the scan be part of the app as well?`);
-  if (!auth && userTables.length > 0) questions.push(`The scanned app has user accounts (${userTables.map((u) => quote(u.shown)).join(', ')}); should this app have sign-in too?`);
+  if (questionable.length > 0)
+    questions.push(`Should ${listed(questionable.map((s) => quote(s.shown)))} from the scan be part of the app as well?`);
+  if (!auth && userTables.length > 0)
+    questions.push(
+      `The scanned app has user accounts (${userTables.map((u) => quote(u.shown)).join(', ')}); should this app have sign-in too?`,
+    );
 
   const promptEntities = understanding.domain.entities;
   return {
@@ -186,7 +219,10 @@ function collectCandidates(
       skip(entity, 'bookkeeping of a migration tool', false);
       continue;
     }
-    let key = toSnake(singularizePhrase(sourceWords(plain)))?.slice(0, MAX_KEY).replace(/_+$/, '') ?? null;
+    let key =
+      toSnake(singularizePhrase(sourceWords(plain)))
+        ?.slice(0, MAX_KEY)
+        .replace(/_+$/, '') ?? null;
     if (key === null) {
       skip(entity, 'no letters to name it by');
       continue;
@@ -197,7 +233,9 @@ function collectCandidates(
     }
     const rename = ENTITY_RENAMES[key] ?? (isReservedModelName(key) || isReservedModelName(snakeToPascal(key)) ? `${key}_record` : null);
     if (rename !== null) {
-      notes.push(`${quote(shown(entity.source_name))} would be called ${snakeToPascal(key)}, a reserved word in JavaScript or SQL, so the entity is called ${snakeToPascal(rename)}.`);
+      notes.push(
+        `${quote(shown(entity.source_name))} would be called ${snakeToPascal(key)}, a reserved word in JavaScript or SQL, so the entity is called ${snakeToPascal(rename)}.`,
+      );
       key = rename;
     }
     const earlier = keys.get(key);
@@ -250,7 +288,9 @@ function fieldsOf(c: Candidate, notes: string[]): DomainField[] {
     const name = safeFieldName(snake, c.name, notes);
     if (name === null) continue;
     if (fields.some((f) => f.name === name)) {
-      notes.push(`${c.name}: the column ${quote(shown(column.name))} has the same name as another column once written as ${name}, so it was left out.`);
+      notes.push(
+        `${c.name}: the column ${quote(shown(column.name))} has the same name as another column once written as ${name}, so it was left out.`,
+      );
       continue;
     }
     if (fields.length === MAX_FIELDS) {
@@ -261,7 +301,10 @@ function fieldsOf(c: Candidate, notes: string[]): DomainField[] {
   }
   if (replacedKeys.length > 0) notes.push(`${c.name}: the primary key ${replacedKeys.join(', ')} is replaced by the app's own id.`);
   const enums = c.columns.filter((col) => col.type === 'Enum' && !linked.has(col.name)).map((col) => shown(col.name));
-  if (enums.length > 0) notes.push(`${c.name}: ${enums.join(', ')} ${enums.length === 1 ? 'has' : 'have'} a fixed set of values the scan could not read, so ${enums.length === 1 ? 'it is' : 'they are'} plain text.`);
+  if (enums.length > 0)
+    notes.push(
+      `${c.name}: ${enums.join(', ')} ${enums.length === 1 ? 'has' : 'have'} a fixed set of values the scan could not read, so ${enums.length === 1 ? 'it is' : 'they are'} plain text.`,
+    );
   return fields;
 }
 
@@ -295,7 +338,9 @@ function linkCandidates(
       } else if (target === c) {
         notes.push(`${label} referred to ${c.name} itself; links within one kind of record are not generated, so it was dropped.`);
       } else if (c.links.some((l) => l.target === target)) {
-        notes.push(`${label} was a second link from ${c.name} to ${target.name}; only one link per pair of records is generated, so it was dropped.`);
+        notes.push(
+          `${label} was a second link from ${c.name} to ${target.name}; only one link per pair of records is generated, so it was dropped.`,
+        );
       } else {
         const field = linkField(ref.field, target.key, c);
         if (field === null) notes.push(`${label} has the same name as one of ${c.name}'s fields, so the link was dropped.`);
@@ -312,12 +357,16 @@ function linkToUsers(c: Candidate, label: string, users: Skip, auth: { auth: boo
   if (!auth.auth) {
     notes.push(`${label} referred to the user accounts in ${quote(users.shown)}; the app has no sign-in, so the link was dropped.`);
   } else if (!auth.ownership) {
-    notes.push(`${label} referred to the user accounts in ${quote(users.shown)}; the request does not ask for private records, so signed-in users share ${c.name} records and the link was dropped.`);
+    notes.push(
+      `${label} referred to the user accounts in ${quote(users.shown)}; the request does not ask for private records, so signed-in users share ${c.name} records and the link was dropped.`,
+    );
   } else if (c.owned) {
     notes.push(`${label} was a second link to the user accounts; only the owner is kept, so it was dropped.`);
   } else {
     c.owned = true;
-    notes.push(`${label} referred to the user accounts in ${quote(users.shown)}, so each ${c.name} belongs to the signed-in user who creates it.`);
+    notes.push(
+      `${label} referred to the user accounts in ${quote(users.shown)}, so each ${c.name} belongs to the signed-in user who creates it.`,
+    );
   }
 }
 
@@ -341,7 +390,9 @@ function targetsFirst(candidates: readonly Candidate[], notes: string[]): Candid
     visiting.add(c);
     c.links = c.links.filter((l) => {
       if (visiting.has(l.target)) {
-        notes.push(`${c.name}.${l.column} → ${l.target.name} closed a cycle of links (${l.target.name} already leads to ${c.name}), so it was dropped.`);
+        notes.push(
+          `${c.name}.${l.column} → ${l.target.name} closed a cycle of links (${l.target.name} already leads to ${c.name}), so it was dropped.`,
+        );
         return false;
       }
       visit(l.target);
@@ -359,7 +410,13 @@ function toEntity(c: Candidate, auth: boolean, publicRead: boolean): DomainEntit
   words.push(pluralize(words.pop()!));
   const plural = words.join('_');
   const level = c.owned ? 'owner' : auth ? 'authenticated' : 'public';
-  const relations: DomainRelation[] = c.links.map((l) => ({ kind: 'belongs_to', target: l.target.name, field: l.field, required: l.required, on_delete: l.onDelete }));
+  const relations: DomainRelation[] = c.links.map((l) => ({
+    kind: 'belongs_to',
+    target: l.target.name,
+    field: l.field,
+    required: l.required,
+    on_delete: l.onDelete,
+  }));
   return {
     name: c.name,
     plural,
@@ -380,7 +437,10 @@ function accessNotes(entities: readonly DomainEntity[], auth: boolean, ownership
   const out: string[] = [];
   if (owned.length > 0) out.push(`Each user sees and changes only their own ${owned.join(', ')} records; other users get 404 for them.`);
   if (shared.length > 0) out.push(`${shared.join(', ')} records are shared: every signed-in user can read and change them.`);
-  if (ownershipAsked && owned.length === 0) out.push('The request asks for private records, but no scanned table refers to user accounts, so records are shared by signed-in users.');
+  if (ownershipAsked && owned.length === 0)
+    out.push(
+      'The request asks for private records, but no scanned table refers to user accounts, so records are shared by signed-in users.',
+    );
   return out;
 }
 
@@ -393,7 +453,9 @@ function appNameFor(understanding: Understanding, findings: ExplorerFindings, en
   const generic = promptEntities.length === 1 && promptEntities[0]!.name === 'Item' && name === 'Item App';
   if (!generic) return name;
   const words = asciiWords(targetName(findings)).slice(0, 3);
-  return words.length > 0 && !words.every((w) => /^\d+$/.test(w)) ? cleanDisplayText(titleCase([...words, 'app']), 80) : `${entities[0]!.label} App`;
+  return words.length > 0 && !words.every((w) => /^\d+$/.test(w))
+    ? cleanDisplayText(titleCase([...words, 'app']), 80)
+    : `${entities[0]!.label} App`;
 }
 
 function targetName(findings: ExplorerFindings): string {
@@ -406,7 +468,14 @@ function targetName(findings: ExplorerFindings): string {
       return '';
     }
   }
-  return target.replace(/[?#].*$/, '').replace(/\/+$/, '').split(/[/\\:]/).pop()?.replace(/\.git$/, '') ?? '';
+  return (
+    target
+      .replace(/[?#].*$/, '')
+      .replace(/\/+$/, '')
+      .split(/[/\\:]/)
+      .pop()
+      ?.replace(/\.git$/, '') ?? ''
+  );
 }
 
 function aboutPromptRecords(text: string, entities: readonly DomainEntity[]): boolean {

@@ -18,7 +18,11 @@ export function asciiWords(text: string): string[] {
 
 /** snake_case identifier, or null when nothing usable is left (e.g. only digits or symbols). */
 export function toSnake(words: readonly string[]): string | null {
-  const joined = words.join('_').replace(/^[^a-z]+/, '').replace(/_+/g, '_').replace(/_$/, '');
+  const joined = words
+    .join('_')
+    .replace(/^[^a-z]+/, '')
+    .replace(/_+/g, '_')
+    .replace(/_$/, '');
   const cut = joined.slice(0, MAX_IDENTIFIER).replace(/_+$/, '');
   return /^[a-z][a-z0-9_]*$/.test(cut) ? cut : null;
 }
@@ -59,13 +63,15 @@ export function toSlug(text: string, fallback: string): string {
 
 /** Keeps the user's wording for display but drops control characters and collapses whitespace. */
 export function cleanDisplayText(text: string, maxLength: number): string {
-  return text
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, maxLength)
-    .trim();
+  return (
+    text
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069]/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, maxLength)
+      .trim()
+  );
 }
 
 /** "todo app" → "Todo App". */

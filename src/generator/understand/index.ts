@@ -11,7 +11,15 @@ import { asciiWords, cleanDisplayText, snakeToLabel, snakeToPascal, titleCase, t
 import { pluralize } from './inflect.ts';
 import { detectLanguage, LANGUAGE_NAMES } from './language.ts';
 import { isSubjectNoun } from './phrases.ts';
-import { AUTH_SIGNALS, DEFAULT_FIELDS, PERSONAL_KINDS, PRIVATE_RECORDS, PUBLIC_READ_PHRASES, TRIVIAL_APPS, type FieldSpec } from './vocabulary.ts';
+import {
+  AUTH_SIGNALS,
+  DEFAULT_FIELDS,
+  PERSONAL_KINDS,
+  PRIVATE_RECORDS,
+  PUBLIC_READ_PHRASES,
+  TRIVIAL_APPS,
+  type FieldSpec,
+} from './vocabulary.ts';
 
 export { singularize, pluralize } from './inflect.ts';
 export { DEFAULT_FIELDS, PERSONAL_KINDS } from './vocabulary.ts';
@@ -33,11 +41,69 @@ const GENERIC_FIELDS: readonly FieldSpec[] = [
   { name: 'description', type: 'Text', required: false },
 ];
 const NAME_STOPS = new Set([
-  'build', 'create', 'make', 'write', 'generate', 'me', 'us', 'a', 'an', 'the', 'my', 'our', 'simple', 'small', 'basic',
-  'little', 'tiny', 'quick', 'new', 'please', 'i', 'want', 'need', 'would', 'like', 'web', 'full', 'stack', 'fullstack',
-  'erstelle', 'baue', 'eine', 'ein', 'einen', 'crée', 'créer', 'une', 'un', 'crea', 'crear', 'una', 'to', 'with', 'for',
+  'build',
+  'create',
+  'make',
+  'write',
+  'generate',
+  'me',
+  'us',
+  'a',
+  'an',
+  'the',
+  'my',
+  'our',
+  'simple',
+  'small',
+  'basic',
+  'little',
+  'tiny',
+  'quick',
+  'new',
+  'please',
+  'i',
+  'want',
+  'need',
+  'would',
+  'like',
+  'web',
+  'full',
+  'stack',
+  'fullstack',
+  'erstelle',
+  'baue',
+  'eine',
+  'ein',
+  'einen',
+  'crée',
+  'créer',
+  'une',
+  'un',
+  'crea',
+  'crear',
+  'una',
+  'to',
+  'with',
+  'for',
 ]);
-const NAME_NOUNS = ['app', 'application', 'website', 'site', 'tool', 'tracker', 'manager', 'dashboard', 'platform', 'system', 'planner', 'journal', 'diary', 'list', 'catalog', 'catalogue'];
+const NAME_NOUNS = [
+  'app',
+  'application',
+  'website',
+  'site',
+  'tool',
+  'tracker',
+  'manager',
+  'dashboard',
+  'platform',
+  'system',
+  'planner',
+  'journal',
+  'diary',
+  'list',
+  'catalog',
+  'catalogue',
+];
 
 export function understandRequest(prompt: string): Domain {
   return analyzeRequest(prompt).domain;
@@ -45,9 +111,7 @@ export function understandRequest(prompt: string): Domain {
 
 export function analyzeRequest(prompt: string): Understanding {
   const text = cleanDisplayText(prompt, MAX_PROMPT);
-  const lower = text
-    .toLowerCase()
-    .replace(/\bbetween\s+(-?\d+(?:\.\d+)?)\s+and\s+(-?\d+(?:\.\d+)?)/g, 'from $1 to $2');
+  const lower = text.toLowerCase().replace(/\bbetween\s+(-?\d+(?:\.\d+)?)\s+and\s+(-?\d+(?:\.\d+)?)/g, 'from $1 to $2');
   const assumptions: string[] = [];
   const openQuestions: string[] = [];
   const notes: string[] = [];
@@ -64,11 +128,17 @@ export function analyzeRequest(prompt: string): Understanding {
   }
   if (drafts.length === 0) {
     // "a plant tracker", "a wine catalog": the thing the app is a tracker of is what it stores.
-    const subject = /\b(?:a|an|my|our|the)\s+([a-z]+)\s+(?:tracker|library|catalog|catalogue|manager|log|organi[sz]er|collection|database|directory|app)\b/.exec(lower)?.[1];
+    const subject =
+      /\b(?:a|an|my|our|the)\s+([a-z]+)\s+(?:tracker|library|catalog|catalogue|manager|log|organi[sz]er|collection|database|directory|app)\b/.exec(
+        lower,
+      )?.[1];
     const key = subject !== undefined && isSubjectNoun(subject, true) ? toSnake([subject]) : null;
     drafts = [{ key: key ?? 'item', position: 0, fields: null, relations: [], byUser: false, excluded: [] }];
     if (key === null) assumptions.push('The request names nothing to store, so the app keeps generic items with a name and a description.');
-    else assumptions.push(`The request names one kind of thing, ${subject}, so the app keeps ${snakeToPascal(key)} records with the usual fields.`);
+    else
+      assumptions.push(
+        `The request names one kind of thing, ${subject}, so the app keeps ${snakeToPascal(key)} records with the usual fields.`,
+      );
     openQuestions.push('What should the app keep track of, and what information does each record hold?');
   }
 
@@ -88,7 +158,10 @@ export function analyzeRequest(prompt: string): Understanding {
   if (authEnabled && PUBLIC_READ_PHRASES.some((p) => p.test(lower))) {
     const opened = entities.filter((e) => !e.owned);
     for (const e of opened) e.access = { read: 'public', write: 'authenticated' };
-    if (opened.length > 0) assumptions.push(`Anyone can read ${opened.map((e) => e.label_plural.toLowerCase()).join(', ')}; creating, changing and deleting needs sign-in.`);
+    if (opened.length > 0)
+      assumptions.push(
+        `Anyone can read ${opened.map((e) => e.label_plural.toLowerCase()).join(', ')}; creating, changing and deleting needs sign-in.`,
+      );
   }
 
   if (language !== 'en') {
@@ -129,7 +202,9 @@ function noteAuth(auth: AuthReading, enabled: boolean, assumptions: string[], qu
   } else if (enabled) {
     assumptions.push(`The request mentions "${auth.trigger}", so the app has sign-in with email and password and JWT bearer tokens.`);
   } else {
-    assumptions.push('The request does not mention accounts, so the app has no sign-in and anyone who can reach it can read and change every record.');
+    assumptions.push(
+      'The request does not mention accounts, so the app has no sign-in and anyone who can reach it can read and change every record.',
+    );
     questions.push('Should people sign in, and should each person see only their own records?');
   }
 }
@@ -166,9 +241,7 @@ function decideOwnership(
   for (const d of drafts) if (PERSONAL_KINDS.has(d.key) || d.byUser) owned.add(d.key);
   if (owned.size > 0) {
     const names = drafts.filter((d) => owned.has(d.key)).map((d) => snakeToPascal(d.key));
-    assumptions.push(
-      `With sign-in on, personal records default to owned rows: each user sees only their own ${names.join(', ')} records.`,
-    );
+    assumptions.push(`With sign-in on, personal records default to owned rows: each user sees only their own ${names.join(', ')} records.`);
   }
   const sharedNames = drafts.filter((d) => !owned.has(d.key)).map((d) => snakeToPascal(d.key));
   if (sharedNames.length > 0) {
@@ -232,14 +305,26 @@ function buildEntity(
   const keys = new Set(all.map((d) => d.key));
   const relations: DomainRelation[] = draft.relations
     .filter((r) => keys.has(r.target))
-    .map((r) => ({ kind: 'belongs_to', target: snakeToPascal(r.target), field: `${r.target.slice(0, 59)}_id`, required: r.required, on_delete: r.onDelete }));
+    .map((r) => ({
+      kind: 'belongs_to',
+      target: snakeToPascal(r.target),
+      field: `${r.target.slice(0, 59)}_id`,
+      required: r.required,
+      on_delete: r.onDelete,
+    }));
   const fields: DomainField[] = [];
   for (const spec of specs) {
     // A field named after another entity ("tasks have a project") is a link to it, not a text column.
     const target = spec.name.replace(/_id$/, '');
     if (keys.has(target) && target !== draft.key) {
       if (!relations.some((r) => r.field === `${target}_id`)) {
-        relations.push({ kind: 'belongs_to', target: snakeToPascal(target), field: `${target}_id`, required: spec.required, on_delete: spec.required ? 'cascade' : 'set null' });
+        relations.push({
+          kind: 'belongs_to',
+          target: snakeToPascal(target),
+          field: `${target}_id`,
+          required: spec.required,
+          on_delete: spec.required ? 'cascade' : 'set null',
+        });
         assumptions.push(`${name}.${spec.name} refers to a ${snakeToPascal(target)}, so it is stored as a link (${target}_id).`);
       }
       continue;
@@ -251,7 +336,9 @@ function buildEntity(
   const optional = fields.filter((f) => !f.required).map((f) => f.name);
   if (stated && fields.length > 1 && optional.length > 0) {
     const required = fields.filter((f) => f.required).map((f) => f.name);
-    assumptions.push(`${name}: ${required.join(', ')} ${required.length === 1 ? 'is' : 'are'} required; ${optional.join(', ')} ${optional.length === 1 ? 'is' : 'are'} optional.`);
+    assumptions.push(
+      `${name}: ${required.join(', ')} ${required.length === 1 ? 'is' : 'are'} required; ${optional.join(', ')} ${optional.length === 1 ? 'is' : 'are'} optional.`,
+    );
   }
 
   const pluralWords = draft.key.split('_');
@@ -285,7 +372,10 @@ export function toDomainField(spec: FieldSpec): DomainField {
 
 /** "named X"/"called X" wins; then the words before "app"; then the main entity. */
 function deriveAppName(text: string, lower: string, entities: readonly DomainEntity[]): string {
-  const named = /\b(?:named|called|titled)\s+(?:"([^"]{1,80})"|'([^']{1,80})'|“([^”]{1,80})”|(.+?))(?=\s+(?:with|that|where|which|for|to|and)\b|[,.;:!?]|$)/i.exec(text);
+  const named =
+    /\b(?:named|called|titled)\s+(?:"([^"]{1,80})"|'([^']{1,80})'|“([^”]{1,80})”|(.+?))(?=\s+(?:with|that|where|which|for|to|and)\b|[,.;:!?]|$)/i.exec(
+      text,
+    );
   if (named) {
     const name = cleanDisplayText(named[1] ?? named[2] ?? named[3] ?? named[4] ?? '', 80);
     if (name.length > 0) return name;
@@ -309,7 +399,11 @@ export function summarize(appName: string, entities: readonly DomainEntity[], au
   const parts = entities.map((e) => `${e.label_plural.toLowerCase()} (${e.fields.map((f) => f.label.toLowerCase()).join(', ')})`);
   const owned = entities.filter((e) => e.owned).map((e) => e.label_plural.toLowerCase());
   let access = 'no sign-in; every record is public';
-  if (authEnabled) access = owned.length > 0 ? `email/password sign-in; each user sees only their own ${owned.join(' and ')}` : 'email/password sign-in; records are shared by signed-in users';
+  if (authEnabled)
+    access =
+      owned.length > 0
+        ? `email/password sign-in; each user sees only their own ${owned.join(' and ')}`
+        : 'email/password sign-in; records are shared by signed-in users';
   return `${appName}: keeps ${parts.join('; ')}. Access: ${access}.`;
 }
 

@@ -5,8 +5,22 @@
 import nlp from 'compromise';
 
 /** Words compromise inflects in a way that reads wrong as a table or resource name. */
-const SINGULAR_OVERRIDES: Readonly<Record<string, string>> = { data: 'data', media: 'media', news: 'news', series: 'series', status: 'status' };
-const PLURAL_OVERRIDES: Readonly<Record<string, string>> = { data: 'data', media: 'media', news: 'news', series: 'series', status: 'statuses', person: 'people', index: 'indexes' };
+const SINGULAR_OVERRIDES: Readonly<Record<string, string>> = {
+  data: 'data',
+  media: 'media',
+  news: 'news',
+  series: 'series',
+  status: 'status',
+};
+const PLURAL_OVERRIDES: Readonly<Record<string, string>> = {
+  data: 'data',
+  media: 'media',
+  news: 'news',
+  series: 'series',
+  status: 'statuses',
+  person: 'people',
+  index: 'indexes',
+};
 
 function tagsOf(word: string): Set<string> {
   const terms = nlp(word).json() as Array<{ terms: Array<{ tags: string[] }> }>;

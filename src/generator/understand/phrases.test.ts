@@ -24,7 +24,10 @@ describe('phrase reader: which records a request names', () => {
     ['Build a quiz app with quizzes, questions and multiple choice answers', ['Quiz', 'Question', 'Answer']],
     ['A meal planner: recipes, weekly meal plans and a generated grocery list', ['Recipe', 'MealPlan', 'GroceryItem']],
     ['a server dashboard: monitored sites (name, url) and check results (status code, response time)', ['Site', 'Check']],
-    ['Make a classroom attendance tracker: classes, students and attendance records (date, present/absent/late)', ['Attendance', 'Class', 'Student']],
+    [
+      'Make a classroom attendance tracker: classes, students and attendance records (date, present/absent/late)',
+      ['Attendance', 'Class', 'Student'],
+    ],
     ['a birthday reminder app: people with name and birthday, and gift ideas for each person', ['Person', 'GiftIdea']],
     ['simple guestbook where visitors leave a name and a message', ['Entry']],
     ['Create an FAQ page backed by an API where admins manage questions and answers grouped by topic', ['Topic', 'Faq']],
@@ -45,21 +48,38 @@ describe('phrase reader: which records a request names', () => {
     const d = understandRequest('build a recipe book with ingredients, cooking time and a rating from 1 to 5');
     assert.deepEqual(names(d), ['Recipe']);
     const recipe = entity(d, 'Recipe');
-    assert.deepEqual(recipe.fields.map((f) => [f.name, f.type]), [['title', 'String'], ['ingredients', 'Text'], ['cooking_time', 'Integer'], ['rating', 'Integer']]);
+    assert.deepEqual(
+      recipe.fields.map((f) => [f.name, f.type]),
+      [
+        ['title', 'String'],
+        ['ingredients', 'Text'],
+        ['cooking_time', 'Integer'],
+        ['rating', 'Integer'],
+      ],
+    );
     assert.deepEqual([field(recipe, 'rating').min, field(recipe, 'rating').max], [1, 5]);
     assert.equal(field(recipe, 'title').required, true);
   });
 
   test('a shopping list: the first plural is the record and the singulars after it are its fields', () => {
-    const item = entity(understandRequest('Create a shopping list app shared by a household, with items, quantity and a bought checkbox'), 'Item');
+    const item = entity(
+      understandRequest('Create a shopping list app shared by a household, with items, quantity and a bought checkbox'),
+      'Item',
+    );
     assert.equal(field(item, 'quantity').type, 'Integer');
     assert.equal(field(item, 'bought').type, 'Boolean');
   });
 
   test('two records with their own lists after one colon keep their fields apart', () => {
     const d = understandRequest('A newsletter service: subscribers with email and name, and campaigns with subject and body');
-    assert.deepEqual(entity(d, 'Subscriber').fields.map((f) => f.name), ['email', 'name']);
-    assert.deepEqual(entity(d, 'Campaign').fields.map((f) => f.name), ['subject', 'body']);
+    assert.deepEqual(
+      entity(d, 'Subscriber').fields.map((f) => f.name),
+      ['email', 'name'],
+    );
+    assert.deepEqual(
+      entity(d, 'Campaign').fields.map((f) => f.name),
+      ['subject', 'body'],
+    );
   });
 
   test('"each task belongs to a project" and "X of Y" still link records', () => {
@@ -100,9 +120,14 @@ describe('phrase reader: fields, types, ranges and negations', () => {
 
   test('a time range is a start and an end', () => {
     const booking = entity(understandRequest('bookings with plate number and time range'), 'Booking');
-    assert.deepEqual(booking.fields.map((f) => [f.name, f.type, f.required]), [
-      ['plate_number', 'String', true], ['starts_at', 'DateTime', true], ['ends_at', 'DateTime', false],
-    ]);
+    assert.deepEqual(
+      booking.fields.map((f) => [f.name, f.type, f.required]),
+      [
+        ['plate_number', 'String', true],
+        ['starts_at', 'DateTime', true],
+        ['ends_at', 'DateTime', false],
+      ],
+    );
   });
 
   test('enum values in parentheses, after a colon and as a bare slash list', () => {
@@ -120,9 +145,15 @@ describe('phrase reader: fields, types, ranges and negations', () => {
 
   test('negations leave fields out, also of the usual defaults', () => {
     const { domain, assumptions } = analyzeRequest('a todo app without due dates');
-    assert.deepEqual(entity(domain, 'Todo').fields.map((f) => f.name), ['title', 'completed']);
+    assert.deepEqual(
+      entity(domain, 'Todo').fields.map((f) => f.name),
+      ['title', 'completed'],
+    );
     assert.ok(assumptions.some((a) => /leaves out due_date/.test(a)));
-    assert.deepEqual(entity(understandRequest('tasks with a title and no description'), 'Task').fields.map((f) => f.name), ['title']);
+    assert.deepEqual(
+      entity(understandRequest('tasks with a title and no description'), 'Task').fields.map((f) => f.name),
+      ['title'],
+    );
   });
 
   test('plural values stay one field: "ingredients" is long text, "scores" a number', () => {
@@ -151,7 +182,9 @@ describe('phrase reader: relations, join records and access', () => {
   });
 
   test('join records without stated links belong to the records named around them', () => {
-    const d = understandRequest('Create a car rental system with cars (make, model, daily rate), customers and rentals (pickup date, return date, total price)');
+    const d = understandRequest(
+      'Create a car rental system with cars (make, model, daily rate), customers and rentals (pickup date, return date, total price)',
+    );
     assert.deepEqual(links(entity(d, 'Rental')), ['Car', 'Customer']);
     assert.deepEqual(links(entity(d, 'Customer')), []);
     assert.deepEqual(links(entity(understandRequest('parking spots (number, level) and bookings with plate number'), 'Booking')), ['Spot']);
@@ -177,7 +210,10 @@ describe('phrase reader: relations, join records and access', () => {
     ]) {
       const { domain, assumptions } = analyzeRequest(prompt);
       assert.equal(domain.auth.enabled, true, prompt);
-      assert.ok(assumptions.some((a) => /does not mention accounts, but/.test(a)), prompt);
+      assert.ok(
+        assumptions.some((a) => /does not mention accounts, but/.test(a)),
+        prompt,
+      );
     }
     for (const prompt of ['A pet clinic: owners, pets and visits', 'Make a podcast catalog with shows and episodes', 'build a todo app']) {
       assert.equal(understandRequest(prompt).auth.enabled, false, prompt);
@@ -185,7 +221,9 @@ describe('phrase reader: relations, join records and access', () => {
   });
 
   test('a German request: common nouns are translated and the language is recorded', () => {
-    const { domain, assumptions, openQuestions } = analyzeRequest('Erstelle eine App zur Verwaltung von Mietwohnungen mit Mietern und Mietzahlungen');
+    const { domain, assumptions, openQuestions } = analyzeRequest(
+      'Erstelle eine App zur Verwaltung von Mietwohnungen mit Mietern und Mietzahlungen',
+    );
     assert.equal(domain.language, 'de');
     assert.deepEqual(names(domain), ['Apartment', 'Tenant', 'Payment']);
     assert.deepEqual(links(entity(domain, 'Payment')), ['Tenant']);
@@ -203,12 +241,21 @@ describe('phrase reader: relations, join records and access', () => {
 
 describe('phrase reader: any ordinary request gives a valid, stable domain', () => {
   const prompts = [
-    'build an expense tracker with categories', 'a habit tracker where I log habits daily',
+    'build an expense tracker with categories',
+    'a habit tracker where I log habits daily',
     'A library system: books (title, isbn, published year), authors and loans; members borrow books',
     'Build a CRM with companies, contacts (name, email, phone) and deals (amount, stage: lead/qualified/won/lost)',
-    'a blog with posts and comments; users can like posts', 'a restaurant reservation system where guests reserve tables',
-    'make a movie watchlist with movies (title, year, genre) and ratings from 1 to 10', 'shops with orders and ids from 1 to 3',
-    'Simple note taking app', 'an app', 'tasks tasks tasks', 'with with with', '(((', 'users', 'a, b, c and d',
+    'a blog with posts and comments; users can like posts',
+    'a restaurant reservation system where guests reserve tables',
+    'make a movie watchlist with movies (title, year, genre) and ratings from 1 to 10',
+    'shops with orders and ids from 1 to 3',
+    'Simple note taking app',
+    'an app',
+    'tasks tasks tasks',
+    'with with with',
+    '(((',
+    'users',
+    'a, b, c and d',
   ];
   for (const prompt of prompts) {
     test(`"${prompt}"`, () => {
@@ -218,7 +265,11 @@ describe('phrase reader: any ordinary request gives a valid, stable domain', () 
         assert.match(e.name, /^[A-Z][A-Za-z0-9]*$/);
         assert.ok(e.fields.length >= 1, e.name);
         assert.equal(new Set(e.fields.map((f) => f.name)).size, e.fields.length, `${e.name} has duplicate fields`);
-        for (const r of e.relations) assert.ok(first.entities.some((o) => o.name === r.target), `${e.name} links to missing ${r.target}`);
+        for (const r of e.relations)
+          assert.ok(
+            first.entities.some((o) => o.name === r.target),
+            `${e.name} links to missing ${r.target}`,
+          );
       }
       assert.equal(JSON.stringify(understandRequest(prompt)), JSON.stringify(first));
     });

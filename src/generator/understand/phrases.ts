@@ -10,14 +10,34 @@ import { fieldsFromPhrase, negatedField, splitFieldList } from './fields.ts';
 import { looksPlural, singularize } from './inflect.ts';
 import { isReserved, snakeToPascal } from './identifiers.ts';
 import {
-  APP_NOUN_ENTITIES, APP_WORDS, CLASSIFIER_KINDS, CONTAINER_WORDS, DEFAULT_FIELDS, FEATURE_WORDS, FIELDISH_NOUNS, GENERIC_HEADS, JOIN_PARENTS,
-  NON_ENTITY_PLURALS, NON_MODIFIERS, PLURAL_TEXT_FIELDS, ROLE_WORDS, TYPE_HINTS, SETTING_WORDS, USER_WORDS, VERB_ENTITIES,
-  VERB_FORMS, WORD_STOPS, type FieldSpec,
+  APP_NOUN_ENTITIES,
+  APP_WORDS,
+  CLASSIFIER_KINDS,
+  CONTAINER_WORDS,
+  DEFAULT_FIELDS,
+  FEATURE_WORDS,
+  FIELDISH_NOUNS,
+  GENERIC_HEADS,
+  JOIN_PARENTS,
+  NON_ENTITY_PLURALS,
+  NON_MODIFIERS,
+  PLURAL_TEXT_FIELDS,
+  ROLE_WORDS,
+  TYPE_HINTS,
+  SETTING_WORDS,
+  USER_WORDS,
+  VERB_ENTITIES,
+  VERB_FORMS,
+  WORD_STOPS,
+  type FieldSpec,
 } from './vocabulary.ts';
 
 /** What the reader needs of the entity collector (entities.ts), named here so the two files do not import each other. */
 export interface RecordSink {
-  readonly drafts: Map<string, { key: string; position: number; fields: FieldSpec[] | null; relations: Array<{ target: string }>; excluded: string[] }>;
+  readonly drafts: Map<
+    string,
+    { key: string; position: number; fields: FieldSpec[] | null; relations: Array<{ target: string }>; excluded: string[] }
+  >;
   readonly fieldSpans: Array<[number, number]>;
   mention(words: readonly string[], position: number): string | null;
   addFields(key: string, fields: FieldSpec[]): void;
@@ -31,7 +51,8 @@ interface Item {
 }
 
 const LIST_OPENER = /\s+(?:with|has|have|having|including|includes|containing|contains|consisting of|should have|must have|can have)\s+/;
-const LINK_TAIL = /\s+(?:for|of|per|belonging to|grouped by|organi[sz]ed by|sorted by|by|in|on)\s+(?:(?:a|an|the|each|every|their|its)\s+)?([a-z]+)\b.*$/;
+const LINK_TAIL =
+  /\s+(?:for|of|per|belonging to|grouped by|organi[sz]ed by|sorted by|by|in|on)\s+(?:(?:a|an|the|each|every|their|its)\s+)?([a-z]+)\b.*$/;
 const WORD = /^[a-z][a-z'-]*$/;
 const MANAGED = new Set(['id', 'user_id', 'created_at', 'updated_at']);
 const MODAL_WORDS = new Set(['can', 'cannot', 'could', 'may', 'might', 'must', 'should', 'will', 'would', 'to', 'shall']);
@@ -65,7 +86,8 @@ function tags(word: string): Set<string> {
 /** Is this word a plural noun that can name records ("tasks", "people"), rather than a verb ("belongs")? */
 export function isEntityPlural(word: string): boolean {
   if (!WORD.test(word) || word.length < 3) return false;
-  if (NON_ENTITY_PLURALS.has(word) || VERB_FORMS.has(word) || USER_WORDS.has(word) || ROLE_WORDS.has(word) || WORD_STOPS.has(word)) return false;
+  if (NON_ENTITY_PLURALS.has(word) || VERB_FORMS.has(word) || USER_WORDS.has(word) || ROLE_WORDS.has(word) || WORD_STOPS.has(word))
+    return false;
   if (FEATURE_WORDS.has(word)) return false;
   return looksPlural(word);
 }
@@ -87,7 +109,13 @@ function nameAt(words: readonly string[], i: number): string[] {
   // "can read posts", "trainers run sessions": the word before is a verb, not part of the name.
   // "users post messages": after the people using the app comes a verb too.
   const twoBefore = words[i - 2] ?? '';
-  if (isModifier(before) && !MODAL_WORDS.has(twoBefore) && !isEntityPlural(twoBefore) && !USER_WORDS.has(twoBefore) && !ROLE_WORDS.has(twoBefore)) {
+  if (
+    isModifier(before) &&
+    !MODAL_WORDS.has(twoBefore) &&
+    !isEntityPlural(twoBefore) &&
+    !USER_WORDS.has(twoBefore) &&
+    !ROLE_WORDS.has(twoBefore)
+  ) {
     if (GENERIC_HEADS.has(head)) return [before!];
     return [before!, head];
   }
@@ -147,7 +175,8 @@ export class PhraseReader {
       if (!WORD.test(w)) break;
       // "a recipe book", "an address book"; but "members book classes" is the verb.
       const before = words[i - 1]?.[0] ?? '';
-      const bookOf = w === 'book' && i > 0 && !isEntityPlural(before) && (DEFAULT_FIELDS[singularize(before)] !== undefined || before === 'address');
+      const bookOf =
+        w === 'book' && i > 0 && !isEntityPlural(before) && (DEFAULT_FIELDS[singularize(before)] !== undefined || before === 'address');
       if (CONTAINER_WORDS.has(w) || APP_NOUN_ENTITIES[w] || bookOf) {
         end = i;
         // "a tool library", "a recipe book app": keep going while container words follow each other.
@@ -178,7 +207,10 @@ export class PhraseReader {
     }
     const last = words[end]!;
     let cut = last.index + last[0].length;
-    const opener = /^\s+(?:with|for|of|to (?:manage|track|store|keep track of|organi[sz]e|plan|record|log)|that (?:has|tracks|manages|stores)|where|which|that)\b/.exec(text.slice(cut));
+    const opener =
+      /^\s+(?:with|for|of|to (?:manage|track|store|keep track of|organi[sz]e|plan|record|log)|that (?:has|tracks|manages|stores)|where|which|that)\b/.exec(
+        text.slice(cut),
+      );
     // "a movie library with genres", "a podcast app with episodes": the noun before the container word is
     // the main record even when it is not a known kind, since the list that follows is about it.
     // Not when the list names several records itself ("a league tracker with teams, players and matches").
@@ -197,13 +229,18 @@ export class PhraseReader {
 
   /** "students enroll", "members attend": a record of the act, linked to the actor and the thing acted on. */
   private readIntransitive(text: string, at: number): boolean {
-    const m = /\b([a-z]+)\s+(enrol{1,2}s?|attends?|subscribes?|registers?)(?:\s+(?:in|for|to|on))?\b(?!\s+(?:the|a|an|their)?\s*[a-z]+s\b)/.exec(text);
+    const m =
+      /\b([a-z]+)\s+(enrol{1,2}s?|attends?|subscribes?|registers?)(?:\s+(?:in|for|to|on))?\b(?!\s+(?:the|a|an|their)?\s*[a-z]+s\b)/.exec(
+        text,
+      );
     if (!m || !isEntityPlural(m[1]!)) return false;
     const verb = m[2]!.replace(/s$/, '');
     const record = VERB_ENTITIES[verb] ?? (verb === 'subscribe' ? 'subscription' : verb === 'register' ? 'registration' : null);
     if (record === null) return false;
     // Intransitive: enrolled in the app's main record, the first one named that belongs to nothing else.
-    const previous = [...this.collector.drafts.values()].sort((a, b) => a.position - b.position).find((d) => d.relations.length === 0 && JOIN_PARENTS[d.key] === undefined && d.key !== singularize(m[1]!))?.key;
+    const previous = [...this.collector.drafts.values()]
+      .sort((a, b) => a.position - b.position)
+      .find((d) => d.relations.length === 0 && JOIN_PARENTS[d.key] === undefined && d.key !== singularize(m[1]!))?.key;
     const actor = this.collector.mention(nameAt([m[1]!], 0), at + m.index);
     const key = this.collector.mention([record], at + m.index + m[0].indexOf(m[2]!));
     if (actor === null || key === null) return false;
@@ -223,7 +260,8 @@ export class PhraseReader {
       this.collector.drafts.get(owner)?.excluded.push(negated);
       return;
     }
-    if (raw.length === 0 || /\b(?:auth(?:entication|orization)?|log[\s-]?ins?|sign[\s-]?(?:in|up)s?|passwords?|user accounts?)\b/.test(raw)) return;
+    if (raw.length === 0 || /\b(?:auth(?:entication|orization)?|log[\s-]?ins?|sign[\s-]?(?:in|up)s?|passwords?|user accounts?)\b/.test(raw))
+      return;
     // Parentheses right after a noun hold that record's fields: "pets (name, species, birth date)".
     const paren = /^([^()]*?)\s*\(([^)]*)\)?\s*(.*)$/.exec(raw);
     const opener = LIST_OPENER.exec(raw);
@@ -247,7 +285,10 @@ export class PhraseReader {
     // "priority (low, medium, high)" among fields: the parentheses hold values, not fields.
     if (paren && hasList && this.current !== null && !isEntityPlural(words.at(-1) ?? '')) {
       head = raw;
-      words = raw.replace(/\([^)]*\)?/g, ' ').split(/\s+/).filter((w) => w.length > 0);
+      words = raw
+        .replace(/\([^)]*\)?/g, ' ')
+        .split(/\s+/)
+        .filter((w) => w.length > 0);
       hasList = false;
       list = null;
     }
@@ -292,7 +333,8 @@ export class PhraseReader {
       // "courses with lessons", "gift ideas for each person": a child record.
       const parent = this.current;
       const child = this.collector.mention(nameAt(words, words.length - 1), item.at + raw.lastIndexOf(last));
-      if (child !== null && child !== parent) this.collector.relate(child, linkWord && this.linkTarget(linkWord) ? this.linkTarget(linkWord)! : parent, true, 'cascade');
+      if (child !== null && child !== parent)
+        this.collector.relate(child, linkWord && this.linkTarget(linkWord) ? this.linkTarget(linkWord)! : parent, true, 'cascade');
       return;
     }
 
@@ -349,7 +391,14 @@ export class PhraseReader {
       const parts = field.name.split('_');
       const tail = parts.at(-1)!;
       const singularName = [...parts.slice(0, -1), singularize(tail)].join('_');
-      if (!PLURAL_TEXT_FIELDS.has(tail) && isEntityPlural(tail) && field.type !== 'Text' && !isReserved(singularName) && !MANAGED.has(singularName)) field.name = singularName;
+      if (
+        !PLURAL_TEXT_FIELDS.has(tail) &&
+        isEntityPlural(tail) &&
+        field.type !== 'Text' &&
+        !isReserved(singularName) &&
+        !MANAGED.has(singularName)
+      )
+        field.name = singularName;
       if (PLURAL_TEXT_FIELDS.has(last) && field.type === 'String') field.type = 'Text';
       // The first field a record is given is what it is called by: required unless said otherwise.
       if ((draft.fields ?? []).length === 0 && field.type !== 'Boolean' && !/\boptional/.test(phrase)) field.required = true;
@@ -377,7 +426,8 @@ export class PhraseReader {
       if (!plural && !known) continue;
       const singular = singularize(w);
       // "questions and answers" of a FAQ: fields the main record already has by default.
-      if ([...this.collector.drafts.values()].some((d) => d.fields === null && DEFAULT_FIELDS[d.key]?.some((f) => f.name === singular))) continue;
+      if ([...this.collector.drafts.values()].some((d) => d.fields === null && DEFAULT_FIELDS[d.key]?.some((f) => f.name === singular)))
+        continue;
       const key = this.collector.mention(nameAt(list, i), at + words[i]!.index);
       if (key !== null && !keys.includes(key)) keys.push(key);
     }
@@ -393,10 +443,14 @@ export class PhraseReader {
 
   /** "grouped by topic", "for each person" outside lists, and default parents of join records (a loan's tool). */
   linkLeftovers(lower: string): void {
-    for (const m of lower.matchAll(/\b(?:grouped|organi[sz]ed|sorted|categori[sz]ed|filed)\s+(?:by|into|under)\s+(?:a\s+|an\s+|the\s+)?([a-z]+)/g)) {
+    for (const m of lower.matchAll(
+      /\b(?:grouped|organi[sz]ed|sorted|categori[sz]ed|filed)\s+(?:by|into|under)\s+(?:a\s+|an\s+|the\s+)?([a-z]+)/g,
+    )) {
       const target = this.linkTarget(m[1]!);
       if (target === null) continue;
-      const before = [...this.collector.drafts.values()].filter((d) => d.position < m.index && d.key !== target).sort((a, b) => b.position - a.position);
+      const before = [...this.collector.drafts.values()]
+        .filter((d) => d.position < m.index && d.key !== target)
+        .sort((a, b) => b.position - a.position);
       const child = before[0] ?? [...this.collector.drafts.values()].find((d) => d.key !== target);
       if (child) this.collector.relate(child.key, target, false, 'set null');
       const draft = this.collector.drafts.get(target);
@@ -413,9 +467,11 @@ export class PhraseReader {
       if (parents === undefined || d.relations.length > 0) continue;
       // A booking, loan or visit is about the records named before it: the nearest ones that are not joins.
       const others = drafts.filter((o) => o.key !== d.key && JOIN_PARENTS[o.key] === undefined);
-      const candidates = [...others.filter((o) => o.position < d.position).reverse(), ...others.filter((o) => o.position > d.position)].slice(0, parents);
+      const candidates = [
+        ...others.filter((o) => o.position < d.position).reverse(),
+        ...others.filter((o) => o.position > d.position),
+      ].slice(0, parents);
       for (const parent of candidates) this.collector.relate(d.key, parent.key, true, 'cascade');
     }
   }
 }
-

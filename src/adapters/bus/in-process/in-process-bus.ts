@@ -6,15 +6,7 @@
 import { DEAD_LETTER_QUEUE, routingKeyFor, type AgentEvent } from '../../../contracts/events.ts';
 import { AppError } from '../../../core/errors.ts';
 import { systemClock, type Clock } from '../../../core/clock.ts';
-import type {
-  Binding,
-  DeadLetter,
-  Delivery,
-  EventBus,
-  HandlerOutcome,
-  QueueSpec,
-  Subscription,
-} from '../../../core/ports/event-bus.ts';
+import type { Binding, DeadLetter, Delivery, EventBus, HandlerOutcome, QueueSpec, Subscription } from '../../../core/ports/event-bus.ts';
 import { bindingMatches, isHandlerOutcome, sameBinding, topicMatches } from '../../../core/routing.ts';
 
 export interface InProcessBusOptions {
@@ -125,11 +117,14 @@ export function createInProcessBus(opts: InProcessBusOptions = {}): EventBus {
       queue.ready.push(message);
       return;
     }
-    const timer = setTimeout(() => {
-      retryTimers.delete(timer);
-      queue.ready.push(message);
-      dispatch(queue);
-    }, Math.max(0, outcome.delayMs));
+    const timer = setTimeout(
+      () => {
+        retryTimers.delete(timer);
+        queue.ready.push(message);
+        dispatch(queue);
+      },
+      Math.max(0, outcome.delayMs),
+    );
     retryTimers.add(timer);
   }
 
@@ -267,4 +262,3 @@ function pickConsumer(queue: Queue): Consumer | undefined {
   }
   return undefined;
 }
-

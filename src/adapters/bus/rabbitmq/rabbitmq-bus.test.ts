@@ -32,7 +32,16 @@ describeEventBus('rabbitmq', open);
 function sampleEvent() {
   return createEvent(
     { event_type: 'task.failed', payload: { phase: 'coding', reason: 'x', reasons: [] } },
-    { trace_id: randomUUID(), task_id: randomUUID(), actor: 'orchestrator', repo: 'r', branch: 'main', causation_id: null, event_id: randomUUID(), timestamp: new Date().toISOString() },
+    {
+      trace_id: randomUUID(),
+      task_id: randomUUID(),
+      actor: 'orchestrator',
+      repo: 'r',
+      branch: 'main',
+      causation_id: null,
+      event_id: randomUUID(),
+      timestamp: new Date().toISOString(),
+    },
   );
 }
 
@@ -47,7 +56,10 @@ describe('rabbitmq bus specifics', () => {
   test('declaring the reserved dead-letter queue name is refused', async () => {
     const bus = await open({ maxDeliveries: 3, retryDelayMs: 10 });
     try {
-      await assert.rejects(bus.declare([{ name: 'failed-events', bindings: [] }]), (e: unknown) => AppError.isInstance(e) && e.code === 'invalid_option');
+      await assert.rejects(
+        bus.declare([{ name: 'failed-events', bindings: [] }]),
+        (e: unknown) => AppError.isInstance(e) && e.code === 'invalid_option',
+      );
     } finally {
       await bus.close();
     }
@@ -81,32 +93,36 @@ describe('rabbitmq bus specifics', () => {
     }
   });
 
-  test('after the broker force-closes the connection, consumers and listeners resume and publish still works', { timeout: 90_000 }, async () => {
-    const name = `reconnect ${prefix}${randomUUID().slice(0, 8)}`;
-    const bus = await openRabbitBus({ url: RABBITMQ_URL, prefix, connectionName: name, reconnectMinMs: 50 });
-    opened.push(bus);
-    try {
-      const queue = `resume-${randomUUID().slice(0, 8)}`;
-      await bus.declare([{ name: queue, bindings: [{ routingKey: 'catalyst.task.failed' }] }]);
-      const consumed = new Set<string>();
-      const heard = new Set<string>();
-      await bus.consume(queue, async (d) => {
-        consumed.add(d.event.event_id);
-        return { outcome: 'ack' };
-      });
-      await bus.subscribe('catalyst.task.*', (e) => void heard.add(e.event_id));
-      const before = sampleEvent();
-      await bus.publish(before);
-      await waitUntil(() => consumed.has(before.event_id) && heard.has(before.event_id));
-      assert.equal(await closeConnectionsNamed(name), 1);
-      const afterClose = sampleEvent();
-      await bus.publish(afterClose); // waits for the reconnect instead of failing
-      await waitUntil(() => consumed.has(afterClose.event_id) && heard.has(afterClose.event_id));
-      assert.equal(bus.connectionCount(), 2);
-    } finally {
-      await bus.close();
-    }
-  });
+  test(
+    'after the broker force-closes the connection, consumers and listeners resume and publish still works',
+    { timeout: 90_000 },
+    async () => {
+      const name = `reconnect ${prefix}${randomUUID().slice(0, 8)}`;
+      const bus = await openRabbitBus({ url: RABBITMQ_URL, prefix, connectionName: name, reconnectMinMs: 50 });
+      opened.push(bus);
+      try {
+        const queue = `resume-${randomUUID().slice(0, 8)}`;
+        await bus.declare([{ name: queue, bindings: [{ routingKey: 'catalyst.task.failed' }] }]);
+        const consumed = new Set<string>();
+        const heard = new Set<string>();
+        await bus.consume(queue, async (d) => {
+          consumed.add(d.event.event_id);
+          return { outcome: 'ack' };
+        });
+        await bus.subscribe('catalyst.task.*', (e) => void heard.add(e.event_id));
+        const before = sampleEvent();
+        await bus.publish(before);
+        await waitUntil(() => consumed.has(before.event_id) && heard.has(before.event_id));
+        assert.equal(await closeConnectionsNamed(name), 1);
+        const afterClose = sampleEvent();
+        await bus.publish(afterClose); // waits for the reconnect instead of failing
+        await waitUntil(() => consumed.has(afterClose.event_id) && heard.has(afterClose.event_id));
+        assert.equal(bus.connectionCount(), 2);
+      } finally {
+        await bus.close();
+      }
+    },
+  );
 });
 
 async function waitUntil(cond: () => boolean, limitMs = 30_000): Promise<void> {

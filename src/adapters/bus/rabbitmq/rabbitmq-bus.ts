@@ -90,7 +90,9 @@ export interface RabbitBus extends EventBus {
 
 export async function openRabbitBus(opts: RabbitBusOptions): Promise<RabbitBus> {
   if (!opts.url) {
-    throw new AppError('invalid_config', 'the RabbitMQ bus needs a URL', { hint: 'set RABBITMQ_URL, e.g. amqp://guest:guest@127.0.0.1:5672' });
+    throw new AppError('invalid_config', 'the RabbitMQ bus needs a URL', {
+      hint: 'set RABBITMQ_URL, e.g. amqp://guest:guest@127.0.0.1:5672',
+    });
   }
   const maxDeliveries = opts.maxDeliveries ?? 3;
   const retryDelayMs = opts.retryDelayMs ?? 100;
@@ -332,7 +334,10 @@ export async function openRabbitBus(opts: RabbitBusOptions): Promise<RabbitBus> 
       safeAck(ch, msg);
     } catch (e) {
       // Could not move the message on (broker gone): leave it unacked; the broker redelivers it.
-      log?.warn({ port: 'bus', queue, err: e instanceof Error ? e.message : String(e) }, 'could not settle a message; it will be redelivered');
+      log?.warn(
+        { port: 'bus', queue, err: e instanceof Error ? e.message : String(e) },
+        'could not settle a message; it will be redelivered',
+      );
       try {
         ch.nack(msg, false, true);
       } catch {
@@ -363,7 +368,10 @@ export async function openRabbitBus(opts: RabbitBusOptions): Promise<RabbitBus> 
     while (!(model && pub)) {
       assertOpen();
       const left = deadline - Date.now();
-      if (left <= 0) throw new AppError('service_unavailable', 'RabbitMQ is not reachable', { hint: 'check RABBITMQ_URL and that the broker is running' });
+      if (left <= 0)
+        throw new AppError('service_unavailable', 'RabbitMQ is not reachable', {
+          hint: 'check RABBITMQ_URL and that the broker is running',
+        });
       let t: NodeJS.Timeout | undefined;
       await Promise.race([ready, new Promise((r) => (t = setTimeout(r, Math.min(left, 200))))]);
       clearTimeout(t);
@@ -371,7 +379,12 @@ export async function openRabbitBus(opts: RabbitBusOptions): Promise<RabbitBus> 
   }
 
   /** Publishes and waits for the broker's confirm; retries on a new channel after a disconnect. */
-  async function confirmPublish(exchange: string, routingKey: string, content: Buffer, props: ConsumeMessage['properties'] | Record<string, unknown>): Promise<void> {
+  async function confirmPublish(
+    exchange: string,
+    routingKey: string,
+    content: Buffer,
+    props: ConsumeMessage['properties'] | Record<string, unknown>,
+  ): Promise<void> {
     const deadline = Date.now() + publishTimeoutMs;
     let lastError: unknown;
     for (;;) {
@@ -436,10 +449,14 @@ export async function openRabbitBus(opts: RabbitBusOptions): Promise<RabbitBus> 
   try {
     await connectOnce();
   } catch (e) {
-    throw new AppError('service_unavailable', `cannot connect to RabbitMQ at ${redact(opts.url)}: ${e instanceof Error ? e.message : String(e)}`, {
-      hint: 'start the broker (rabbitmq-server -detached) or fix RABBITMQ_URL',
-      cause: e,
-    });
+    throw new AppError(
+      'service_unavailable',
+      `cannot connect to RabbitMQ at ${redact(opts.url)}: ${e instanceof Error ? e.message : String(e)}`,
+      {
+        hint: 'start the broker (rabbitmq-server -detached) or fix RABBITMQ_URL',
+        cause: e,
+      },
+    );
   }
 
   return {
@@ -481,7 +498,8 @@ export async function openRabbitBus(opts: RabbitBusOptions): Promise<RabbitBus> 
         });
       }
       const prefetch = consumeOpts.prefetch ?? 1;
-      if (!Number.isInteger(prefetch) || prefetch < 1) throw new AppError('invalid_option', `prefetch must be a positive integer, got ${prefetch}`);
+      if (!Number.isInteger(prefetch) || prefetch < 1)
+        throw new AppError('invalid_option', `prefetch must be a positive integer, got ${prefetch}`);
       const c: ConsumerState = { queue, handler, prefetch, open: true, channel: null, tag: null, inFlight: new Set() };
       consumers.add(c);
       await waitReady();
@@ -545,7 +563,9 @@ function parse(msg: { content: Buffer }): AgentEvent | null {
 function publishOptions(props: Record<string, unknown>): Record<string, unknown> {
   // The broker's x-death bookkeeping grows with every dead-letter hop; our own headers carry the count.
   const headers = Object.fromEntries(
-    Object.entries((props.headers as Record<string, unknown> | undefined) ?? {}).filter(([k]) => !/^x-(death|first-death|last-death)/.test(k)),
+    Object.entries((props.headers as Record<string, unknown> | undefined) ?? {}).filter(
+      ([k]) => !/^x-(death|first-death|last-death)/.test(k),
+    ),
   );
   // Only publish-side properties; everything Catalyst publishes is persistent JSON.
   return {
@@ -585,4 +605,3 @@ export function redact(raw: string): string {
     return '<unparseable url>';
   }
 }
-

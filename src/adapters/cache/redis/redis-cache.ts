@@ -14,7 +14,8 @@ export interface RedisCacheOptions {
 }
 
 export async function openRedisCache(opts: RedisCacheOptions): Promise<Cache> {
-  if (!opts.url) throw new AppError('invalid_config', 'the Redis cache needs a URL', { hint: 'set REDIS_URL, e.g. redis://127.0.0.1:6379' });
+  if (!opts.url)
+    throw new AppError('invalid_config', 'the Redis cache needs a URL', { hint: 'set REDIS_URL, e.g. redis://127.0.0.1:6379' });
   const client = new Redis(opts.url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true });
   client.on('error', () => undefined); // reported through the failing command instead
   try {

@@ -19,7 +19,10 @@ if (url) {
         async close() {
           const { MongoClient } = await import('mongodb');
           const client = new MongoClient(url);
-          await client.db(database).dropDatabase().finally(() => client.close());
+          await client
+            .db(database)
+            .dropDatabase()
+            .finally(() => client.close());
           await documents.close();
         },
       };
@@ -27,6 +30,9 @@ if (url) {
   });
 } else {
   test('DocumentStore conformance: mongodb (MONGO_URL not set: not run)', async () => {
-    await assert.rejects(openMongoDocumentStore({ url: '', database }), (e: unknown) => AppError.isInstance(e) && e.code === 'invalid_config');
+    await assert.rejects(
+      openMongoDocumentStore({ url: '', database }),
+      (e: unknown) => AppError.isInstance(e) && e.code === 'invalid_config',
+    );
   });
 }

@@ -21,7 +21,10 @@ interface Wrapped {
 }
 
 export async function openMongoDocumentStore(opts: MongoDocumentOptions): Promise<DocumentStore & { close(): Promise<void> }> {
-  if (!opts.url) throw new AppError('invalid_config', 'the MongoDB document store needs a URL', { hint: 'set MONGO_URL, e.g. mongodb://127.0.0.1:27017' });
+  if (!opts.url)
+    throw new AppError('invalid_config', 'the MongoDB document store needs a URL', {
+      hint: 'set MONGO_URL, e.g. mongodb://127.0.0.1:27017',
+    });
   const client = new MongoClient(opts.url, { serverSelectionTimeoutMS: 5_000 });
   try {
     await client.connect();

@@ -33,18 +33,43 @@ test('a real Docker engine builds, runs, labels and removes a preview', { skip, 
   const app = join(root, 'app');
   mkdirSync(join(app, 'backend'), { recursive: true });
   writeFileSync(join(app, 'backend/server.js'), SERVER);
-  writeFileSync(join(app, 'Dockerfile.backend'), 'FROM node:20-alpine\nWORKDIR /app\nCOPY backend ./backend\nEXPOSE 3000\nCMD ["node", "backend/server.js"]\n');
-  const runtime = createDockerPreviewRuntime({ endpoint, previewsDir: join(root, 'previews'), memoryMb: 128, cpus: 0.5, portRange: { from: 19700, to: 19799 } });
+  writeFileSync(
+    join(app, 'Dockerfile.backend'),
+    'FROM node:20-alpine\nWORKDIR /app\nCOPY backend ./backend\nEXPOSE 3000\nCMD ["node", "backend/server.js"]\n',
+  );
+  const runtime = createDockerPreviewRuntime({
+    endpoint,
+    previewsDir: join(root, 'previews'),
+    memoryMb: 128,
+    cpus: 0.5,
+    portRange: { from: 19700, to: 19799 },
+  });
   const taskId = `contract-${Date.now()}`;
   try {
-    const handle = await runtime.start({ taskId, projectSlug: 'contract', sourceDir: app, reservedPorts: [], timeoutMs: 300_000, detached: true, deploymentId: 'contract-event' });
+    const handle = await runtime.start({
+      taskId,
+      projectSlug: 'contract',
+      sourceDir: app,
+      reservedPorts: [],
+      timeoutMs: 300_000,
+      detached: true,
+      deploymentId: 'contract-event',
+    });
     assert.equal((await fetch(handle.healthUrl)).status, 200);
     const info = await dockerClient(endpoint).getContainer(handle.containers![0]!.id).inspect();
     assert.equal(info.Config.Labels[LABEL.deployment], 'contract-event');
     assert.equal(info.Config.Labels['traefik.http.routers.contract-contract.rule'], 'Host(`contract-contract.localhost`)');
     assert.equal(info.HostConfig.Memory, 128 * 1024 * 1024);
     assert.equal(info.HostConfig.NanoCpus, 500_000_000);
-    const again = await runtime.start({ taskId, projectSlug: 'contract', sourceDir: app, reservedPorts: [], timeoutMs: 300_000, detached: true, deploymentId: 'contract-event' });
+    const again = await runtime.start({
+      taskId,
+      projectSlug: 'contract',
+      sourceDir: app,
+      reservedPorts: [],
+      timeoutMs: 300_000,
+      detached: true,
+      deploymentId: 'contract-event',
+    });
     assert.equal(again.containers![0]!.id, handle.containers![0]!.id, 'a redelivery reuses the container');
     await runtime.stop({ pid: null, workingCopy: handle.workingCopy });
     assert.equal((await runtime.list()).filter((c) => c.taskId === taskId).length, 0);

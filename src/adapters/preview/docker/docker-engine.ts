@@ -24,8 +24,7 @@ export interface DockerTlsFiles {
 }
 
 export type DockerEndpoint =
-  | { kind: 'socket'; socketPath: string; label: string }
-  | { kind: 'tcp'; host: string; port: number; label: string; tls?: DockerTlsFiles };
+  { kind: 'socket'; socketPath: string; label: string } | { kind: 'tcp'; host: string; port: number; label: string; tls?: DockerTlsFiles };
 
 /** `preview.docker.tls_verify` / `cert_path` (DOCKER_TLS_VERIFY / DOCKER_CERT_PATH). */
 export interface DockerTlsSettings {
@@ -63,9 +62,13 @@ export function resolveDockerEndpoint(host: string, tls: DockerTlsSettings = NO_
   if (!tls.verify) return parseDockerHost(host);
   const endpoint = parseDockerHost(host.trim() === '' ? DEFAULT_TLS_HOST : host);
   if (endpoint.kind !== 'tcp') {
-    throw new AppError('invalid_config', `preview.docker.tls_verify (DOCKER_TLS_VERIFY) is on but the Docker engine address ${endpoint.label} is a Unix socket`, {
-      hint: 'TLS needs a tcp://host:2376 address: set DOCKER_HOST / preview.docker.host to one, or unset DOCKER_TLS_VERIFY (and leave preview.docker.tls_verify false) to use the socket',
-    });
+    throw new AppError(
+      'invalid_config',
+      `preview.docker.tls_verify (DOCKER_TLS_VERIFY) is on but the Docker engine address ${endpoint.label} is a Unix socket`,
+      {
+        hint: 'TLS needs a tcp://host:2376 address: set DOCKER_HOST / preview.docker.host to one, or unset DOCKER_TLS_VERIFY (and leave preview.docker.tls_verify false) to use the socket',
+      },
+    );
   }
   return { ...endpoint, label: `${endpoint.label} (tls)`, tls: readTlsFiles(tls.certPath) };
 }
@@ -104,17 +107,30 @@ export function dockerClient(endpoint: DockerEndpoint, timeoutMs?: number): Dock
   } catch (e) {
     // docker-modem computes its defaults from DOCKER_HOST / DOCKER_CERT_PATH before applying ours, and
     // throws on a malformed address or missing certificate files there, even though they go unused.
-    throw new AppError('invalid_config', `the Docker client could not be set up for ${endpoint.label}: ${e instanceof Error ? e.message : String(e)}`, {
-      hint: 'check DOCKER_HOST and DOCKER_CERT_PATH in the environment Catalyst runs in (the Docker client library reads them even when preview.docker.* is set), or unset them',
-      cause: e,
-    });
+    throw new AppError(
+      'invalid_config',
+      `the Docker client could not be set up for ${endpoint.label}: ${e instanceof Error ? e.message : String(e)}`,
+      {
+        hint: 'check DOCKER_HOST and DOCKER_CERT_PATH in the environment Catalyst runs in (the Docker client library reads them even when preview.docker.* is set), or unset them',
+        cause: e,
+      },
+    );
   }
 }
 
 function newDockerClient(endpoint: DockerEndpoint, timeoutMs?: number): Docker {
   const common = { version: undefined, pathPrefix: undefined, timeout: timeoutMs || undefined };
   if (endpoint.kind === 'socket') {
-    return new Docker({ ...common, socketPath: endpoint.socketPath, host: undefined, port: undefined, protocol: undefined, ca: undefined, cert: undefined, key: undefined });
+    return new Docker({
+      ...common,
+      socketPath: endpoint.socketPath,
+      host: undefined,
+      port: undefined,
+      protocol: undefined,
+      ca: undefined,
+      cert: undefined,
+      key: undefined,
+    });
   }
   const tls = endpoint.tls;
   return new Docker({
@@ -149,7 +165,8 @@ export async function probeDockerEngine(endpoint: DockerEndpoint, timeoutMs = DE
   try {
     const pong: unknown = await Promise.race([client.ping(), timedOut]);
     const text = Buffer.isBuffer(pong) ? pong.toString('utf8') : String(pong);
-    if (text.trim() !== 'OK') return { reachable: false, endpoint, reason: `/_ping answered ${JSON.stringify(text.slice(0, 60))} instead of OK` };
+    if (text.trim() !== 'OK')
+      return { reachable: false, endpoint, reason: `/_ping answered ${JSON.stringify(text.slice(0, 60))} instead of OK` };
     const version = await Promise.race([client.version(), timedOut]);
     return { reachable: true, endpoint, version: version.Version ?? 'unknown', apiVersion: version.ApiVersion ?? 'unknown' };
   } catch (e) {
@@ -190,10 +207,18 @@ export async function choosePreviewMode(
     };
   }
   if (configured === 'auto') {
-    return { mode: 'process', reason: `preview.mode is auto and no Docker engine answered at ${endpoint.label} (${probe.reason})`, endpoint: null };
+    return {
+      mode: 'process',
+      reason: `preview.mode is auto and no Docker engine answered at ${endpoint.label} (${probe.reason})`,
+      endpoint: null,
+    };
   }
-  throw new AppError('service_unavailable', `preview.mode is docker but no Docker engine answered GET /_ping at ${endpoint.label} (${probe.reason})`, {
-    hint: 'start the Docker engine, or point DOCKER_HOST / preview.docker.host at one (unix:///path/docker.sock, tcp://host:2375, or tcp://host:2376 with DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH) that this user may use, or set preview.mode: process (or auto)',
-    retryable: false,
-  });
+  throw new AppError(
+    'service_unavailable',
+    `preview.mode is docker but no Docker engine answered GET /_ping at ${endpoint.label} (${probe.reason})`,
+    {
+      hint: 'start the Docker engine, or point DOCKER_HOST / preview.docker.host at one (unix:///path/docker.sock, tcp://host:2375, or tcp://host:2376 with DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH) that this user may use, or set preview.mode: process (or auto)',
+      retryable: false,
+    },
+  );
 }

@@ -224,8 +224,13 @@ export function createDockerPreviewRuntime(opts: DockerPreviewRuntimeOptions): D
 
   async function containerLogs(id: string, lines = LOG_TAIL_LINES): Promise<string[]> {
     try {
-      const raw = (await docker.getContainer(id).logs({ stdout: true, stderr: true, tail: lines, follow: false })) as unknown as Buffer | string;
-      return demuxLogs(raw).replace(/\r\n/g, '\n').replace(/\n+$/, '').split('\n').filter((l) => l !== '');
+      const raw = (await docker.getContainer(id).logs({ stdout: true, stderr: true, tail: lines, follow: false })) as unknown as
+        Buffer | string;
+      return demuxLogs(raw)
+        .replace(/\r\n/g, '\n')
+        .replace(/\n+$/, '')
+        .split('\n')
+        .filter((l) => l !== '');
     } catch {
       return [];
     }
@@ -241,7 +246,12 @@ export function createDockerPreviewRuntime(opts: DockerPreviewRuntimeOptions): D
    * Stops and removes the task's containers and network, and the images given plus those the containers
    * ran unless `keepImages` (a restart from the same code reuses them); tolerant of what is already gone.
    */
-  async function removeTask(taskId: string, containers: DockerPreviewContainer[], images: string[] = [], keepImages = false): Promise<void> {
+  async function removeTask(
+    taskId: string,
+    containers: DockerPreviewContainer[],
+    images: string[] = [],
+    keepImages = false,
+  ): Promise<void> {
     for (const c of containers) {
       const container = docker.getContainer(c.id);
       if (c.running) await container.stop({ t: STOP_GRACE_SECONDS }).catch(() => undefined);
@@ -251,29 +261,51 @@ export function createDockerPreviewRuntime(opts: DockerPreviewRuntimeOptions): D
         if (statusCodeOf(e) !== 404) throw e;
       }
     }
-    await docker.getNetwork(networkName(taskId)).remove().catch(() => undefined);
+    await docker
+      .getNetwork(networkName(taskId))
+      .remove()
+      .catch(() => undefined);
     for (const image of keepImages ? [] : new Set([...images, ...containers.map((c) => c.image)])) {
-      await docker.getImage(image).remove({ force: true }).catch(() => undefined);
+      await docker
+        .getImage(image)
+        .remove({ force: true })
+        .catch(() => undefined);
     }
     releaseTaskPorts(taskId);
   }
 
   /** The image of `plan` when it was built from exactly this source; else it is removed and null. */
   async function builtFromSource(plan: ServicePlan, digest: string): Promise<boolean> {
-    const image = await docker.getImage(plan.image).inspect().catch(() => null);
+    const image = await docker
+      .getImage(plan.image)
+      .inspect()
+      .catch(() => null);
     if (image === null) return false;
     if (image.Config?.Labels?.[LABEL.source] === digest) return true;
-    await docker.getImage(plan.image).remove({ force: true }).catch(() => undefined);
+    await docker
+      .getImage(plan.image)
+      .remove({ force: true })
+      .catch(() => undefined);
     return false;
   }
 
-  async function buildImage(plan: ServicePlan, appDir: string, labels: Record<string, string>, logPath: string, signal: AbortSignal): Promise<void> {
+  async function buildImage(
+    plan: ServicePlan,
+    appDir: string,
+    labels: Record<string, string>,
+    logPath: string,
+    signal: AbortSignal,
+  ): Promise<void> {
     // The context is the working copy's top-level entries; dockerode packs them (and honours .dockerignore).
     const src = await readdir(appDir);
     await log(logPath, `[catalyst] building ${plan.image} from ${plan.dockerfile}`);
-    const stream = await docker.buildImage({ context: appDir, src }, { t: plan.image, dockerfile: plan.dockerfile, labels, rm: true, forcerm: true, abortSignal: signal });
+    const stream = await docker.buildImage(
+      { context: appDir, src },
+      { t: plan.image, dockerfile: plan.dockerfile, labels, rm: true, forcerm: true, abortSignal: signal },
+    );
     const events = await new Promise<Array<Record<string, unknown>>>((resolveBuild, reject) => {
-      const onAbort = () => (stream as NodeJS.ReadableStream & { destroy?: (e?: Error) => void }).destroy?.(new Error('the image build timed out'));
+      const onAbort = () =>
+        (stream as NodeJS.ReadableStream & { destroy?: (e?: Error) => void }).destroy?.(new Error('the image build timed out'));
       signal.addEventListener('abort', onAbort, { once: true });
       docker.modem.followProgress(
         stream,
@@ -284,7 +316,8 @@ export function createDockerPreviewRuntime(opts: DockerPreviewRuntimeOptions): D
         },
         (event: Record<string, unknown>) => {
           const text = typeof event.stream === 'string' ? event.stream : typeof event.status === 'string' ? event.status : null;
-          if (text !== null && text.trim() !== '') void appendFile(logPath, text.endsWith('\n') ? text : `${text}\n`).catch(() => undefined);
+          if (text !== null && text.trim() !== '')
+            void appendFile(logPath, text.endsWith('\n') ? text : `${text}\n`).catch(() => undefined);
         },
       );
     });
@@ -349,8 +382,16 @@ export function createDockerPreviewRuntime(opts: DockerPreviewRuntimeOptions): D
     if (reuse) {
       const ordered = [...reuse].sort((a, b) => (a === servingOf(reuse) ? -1 : b === servingOf(reuse) ? 1 : 0));
       claimedPorts.set(ordered[0]!.hostPort!, taskId);
-      await log(logPath, `[catalyst ${clock.now().toISOString()}] deployment ${req.deploymentId} already runs: reusing ${ordered.map((c) => c.name).join(', ')}`);
-      return handleOf(req, { appDir, logPath }, ordered[0]!.hostPort!, ordered.map((c) => ({ service: c.service, id: c.id, name: c.name, image: c.image })));
+      await log(
+        logPath,
+        `[catalyst ${clock.now().toISOString()}] deployment ${req.deploymentId} already runs: reusing ${ordered.map((c) => c.name).join(', ')}`,
+      );
+      return handleOf(
+        req,
+        { appDir, logPath },
+        ordered[0]!.hostPort!,
+        ordered.map((c) => ({ service: c.service, id: c.id, name: c.name, image: c.image })),
+      );
     }
     // One preview per task: a new deployment replaces what an older one left running. Its images stay
     // until the build step knows whether they were built from this same source.
@@ -369,7 +410,10 @@ export function createDockerPreviewRuntime(opts: DockerPreviewRuntimeOptions): D
     const plans: ServicePlan[] = [];
     try {
       await mkdir(previewDir, { recursive: true });
-      await writeFile(logPath, `[catalyst ${clock.now().toISOString()}] docker preview of task ${taskId} starting (engine ${opts.endpoint.label})\n`);
+      await writeFile(
+        logPath,
+        `[catalyst ${clock.now().toISOString()}] docker preview of task ${taskId} starting (engine ${opts.endpoint.label})\n`,
+      );
       await rm(appDir, { recursive: true, force: true });
       await cp(req.sourceDir, appDir, { recursive: true, verbatimSymlinks: true, filter: (src) => isCopied(req.sourceDir, src) });
 
@@ -386,7 +430,10 @@ export function createDockerPreviewRuntime(opts: DockerPreviewRuntimeOptions): D
         });
       }
       if (!plans.some((p) => p.service === 'backend')) {
-        throw await unhealthy(`the app has no Dockerfile.backend, so docker mode has nothing to build`, logPath, { stage: 'build', reason: 'no_dockerfile' });
+        throw await unhealthy(`the app has no Dockerfile.backend, so docker mode has nothing to build`, logPath, {
+          stage: 'build',
+          reason: 'no_dockerfile',
+        });
       }
 
       const buildSignal = AbortSignal.timeout(Math.max(1, Math.min(buildTimeoutMs, deadline - Date.now())));
@@ -436,7 +483,9 @@ export function createDockerPreviewRuntime(opts: DockerPreviewRuntimeOptions): D
           name: plan.name,
           Image: plan.image,
           // Only the backend signs sessions; the frontend's nginx needs no secret.
-          Env: Object.entries({ ...req.env, ...(plan.service === 'backend' ? { JWT_SECRET: randomBytes(32).toString('hex') } : {}) }).map(([k, v]) => `${k}=${v}`),
+          Env: Object.entries({ ...req.env, ...(plan.service === 'backend' ? { JWT_SECRET: randomBytes(32).toString('hex') } : {}) }).map(
+            ([k, v]) => `${k}=${v}`,
+          ),
           Labels: containerLabels,
           ExposedPorts: { [exposed]: {} },
           HostConfig: {
@@ -453,7 +502,10 @@ export function createDockerPreviewRuntime(opts: DockerPreviewRuntimeOptions): D
         if (isServing) started.unshift(entry);
         else started.push(entry);
         await container.start();
-        await log(logPath, `[catalyst] started ${plan.name} (${container.id.slice(0, 12)})${isServing ? ` on ${publishHost}:${port} → ${exposed}` : ''}`);
+        await log(
+          logPath,
+          `[catalyst] started ${plan.name} (${container.id.slice(0, 12)})${isServing ? ` on ${publishHost}:${port} → ${exposed}` : ''}`,
+        );
       }
 
       // Health: GET /health through the published port, cut short when a container stops or
@@ -463,19 +515,28 @@ export function createDockerPreviewRuntime(opts: DockerPreviewRuntimeOptions): D
       const watcher = setInterval(() => {
         void (async () => {
           for (const c of started) {
-            const info = await docker.getContainer(c.id).inspect().catch(() => null);
+            const info = await docker
+              .getContainer(c.id)
+              .inspect()
+              .catch(() => null);
             const health = info?.State.Health?.Status;
             if (!info || !info.State.Running || health === 'unhealthy') {
-              exitReason = !info ? `${c.name} is gone` : !info.State.Running ? `${c.name} exited with code ${info.State.ExitCode}` : `${c.name} is unhealthy (Docker HEALTHCHECK)`;
+              exitReason = !info
+                ? `${c.name} is gone`
+                : !info.State.Running
+                  ? `${c.name} exited with code ${info.State.ExitCode}`
+                  : `${c.name} is unhealthy (Docker HEALTHCHECK)`;
               exited.abort();
               return;
             }
           }
         })();
       }, WATCH_INTERVAL_MS);
-      const health = await waitForHealthy({ baseUrl: `http://${publishHost}:${port}`, timeoutMs: deadline - Date.now(), exited: exited.signal }).finally(() =>
-        clearInterval(watcher),
-      );
+      const health = await waitForHealthy({
+        baseUrl: `http://${publishHost}:${port}`,
+        timeoutMs: deadline - Date.now(),
+        exited: exited.signal,
+      }).finally(() => clearInterval(watcher));
       if (!health.healthy) {
         for (const c of started) for (const line of await containerLogs(c.id)) await log(logPath, `[${c.service}] ${line}`);
         if (exitReason) await log(logPath, `[catalyst] ${exitReason}`);
@@ -490,23 +551,40 @@ export function createDockerPreviewRuntime(opts: DockerPreviewRuntimeOptions): D
       return await handleOf(req, { appDir, logPath }, port, started);
     } catch (e) {
       const leftovers = await containersOf(taskId).catch(() => []);
-      await removeTask(taskId, leftovers, plans.map((p) => p.image)).catch(() => undefined);
+      await removeTask(
+        taskId,
+        leftovers,
+        plans.map((p) => p.image),
+      ).catch(() => undefined);
       releaseTaskPorts(taskId);
       if (AppError.isInstance(e)) throw e;
       await log(logPath, `[catalyst] ${e instanceof Error ? e.message : String(e)}`);
-      throw await unhealthy(`the Docker engine refused the preview: ${e instanceof Error ? e.message : String(e)}`, logPath, { stage: 'engine', reason: 'failed' });
+      throw await unhealthy(`the Docker engine refused the preview: ${e instanceof Error ? e.message : String(e)}`, logPath, {
+        stage: 'engine',
+        reason: 'failed',
+      });
     }
   }
 
-  async function taskOfRef(ref: { containerId?: string | null; workingCopy?: string | null; logPath?: string | null }): Promise<string | null> {
+  async function taskOfRef(ref: {
+    containerId?: string | null;
+    workingCopy?: string | null;
+    logPath?: string | null;
+  }): Promise<string | null> {
     const fromPath = taskOfPath(ref.workingCopy ?? null) ?? taskOfPath(ref.logPath ?? null);
     if (fromPath) return fromPath;
     if (!ref.containerId) return null;
-    const info = await docker.getContainer(ref.containerId).inspect().catch(() => null);
+    const info = await docker
+      .getContainer(ref.containerId)
+      .inspect()
+      .catch(() => null);
     return info?.Config.Labels?.[LABEL.task] ?? null;
   }
 
-  async function stop(ref: { pid: number | null; workingCopy: string | null; containerId?: string | null }, stopOpts: { keepBuild?: boolean } = {}): Promise<void> {
+  async function stop(
+    ref: { pid: number | null; workingCopy: string | null; containerId?: string | null },
+    stopOpts: { keepBuild?: boolean } = {},
+  ): Promise<void> {
     const taskId = await taskOfRef(ref);
     if (taskId === null) return;
     const keep = stopOpts.keepBuild === true;
@@ -516,7 +594,12 @@ export function createDockerPreviewRuntime(opts: DockerPreviewRuntimeOptions): D
     if (ref.workingCopy !== null && resolve(ref.workingCopy) === appDir) await rm(appDir, { recursive: true, force: true });
   }
 
-  async function inspect(ref: { pid: number | null; port: number | null; logPath: string | null; containerId?: string | null }): Promise<PreviewInspection> {
+  async function inspect(ref: {
+    pid: number | null;
+    port: number | null;
+    logPath: string | null;
+    containerId?: string | null;
+  }): Promise<PreviewInspection> {
     const taskId = await taskOfRef(ref);
     const containers = taskId ? await containersOf(taskId) : [];
     const serving = servingOf(containers);
@@ -525,7 +608,8 @@ export function createDockerPreviewRuntime(opts: DockerPreviewRuntimeOptions): D
     const healthy = alive && port !== null && (await probeHealthOnce(`http://${publishHost}:${port}`, 1000));
     const fromContainers: string[] = [];
     for (const c of containers) for (const line of await containerLogs(c.id)) fromContainers.push(`[${c.service}] ${line}`);
-    const logTail = fromContainers.length > 0 ? fromContainers.slice(-LOG_TAIL_LINES) : ref.logPath ? await readLogTail(ref.logPath, LOG_TAIL_LINES) : [];
+    const logTail =
+      fromContainers.length > 0 ? fromContainers.slice(-LOG_TAIL_LINES) : ref.logPath ? await readLogTail(ref.logPath, LOG_TAIL_LINES) : [];
     return { alive, healthy, logTail };
   }
 

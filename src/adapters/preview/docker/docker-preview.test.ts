@@ -15,7 +15,8 @@ import { startDockerStandIn, type DockerStandIn } from '../../../../test/support
 import { choosePreviewMode, parseDockerHost } from './docker-engine.ts';
 import { createDockerPreviewRuntime, LABEL, type DockerPreviewRuntimeOptions } from './docker-preview-runtime.ts';
 
-const BACKEND_DOCKERFILE = 'FROM node:20-bookworm-slim\nWORKDIR /app\nCOPY backend ./backend\nEXPOSE 3000\nCMD ["node", "backend/src/server.ts"]\n';
+const BACKEND_DOCKERFILE =
+  'FROM node:20-bookworm-slim\nWORKDIR /app\nCOPY backend ./backend\nEXPOSE 3000\nCMD ["node", "backend/src/server.ts"]\n';
 const FRONTEND_DOCKERFILE = 'FROM nginx:1.27-alpine\nCOPY frontend/nginx.conf /etc/nginx/conf.d/default.conf\nEXPOSE 8080\n';
 
 function writeApp(dir: string, files: Record<string, string>): string {
@@ -85,7 +86,10 @@ describe('docker preview runtime (stand-in engine)', () => {
     assert.equal(frontend.dockerfile, 'Dockerfile.frontend');
     assert.equal(frontend.dockerfileText, FRONTEND_DOCKERFILE);
     assert.ok(backend.files.includes('backend/src/server.ts') && backend.files.includes('frontend/nginx.conf'), backend.files.join(', '));
-    assert.ok(!backend.files.some((f) => f.startsWith('node_modules') || f.startsWith('.git') || f.startsWith('data/')), backend.files.join(', '));
+    assert.ok(
+      !backend.files.some((f) => f.startsWith('node_modules') || f.startsWith('.git') || f.startsWith('data/')),
+      backend.files.join(', '),
+    );
     assert.equal(backend.labels[LABEL.task], taskId);
     await runtime.stop({ pid: null, workingCopy: join(options.previewsDir, taskId, 'app') });
   });
@@ -97,7 +101,10 @@ describe('docker preview runtime (stand-in engine)', () => {
     const router = `shop-${taskId.slice(0, 8)}`;
 
     assert.equal(handle.mode, 'docker');
-    assert.deepEqual(handle.containers?.map((c) => c.service), ['frontend', 'backend']);
+    assert.deepEqual(
+      handle.containers?.map((c) => c.service),
+      ['frontend', 'backend'],
+    );
     const [front, back] = [handle.containers![0]!, handle.containers![1]!].map((c) => engine.containers.get(c.id)!);
     assert.ok(front && back);
     assert.equal(front.Config.Labels['traefik.enable'], 'true');
@@ -113,15 +120,24 @@ describe('docker preview runtime (stand-in engine)', () => {
     }
     assert.deepEqual(front.HostConfig.PortBindings, { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: String(handle.port) }] });
     assert.deepEqual(back.HostConfig.PortBindings, {}, 'the backend is reached through the frontend only');
-    assert.ok(back.Config.Env.some((e) => /^JWT_SECRET=[0-9a-f]{64}$/.test(e)), 'the backend gets a session secret');
-    assert.equal(front.Config.Env.some((e) => e.startsWith('JWT_SECRET=')), false);
+    assert.ok(
+      back.Config.Env.some((e) => /^JWT_SECRET=[0-9a-f]{64}$/.test(e)),
+      'the backend gets a session secret',
+    );
+    assert.equal(
+      front.Config.Env.some((e) => e.startsWith('JWT_SECRET=')),
+      false,
+    );
     // The frontend's nginx proxies to http://backend:3000: same network, alias `backend`.
     assert.equal(back.HostConfig.NetworkMode, front.HostConfig.NetworkMode);
     assert.deepEqual(back.NetworkingConfig, { EndpointsConfig: { [`catalyst-preview-${taskId}`]: { Aliases: ['backend'] } } });
     assert.ok(handle.port >= 19400 && handle.port <= 19499);
     assert.equal(handle.url, `http://127.0.0.1:${handle.port}`);
     assert.equal((await fetch(handle.healthUrl)).status, 200);
-    assert.deepEqual(await runtime.inspect({ pid: null, port: handle.port, logPath: handle.logPath }).then((s) => [s.alive, s.healthy]), [true, true]);
+    assert.deepEqual(await runtime.inspect({ pid: null, port: handle.port, logPath: handle.logPath }).then((s) => [s.alive, s.healthy]), [
+      true,
+      true,
+    ]);
     await runtime.stop({ pid: null, workingCopy: handle.workingCopy });
   });
 
@@ -140,7 +156,10 @@ describe('docker preview runtime (stand-in engine)', () => {
 
     assert.equal(engine.requests.filter((r) => r.path === '/build').length, builds, 'no rebuild');
     assert.equal(engine.requests.filter((r) => r.path === '/containers/create').length, creates, 'no new container');
-    assert.deepEqual(again.containers?.map((c) => c.id), first.containers?.map((c) => c.id));
+    assert.deepEqual(
+      again.containers?.map((c) => c.id),
+      first.containers?.map((c) => c.id),
+    );
     assert.equal(again.port, first.port);
     await restarted.stop({ pid: null, workingCopy: again.workingCopy });
   });
@@ -150,7 +169,9 @@ describe('docker preview runtime (stand-in engine)', () => {
     const runtime = createDockerPreviewRuntime(options);
     const first = await runtime.start(request(taskId, { deploymentId: 'event-one' }));
     const second = await runtime.start(request(taskId, { deploymentId: 'event-two' }));
-    const ids = containersOf(taskId).map((c) => c.Id).sort();
+    const ids = containersOf(taskId)
+      .map((c) => c.Id)
+      .sort();
     assert.deepEqual(ids, second.containers!.map((c) => c.id).sort());
     for (const old of first.containers!) assert.equal(engine.containers.has(old.id), false);
     assert.ok(containersOf(taskId).every((c) => c.Config.Labels[LABEL.deployment] === 'event-two'));
@@ -164,7 +185,10 @@ describe('docker preview runtime (stand-in engine)', () => {
     assert.equal(containersOf(taskId).length, 2);
     await runtime.stop({ pid: null, workingCopy: handle.workingCopy });
     assert.equal(containersOf(taskId).length, 0);
-    assert.equal([...engine.networks.values()].some((n) => n.Name === `catalyst-preview-${taskId}`), false);
+    assert.equal(
+      [...engine.networks.values()].some((n) => n.Name === `catalyst-preview-${taskId}`),
+      false,
+    );
     assert.equal(engine.images.has(`catalyst-preview/${taskId}-backend:latest`), false);
     assert.equal(existsSync(handle.workingCopy), false);
     assert.equal(existsSync(handle.logPath), true, 'the log stays for inspection');
@@ -205,7 +229,11 @@ describe('docker preview runtime (stand-in engine)', () => {
     assert.equal(builds(), afterFirst + 2);
 
     await runtime.stop({ pid: null, workingCopy: third.workingCopy });
-    assert.equal([...engine.images.keys()].some((tag) => tag.includes(taskId)), false, 'the final stop removes the images');
+    assert.equal(
+      [...engine.images.keys()].some((tag) => tag.includes(taskId)),
+      false,
+      'the final stop removes the images',
+    );
   });
 
   test('a container that dies is reported as not alive (the monitor then restarts it)', async () => {
@@ -215,7 +243,10 @@ describe('docker preview runtime (stand-in engine)', () => {
     await engine.crash(handle.containers![0]!.id);
     const seen = await runtime.inspect({ pid: null, port: handle.port, logPath: handle.logPath, containerId: handle.containers![0]!.id });
     assert.deepEqual([seen.alive, seen.healthy], [false, false]);
-    assert.ok(seen.logTail.some((l) => l.includes('listening')), seen.logTail.join('\n'));
+    assert.ok(
+      seen.logTail.some((l) => l.includes('listening')),
+      seen.logTail.join('\n'),
+    );
     await runtime.stop({ pid: null, workingCopy: null, containerId: handle.containers![0]!.id });
     assert.equal(containersOf(taskId).length, 0);
   });
@@ -244,14 +275,19 @@ describe('docker preview runtime (stand-in engine)', () => {
       'Dockerfile.backend': 'FROM node:20-bookworm-slim\nRUN STANDIN_BUILD_FAIL\n',
       'package.json': '{}\n',
     });
-    const err = await createDockerPreviewRuntime(options).start(request(taskId, { sourceDir: broken })).then(
-      () => assert.fail('start should fail'),
-      (e: unknown) => e as AppError,
-    );
+    const err = await createDockerPreviewRuntime(options)
+      .start(request(taskId, { sourceDir: broken }))
+      .then(
+        () => assert.fail('start should fail'),
+        (e: unknown) => e as AppError,
+      );
     assert.equal(err.code, 'preview_unhealthy');
     assert.match(err.message, /building catalyst-preview\/.*-backend:latest failed/);
     assert.match((err.details?.logTail as string[]).join('\n'), /returned a non-zero code/);
-    assert.equal(engine.requests.some((r) => r.path === '/containers/create' && r.query.name?.includes(taskId)), false);
+    assert.equal(
+      engine.requests.some((r) => r.path === '/containers/create' && r.query.name?.includes(taskId)),
+      false,
+    );
   });
 
   test('an app without Dockerfile.backend is refused with a clear reason', async () => {
@@ -330,7 +366,10 @@ describe('preview mode detection', () => {
     assert.match(lines.at(-1) ?? '', /^preview runtime: docker \(preview\.mode is auto and the Docker engine at unix:\/\/.*answered/);
     assert.equal((await openPreviewRuntime(configFor('auto', `unix://${missing}`), logger)).mode, 'process');
     assert.match(lines.at(-1) ?? '', /^preview runtime: process \(preview\.mode is auto and no Docker engine answered/);
-    await assert.rejects(openPreviewRuntime(configFor('docker', `unix://${missing}`), logger), /preview\.mode is docker but no Docker engine answered/);
+    await assert.rejects(
+      openPreviewRuntime(configFor('docker', `unix://${missing}`), logger),
+      /preview\.mode is docker but no Docker engine answered/,
+    );
     rmSync(cwd, { recursive: true, force: true });
   });
 });

@@ -27,16 +27,66 @@ function openssl(cwd: string, ...args: string[]): void {
 }
 
 function newKeyAndRequest(dir: string, name: string, cn: string): void {
-  openssl(dir, 'req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}-key.pem`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
+  openssl(
+    dir,
+    'req',
+    '-new',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    `${name}-key.pem`,
+    '-out',
+    `${name}.csr`,
+    '-subj',
+    `/CN=${cn}`,
+  );
 }
 
 function selfSignedCa(dir: string, name: string): void {
-  openssl(dir, 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}-key.pem`, '-out', `${name}.pem`, '-days', '2', '-subj', `/CN=${name}`);
+  openssl(
+    dir,
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    `${name}-key.pem`,
+    '-out',
+    `${name}.pem`,
+    '-days',
+    '2',
+    '-subj',
+    `/CN=${name}`,
+  );
 }
 
 function signWith(dir: string, ca: string, name: string, extensions: string, serial: string): void {
   writeFileSync(join(dir, `${name}.ext`), extensions);
-  openssl(dir, 'x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}-key.pem`, '-set_serial', serial, '-days', '2', '-extfile', `${name}.ext`, '-out', `${name}-cert.pem`);
+  openssl(
+    dir,
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    `${ca}.pem`,
+    '-CAkey',
+    `${ca}-key.pem`,
+    '-set_serial',
+    serial,
+    '-days',
+    '2',
+    '-extfile',
+    `${name}.ext`,
+    '-out',
+    `${name}-cert.pem`,
+  );
 }
 
 /** The layout `docker --tlsverify` expects in DOCKER_CERT_PATH. */
@@ -164,10 +214,17 @@ describe('docker engine over TLS (HTTPS stand-in with client certificates)', () 
     const lines: string[] = [];
     const logger: Logger = { debug() {}, info: (_o, msg) => void lines.push(String(msg)), warn() {}, error() {}, child: () => logger };
     const cwd = mkdtempSync(join(tmpdir(), 'docker-tls-startup-'));
-    const config = loadConfig({ env: { DOCKER_HOST: host, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs }, cwd, overrides: { 'preview.mode': 'docker' } });
+    const config = loadConfig({
+      env: { DOCKER_HOST: host, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs },
+      cwd,
+      overrides: { 'preview.mode': 'docker' },
+    });
     const runtime = (await openPreviewRuntime(config, logger)) as DockerPreviewRuntime;
     assert.equal(runtime.mode, 'docker');
-    assert.match(lines.at(-1) ?? '', new RegExp(`^preview runtime: docker \\(.*at tcp://127\\.0\\.0\\.1:${engine.port} \\(tls\\) answered \\(Docker 27\\.0\\.0`));
+    assert.match(
+      lines.at(-1) ?? '',
+      new RegExp(`^preview runtime: docker \\(.*at tcp://127\\.0\\.0\\.1:${engine.port} \\(tls\\) answered \\(Docker 27\\.0\\.0`),
+    );
     assert.deepEqual(await runtime.list(), []);
     assert.equal(engine.paths.at(-1), '/containers/json');
     rmSync(cwd, { recursive: true, force: true });
@@ -187,7 +244,10 @@ describe('config: the Docker CLI TLS variables', () => {
   };
 
   test('DOCKER_TLS_VERIFY set to anything but "" or 0 turns TLS on, with DOCKER_CERT_PATH', () => {
-    assert.deepEqual(pick(docker({ DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/etc/docker-client' })), { tls_verify: true, cert_path: '/etc/docker-client' });
+    assert.deepEqual(pick(docker({ DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/etc/docker-client' })), {
+      tls_verify: true,
+      cert_path: '/etc/docker-client',
+    });
     assert.equal(docker({ DOCKER_TLS_VERIFY: 'yes', HOME: '/home/dev' }).tls_verify, true);
     assert.deepEqual(pick(docker({ DOCKER_TLS_VERIFY: '0', HOME: '/home/dev' })), { tls_verify: false, cert_path: '' });
     assert.deepEqual(pick(docker({ DOCKER_TLS_VERIFY: '', HOME: '/home/dev' })), { tls_verify: false, cert_path: '' });
@@ -201,7 +261,10 @@ describe('config: the Docker CLI TLS variables', () => {
   test('values in the config file win over the environment', () => {
     const yaml = 'preview:\n  docker:\n    host: tcp://build-box:2376\n    tls_verify: true\n    cert_path: /srv/docker-certs\n';
     const fromFile = docker({ DOCKER_HOST: 'tcp://other:2376', DOCKER_CERT_PATH: '/elsewhere' }, yaml);
-    assert.deepEqual({ host: fromFile.host, ...pick(fromFile) }, { host: 'tcp://build-box:2376', tls_verify: true, cert_path: '/srv/docker-certs' });
+    assert.deepEqual(
+      { host: fromFile.host, ...pick(fromFile) },
+      { host: 'tcp://build-box:2376', tls_verify: true, cert_path: '/srv/docker-certs' },
+    );
   });
 });
 

@@ -44,10 +44,13 @@ export async function buildApp(opts: {
       stdio: ['ignore', logFd, logFd],
     });
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      if (child.pid) signalGroup(child.pid, 'SIGKILL');
-    }, Math.max(1, opts.timeoutMs));
+    const timer = setTimeout(
+      () => {
+        timedOut = true;
+        if (child.pid) signalGroup(child.pid, 'SIGKILL');
+      },
+      Math.max(1, opts.timeoutMs),
+    );
     const exitCode = await new Promise<number | null>((resolve) => {
       child.once('error', () => resolve(null));
       child.once('exit', (code) => resolve(code));

@@ -12,31 +12,21 @@ import { fileURLToPath } from 'node:url';
 import type { Clock } from '../../../core/clock.ts';
 import { systemClock } from '../../../core/clock.ts';
 import { AppError } from '../../../core/errors.ts';
-import type {
-  PreviewHandle,
-  PreviewInspection,
-  PreviewRuntime,
-  PreviewStartRequest,
-} from '../../../core/ports/preview-runtime.ts';
+import type { PreviewHandle, PreviewInspection, PreviewRuntime, PreviewStartRequest } from '../../../core/ports/preview-runtime.ts';
 import { probeHealthOnce, waitForHealthy } from '../../../preview/health-probe.ts';
 import { allocatePort, DEFAULT_PORT_RANGE, type PortRange } from '../../../preview/port-allocator.ts';
 import { buildApp } from './app-build.ts';
 import { createCpuGroup, findCpuController, removeCpuGroup } from './cpu-cgroup.ts';
 import { readLogTail } from './log-tail.ts';
 import { isGroupAlive, isPidAlive, readCommandLine, signalGroup, waitForGroupExit } from './process-group.ts';
-import {
-  readSupervisorState,
-  SUPERVISOR_CONFIG_ENV,
-  type SupervisorConfigInput,
-} from './supervisor-config.ts';
+import { readSupervisorState, SUPERVISOR_CONFIG_ENV, type SupervisorConfigInput } from './supervisor-config.ts';
 import { prepareWorkingCopy } from './working-copy.ts';
 import { bwrapArgs, MAX_SOCKET_PATH, nodeModulesScratch, nodePrefix, probeBwrap, sandboxEnv } from '../../../preview/sandbox.ts';
 
 const RUNS_UNCONFINED = "the preview runs with this user's rights and can reach local services";
 /** Kept for callers that check the unsandboxed case; the reason varies (see `sandboxDecision`). */
 export const PROCESS_SANDBOX_WARNING = `OS sandbox disabled (preview.sandbox: none): ${RUNS_UNCONFINED}`;
-export const SOCKET_UNSUPPORTED_WARNING =
-  `the app's backend/src/server.ts does not honour SOCKET_PATH, so it cannot run in the network-isolated sandbox: ${RUNS_UNCONFINED}`;
+export const SOCKET_UNSUPPORTED_WARNING = `the app's backend/src/server.ts does not honour SOCKET_PATH, so it cannot run in the network-isolated sandbox: ${RUNS_UNCONFINED}`;
 export const APP_START_COMMAND = 'node --import tsx backend/src/server.ts';
 
 const SUPERVISOR_MAIN = fileURLToPath(new URL('./supervisor-main.ts', import.meta.url));
@@ -173,11 +163,7 @@ export function createProcessPreviewRuntime(opts: ProcessPreviewRuntimeOptions):
     await waitForGroupExit(pgid, KILL_WAIT_MS);
   }
 
-  async function unhealthy(
-    message: string,
-    logPath: string,
-    details: Record<string, unknown>,
-  ): Promise<AppError> {
+  async function unhealthy(message: string, logPath: string, details: Record<string, unknown>): Promise<AppError> {
     return new AppError('preview_unhealthy', message, {
       hint: `see ${logPath}; the app must build, listen on $PORT and answer GET /health with 200`,
       details: { ...details, logPath, logTail: await readLogTail(logPath, LOG_TAIL_LINES) },
@@ -231,11 +217,11 @@ export function createProcessPreviewRuntime(opts: ProcessPreviewRuntimeOptions):
         timeoutMs: Math.min(buildTimeoutMs, deadline - Date.now()),
       });
       if (!build.ok) {
-        throw await unhealthy(
-          build.timedOut ? 'the app build timed out' : `the app build failed (exit code ${build.exitCode})`,
-          logPath,
-          { stage: 'build', reason: build.timedOut ? 'timeout' : 'exited', exitCode: build.exitCode },
-        );
+        throw await unhealthy(build.timedOut ? 'the app build timed out' : `the app build failed (exit code ${build.exitCode})`, logPath, {
+          stage: 'build',
+          reason: build.timedOut ? 'timeout' : 'exited',
+          exitCode: build.exitCode,
+        });
       }
 
       const cpu = await cpuLimit(req.taskId);
@@ -307,7 +293,10 @@ export function createProcessPreviewRuntime(opts: ProcessPreviewRuntimeOptions):
         sandbox: { kind: sandbox.kind, warning: sandbox.warning },
         memoryMb: opts.memoryMb,
         ...(cpu.group !== null ? { cpus: opts.cpus } : { cpuLimitReason: cpu.reason ?? undefined }),
-        command: sandbox.kind === 'bwrap' ? `bwrap --unshare-all --uid 1000 … ${APP_START_COMMAND} (listening on ${socketPath})` : APP_START_COMMAND,
+        command:
+          sandbox.kind === 'bwrap'
+            ? `bwrap --unshare-all --uid 1000 … ${APP_START_COMMAND} (listening on ${socketPath})`
+            : APP_START_COMMAND,
         startedAt: clock.now().toISOString(),
       };
     } catch (e) {

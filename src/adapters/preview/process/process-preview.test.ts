@@ -134,7 +134,10 @@ describe('process preview runtime', () => {
     await assert.rejects(stat(copy));
     const gone = await runtime.inspect(handle);
     assert.deepEqual([gone.alive, gone.healthy], [false, false]);
-    assert.ok(gone.logTail.some((l) => l.includes('tiny-app: SIGTERM')), 'the log outlives the preview');
+    assert.ok(
+      gone.logTail.some((l) => l.includes('tiny-app: SIGTERM')),
+      'the log outlives the preview',
+    );
 
     await runtime.stop(handle); // a second stop of a dead preview is fine
     await runtime.stop({ pid: null, workingCopy: null });
@@ -192,7 +195,10 @@ describe('process preview runtime', () => {
     assert.equal(err.details?.lastError, 'HTTP 503');
     const tail = err.details?.logTail as string[];
     assert.ok(tail.length <= 30);
-    assert.ok(tail.some((l) => l.includes('(health 503)')), tail.join('\n'));
+    assert.ok(
+      tail.some((l) => l.includes('(health 503)')),
+      tail.join('\n'),
+    );
     const state = stateOf('unhealthy');
     assert.ok(state);
     assert.equal(isGroupAlive(state.pid), false, 'a failed start leaves nothing running');
@@ -226,9 +232,7 @@ describe('process preview runtime', () => {
     groups.add(a.pid).add(b.pid);
     try {
       assert.notEqual(a.port, b.port);
-      const pids = await Promise.all(
-        [a, b].map(async (h) => ((await (await fetch(`${h.url}/info`)).json()) as { pid: number }).pid),
-      );
+      const pids = await Promise.all([a, b].map(async (h) => ((await (await fetch(`${h.url}/info`)).json()) as { pid: number }).pid));
       assert.notEqual(pids[0], pids[1]);
       const err = await rejection(narrow.start(request('pair-c')));
       assert.equal(err.code, 'port_exhausted');
@@ -255,7 +259,11 @@ describe('process preview runtime', () => {
 
 describe('process preview runtime: CPU quota through a cgroup', () => {
   test('without a writable CPU controller the preview runs and says why its CPU is not limited', async () => {
-    const limited = createProcessPreviewRuntime({ ...options, cpus: 0.5, cpuControllerMounts: [{ version: 1, root: join(root, 'no-cgroups') }] });
+    const limited = createProcessPreviewRuntime({
+      ...options,
+      cpus: 0.5,
+      cpuControllerMounts: [{ version: 1, root: join(root, 'no-cgroups') }],
+    });
     const handle = await limited.start(request('cpu-none'));
     groups.add(handle.pid);
     try {

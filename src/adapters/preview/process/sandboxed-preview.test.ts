@@ -35,8 +35,20 @@ if (bwrap.path === null) {
     // Without a working bwrap the runtime must say so rather than pretend to confine the app.
     const root = await mkdtemp(join(tmpdir(), 'catalyst-sbx-'));
     try {
-      const runtime = createProcessPreviewRuntime({ previewsDir: join(root, 'p'), memoryMb: 128, nodeModulesDir: NODE_MODULES, baseEnv: { PATH: process.env.PATH ?? '' } });
-      const h = await runtime.start({ taskId: 'nobwrap', projectSlug: 't', sourceDir: FIXTURE, reservedPorts: [], timeoutMs: 20_000, detached: false });
+      const runtime = createProcessPreviewRuntime({
+        previewsDir: join(root, 'p'),
+        memoryMb: 128,
+        nodeModulesDir: NODE_MODULES,
+        baseEnv: { PATH: process.env.PATH ?? '' },
+      });
+      const h = await runtime.start({
+        taskId: 'nobwrap',
+        projectSlug: 't',
+        sourceDir: FIXTURE,
+        reservedPorts: [],
+        timeoutMs: 20_000,
+        detached: false,
+      });
       assert.equal(h.sandbox.kind, 'none');
       assert.match(h.sandbox.warning ?? '', /no OS sandbox/);
       await runtime.stop(h);
@@ -88,14 +100,20 @@ if (bwrap.path === null) {
       const q = new URLSearchParams();
       for (const p of SERVICE_PORTS) q.append('port', String(p));
       q.append('socket', PG_SOCKET);
-      for (const w of [join(root, 'escaped.txt'), join(previewDir, 'supervisor.json'), '/tmp/../etc/escaped', join(NODE_MODULES, 'escaped.txt')]) q.append('write', w);
+      for (const w of [
+        join(root, 'escaped.txt'),
+        join(previewDir, 'supervisor.json'),
+        '/tmp/../etc/escaped',
+        join(NODE_MODULES, 'escaped.txt'),
+      ])
+        q.append('write', w);
       q.append('write', join(previewDir, 'data', 'inside.txt'));
       q.append('see', join(root, 'catalyst-secret.txt'));
       q.append('see', join(previewDir, 'preview.log'));
       const seen = (await (await fetch(`${h.url}/escape?${q}`)).json()) as Record<string, string | boolean>;
 
       for (const p of SERVICE_PORTS) assert.notEqual(seen[`tcp:${p}`], 'connected', `127.0.0.1:${p} must be unreachable inside`);
-      assert.notEqual(seen[`unix:${PG_SOCKET}`], 'connected', 'PostgreSQL\'s Unix socket must be out of sight');
+      assert.notEqual(seen[`unix:${PG_SOCKET}`], 'connected', "PostgreSQL's Unix socket must be out of sight");
       assert.notEqual(seen['write:/tmp/../etc/escaped'], 'written');
       assert.notEqual(seen[`write:${join(NODE_MODULES, 'escaped.txt')}`], 'written');
       assert.equal(seen[`write:${join(previewDir, 'data', 'inside.txt')}`], 'written', 'its own data folder is writable');
@@ -104,7 +122,11 @@ if (bwrap.path === null) {
       // Under /tmp the sandbox has its own tmpfs: a write there may succeed but never reaches the host.
       await assert.rejects(stat(join(root, 'escaped.txt')));
       assert.equal(await readFile(join(previewDir, 'data', 'inside.txt'), 'utf8'), 'escaped\n');
-      assert.doesNotMatch(await readFile(join(previewDir, 'supervisor.json'), 'utf8'), /escaped/, "the supervisor's state is not the app's to change");
+      assert.doesNotMatch(
+        await readFile(join(previewDir, 'supervisor.json'), 'utf8'),
+        /escaped/,
+        "the supervisor's state is not the app's to change",
+      );
 
       // The same probes from the host prove the test can tell: whatever the host reaches, the app did not.
       const hostReach = await Promise.all(SERVICE_PORTS.map((p) => reachable(p)));
@@ -126,7 +148,13 @@ if (bwrap.path === null) {
       let healthy = false;
       while (!healthy && Date.now() < deadline) {
         const s = readSupervisorState(join(root, 'previews', 'sbx-crash', 'supervisor.json'));
-        healthy = s?.appPid !== before.appPid && s?.status === 'running' && (await fetch(h.healthUrl).then((r) => r.status === 200, () => false));
+        healthy =
+          s?.appPid !== before.appPid &&
+          s?.status === 'running' &&
+          (await fetch(h.healthUrl).then(
+            (r) => r.status === 200,
+            () => false,
+          ));
         if (!healthy) await new Promise((r) => setTimeout(r, 100));
       }
       assert.ok(healthy, 'restarted and healthy again');

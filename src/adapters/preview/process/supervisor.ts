@@ -41,7 +41,9 @@ export function runSupervisor(cfg: SupervisorConfig): Promise<number> {
     try {
       writeFileSync(join(cfg.cpuCgroup, 'cgroup.procs'), String(process.pid));
     } catch (e) {
-      log(`warning: could not join the CPU group ${cfg.cpuCgroup} (${e instanceof Error ? e.message : String(e)}); the app runs without a CPU limit`);
+      log(
+        `warning: could not join the CPU group ${cfg.cpuCgroup} (${e instanceof Error ? e.message : String(e)}); the app runs without a CPU limit`,
+      );
     }
   }
   const saveState = (status: SupervisorState['status']): void => {

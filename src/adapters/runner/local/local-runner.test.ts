@@ -80,7 +80,10 @@ describe('local command runner', () => {
       memoryMb: 96,
       env: { OVERRIDDEN: 'request', FROM_REQUEST: 'req' },
       command: node,
-      args: ['-e', 'const e = process.env; console.log(JSON.stringify({ b: e.FROM_BASE, o: e.OVERRIDDEN, r: e.FROM_REQUEST, n: e.NODE_OPTIONS, h: e.HOME ?? null }))'],
+      args: [
+        '-e',
+        'const e = process.env; console.log(JSON.stringify({ b: e.FROM_BASE, o: e.OVERRIDDEN, r: e.FROM_REQUEST, n: e.NODE_OPTIONS, h: e.HOME ?? null }))',
+      ],
     });
     assert.equal(r.exitCode, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), {
@@ -101,7 +104,8 @@ describe('local command runner', () => {
   test('a Node program that outgrows its memory cap fails, and fits when given enough', async () => {
     const script = join(cwd, 'hog.js');
     // ~150 MB of live double arrays (1 MiB each): far past a 64 MB heap, well inside 512 MB.
-    const source = 'const keep = []; for (let i = 0; i < 150; i++) keep.push(new Array(1 << 17).fill(i + 0.5)); console.log("done", keep.length);';
+    const source =
+      'const keep = []; for (let i = 0; i < 150; i++) keep.push(new Array(1 << 17).fill(i + 0.5)); console.log("done", keep.length);';
     (await import('node:fs')).writeFileSync(script, source);
     const capped = await runner.run({ ...base(), memoryMb: 64, command: node, args: [script] });
     assert.notEqual(capped.exitCode, 0);

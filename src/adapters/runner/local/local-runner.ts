@@ -29,7 +29,6 @@ export function createLocalRunner(opts: LocalRunnerOptions = {}): CommandRunner 
   };
 }
 
-
 export function childEnv(baseEnv: Record<string, string>, req: Pick<RunRequest, 'env' | 'memoryMb'>): Record<string, string> {
   const env = { ...baseEnv, ...req.env };
   const heapCap = `--max-old-space-size=${Math.max(1, Math.floor(req.memoryMb))}`;

@@ -27,7 +27,10 @@ function pidsWith(marker: string): number[] {
 
 if (bwrap.path === null) {
   test(`sandboxed command runner (${bwrap.reason}: not run)`, () => {
-    assert.throws(() => createSandboxedRunner({ readOnly: [NODE_MODULES] }), (e: unknown) => AppError.isInstance(e) && /sandboxed/.test(e.message));
+    assert.throws(
+      () => createSandboxedRunner({ readOnly: [NODE_MODULES] }),
+      (e: unknown) => AppError.isInstance(e) && /sandboxed/.test(e.message),
+    );
   });
 } else {
   describe('sandboxed command runner (bubblewrap)', () => {
@@ -77,7 +80,12 @@ if (bwrap.path === null) {
 
     test('a timeout kills everything inside the sandbox', async () => {
       const marker = `catalyst-sbx-${process.pid}-${Date.now()}`;
-      const res = await runner().run({ ...base(), timeoutMs: 1_000, command: 'sh', args: ['-c', `node -e 'setInterval(() => {}, 1000)' ${marker} & node -e 'setInterval(() => {}, 1000)' ${marker}`] });
+      const res = await runner().run({
+        ...base(),
+        timeoutMs: 1_000,
+        command: 'sh',
+        args: ['-c', `node -e 'setInterval(() => {}, 1000)' ${marker} & node -e 'setInterval(() => {}, 1000)' ${marker}`],
+      });
       assert.equal(res.timedOut, true);
       const deadline = Date.now() + 5_000;
       while (pidsWith(marker).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));

@@ -18,7 +18,8 @@ export interface QdrantOptions {
 }
 
 export async function openQdrantVectorStore(opts: QdrantOptions): Promise<VectorStore> {
-  if (!opts.url) throw new AppError('invalid_config', 'the Qdrant vector store needs a URL', { hint: 'set QDRANT_URL, e.g. http://127.0.0.1:6333' });
+  if (!opts.url)
+    throw new AppError('invalid_config', 'the Qdrant vector store needs a URL', { hint: 'set QDRANT_URL, e.g. http://127.0.0.1:6333' });
   const client = new QdrantClient({ url: opts.url, ...(opts.apiKey ? { apiKey: opts.apiKey } : {}), checkCompatibility: false });
   try {
     await client.getCollections();
@@ -36,23 +37,27 @@ export async function openQdrantVectorStore(opts: QdrantOptions): Promise<Vector
     if (known !== undefined) return known;
     const info = await client.getCollection(name(collection)).catch(() => null);
     const vectors = info?.config.params.vectors as { size?: number } | undefined;
-    if (!vectors?.size) throw new AppError('invalid_option', `vector collection ${collection} does not exist`, { hint: 'call ensureCollection first' });
+    if (!vectors?.size)
+      throw new AppError('invalid_option', `vector collection ${collection} does not exist`, { hint: 'call ensureCollection first' });
     dims.set(collection, vectors.size);
     return vectors.size;
   }
 
   function check(v: number[], d: number): void {
-    if (v.length !== d || v.some((x) => !Number.isFinite(x))) throw new AppError('invalid_option', `expected a vector of ${d} finite numbers, got ${v.length}`);
+    if (v.length !== d || v.some((x) => !Number.isFinite(x)))
+      throw new AppError('invalid_option', `expected a vector of ${d} finite numbers, got ${v.length}`);
   }
 
   return {
     kind: 'qdrant',
     async ensureCollection(collection, dimensions) {
-      if (!Number.isInteger(dimensions) || dimensions < 1) throw new AppError('invalid_option', `a vector collection needs a positive dimension, got ${dimensions}`);
+      if (!Number.isInteger(dimensions) || dimensions < 1)
+        throw new AppError('invalid_option', `a vector collection needs a positive dimension, got ${dimensions}`);
       const exists = (await client.collectionExists(name(collection))).exists;
       if (exists) {
         const d = await dimensionOf(collection);
-        if (d !== dimensions) throw new AppError('invalid_option', `vector collection ${collection} has ${d} dimensions, not ${dimensions}`);
+        if (d !== dimensions)
+          throw new AppError('invalid_option', `vector collection ${collection} has ${d} dimensions, not ${dimensions}`);
         return;
       }
       await client.createCollection(name(collection), { vectors: { size: dimensions, distance: 'Cosine' } });
@@ -72,7 +77,12 @@ export async function openQdrantVectorStore(opts: QdrantOptions): Promise<Vector
       const must = Object.entries(opts.filter ?? {}).map(([key, value]) =>
         value === null ? { is_null: { key } } : { key, match: { value } },
       );
-      const hits = await client.search(name(collection), { vector, limit: opts.limit, with_payload: true, ...(must.length ? { filter: { must } } : {}) });
+      const hits = await client.search(name(collection), {
+        vector,
+        limit: opts.limit,
+        with_payload: true,
+        ...(must.length ? { filter: { must } } : {}),
+      });
       return hits.map((h) => {
         const { [ID_FIELD]: id, ...payload } = (h.payload ?? {}) as VectorPayload;
         return { id: String(id), score: h.score, payload };

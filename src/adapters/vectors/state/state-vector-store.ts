@@ -18,7 +18,8 @@ export function createStateVectorStore(documents: DocumentStore): VectorStore {
     const known = dims.get(collection);
     if (known !== undefined) return known;
     const meta = await documents.get(META, collection);
-    if (!meta) throw new AppError('invalid_option', `vector collection ${collection} does not exist`, { hint: 'call ensureCollection first' });
+    if (!meta)
+      throw new AppError('invalid_option', `vector collection ${collection} does not exist`, { hint: 'call ensureCollection first' });
     dims.set(collection, Number(meta.dimensions));
     return Number(meta.dimensions);
   }

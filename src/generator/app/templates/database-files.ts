@@ -23,21 +23,33 @@ function columnBuilder(field: ModelField, dialect: Dialect): string {
   const n = lit(field.name);
   if (dialect === 'sqlite') {
     switch (field.type) {
-      case 'Integer': return `integer(${n})`;
-      case 'Decimal': return `real(${n})`;
-      case 'Boolean': return `integer(${n}, { mode: 'boolean' })`;
-      case 'DateTime': return `integer(${n}, { mode: 'timestamp_ms' })`;
-      default: return `text(${n})`;
+      case 'Integer':
+        return `integer(${n})`;
+      case 'Decimal':
+        return `real(${n})`;
+      case 'Boolean':
+        return `integer(${n}, { mode: 'boolean' })`;
+      case 'DateTime':
+        return `integer(${n}, { mode: 'timestamp_ms' })`;
+      default:
+        return `text(${n})`;
     }
   }
   switch (field.type) {
-    case 'UUID': return `uuid(${n})`;
-    case 'Integer': return `integer(${n})`;
-    case 'Decimal': return `doublePrecision(${n})`;
-    case 'Boolean': return `boolean(${n})`;
-    case 'Date': return `date(${n}, { mode: 'string' })`;
-    case 'DateTime': return `timestamp(${n}, { withTimezone: true, mode: 'date' })`;
-    default: return `text(${n})`;
+    case 'UUID':
+      return `uuid(${n})`;
+    case 'Integer':
+      return `integer(${n})`;
+    case 'Decimal':
+      return `doublePrecision(${n})`;
+    case 'Boolean':
+      return `boolean(${n})`;
+    case 'Date':
+      return `date(${n}, { mode: 'string' })`;
+    case 'DateTime':
+      return `timestamp(${n}, { withTimezone: true, mode: 'date' })`;
+    default:
+      return `text(${n})`;
   }
 }
 
@@ -47,7 +59,11 @@ function sqlType(field: ModelField, dialect: Dialect): string {
     return ['Integer', 'Boolean', 'DateTime'].includes(field.type) ? 'integer' : 'text';
   }
   const pg: Record<string, string> = {
-    UUID: 'uuid', Integer: 'integer', Decimal: 'double precision', Boolean: 'boolean', Date: 'date',
+    UUID: 'uuid',
+    Integer: 'integer',
+    Decimal: 'double precision',
+    Boolean: 'boolean',
+    Date: 'date',
     DateTime: 'timestamp with time zone',
   };
   return pg[field.type] ?? 'text';
@@ -129,25 +145,35 @@ function migrationSql(models: DataModels, dialect: Dialect): string {
         if (dialect === 'sqlite') col += ` ${ref}`;
         else {
           const name = `${model.collection}_${field.name}_fk`.slice(0, 63);
-          foreignKeys.push(`ALTER TABLE ${sqlIdent(model.collection)} ADD CONSTRAINT ${sqlIdent(name)} FOREIGN KEY (${sqlIdent(field.name)}) ${ref};`);
+          foreignKeys.push(
+            `ALTER TABLE ${sqlIdent(model.collection)} ADD CONSTRAINT ${sqlIdent(name)} FOREIGN KEY (${sqlIdent(field.name)}) ${ref};`,
+          );
         }
       }
       cols.push(col);
     }
     statements.push(`CREATE TABLE ${sqlIdent(model.collection)} (\n${cols.join(',\n')}\n);`);
     for (const index of validIndexes(model)) {
-      statements.push(`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${sqlIdent(index.name)} ON ${sqlIdent(model.collection)} (${index.fields.map(sqlIdent).join(', ')});`);
+      statements.push(
+        `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${sqlIdent(index.name)} ON ${sqlIdent(model.collection)} (${index.fields.map(sqlIdent).join(', ')});`,
+      );
     }
   }
   return [...statements, ...foreignKeys].join('\n--> statement-breakpoint\n') + '\n';
 }
 
 function journal(dialect: Dialect): string {
-  return JSON.stringify({
-    version: '7',
-    dialect: dialect === 'sqlite' ? 'sqlite' : 'postgresql',
-    entries: [{ idx: 0, version: '7', when: MIGRATION_WHEN, tag: MIGRATION_TAG, breakpoints: true }],
-  }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      {
+        version: '7',
+        dialect: dialect === 'sqlite' ? 'sqlite' : 'postgresql',
+        entries: [{ idx: 0, version: '7', when: MIGRATION_WHEN, tag: MIGRATION_TAG, breakpoints: true }],
+      },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 function databaseModule(models: DataModels): string {

@@ -1,6 +1,18 @@
 /** Container and documentation files: Dockerfiles, nginx for the built frontend, compose, README. */
 import type { DataModel, DataModels } from '../../../contracts/artifacts.ts';
-import { clientReferences, editableFields, fieldLabel, filterFields, isOwned, isRequired, needsUser, onDeleteRule, resourceModels, searchableFields, sortFields } from '../model-facts.ts';
+import {
+  clientReferences,
+  editableFields,
+  fieldLabel,
+  filterFields,
+  isOwned,
+  isRequired,
+  needsUser,
+  onDeleteRule,
+  resourceModels,
+  searchableFields,
+  sortFields,
+} from '../model-facts.ts';
 import { markdownText } from '../naming.ts';
 import type { AppFile } from '../app-file.ts';
 
@@ -121,7 +133,11 @@ function listOptions(models: DataModels, m: DataModel): string {
     const values = f.type === 'Boolean' ? 'true|false' : f.type === 'Enum' ? (f.enum_values ?? []).map(markdownText).join('|') : 'id';
     parts.push(`\`?${f.name}=${values}\``);
   }
-  parts.push(`\`?sort=\` one of ${sortFields(models, m).map((name) => `\`${name}\``).join(', ')} with \`?order=asc|desc\` (default \`created_at\`, ascending)`);
+  parts.push(
+    `\`?sort=\` one of ${sortFields(models, m)
+      .map((name) => `\`${name}\``)
+      .join(', ')} with \`?order=asc|desc\` (default \`created_at\`, ascending)`,
+  );
   return ', ' + parts.join(', ');
 }
 
@@ -185,14 +201,18 @@ SQLite by default and in PostgreSQL when \`DATABASE_URL\` points at one.
 ## Resources
 
 ${sections.join('\n')}
-${relationsSection(models)}${models.auth.enabled ? `## Accounts
+${relationsSection(models)}${
+    models.auth.enabled
+      ? `## Accounts
 
 - \`POST /api/auth/register\` \`{email, password}\` → 201 \`{id, token}\` (password at least 8 characters; 409 if the email is taken)
 - \`POST /api/auth/login\` \`{email, password}\` → 200 \`{token}\`
 - \`GET /api/auth/me\` → the signed-in user
 
 Send the token as \`Authorization: Bearer <token>\`. Tokens last 24 hours and are signed with \`JWT_SECRET\`.
-` : ''}
+`
+      : ''
+  }
 Errors look like \`{"error": {"code": "validation_failed", "message": "...", "fields": {"name": "what is wrong"}}}\`;
 unknown ids answer 404 \`not_found\`. \`GET /health\` answers \`{"status":"ok"}\`.
 

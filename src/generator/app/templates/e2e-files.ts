@@ -7,8 +7,16 @@
  */
 import type { DataModel, DataModels, ModelField } from '../../../contracts/artifacts.ts';
 import {
-  clientReferences, completionField, editableFields, fieldLabel, filterFields, findModel, isRequired, referencedModelName,
-  resourceModels, stringMaxLength,
+  clientReferences,
+  completionField,
+  editableFields,
+  fieldLabel,
+  filterFields,
+  findModel,
+  isRequired,
+  referencedModelName,
+  resourceModels,
+  stringMaxLength,
 } from '../model-facts.ts';
 import { camel, kebab, lines, lit } from '../naming.ts';
 import type { AppFile } from '../app-file.ts';
@@ -58,13 +66,20 @@ function typedValue(field: ModelField, n: number): { value: string; shown: strin
       const value = String(Math.min(field.max ?? lo + 1000, lo + 12.5 * n));
       return { value, shown: value };
     }
-    case 'Date': return { value: `2025-03-0${n}`, shown: `2025-03-0${n}` };
-    case 'DateTime': return { value: `2025-03-0${n}T10:30`, shown: null };
-    case 'Email': return { value: `person${n}@example.com`, shown: `person${n}@example.com` };
-    case 'URL': return { value: `https://example.com/${n}`, shown: `https://example.com/${n}` };
-    case 'Phone': return { value: `+1 555 010${n}`, shown: `+1 555 010${n}` };
-    case 'UUID': return { value: `00000000-0000-4000-8000-00000000000${n}`, shown: `00000000-0000-4000-8000-00000000000${n}` };
-    default: return null;
+    case 'Date':
+      return { value: `2025-03-0${n}`, shown: `2025-03-0${n}` };
+    case 'DateTime':
+      return { value: `2025-03-0${n}T10:30`, shown: null };
+    case 'Email':
+      return { value: `person${n}@example.com`, shown: `person${n}@example.com` };
+    case 'URL':
+      return { value: `https://example.com/${n}`, shown: `https://example.com/${n}` };
+    case 'Phone':
+      return { value: `+1 555 010${n}`, shown: `+1 555 010${n}` };
+    case 'UUID':
+      return { value: `00000000-0000-4000-8000-00000000000${n}`, shown: `00000000-0000-4000-8000-00000000000${n}` };
+    default:
+      return null;
   }
 }
 
@@ -120,14 +135,18 @@ function createSteps(plan: Plan, titles: Map<string, string | null>): string {
       const picker = `${camel(entry.field.name)}Picker`;
       steps.push(`    const ${picker} = ${control};
     // The picker lists the referenced records by their display field.
-    await ${picker}.locator('option').nth(1).waitFor({ state: 'attached' });${parentTitle !== null ? `
-    assert.equal((await ${picker}.locator('option').nth(1).textContent())?.trim(), ${lit(parentTitle)});` : ''}
+    await ${picker}.locator('option').nth(1).waitFor({ state: 'attached' });${
+      parentTitle !== null
+        ? `
+    assert.equal((await ${picker}.locator('option').nth(1).textContent())?.trim(), ${lit(parentTitle)});`
+        : ''
+    }
     await ${picker}.selectOption({ index: 1 });`);
     }
   }
   const shownChecks = plan.entries
     .filter((e) => e.field.name !== model.display_field)
-    .map((e) => (e.kind === 'pick' ? titles.get(e.target.name) ?? null : e.shown))
+    .map((e) => (e.kind === 'pick' ? (titles.get(e.target.name) ?? null) : e.shown))
     .filter((text): text is string => text !== null)
     .slice(0, 3)
     .map((text) => `    await item.getByText(${lit(text)}, { exact: true }).first().waitFor();`);
@@ -146,7 +165,9 @@ function createSteps(plan: Plan, titles: Map<string, string | null>): string {
 
 function editSteps(plan: Plan): string {
   const { model } = plan;
-  const text = plan.entries.find((e): e is Extract<Entry, { kind: 'fill' }> => e.kind === 'fill' && (e.field.type === 'String' || e.field.type === 'Text'));
+  const text = plan.entries.find(
+    (e): e is Extract<Entry, { kind: 'fill' }> => e.kind === 'fill' && (e.field.type === 'String' || e.field.type === 'Text'),
+  );
   const edited = text ? `${text.value} edited`.slice(0, stringMaxLength(text.field)) : null;
   // An optional value cleared in the edit must disappear from the record rather than show as a dash.
   const cleared = plan.entries.find((e): e is Extract<Entry, { kind: 'fill' }> => e.kind === 'fill' && !isRequired(e.field) && e !== text);
@@ -177,7 +198,9 @@ function editSteps(plan: Plan): string {
 
 /** The display title after the edit step, which is what aria-labels of the record's controls use. */
 function titleAfterEdit(plan: Plan): string | null {
-  const text = plan.entries.find((e): e is Extract<Entry, { kind: 'fill' }> => e.kind === 'fill' && (e.field.type === 'String' || e.field.type === 'Text'));
+  const text = plan.entries.find(
+    (e): e is Extract<Entry, { kind: 'fill' }> => e.kind === 'fill' && (e.field.type === 'String' || e.field.type === 'Text'),
+  );
   if (text && text.field.name === plan.model.display_field) return `${text.value} edited`.slice(0, stringMaxLength(text.field));
   return plan.title;
 }
@@ -207,9 +230,13 @@ function toggleSteps(plan: Plan): string | null {
       release();
       assert.equal((await answered).status(), 200);
       await page.unroute(${lit(glob)});
-${done?.name === field.name ? `      assert.${!initial ? 'match' : 'doesNotMatch'}((await item.getAttribute('class')) ?? '', /\\bdone\\b/, 'finished records are marked done');
+${
+  done?.name === field.name
+    ? `      assert.${!initial ? 'match' : 'doesNotMatch'}((await item.getAttribute('class')) ?? '', /\\bdone\\b/, 'finished records are marked done');
       await shot(${lit(`${kebab(model.name)}-done`)});
-` : ''}
+`
+    : ''
+}
       // A refused change is rolled back and explained.
       await page.route(${lit(glob)}, (route) =>
         route.request().method() === 'PATCH'

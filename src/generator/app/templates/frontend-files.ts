@@ -1,7 +1,16 @@
 /** The React + Vite frontend: shared components plus one generated metadata module per app. */
 import type { DataModels, ModelField } from '../../../contracts/artifacts.ts';
 import {
-  completionField, editableFields, fieldLabel, filterFields, findModel, isRequired, referencedModelName, resourceModels, searchableFields, sortFields,
+  completionField,
+  editableFields,
+  fieldLabel,
+  filterFields,
+  findModel,
+  isRequired,
+  referencedModelName,
+  resourceModels,
+  searchableFields,
+  sortFields,
   stringMaxLength,
 } from '../model-facts.ts';
 import { htmlEscape, lit } from '../naming.ts';
@@ -9,7 +18,12 @@ import type { AppFile } from '../app-file.ts';
 import { API_CLIENT, APP, AUTH_PANEL, FORM_VALUES, MAIN, RECORD_FORM, RESOURCE_PAGE, STYLES } from './frontend-static.ts';
 
 function fieldMeta(models: DataModels, field: ModelField): string {
-  const parts = [`name: ${lit(field.name)}`, `label: ${lit(fieldLabel(field))}`, `type: ${lit(field.type)}`, `required: ${isRequired(field)}`];
+  const parts = [
+    `name: ${lit(field.name)}`,
+    `label: ${lit(fieldLabel(field))}`,
+    `type: ${lit(field.type)}`,
+    `required: ${isRequired(field)}`,
+  ];
   if (field.type === 'Enum') parts.push(`enumValues: ${JSON.stringify(field.enum_values ?? []).replace(/</g, '\\u003c')}`);
   if (field.min !== undefined) parts.push(`min: ${field.min}`);
   if (field.max !== undefined) parts.push(`max: ${field.max}`);
@@ -29,7 +43,9 @@ function fieldMeta(models: DataModels, field: ModelField): string {
 function appMeta(models: DataModels): string {
   const resources = resourceModels(models).map((m) => {
     const fields = editableFields(m).map((f) => fieldMeta(models, f));
-    const filters = filterFields(models, m).filter((f) => f.type === 'Enum' || f.type === 'Boolean').map((f) => f.name);
+    const filters = filterFields(models, m)
+      .filter((f) => f.type === 'Enum' || f.type === 'Boolean')
+      .map((f) => f.name);
     const sorts = sortFields(models, m).map((name) => {
       const field = m.fields.find((f) => f.name === name);
       const label = name === 'created_at' ? 'Date added' : name === 'updated_at' ? 'Last changed' : field ? fieldLabel(field) : name;

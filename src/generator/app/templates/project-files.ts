@@ -4,8 +4,20 @@ import type { AppFile, DependencyVersions } from '../app-file.ts';
 
 export const RUNTIME_DEPENDENCIES = ['@fastify/static', 'better-sqlite3', 'drizzle-orm', 'fastify', 'jose', 'pg', 'tsx', 'zod'] as const;
 export const DEV_DEPENDENCIES = [
-  '@eslint/js', '@types/better-sqlite3', '@types/node', '@types/pg', '@types/react', '@types/react-dom', 'c8', 'eslint',
-  'playwright-core', 'react', 'react-dom', 'typescript', 'typescript-eslint', 'vite',
+  '@eslint/js',
+  '@types/better-sqlite3',
+  '@types/node',
+  '@types/pg',
+  '@types/react',
+  '@types/react-dom',
+  'c8',
+  'eslint',
+  'playwright-core',
+  'react',
+  'react-dom',
+  'typescript',
+  'typescript-eslint',
+  'vite',
 ] as const;
 
 function pinned(names: readonly string[], versions: DependencyVersions): Record<string, string> {
@@ -49,26 +61,31 @@ function packageJson(models: DataModels, versions: DependencyVersions, testFiles
   return JSON.stringify(pkg, null, 2) + '\n';
 }
 
-const TSCONFIG = JSON.stringify({
-  compilerOptions: {
-    target: 'ES2022',
-    lib: ['ES2023', 'DOM', 'DOM.Iterable'],
-    module: 'NodeNext',
-    moduleResolution: 'NodeNext',
-    allowImportingTsExtensions: true,
-    noEmit: true,
-    strict: true,
-    noUncheckedIndexedAccess: true,
-    verbatimModuleSyntax: true,
-    isolatedModules: true,
-    esModuleInterop: true,
-    skipLibCheck: true,
-    resolveJsonModule: true,
-    jsx: 'react-jsx',
-    types: ['node'],
-  },
-  include: ['backend', 'frontend/src', 'frontend/vite.config.ts', 'drizzle.config.ts', 'e2e'],
-}, null, 2) + '\n';
+const TSCONFIG =
+  JSON.stringify(
+    {
+      compilerOptions: {
+        target: 'ES2022',
+        lib: ['ES2023', 'DOM', 'DOM.Iterable'],
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        allowImportingTsExtensions: true,
+        noEmit: true,
+        strict: true,
+        noUncheckedIndexedAccess: true,
+        verbatimModuleSyntax: true,
+        isolatedModules: true,
+        esModuleInterop: true,
+        skipLibCheck: true,
+        resolveJsonModule: true,
+        jsx: 'react-jsx',
+        types: ['node'],
+      },
+      include: ['backend', 'frontend/src', 'frontend/vite.config.ts', 'drizzle.config.ts', 'e2e'],
+    },
+    null,
+    2,
+  ) + '\n';
 
 // The recommended JavaScript and TypeScript rules, nothing switched off: generated code meets them as written.
 const ESLINT_CONFIG = `import js from '@eslint/js';
@@ -82,12 +99,17 @@ export default defineConfig([
 ]);
 `;
 
-const C8RC = JSON.stringify({
-  include: ['backend/src/**', 'frontend/src/**'],
-  exclude: ['**/*.test.ts', '**/*.test.tsx'],
-  reporter: ['text-summary', 'json-summary', 'lcov', 'html'],
-  'reports-dir': 'coverage',
-}, null, 2) + '\n';
+const C8RC =
+  JSON.stringify(
+    {
+      include: ['backend/src/**', 'frontend/src/**'],
+      exclude: ['**/*.test.ts', '**/*.test.tsx'],
+      reporter: ['text-summary', 'json-summary', 'lcov', 'html'],
+      'reports-dir': 'coverage',
+    },
+    null,
+    2,
+  ) + '\n';
 
 // node_modules has no trailing slash: it may be a symlink to a shared install.
 const GITIGNORE = `node_modules

@@ -170,9 +170,7 @@ function appModule(models: DataModels): string {
     `import { register${m.name}Routes } from './routes/${kebab(m.name)}-routes.ts';`,
     `import { create${m.name}Service } from './services/${kebab(m.name)}-service.ts';`,
   ]);
-  const registrations = resources.map(
-    (m) => `    register${m.name}Routes(api, create${m.name}Service(database)${auth ? ', auth' : ''});`,
-  );
+  const registrations = resources.map((m) => `    register${m.name}Routes(api, create${m.name}Service(database)${auth ? ', auth' : ''});`);
   return lines(
     auth ? "import { randomBytes } from 'node:crypto';" : null,
     "import { existsSync } from 'node:fs';",
@@ -214,9 +212,13 @@ const DEFAULT_FRONTEND_DIR = fileURLToPath(new URL('../../frontend/dist', import
 /** The whole app, ready for \`inject()\` or \`listen()\`; the database opens when the app becomes ready. */
 export function buildApp(options: BuildAppOptions = {}): FastifyInstance {
   const app = Fastify({ logger: options.logger ?? false });
-${auth ? `  const jwtSecret = options.jwtSecret || randomBytes(32).toString('hex');
+${
+  auth
+    ? `  const jwtSecret = options.jwtSecret || randomBytes(32).toString('hex');
   if (!options.jwtSecret) app.log.warn('JWT_SECRET is not set: using a random secret, so sign-ins end when the server restarts');
-` : ''}
+`
+    : ''
+}
   app.setErrorHandler((error, request, reply) => {
     const known = error instanceof HttpError ? error : constraintConflict(error);
     if (known) return reply.code(known.statusCode).send(known.toBody());
@@ -233,11 +235,15 @@ ${auth ? `  const jwtSecret = options.jwtSecret || randomBytes(32).toString('hex
   app.register(async (api) => {
     const database = await openDatabase(options.databaseUrl ?? 'sqlite::memory:', options.dataDir ?? './data');
     api.addHook('onClose', () => database.close());
-${auth ? `    const users = createUserService(database);
+${
+  auth
+    ? `    const users = createUserService(database);
     const tokens = createTokenService(jwtSecret);
     const auth = createRequestAuth(tokens, users);
     registerAuthRoutes(api, users, tokens, auth);
-` : ''}${registrations.join('\n')}
+`
+    : ''
+}${registrations.join('\n')}
   });
 
   const frontendDir = options.frontendDir === undefined ? DEFAULT_FRONTEND_DIR : options.frontendDir;

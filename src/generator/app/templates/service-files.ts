@@ -40,13 +40,18 @@ function serviceModule(models: DataModels, model: DataModel): string {
   const refs = clientReferences(models, model);
   const searchable = searchableFields(model);
   // Fields with a default are always in the parsed input (zod fills them), so only the others are cleared.
-  const cleared = editableFields(model).filter((f) => !isRequired(f) && f.default === undefined).map((f) => `${f.name}: null`);
+  const cleared = editableFields(model)
+    .filter((f) => !isRequired(f) && f.default === undefined)
+    .map((f) => `${f.name}: null`);
   const hasRefs = refs.length > 0;
   const ownedUsed = owned || refs.some((r) => isOwned(models, r.target));
   const filters = filterFields(models, model);
   const drizzleImports = ['and', 'asc', 'count', 'desc', 'eq', ...(searchable.length ? ['or', 'sql'] : [])];
   // No filterable fields: no filter function, so the generated code has no unused parameter.
-  const filterFn = filters.length === 0 ? '' : `
+  const filterFn =
+    filters.length === 0
+      ? ''
+      : `
   /** Exact-match filters from the query string (\`?status=open&done=true\`); absent ones do not narrow. */
   function filtered(query: ${N}ListQueryInput): (SQL | undefined)[] {
     return [${filters.map((f) => `\n      query.${f.name} === undefined ? undefined : eq(table.${f.name}, query.${f.name}),`).join('')}${filters.length ? '\n    ' : ''}];

@@ -6,8 +6,21 @@
  */
 import type { DataModel, DataModels, ModelField } from '../../../contracts/artifacts.ts';
 import {
-  clientReferences, editableFields, fieldLabel, filterFields, findModel, isOwned, isRequired, needsUser, onDeleteRule, referencedModelName,
-  resourceModels, searchableFields, sortFields, stringMaxLength, userModel,
+  clientReferences,
+  editableFields,
+  fieldLabel,
+  filterFields,
+  findModel,
+  isOwned,
+  isRequired,
+  needsUser,
+  onDeleteRule,
+  referencedModelName,
+  resourceModels,
+  searchableFields,
+  sortFields,
+  stringMaxLength,
+  userModel,
 } from '../model-facts.ts';
 import { kebab, lines, lit } from '../naming.ts';
 import type { AppFile } from '../app-file.ts';
@@ -22,18 +35,26 @@ export function sampleExpression(field: ModelField): string {
       const span = Math.max(1, Math.floor(hi) - low + 1);
       return `${low} + (n % ${span})`;
     }
-    case 'Decimal': return `Math.min(${hi}, ${lo} + n * 0.25)`;
-    case 'Boolean': return 'n % 2 === 1';
-    case 'Date': return "'2025-01-' + String(10 + (n % 18))";
-    case 'DateTime': return "'2025-01-' + String(10 + (n % 18)) + 'T10:30:00.000Z'";
-    case 'Email': return "'sample' + n + '@example.com'";
-    case 'URL': return "'https://example.com/items/' + n";
-    case 'Phone': return "'+1 555 01' + String(10 + (n % 90))";
+    case 'Decimal':
+      return `Math.min(${hi}, ${lo} + n * 0.25)`;
+    case 'Boolean':
+      return 'n % 2 === 1';
+    case 'Date':
+      return "'2025-01-' + String(10 + (n % 18))";
+    case 'DateTime':
+      return "'2025-01-' + String(10 + (n % 18)) + 'T10:30:00.000Z'";
+    case 'Email':
+      return "'sample' + n + '@example.com'";
+    case 'URL':
+      return "'https://example.com/items/' + n";
+    case 'Phone':
+      return "'+1 555 01' + String(10 + (n % 90))";
     case 'Enum': {
       const values = field.enum_values ?? [];
       return `${JSON.stringify(values)}[n % ${Math.max(1, values.length)}]`;
     }
-    case 'UUID': return "'00000000-0000-4000-8000-' + String(n).padStart(12, '0')";
+    case 'UUID':
+      return "'00000000-0000-4000-8000-' + String(n).padStart(12, '0')";
     default: {
       const max = stringMaxLength(field);
       const word = field.name.replace(/_/g, ' ');
@@ -146,14 +167,18 @@ export async function send(app: FastifyInstance, method: 'GET' | 'POST' | 'PUT' 
   const response = await app.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body as Record<string, unknown> }) });
   return { status: response.statusCode, body: response.body ? JSON.parse(response.body) : null };
 }
-${auth ? `
+${
+  auth
+    ? `
 /** Registers a user and returns what requests need to act as them. */
 export async function signUp(app: FastifyInstance, email = 'owner@example.com'): Promise<Required<TestContext>> {
   const response = await send(app, 'POST', '/api/auth/register', { email, password: 'correct horse battery' });
   if (response.status !== 201) throw new Error('sign-up failed: ' + JSON.stringify(response.body));
   return { token: response.body.token, userId: response.body.id };
 }
-` : ''}`;
+`
+    : ''
+}`;
 }
 
 function resourceTest(models: DataModels, model: DataModel): string {
@@ -166,7 +191,7 @@ function resourceTest(models: DataModels, model: DataModel): string {
   const required = fields.find((f) => isRequired(f) && f.default === undefined && f.type !== 'Boolean');
   const refs = clientReferences(models, model).filter(({ target }) => target.name !== model.name);
   const search = searchableFields(model).find((f) => ['String', 'Text', 'Email', 'URL', 'Phone'].includes(f.type));
-  const ctxSetup = auth ? "const ctx = await signUp(app);" : 'const ctx: TestContext = {};';
+  const ctxSetup = auth ? 'const ctx = await signUp(app);' : 'const ctx: TestContext = {};';
   const t: string[] = [];
 
   const changed = changeable
@@ -190,12 +215,16 @@ function resourceTest(models: DataModels, model: DataModel): string {
     assert.equal(listed.status, 200);
     assert.equal(listed.body.total, 1);
     assert.deepEqual(listed.body.items.map((item: ApiRecord) => item.id), [created.id]);
-${changed ? `
+${
+  changed
+    ? `
     const newValue = ${changed};
     const patched = await send(app, 'PATCH', ${lit(base)} + '/' + created.id, { ${changeable!.name}: newValue }, ctx.token);
     assert.equal(patched.status, 200, JSON.stringify(patched.body));
     assert.deepEqual(patched.body[${lit(changeable!.name)}], newValue);
-` : ''}
+`
+    : ''
+}
     const replacement = { ...created, ...sample${N}(3) };
     for (const key of ['id', 'created_at', 'updated_at', 'user_id']) delete replacement[key];
     const replaced = await send(app, 'PUT', ${lit(base)} + '/' + created.id, replacement, ctx.token);
@@ -262,13 +291,17 @@ ${changed ? `
     assert.equal(wrongType.status, 400);
     assert.equal(wrongType.body.error.code, 'validation_failed');
     assert.ok(wrongType.body.error.fields[${lit(bad.name)}], JSON.stringify(wrongType.body));
-${required ? `
+${
+  required
+    ? `
     const incomplete = sample${N}(1);
     delete incomplete[${lit(required.name)}];
     const missing = await send(app, 'POST', ${lit(base)}, incomplete, ctx.token);
     assert.equal(missing.status, 400);
     assert.ok(missing.body.error.fields[${lit(required.name)}], JSON.stringify(missing.body));
-` : ''}
+`
+    : ''
+}
     const created = await create${N}(app, ctx, 1);
     const badPatch = await send(app, 'PATCH', ${lit(base)} + '/' + created.id, { ${bad.name}: ${wrongTypeValue(bad)} }, ctx.token);
     assert.equal(badPatch.status, 400);
@@ -319,7 +352,9 @@ ${required ? `
   }
 
   if (auth && (needsUser(models, model, 'read') || needsUser(models, model, 'write'))) {
-    const op = needsUser(models, model, 'read') ? "send(app, 'GET', " + lit(base) + ')' : "send(app, 'POST', " + lit(base) + `, sample${N}(1))`;
+    const op = needsUser(models, model, 'read')
+      ? "send(app, 'GET', " + lit(base) + ')'
+      : "send(app, 'POST', " + lit(base) + `, sample${N}(1))`;
     t.push(`test(${lit(`requires sign-in for ${model.label_plural}`)}, async () => {
   const app = await createTestApp();
   try {
@@ -382,7 +417,9 @@ function listOptionTests(models: DataModels, model: DataModel, ctxSetup: string)
   const base = `/api/${model.resource}`;
   const fieldOf = (name: string) => model.fields.find((f) => f.name === name);
   // Samples of these types grow with n, so the sorted order is checkable with a plain comparison.
-  const sortable = sortFields(models, model).map(fieldOf).find((f) => f && ['String', 'Text', 'Email', 'Integer', 'Decimal', 'Date'].includes(f.type) && !isRuntimeReference(models, f));
+  const sortable = sortFields(models, model)
+    .map(fieldOf)
+    .find((f) => f && ['String', 'Text', 'Email', 'Integer', 'Decimal', 'Date'].includes(f.type) && !isRuntimeReference(models, f));
   const sortName = sortable?.name ?? 'created_at';
   const out: string[] = [];
   out.push(`test(${lit(`sorts ${model.label_plural} by an allowed field in either order`)}, async () => {
@@ -395,11 +432,15 @@ function listOptionTests(models: DataModels, model: DataModel, ctxSetup: string)
       const sorted = await send(app, 'GET', ${lit(`${base}?sort=${sortName}&order=`)} + order, undefined, ctx.token);
       assert.equal(sorted.status, 200, JSON.stringify(sorted.body));
       assert.equal(sorted.body.items.length, 3);
-${sortable ? `      const values = sorted.body.items.map((item: ApiRecord) => item[${lit(sortName)}]);
+${
+  sortable
+    ? `      const values = sorted.body.items.map((item: ApiRecord) => item[${lit(sortName)}]);
       const expected = [...values].sort(compare);
       if (order === 'desc') expected.reverse();
       assert.deepEqual(values, expected, order);
-` : ''}    }
+`
+    : ''
+}    }
     const badSort = await send(app, 'GET', ${lit(`${base}?sort=no_such_field`)}, undefined, ctx.token);
     assert.equal(badSort.status, 400);
     assert.equal(badSort.body.error.code, 'validation_failed');
@@ -415,7 +456,9 @@ ${sortable ? `      const values = sorted.body.items.map((item: ApiRecord) => it
     const target = referencedModelName(f);
     return target !== model.name;
   });
-  const picked = ['Enum', 'Boolean', 'UUID'].map((type) => filters.find((f) => f.type === type && (type === 'UUID') === isRuntimeReference(models, f)));
+  const picked = ['Enum', 'Boolean', 'UUID'].map((type) =>
+    filters.find((f) => f.type === type && (type === 'UUID') === isRuntimeReference(models, f)),
+  );
   for (const field of picked) {
     if (!field) continue;
     const invalid = field.type === 'Boolean' ? 'maybe' : field.type === 'Enum' ? 'not-one-of-the-options' : 'not-an-id';
@@ -462,7 +505,11 @@ function onDeleteTests(models: DataModels, model: DataModel, ctxSetup: string): 
     assert.equal(removed.body.error.code, 'conflict');
     assert.equal((await send(app, 'GET', ${lit(base)} + '/' + child.id, undefined, ctx.token)).status, 200);`,
       }[rule];
-      const what = { cascade: `deletes its ${model.label_plural}`, 'set null': `clears ${fieldLabel(field).toLowerCase()} on its ${model.label_plural}`, restrict: `is refused while ${model.label_plural} refer to it` }[rule];
+      const what = {
+        cascade: `deletes its ${model.label_plural}`,
+        'set null': `clears ${fieldLabel(field).toLowerCase()} on its ${model.label_plural}`,
+        restrict: `is refused while ${model.label_plural} refer to it`,
+      }[rule];
       return `test(${lit(`deleting a ${target.label} ${what} (${rule})`)}, async () => {
   const app = await createTestApp();
   try {
@@ -683,7 +730,9 @@ function constraintChecks(model: DataModel, field: ModelField): string[] {
   if (field.type === 'DateTime') out.push(reject("'yesterday'", 'not an ISO date-time'));
   if (field.type === 'String' || field.type === 'Text') out.push(reject(`'x'.repeat(${stringMaxLength(field) + 1})`, 'too long'));
   if (isRequired(field) && field.default === undefined) {
-    out.push(`  assert.equal(${N}Create.safeParse({ ...valid, ${field.name}: undefined }).success, false, ${lit(`${field.name} is required`)});`);
+    out.push(
+      `  assert.equal(${N}Create.safeParse({ ...valid, ${field.name}: undefined }).success, false, ${lit(`${field.name} is required`)});`,
+    );
   }
   return out;
 }
@@ -697,12 +746,19 @@ function validationTest(models: DataModels): string {
       .map((f) => `  valid[${lit(f.name)}] = '00000000-0000-4000-8000-000000000001';`);
     const checks = editableFields(model).flatMap((f) => constraintChecks(model, f));
     const defaults = editableFields(model).filter((f) => f.default !== undefined && f.type !== 'DateTime');
-    const defaultChecks = defaults.map((f) => {
-      const expected = f.type === 'Boolean' ? String(f.default === true || f.default === 'true') : ['Integer', 'Decimal'].includes(f.type) ? String(Number(f.default)) : lit(String(f.default));
-      return `  const withoutDefault = { ...valid };
+    const defaultChecks = defaults
+      .map((f) => {
+        const expected =
+          f.type === 'Boolean'
+            ? String(f.default === true || f.default === 'true')
+            : ['Integer', 'Decimal'].includes(f.type)
+              ? String(Number(f.default))
+              : lit(String(f.default));
+        return `  const withoutDefault = { ...valid };
   delete withoutDefault[${lit(f.name)}];
   assert.deepEqual(${N}Create.parse(withoutDefault)[${lit(f.name)}], ${expected});`;
-    }).slice(0, 1);
+      })
+      .slice(0, 1);
     return `test(${lit(`${model.label} bodies are checked field by field`)}, () => {
   const valid: Record<string, unknown> = sample${N}(1);
 ${refAssignments.join('\n')}
@@ -847,5 +903,8 @@ export function testFiles(models: DataModels): AppFile[] {
 
 /** The test files `npm test` runs, listed because Node 20's test runner takes no globs. */
 export function testFilePaths(files: readonly AppFile[]): string[] {
-  return files.filter((f) => f.path.endsWith('.test.ts')).map((f) => f.path).sort();
+  return files
+    .filter((f) => f.path.endsWith('.test.ts'))
+    .map((f) => f.path)
+    .sort();
 }

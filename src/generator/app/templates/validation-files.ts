@@ -14,18 +14,37 @@ export function fieldSchema(field: ModelField): string {
   const min = field.min !== undefined ? `.min(${field.min})` : '';
   const max = field.max !== undefined ? `.max(${field.max})` : '';
   switch (field.type) {
-    case 'UUID': s = 'z.uuid()'; break;
+    case 'UUID':
+      s = 'z.uuid()';
+      break;
     case 'Integer':
       // Bounded to 32 bits so every accepted value fits the INTEGER column of both dialects.
-      s = `z.number().int()${min || '.min(-2147483648)'}${max || '.max(2147483647)'}`; break;
-    case 'Decimal': s = `z.number()${min}${max}`; break;
-    case 'Boolean': s = 'z.boolean()'; break;
-    case 'Date': s = 'z.iso.date()'; break;
-    case 'DateTime': s = 'z.iso.datetime({ offset: true }).transform((value) => new Date(value))'; break;
-    case 'Email': s = `z.email().max(${Math.min(stringMaxLength(field), 254)})`; break;
-    case 'URL': s = `z.url({ protocol: /^https?$/ }).max(${Math.min(stringMaxLength(field), 2048)})`; break;
-    case 'Phone': s = "z.string().trim().regex(/^\\+?[0-9][0-9 ().-]{5,24}$/, 'must be a phone number')"; break;
-    case 'Enum': s = `z.enum(${JSON.stringify(field.enum_values ?? [])})`; break;
+      s = `z.number().int()${min || '.min(-2147483648)'}${max || '.max(2147483647)'}`;
+      break;
+    case 'Decimal':
+      s = `z.number()${min}${max}`;
+      break;
+    case 'Boolean':
+      s = 'z.boolean()';
+      break;
+    case 'Date':
+      s = 'z.iso.date()';
+      break;
+    case 'DateTime':
+      s = 'z.iso.datetime({ offset: true }).transform((value) => new Date(value))';
+      break;
+    case 'Email':
+      s = `z.email().max(${Math.min(stringMaxLength(field), 254)})`;
+      break;
+    case 'URL':
+      s = `z.url({ protocol: /^https?$/ }).max(${Math.min(stringMaxLength(field), 2048)})`;
+      break;
+    case 'Phone':
+      s = "z.string().trim().regex(/^\\+?[0-9][0-9 ().-]{5,24}$/, 'must be a phone number')";
+      break;
+    case 'Enum':
+      s = `z.enum(${JSON.stringify(field.enum_values ?? [])})`;
+      break;
     default: {
       const minLength = isRequired(field) ? ".min(1, 'is required')" : '';
       s = `z.string()${field.type === 'String' ? '.trim()' : ''}${minLength}.max(${stringMaxLength(field)})`;
@@ -54,7 +73,8 @@ function listQuerySchema(models: DataModels, model: DataModel): string {
   const sorts = sortFields(models, model);
   const defaultSort = sorts.includes('created_at') ? 'created_at' : sorts[0];
   const filters = filterFields(models, model).map((f) => {
-    const schema = f.type === 'Boolean' ? 'BooleanParam' : f.type === 'Enum' ? `z.enum(${JSON.stringify(f.enum_values ?? [])})` : 'z.uuid()';
+    const schema =
+      f.type === 'Boolean' ? 'BooleanParam' : f.type === 'Enum' ? `z.enum(${JSON.stringify(f.enum_values ?? [])})` : 'z.uuid()';
     return `  ${f.name}: ${schema}.optional(),`;
   });
   return `
