@@ -133,6 +133,9 @@ export function agentSettings(config: Readonly<CatalystConfig>, detached: boolea
   const a = config.agents;
   return {
     maxRepairRounds: config.orchestration.max_repair_rounds,
+    planner: { maxFeatures: a.planner.max_features },
+    architect: { generateDiagrams: a.architect.generate_diagrams },
+    coder: { maxFilesPerBatch: a.coder.max_files_per_batch },
     tester: {
       timeoutMs: a.tester.timeout_seconds * 1000,
       memoryMb: a.tester.memory_mb,

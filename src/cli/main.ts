@@ -30,7 +30,9 @@ export async function main(argv: string[]): Promise<number> {
       file: global.config,
       env: process.env,
       cwd: process.cwd(),
-      overrides: { 'logging.level': global.verbose ? 'info' : 'warn', ...overrides },
+      overrides: { ...(global.verbose ? { 'logging.level': 'info' } : {}), ...overrides },
+      // A person at a terminal reads the progress view; LOG_LEVEL or logging.level still win when set.
+      commandDefaults: { 'logging.level': 'warn' },
     });
   };
 
@@ -88,7 +90,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--host <host>', 'listen on this address instead of server.host')
     .addOption(new Option('--mode <mode>', 'orchestration mode').choices(['sequential', 'event_driven']))
     .action(async (opts: { port?: string; host?: string; mode?: string }) => {
-      const overrides: Record<string, unknown> = { 'logging.level': program.opts<GlobalOptions>().verbose ? 'info' : 'warn' };
+      const overrides: Record<string, unknown> = {};
       if (opts.port !== undefined) overrides['server.port'] = Number(opts.port);
       if (opts.host !== undefined) overrides['server.host'] = opts.host;
       if (opts.mode !== undefined) overrides['orchestration.mode'] = opts.mode;

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
-import { interpolate, loadConfig } from './load.ts';
+import { interpolate, loadConfig, sourceOf } from './load.ts';
 import { thrownAppError } from '../../test/support/app-error.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
@@ -88,8 +88,83 @@ describe('loadConfig', () => {
   });
 
   test('child processes get only a minimal environment', () => {
-    const cfg = loadConfig({ env: { PATH: '/usr/bin', HOME: '/root', LLM_API_KEY: 'sk-secret', POSTGRES_URL: '' }, cwd: '/tmp' });
+    const cfg = loadConfig({ env: { PATH: '/usr/bin', HOME: '/root', OPENAI_API_KEY: 'sk-secret', POSTGRES_URL: '' }, cwd: '/tmp' });
     assert.deepEqual(cfg.childEnv, { PATH: '/usr/bin', HOME: '/root' });
+  });
+});
+
+describe('loadConfig: the environment always counts', () => {
+  const env = {
+    POSTGRES_URL: 'postgresql://postgres@127.0.0.1:5432/catalyst',
+    RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672',
+    LOG_LEVEL: 'debug',
+  };
+
+  test('with no file, the variables the example config names choose the adapters, and say so', () => {
+    const cfg = loadConfig({ env, cwd: '/tmp/nowhere' });
+    assert.equal(cfg.source.file, null);
+    assert.equal(cfg.adapters.state.kind, 'postgres');
+    assert.equal(cfg.adapters.bus.kind, 'rabbitmq');
+    assert.equal(cfg.logging.level, 'debug');
+    assert.equal(sourceOf(cfg, 'storage.databases.postgres.url'), 'env POSTGRES_URL');
+    assert.equal(sourceOf(cfg, 'storage.redis.url'), 'default');
+  });
+
+  test("a file that sets other keys keeps the environment's say over the rest", () => {
+    const { dir, file } = tempConfig('server:\n  port: 4100\n');
+    const cfg = loadConfig({ file, env, cwd: dir });
+    assert.equal(cfg.server.port, 4100);
+    assert.equal(sourceOf(cfg, 'server.port'), 'file');
+    assert.equal(cfg.adapters.state.kind, 'postgres', 'POSTGRES_URL still moves the state store');
+  });
+
+  test('a value written in the file wins over the variable', () => {
+    const { dir, file } = tempConfig('storage:\n  databases:\n    postgres:\n      url: ""\n');
+    const cfg = loadConfig({ file, env, cwd: dir });
+    assert.equal(cfg.adapters.state.kind, 'pglite');
+    assert.equal(sourceOf(cfg, 'storage.databases.postgres.url'), 'file');
+  });
+
+  test("a command's preferred default yields to LOG_LEVEL and to the file, and a flag wins over all", () => {
+    const quiet = { commandDefaults: { 'logging.level': 'warn' } };
+    assert.equal(loadConfig({ env: {}, cwd: '/tmp', ...quiet }).logging.level, 'warn');
+    assert.equal(loadConfig({ env: { LOG_LEVEL: 'debug' }, cwd: '/tmp', ...quiet }).logging.level, 'debug');
+    const { dir, file } = tempConfig('logging:\n  level: error\n');
+    assert.equal(loadConfig({ file, env: {}, cwd: dir, ...quiet }).logging.level, 'error');
+    const flagged = loadConfig({ env: { LOG_LEVEL: 'debug' }, cwd: '/tmp', overrides: { 'logging.level': 'info' }, ...quiet });
+    assert.equal(flagged.logging.level, 'info');
+    assert.equal(sourceOf(flagged, 'logging.level'), 'flag');
+  });
+});
+
+describe('loadConfig: no placebo settings', () => {
+  test('a key Catalyst does not act on yet is refused by name, with what to do instead', () => {
+    const { dir, file } = tempConfig(
+      'llm:\n  provider: openai\nstorage:\n  git:\n    auto_push: true\nagents:\n  coder:\n    llm_model: gpt\n',
+    );
+    const err = thrownAppError(() => loadConfig({ file, env: {}, cwd: dir }));
+    assert.equal(err.code, 'invalid_config');
+    assert.match(err.message, /llm: not supported yet \(language models arrive/);
+    assert.match(err.message, /storage\.git\.auto_push: not supported yet/);
+    assert.match(err.message, /agents\.coder\.llm_model: not supported yet/);
+  });
+
+  test('storage.git.mode local works; github is refused', () => {
+    const ok = tempConfig('storage:\n  git:\n    mode: local\n');
+    assert.equal(loadConfig({ file: ok.file, env: {}, cwd: ok.dir }).storage.git.mode, 'local');
+    const no = tempConfig('storage:\n  git:\n    mode: github\n');
+    assert.match(
+      thrownAppError(() => loadConfig({ file: no.file, env: {}, cwd: no.dir })).message,
+      /storage\.git\.mode: not supported yet/,
+    );
+  });
+
+  test('a disabled orchestration mode cannot be chosen', () => {
+    const { dir, file } = tempConfig('orchestration:\n  event_driven:\n    enabled: false\n');
+    assert.equal(loadConfig({ file, env: {}, cwd: dir }).orchestration.mode, 'sequential');
+    const err = thrownAppError(() => loadConfig({ file, env: {}, cwd: dir, overrides: { 'orchestration.mode': 'event_driven' } }));
+    assert.match(err.message, /orchestration\.mode is event_driven, but orchestration\.event_driven\.enabled is false/);
+    assert.match(err.hint ?? '', /--mode sequential/);
   });
 });
 

@@ -9,6 +9,13 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { AppError } from '../core/errors.ts';
 import { ConfigFileSchema, type ConfigFile } from './schema.ts';
+import { refuseUnsupportedKeys } from './unsupported.ts';
+
+/**
+ * The built-in defaults are the example file itself, so `${POSTGRES_URL:-}` and friends are read from
+ * the environment whether or not the user has a file, and the example cannot drift from the defaults.
+ */
+export const EXAMPLE_CONFIG_FILE = new URL('../../config/catalyst.example.yaml', import.meta.url).pathname;
 
 export type StateStoreChoice = { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number };
 export type DocumentStoreChoice = { kind: 'state-jsonb' } | { kind: 'mongodb'; url: string; database: string };
@@ -16,9 +23,12 @@ export type BusChoice = { kind: 'in-process' } | { kind: 'rabbitmq'; url: string
 export type CacheChoice = { kind: 'memory' } | { kind: 'redis'; url: string };
 export type VectorChoice = { kind: 'state' } | { kind: 'qdrant'; url: string };
 
+/** Where one setting came from: `env POSTGRES_URL`, the user's file, a command-line flag, or the built-in default. */
+export type SettingSource = `env ${string}` | 'file' | 'flag' | 'default';
+
 export interface CatalystConfig extends ConfigFile {
   /** Where the values came from, for start-up logs and error messages. */
-  source: { file: string | null };
+  source: { file: string | null; keys: Readonly<Record<string, SettingSource>> };
   paths: {
     dataDir: string;
     repos: string;
@@ -47,6 +57,11 @@ export interface LoadConfigOptions {
   cwd: string;
   /** Dotted-path overrides from CLI flags, e.g. { 'orchestration.mode': 'event_driven' }. */
   overrides?: Record<string, unknown>;
+  /**
+   * What a command prefers where neither the file, the environment nor a flag chose (the CLI keeps its
+   * terminal quiet with `logging.level: warn`, yet LOG_LEVEL=debug still wins).
+   */
+  commandDefaults?: Record<string, unknown>;
 }
 
 const INTERPOLATION = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
@@ -58,21 +73,54 @@ const WHOLE_PLACEHOLDER = /^\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}$/;
  * A value that is exactly one placeholder is read as a number or boolean when it looks like one, so
  * `port: ${PORT:-3000}` validates as a number.
  */
-export function interpolate(value: unknown, env: Record<string, string | undefined>): unknown {
+export function interpolate(
+  value: unknown,
+  env: Record<string, string | undefined>,
+  onEnvUsed?: (path: string, variable: string) => void,
+  path: string[] = [],
+): unknown {
   if (typeof value === 'string') {
     const replaced = value.replace(INTERPOLATION, (_m, name: string, fallback: string | undefined) => {
       const v = env[name];
-      return v !== undefined && v !== '' ? v : (fallback ?? '');
+      if (v !== undefined && v !== '') {
+        onEnvUsed?.(path.join('.'), name);
+        return v;
+      }
+      return fallback ?? '';
     });
     return WHOLE_PLACEHOLDER.test(value) ? scalarOf(replaced) : replaced;
   }
-  if (Array.isArray(value)) return value.map((v) => interpolate(v, env));
+  if (Array.isArray(value)) return value.map((v, i) => interpolate(v, env, onEnvUsed, [...path, String(i)]));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = interpolate(v, env);
+    for (const [k, v] of Object.entries(value)) out[k] = interpolate(v, env, onEnvUsed, [...path, k]);
     return out;
   }
   return value;
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The user's file laid over the defaults: mappings merge key by key, anything else replaces. */
+function overlay(base: Record<string, unknown>, top: Record<string, unknown>, onSet: (path: string) => void, path: string[] = []) {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(top)) {
+    const here = [...path, key];
+    const under = out[key];
+    if (isMapping(value) && isMapping(under)) out[key] = overlay(under, value, onSet, here);
+    else {
+      out[key] = value;
+      leafPaths(value, here).forEach(onSet);
+    }
+  }
+  return out;
+}
+
+function leafPaths(value: unknown, path: string[]): string[] {
+  if (!isMapping(value)) return [path.join('.')];
+  return Object.entries(value).flatMap(([k, v]) => leafPaths(v, [...path, k]));
 }
 
 function scalarOf(value: string): unknown {
@@ -136,14 +184,26 @@ function describeIssues(error: z.ZodError, file: string | null): string {
 export function loadConfig(opts: LoadConfigOptions): Readonly<CatalystConfig> {
   const file = locateFile(opts);
   const raw = file ? readYaml(file) : {};
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+  if (!isMapping(raw)) {
     throw new AppError('invalid_config', `${file}: the top level must be a mapping of keys`, {
       hint: 'start from config/catalyst.example.yaml',
     });
   }
-  const merged = interpolate(raw, opts.env) as Record<string, unknown>;
-  for (const [key, value] of Object.entries(opts.overrides ?? {})) {
-    if (value !== undefined) setPath(merged, key, value);
+  const sources: Record<string, SettingSource> = {};
+  const fromEnv = (path: string, variable: string) => (sources[path] = `env ${variable}`);
+  refuseUnsupportedKeys(raw, file);
+  const defaults = interpolate(readYaml(EXAMPLE_CONFIG_FILE), opts.env, fromEnv) as Record<string, unknown>;
+  const mine = interpolate(raw, opts.env) as Record<string, unknown>;
+  const merged = overlay(defaults, mine, (path) => (sources[path] = 'file'));
+  // A placeholder in the user's own file that an environment variable filled is the environment's doing.
+  interpolate(raw, opts.env, fromEnv);
+  const overrides = Object.entries(opts.overrides ?? {}).filter(([, v]) => v !== undefined);
+  for (const [key, value] of overrides) {
+    setPath(merged, key, value);
+    sources[key] = 'flag';
+  }
+  for (const [key, value] of Object.entries(opts.commandDefaults ?? {})) {
+    if (sources[key] === undefined) setPath(merged, key, value);
   }
   const parsed = ConfigFileSchema.safeParse(merged);
   if (!parsed.success) {
@@ -151,10 +211,31 @@ export function loadConfig(opts: LoadConfigOptions): Readonly<CatalystConfig> {
       hint: 'compare with config/catalyst.example.yaml, which lists every key with its default',
     });
   }
-  return deepFreeze(resolveConfig(parsed.data, file, opts));
+  refuseDisabledMode(parsed.data, file);
+  return deepFreeze(resolveConfig(parsed.data, { file, keys: sources }, opts));
 }
 
-function resolveConfig(cfg: ConfigFile, file: string | null, opts: LoadConfigOptions): CatalystConfig {
+/** `orchestration.<mode>.enabled: false` switches a mode off: choosing it anyway is a configuration error, not a silent fallback. */
+function refuseDisabledMode(cfg: ConfigFile, file: string | null): void {
+  const mode = cfg.orchestration.mode;
+  const enabled = mode === 'sequential' ? cfg.orchestration.sequential.enabled : cfg.orchestration.event_driven.enabled;
+  if (enabled) return;
+  const other = mode === 'sequential' ? 'event_driven' : 'sequential';
+  throw new AppError(
+    'invalid_config',
+    `${file ?? 'configuration'}: orchestration.mode is ${mode}, but orchestration.${mode}.enabled is false`,
+    {
+      hint: `choose --mode ${other}, or set orchestration.${mode}.enabled: true`,
+    },
+  );
+}
+
+/** Where a key's value came from; keys nobody set are the built-in default. */
+export function sourceOf(config: Pick<CatalystConfig, 'source'>, key: string): SettingSource {
+  return config.source.keys[key] ?? 'default';
+}
+
+function resolveConfig(cfg: ConfigFile, source: CatalystConfig['source'], opts: LoadConfigOptions): CatalystConfig {
   const env = opts.env;
   const dataDir = resolve(opts.cwd, cfg.storage.data_dir);
   const under = (p: string, fallback: string) => (p ? resolve(opts.cwd, p) : resolve(dataDir, fallback));
@@ -183,7 +264,7 @@ function resolveConfig(cfg: ConfigFile, file: string | null, opts: LoadConfigOpt
   return {
     ...cfg,
     preview: { ...cfg.preview, docker: dockerFromEnv(cfg.preview.docker, env, opts.cwd) },
-    source: { file },
+    source,
     paths: {
       dataDir,
       repos: under(cfg.storage.git.local_path, 'repos'),

@@ -22,7 +22,6 @@ export const ConfigFileSchema = z
           .object({
             enabled: z.boolean().default(true),
             rabbitmq_url: Url.default(''),
-            max_concurrent_tasks: Positive.default(5),
             retry_attempts: z.number().int().min(1).max(20).default(3),
             retry_delay_ms: z.number().int().min(0).default(1000),
             prefetch: Positive.default(1),
@@ -42,12 +41,9 @@ export const ConfigFileSchema = z
         data_dir: z.string().min(1).default('.catalyst'),
         git: z
           .object({
-            mode: z.enum(['local', 'github', 'both']).default('local'),
+            mode: z.literal('local').default('local'),
             local_path: z.string().default(''),
             github_token: z.string().default(''),
-            github_org: z.string().default('catalyst-generated'),
-            auto_push: z.boolean().default(false),
-            create_pr: z.boolean().default(false),
             author_name: z.string().min(1).default('Catalyst AI'),
             author_email: z.string().min(3).default('ai@catalyst.dev'),
           })
@@ -144,15 +140,15 @@ export const ConfigFileSchema = z
     agents: z
       .object({
         planner: z
-          .object({ llm_model: z.string().default(''), max_features: Positive.default(20) })
+          .object({ max_features: Positive.default(20) })
           .strict()
           .prefault({}),
         architect: z
-          .object({ llm_model: z.string().default(''), generate_diagrams: z.boolean().default(true) })
+          .object({ generate_diagrams: z.boolean().default(true) })
           .strict()
           .prefault({}),
         coder: z
-          .object({ llm_model: z.string().default(''), max_files_per_batch: Positive.default(10) })
+          .object({ max_files_per_batch: Positive.default(10) })
           .strict()
           .prefault({}),
         tester: z
@@ -170,7 +166,6 @@ export const ConfigFileSchema = z
           .prefault({}),
         reviewer: z
           .object({
-            llm_model: z.string().default(''),
             min_approval_score: z.number().min(0).max(100).default(75),
             min_coverage: z.number().min(0).max(1).default(0.8),
             min_pass_rate: z.number().min(0).max(1).default(1),
@@ -179,19 +174,6 @@ export const ConfigFileSchema = z
           })
           .strict()
           .prefault({}),
-        deployer: z
-          .object({ default_mode: z.string().default('process'), auto_cleanup: z.boolean().default(true) })
-          .strict()
-          .prefault({}),
-      })
-      .strict()
-      .prefault({}),
-    llm: z
-      .object({
-        provider: z.enum(['deterministic', 'openai', 'anthropic', 'openai_compatible']).default('deterministic'),
-        model: z.string().default(''),
-        base_url: Url.default(''),
-        api_key: z.string().default(''),
       })
       .strict()
       .prefault({}),

@@ -139,6 +139,10 @@ export const TaskFailedPayload = z.object({
   phase: z.string(),
   reason: z.string(),
   reasons: z.array(z.string()),
+  /** A stable error code a script can branch on (e.g. `request_too_large`); absent on older events. */
+  code: z.string().optional(),
+  /** What the user can do about it. */
+  hint: z.string().optional(),
 });
 
 export const TaskProgressPayload = z.object({

@@ -21,6 +21,12 @@ import type { Workspace } from './ports/workspace.ts';
 /** The slice of configuration agents read, filled from config.yaml by the composition root. */
 export interface AgentSettings {
   maxRepairRounds: number;
+  /** maxFeatures: agents.planner.max_features — a larger plan fails with request_too_large before any code. */
+  planner: { maxFeatures: number };
+  /** generateDiagrams: agents.architect.generate_diagrams — Mermaid diagrams in design.md. */
+  architect: { generateDiagrams: boolean };
+  /** maxFilesPerBatch: agents.coder.max_files_per_batch — at most this many files per commit. */
+  coder: { maxFilesPerBatch: number };
   /** chromiumPath: the browser for the app's e2e tests, null when none is installed (checked by the composition root). */
   tester: { timeoutMs: number; memoryMb: number; minCoverage: number; runE2e: boolean; chromiumPath: string | null };
   reviewer: { minApprovalScore: number; minCoverage: number; minPassRate: number; maxTypeErrors: number; runTypeCheck: boolean };

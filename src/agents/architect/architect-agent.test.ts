@@ -126,3 +126,19 @@ describe('architect agent', () => {
     }
   });
 });
+
+describe('architect agent without diagrams', () => {
+  test('agents.architect.generate_diagrams false leaves the Mermaid diagrams out of design.md', async () => {
+    const h = await openAgentHarness('architect-nodiagrams');
+    try {
+      const [plan] = await runChain(h, [plannerAgent]);
+      const settings = { ...h.settings, architect: { generateDiagrams: false } };
+      const designed = await h.run(architectAgent, plan!.events[0]!, { settings });
+      const design = h.git('show', `${designed.events[0]!.commit}:architecture/design.md`);
+      assert.doesNotMatch(design, /```mermaid/);
+      assert.match(design, /## Data model/, 'the rest of the design is still there');
+    } finally {
+      await h.close();
+    }
+  });
+});

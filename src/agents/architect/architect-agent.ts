@@ -20,7 +20,7 @@ export const architectAgent: AgentDefinition = {
     const text = await ctx.ports.git.readFile(ctx.project.slug, planned.payload.commit, 'planning/plan.yaml');
     const plan = parseArtifact(Plan, text, 'planning/plan.yaml');
     ctx.log('Selecting the tech stack...');
-    const design = designArchitecture(plan);
+    const design = designArchitecture(plan, { diagrams: ctx.settings.architect.generateDiagrams });
     ctx.log(
       `Tech stack: ${Object.entries(design.techStack)
         .map(([k, v]) => `${k} ${v}`)

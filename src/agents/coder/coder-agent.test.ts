@@ -49,15 +49,17 @@ describe('coder agent', () => {
     assert.equal(opened.branch, branch);
     assert.equal(opened.commit, h.git('rev-parse', branch).trim());
     const subjects = h.git('log', '--reverse', '--format=%s', `${proposed.commit}..${branch}`).trim().split('\n');
-    assert.equal(subjects.length, COMMIT_ORDER.length, subjects.join(' | '));
-    COMMIT_ORDER.forEach((pattern, i) => assert.match(subjects[i]!, pattern, `commit ${i + 1} of ${subjects.join(' | ')}`));
+    // A step of more than agents.coder.max_files_per_batch files is split into "part i of n" commits.
+    const steps = subjects.map((s) => s.replace(/ \(part \d+ of \d+\)$/, '')).filter((s, i, all) => s !== all[i - 1]);
+    assert.equal(steps.length, COMMIT_ORDER.length, subjects.join(' | '));
+    COMMIT_ORDER.forEach((pattern, i) => assert.match(steps[i]!, pattern, `step ${i + 1} of ${subjects.join(' | ')}`));
     assert.equal(h.git('rev-parse', 'main').trim(), proposed.commit, 'main is untouched');
     const trailers = h
       .git('log', '--format=%(trailers:key=Catalyst-Event,valueonly)', `${proposed.commit}..${branch}`)
       .trim()
       .split('\n')
       .filter(Boolean);
-    assert.equal(trailers.length, COMMIT_ORDER.length);
+    assert.equal(trailers.length, subjects.length);
     assert.ok(
       trailers.every((t) => t.startsWith(`${proposed.event_id}/`)),
       'each commit names the architecture event it answers',
@@ -174,5 +176,29 @@ describe('coder agent', () => {
     assert.match(failed.payload.reason, new RegExp(`still failing after ${max} repair round\\(s\\)`));
     assert.deepEqual(failed.payload.reasons, ['test failed: todos api › POST /api/todos creates a todo: expected 201, got 500']);
     assert.equal(h.git('rev-parse', branch).trim(), head, 'giving up commits nothing');
+  });
+});
+
+describe('coder agent batches', () => {
+  test('agents.coder.max_files_per_batch caps every commit, and a split step says "part i of n"', async () => {
+    const h = await openAgentHarness('coder-batches');
+    try {
+      const [, design] = await runChain(h, [plannerAgent, architectAgent]);
+      const proposed = design!.events[0]!;
+      const settings = { ...h.settings, coder: { maxFilesPerBatch: 4 } };
+      const coded = await h.run(coderAgent, proposed, { settings });
+      const branch = coded.events[0]!.branch!;
+      const shas = h.git('rev-list', '--reverse', `${proposed.commit!}..${branch}`).trim().split('\n');
+      const sizes = shas.map((sha) => h.git('show', '--name-only', '--format=', sha).trim().split('\n').length);
+      assert.ok(Math.max(...sizes) <= 4, `files per commit: ${sizes.join(', ')}`);
+      const subjects = h.git('log', '--reverse', '--format=%s', `${proposed.commit!}..${branch}`).trim().split('\n');
+      assert.ok(
+        subjects.some((s) => / \(part 1 of \d+\)$/.test(s)),
+        subjects.join(' | '),
+      );
+      assert.ok(subjects[0]!.startsWith('chore: initialize'), 'the order of the steps is kept');
+    } finally {
+      await h.close();
+    }
   });
 });

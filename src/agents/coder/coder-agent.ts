@@ -36,6 +36,13 @@ function commitMessage(group: CommitGroup, models: DataModels): string {
   }
 }
 
+/** agents.coder.max_files_per_batch: a commit a reviewer can read, never one of a hundred files. */
+function batchesOf<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 export function branchFor(taskId: string): string {
   return `feature/task-${shortId(taskId)}`;
 }
@@ -103,22 +110,23 @@ export const coderAgent: AgentDefinition = {
     let head = startSha;
     if (round === 0) {
       for (const group of GROUP_ORDER) {
-        const batch = files.filter((f) => f.group === group);
-        if (batch.length === 0) continue;
-        head = await commitOnce(ctx, {
-          checkout: worktree,
-          files: batch,
-          message: `${commitMessage(group, models)}\n\n[coder-agent]`,
-          key: group,
-        });
-        written += batch.length;
-        for (const f of batch) ctx.log(`Generated ${f.path}`);
-        ctx.progress({
-          progress: written / total,
-          files_created: written,
-          total_estimated_files: total,
-          message: commitMessage(group, models),
-        });
+        const parts = batchesOf(
+          files.filter((f) => f.group === group),
+          ctx.settings.coder.maxFilesPerBatch,
+        );
+        for (const [i, batch] of parts.entries()) {
+          const subject =
+            parts.length > 1 ? `${commitMessage(group, models)} (part ${i + 1} of ${parts.length})` : commitMessage(group, models);
+          head = await commitOnce(ctx, {
+            checkout: worktree,
+            files: batch,
+            message: `${subject}\n\n[coder-agent]`,
+            key: parts.length > 1 ? `${group}-${i + 1}` : group,
+          });
+          written += batch.length;
+          for (const f of batch) ctx.log(`Generated ${f.path}`);
+          ctx.progress({ progress: written / total, files_created: written, total_estimated_files: total, message: subject });
+        }
       }
     } else {
       // The deterministic engine regenerates from the architecture: it restores anything that drifted

@@ -3,6 +3,7 @@
  * redelivered task.initiated reuses its commit instead of planning twice.
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { openAgentHarness, type AgentHarness, type StepOutput } from '../../../test/support/agent-harness.ts';
@@ -93,5 +94,27 @@ describe('planner agent', () => {
     assert.equal(Number(h.git('rev-list', '--count', 'main').trim()), commitsBefore);
     assert.equal(h.git('log', '--format=%H', `--grep=Catalyst-Event: ${h.initiated.event_id}`, 'main').trim().split('\n').length, 1);
     assert.equal(again.recorded, 'duplicate', 'the state store also recognises the redelivery');
+  });
+});
+
+describe('planner agent limits', () => {
+  test('a plan with more features than agents.planner.max_features fails the task with request_too_large before any commit', async () => {
+    const h = await openAgentHarness('planner-limit');
+    try {
+      const settings = { ...h.settings, planner: { maxFeatures: 1 } };
+      const out = await h.run(plannerAgent, h.initiated, { settings });
+      const [failed] = out.events;
+      assert.equal(failed?.event_type, 'task.failed');
+      assert.equal(failed.payload.code, 'request_too_large');
+      assert.equal(failed.payload.phase, 'planning');
+      assert.match(
+        failed.payload.reason,
+        /asks for \d+ features; this installation builds at most 1 at once \(agents\.planner\.max_features\)/,
+      );
+      assert.match(failed.payload.hint ?? '', /fewer features/);
+      assert.equal(existsSync(h.repo), false, 'no repository was created for a request that is refused');
+    } finally {
+      await h.close();
+    }
   });
 });

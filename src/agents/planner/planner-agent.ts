@@ -16,7 +16,7 @@ export const plannerAgent: AgentDefinition = {
   id: 'planner',
   description: 'Breaks the request into features, tasks, API endpoints and risks',
   consumes: [{ routingKey: 'catalyst.task.initiated' }],
-  emits: ['plan.created'],
+  emits: ['plan.created', 'task.failed'],
   async handle(event, ctx) {
     const initiated = expectEvent(event, 'task.initiated');
     ctx.log('Analyzing your requirements...');
@@ -35,6 +35,25 @@ export const plannerAgent: AgentDefinition = {
     }
     const { domain } = understood;
     const { plan, files } = buildPlan(domain, requirements, understood);
+    const { maxFeatures } = ctx.settings.planner;
+    if (plan.features.length > maxFeatures) {
+      const reason = `the request asks for ${plan.features.length} features; this installation builds at most ${maxFeatures} at once (agents.planner.max_features)`;
+      ctx.log(reason, 'error');
+      return {
+        events: [
+          {
+            event_type: 'task.failed',
+            payload: {
+              phase: 'planning',
+              code: 'request_too_large',
+              reason,
+              reasons: [reason],
+              hint: 'ask for fewer features in one request, or raise agents.planner.max_features',
+            },
+          },
+        ],
+      };
+    }
     ctx.log(`Identified ${plan.features.length} features and ${domain.entities.length} data entities`);
     ctx.log(`Breaking down into ${plan.tasks.length} development tasks`);
     ctx.log(`Defining ${plan.api_endpoints.length} API endpoints`);

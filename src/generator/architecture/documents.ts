@@ -84,7 +84,7 @@ function accessLine(model: DataModel): string {
   return 'anyone (no sign-in)';
 }
 
-export function renderDesign(models: DataModels, techStack: Record<string, string>): string {
+export function renderDesign(models: DataModels, techStack: Record<string, string>, diagrams = true): string {
   const app = mdText(models.app_name);
   const lines = [
     `# Architecture: ${app}`,
@@ -95,18 +95,22 @@ export function renderDesign(models: DataModels, techStack: Record<string, strin
       ? `Users sign in with email and password and call the API with a JWT bearer token${models.auth.ownership ? '; personal records are visible only to their owner' : ''}.`
       : 'There is no sign-in: every record is public.',
     '',
-    '## Components',
-    '',
-    '```mermaid',
-    componentDiagram(models),
-    '```',
-    '',
-    '## Data model',
-    '',
-    '```mermaid',
-    erDiagram(models),
-    '```',
-    '',
+    ...(diagrams
+      ? [
+          '## Components',
+          '',
+          '```mermaid',
+          componentDiagram(models),
+          '```',
+          '',
+          '## Data model',
+          '',
+          '```mermaid',
+          erDiagram(models),
+          '```',
+          '',
+        ]
+      : ['## Data model', '']),
   ];
   for (const model of models.models) {
     lines.push(`### ${model.name} (table \`${model.collection}\`${model.resource ? `, \`/api/${model.resource}\`` : ''})`, '');

@@ -37,13 +37,18 @@ export function techStackFor(models: DataModels): Record<string, string> {
   };
 }
 
-export function designArchitecture(plan: Plan): ArchitectureDesign {
+export interface DesignOptions {
+  /** Mermaid component and ER diagrams in design.md (agents.architect.generate_diagrams). */
+  diagrams: boolean;
+}
+
+export function designArchitecture(plan: Plan, options: DesignOptions = { diagrams: true }): ArchitectureDesign {
   const dataModels = buildDataModels(plan);
   const techStack = techStackFor(dataModels);
   const openapi = buildOpenApi(dataModels);
   const adrs = buildAdrs(dataModels);
   const files: GeneratedFile[] = [
-    { path: 'architecture/design.md', content: renderDesign(dataModels, techStack) },
+    { path: 'architecture/design.md', content: renderDesign(dataModels, techStack, options.diagrams) },
     { path: 'architecture/tech-stack.md', content: renderTechStack(techStack) },
     { path: 'architecture/data-models.json', content: `${JSON.stringify(dataModels, null, 2)}\n` },
     { path: 'architecture/api-contracts/openapi.yaml', content: stringify(openapi, { lineWidth: 0, aliasDuplicateObjects: false }) },
