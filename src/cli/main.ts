@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { loadConfig, type CatalystConfig } from '../config/index.ts';
 import { AppError } from '../core/errors.ts';
 import { buildCommand } from './build-command.ts';
+import { doctorCommand } from './doctor-command.ts';
 import { eventsCommand } from './events-command.ts';
 import { exploreCommand, scansCommand } from './explore-command.ts';
 import { workerCommand } from './worker-command.ts';
@@ -72,6 +73,14 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json', 'print JSON', false)
     .action(async (taskId: string, opts: { json: boolean }) => {
       exitCode = await eventsCommand(taskId, opts, configFor());
+    });
+
+  program
+    .command('doctor')
+    .description('check this machine and every configured service; exit 1 when something configured does not answer')
+    .option('--json', 'print the report as JSON', false)
+    .action(async (opts: { json: boolean }) => {
+      exitCode = await doctorCommand(opts, configFor());
     });
 
   program

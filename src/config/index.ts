@@ -1,2 +1,2 @@
-export { loadConfig, interpolate } from './load.ts';
-export type { CatalystConfig, LoadConfigOptions, StateStoreChoice, BusChoice, DocumentStoreChoice } from './load.ts';
+export { loadConfig, sourceOf, interpolate } from './load.ts';
+export type { CatalystConfig, LoadConfigOptions, SettingSource, StateStoreChoice, BusChoice, DocumentStoreChoice } from './load.ts';

@@ -44,6 +44,16 @@ async function readHolder(lockPath: string): Promise<Holder | null> {
   }
 }
 
+/**
+ * Who holds the data folder right now, without taking it: `catalyst doctor` says so. A lock whose mtime
+ * went stale belongs to a process that died, so the folder counts as free.
+ */
+export async function dataDirHolder(dataDir: string, staleMs = 10_000): Promise<Holder | null> {
+  const lockPath = lockPathFor(dataDir);
+  const held = await lockfile.check(resolve(dataDir), { lockfilePath: lockPath, stale: staleMs }).catch(() => false);
+  return held ? ((await readHolder(lockPath)) ?? { pid: 0, host: 'unknown', since: 'unknown' }) : null;
+}
+
 export async function lockDataDir(dataDir: string, opts: LockOptions): Promise<DataDirLock> {
   const folder = resolve(dataDir);
   const lockPath = lockPathFor(folder);

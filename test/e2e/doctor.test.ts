@@ -1,0 +1,62 @@
+/** `catalyst doctor` as a new user runs it: what the machine has, what the configured services answer, who holds the data folder. */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { lockDataDir } from '../../src/adapters/state/data-dir-lock.ts';
+import { DoctorReport } from '../../src/contracts/doctor.ts';
+import { CATALYST_BIN } from './helpers.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'catalyst-doctor-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function doctor(env: Record<string, string>): Promise<{ code: number | null; report: DoctorReport; stderr: string }> {
+  return new Promise((done, reject) => {
+    const child = spawn(process.execPath, [CATALYST_BIN, 'doctor', '--json'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => done({ code, report: DoctorReport.parse(JSON.parse(stdout)), stderr }));
+  });
+}
+
+const check = (report: DoctorReport, name: string) => report.checks.find((c) => c.name === name);
+
+test('on the embedded default every check passes and the data folder is free', async () => {
+  const { code, report } = await doctor({});
+  assert.equal(code, 0);
+  assert.equal(report.ok, true);
+  assert.equal(check(report, 'node')?.status, 'ok');
+  assert.match(check(report, 'git')?.detail ?? '', /^git version/);
+  assert.equal(check(report, 'state: pglite')?.status, 'ok');
+  assert.match(check(report, 'data folder')?.detail ?? '', /: free$/);
+  assert.match(check(report, 'previews')?.detail ?? '', /^process \(preview\.mode is process\)/);
+});
+
+test('a configured service that does not answer fails the doctor, naming the variable it came from', async () => {
+  const { code, report } = await doctor({ RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:1', REDIS_URL: 'redis://127.0.0.1:6379' });
+  assert.equal(code, 1);
+  assert.equal(report.ok, false);
+  const bus = check(report, 'bus: rabbitmq');
+  assert.equal(bus?.status, 'failed');
+  assert.match(bus.detail, /orchestration\.event_driven\.rabbitmq_url from env RABBITMQ_URL\) but unreachable: .*ECONNREFUSED/);
+  assert.match(check(report, 'cache: redis')?.detail ?? '', /^Redis \d+/, 'the real Redis answers with its version');
+});
+
+test('a data folder held by another process names that process', async () => {
+  const lock = await lockDataDir(join(dir, '.catalyst', 'data'), { waitMs: 0 });
+  try {
+    const { report } = await doctor({});
+    assert.match(check(report, 'data folder')?.detail ?? '', new RegExp(`in use by process ${process.pid} on `));
+  } finally {
+    await lock.release();
+  }
+});
