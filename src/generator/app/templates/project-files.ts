@@ -45,8 +45,9 @@ function packageJson(models: DataModels, versions: DependencyVersions, testFiles
     engines: { node: '>=20.19' },
     scripts: {
       start: 'node --import tsx backend/src/server.ts',
-      build: 'vite build frontend',
-      'dev:frontend': 'vite frontend',
+      // runner: no bundled config in node_modules/.vite-temp, which concurrent builds share through the linked node_modules.
+      build: 'vite build frontend --configLoader runner',
+      'dev:frontend': 'vite frontend --configLoader runner',
       // The JUnit reporter does not create its folder.
       pretest: "node -e \"require('node:fs').mkdirSync('test-results', { recursive: true })\"",
       test,
