@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { choosePreviewMode } from '../adapters/preview/docker/docker-engine.ts';
-import { dataDirHolder } from '../adapters/state/data-dir-lock.ts';
+import { dataDirHolder, describeHolder } from '../adapters/state/data-dir-lock.ts';
 import { sourceOf, type CatalystConfig } from '../config/index.ts';
 import type { DoctorCheck, DoctorReport } from '../contracts/doctor.ts';
 import { probeBwrap } from '../preview/sandbox.ts';
@@ -114,9 +114,7 @@ async function dataFolderCheck(config: Readonly<CatalystConfig>): Promise<Doctor
   return {
     name: 'data folder',
     status: 'ok',
-    detail: holder
-      ? `${config.paths.dataDir}: in use by process ${holder.pid} on ${holder.host} since ${holder.since}`
-      : `${config.paths.dataDir}: free`,
+    detail: holder ? `${config.paths.dataDir}: in use by ${describeHolder(holder)}` : `${config.paths.dataDir}: free`,
   };
 }
 

@@ -15,19 +15,27 @@ export interface DataDirLock {
 }
 
 export interface LockOptions {
+  /** How long to wait for another holder to let go (Infinity: queue until it does). */
   waitMs: number;
+  /** What this process does with the folder (`catalyst build`), shown to whoever waits for it. */
+  purpose?: string;
+  /** Called when the folder is taken, and again every WAIT_REPORT_MS while waiting: the caller says so. */
+  onWait?: (holder: DataDirHolder | null) => void;
   staleMs?: number;
   /** Called if another process takes the lock over while this one still holds the folder. */
   onLost?: (err: Error) => void;
 }
 
-interface Holder {
+export interface DataDirHolder {
   pid: number;
   host: string;
   since: string;
+  purpose?: string;
 }
+type Holder = DataDirHolder;
 
 const RETRY_INTERVAL_MS = 200;
+const WAIT_REPORT_MS = 10_000;
 // The holder's pid lives beside the lock directory, not inside it: a file written inside would change
 // the directory's mtime, which proper-lockfile reads as another process having taken the lock over.
 const holderPathOf = (lockPath: string) => `${lockPath}.holder.json`;
@@ -44,6 +52,22 @@ async function readHolder(lockPath: string): Promise<Holder | null> {
   }
 }
 
+/** `process 123 (catalyst serve) on host since …`, for messages. */
+export function describeHolder(holder: DataDirHolder | null): string {
+  if (!holder) return 'another process';
+  return `process ${holder.pid}${holder.purpose ? ` (${holder.purpose})` : ''} on ${holder.host} since ${holder.since}`;
+}
+
+function lockedError(folder: string, holder: Holder | null, cause: unknown): AppError {
+  return new AppError('store_locked', `the state folder ${folder} is in use by ${describeHolder(holder)}`, {
+    hint:
+      `the embedded store lets one process at a time open it: wait for ${holder ? `pid ${holder.pid}` : 'the other Catalyst process'} to finish, ` +
+      `give this one a data folder other than ${folder} (CATALYST_HOME or storage.data_dir), or set POSTGRES_URL so processes share one database`,
+    details: { dataDir: folder, pid: holder?.pid ?? null },
+    cause,
+  });
+}
+
 /**
  * Who holds the data folder right now, without taking it: `catalyst doctor` says so. A lock whose mtime
  * went stale belongs to a process that died, so the folder counts as free.
@@ -58,28 +82,35 @@ export async function lockDataDir(dataDir: string, opts: LockOptions): Promise<D
   const folder = resolve(dataDir);
   const lockPath = lockPathFor(folder);
   await mkdir(folder, { recursive: true });
-  const retries = Math.ceil(Math.max(0, opts.waitMs) / RETRY_INTERVAL_MS);
+  const deadline = Date.now() + Math.max(0, opts.waitMs);
+  let reportedAt = 0;
   let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(folder, {
-      lockfilePath: lockPath,
-      stale: opts.staleMs ?? 10_000,
-      retries: { retries, factor: 1, minTimeout: RETRY_INTERVAL_MS, maxTimeout: RETRY_INTERVAL_MS },
-      onCompromised: (err) => opts.onLost?.(err),
-    });
-  } catch (e) {
-    if ((e as { code?: unknown }).code !== 'ELOCKED') throw e;
-    const holder = await readHolder(lockPath);
-    const who = holder ? `process ${holder.pid} on ${holder.host} (since ${holder.since})` : 'another process';
-    throw new AppError('store_locked', `the state folder ${folder} is in use by ${who}`, {
-      hint:
-        `Stop ${holder ? `pid ${holder.pid}` : 'the other Catalyst process'} or give this one another data folder: ` +
-        `PGlite lets one process at a time open ${folder}. To share state between processes, configure PostgreSQL.`,
-      details: { dataDir: folder, pid: holder?.pid ?? null },
-      cause: e,
-    });
+  for (;;) {
+    try {
+      release = await lockfile.lock(folder, {
+        lockfilePath: lockPath,
+        stale: opts.staleMs ?? 10_000,
+        retries: 0,
+        onCompromised: (err) => opts.onLost?.(err),
+      });
+      break;
+    } catch (e) {
+      if ((e as { code?: unknown }).code !== 'ELOCKED') throw e;
+      const holder = await readHolder(lockPath);
+      if (Date.now() >= deadline) throw lockedError(folder, holder, e);
+      if (Date.now() - reportedAt >= WAIT_REPORT_MS) {
+        reportedAt = Date.now();
+        opts.onWait?.(holder);
+      }
+      await new Promise((r) => setTimeout(r, RETRY_INTERVAL_MS));
+    }
   }
-  const holder: Holder = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+  const holder: Holder = {
+    pid: process.pid,
+    host: hostname(),
+    since: new Date().toISOString(),
+    ...(opts.purpose ? { purpose: opts.purpose } : {}),
+  };
   await writeFile(holderPathOf(lockPath), JSON.stringify(holder));
   return {
     async release() {

@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { describeDocumentStore } from '../../../test/conformance/document-store.ts';
 import { describeStateStore } from '../../../test/conformance/state-store.ts';
+import { describeHolder, type DataDirHolder } from './data-dir-lock.ts';
 import { lockPathFor, openStateStore } from './index.ts';
 
 describeStateStore('pglite (in memory)', {
@@ -111,6 +112,30 @@ describe('pglite data folder', () => {
     } finally {
       await holder.close();
     }
+  });
+
+  test('a queued opener is told who holds the folder and for what, then opens it when the holder lets go', async () => {
+    const dataDir = join(root, 'queued');
+    const holder = await openStateStore({ kind: 'pglite', dataDir, purpose: 'catalyst build' });
+    const waits: Array<DataDirHolder | null> = [];
+    let toldWaiting: () => void = () => undefined;
+    const told = new Promise<void>((resolve) => (toldWaiting = resolve));
+    const queued = openStateStore({
+      kind: 'pglite',
+      dataDir,
+      lockWaitMs: Number.POSITIVE_INFINITY,
+      onLockWait: (h) => {
+        waits.push(h);
+        toldWaiting();
+      },
+    });
+    await told;
+    assert.equal(waits[0]?.pid, process.pid);
+    assert.equal(waits[0]?.purpose, 'catalyst build');
+    assert.match(describeHolder(waits[0]!), /^process \d+ \(catalyst build\) on .+ since /);
+    await holder.close();
+    const second = await queued;
+    await second.close();
   });
 
   test('a waiting process opens the folder as soon as the holder closes it', async () => {

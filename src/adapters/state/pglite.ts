@@ -3,14 +3,24 @@ import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { createJsonbDocumentStore } from '../documents/jsonb-document-store.ts';
-import type { DataDirLock } from './data-dir-lock.ts';
+import type { DataDirHolder, DataDirLock } from './data-dir-lock.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { createDrizzleStateStore, type StateDb } from './drizzle-state-store.ts';
 import { MIGRATIONS_FOLDER } from './migrations.ts';
 import type { OpenedStores } from './opened-stores.ts';
 
 export type PgliteConfig =
-  { kind: 'pglite'; dataDir: string; lockWaitMs?: number; lockStaleMs?: number } | { kind: 'pglite'; memory: true };
+  | {
+      kind: 'pglite';
+      dataDir: string;
+      lockWaitMs?: number;
+      lockStaleMs?: number;
+      /** Shown to another process that finds the folder taken (`catalyst build`). */
+      purpose?: string;
+      /** This process waits for another holder: say so (a queued CLI build prints "Waiting: …"). */
+      onLockWait?: (holder: DataDirHolder | null) => void;
+    }
+  | { kind: 'pglite'; memory: true };
 
 export async function openPgliteStores(cfg: PgliteConfig): Promise<OpenedStores> {
   let lock: DataDirLock | null = null;
@@ -20,6 +30,8 @@ export async function openPgliteStores(cfg: PgliteConfig): Promise<OpenedStores>
       lock = await lockDataDir(cfg.dataDir, {
         waitMs: cfg.lockWaitMs ?? 30_000,
         ...(cfg.lockStaleMs === undefined ? {} : { staleMs: cfg.lockStaleMs }),
+        ...(cfg.purpose === undefined ? {} : { purpose: cfg.purpose }),
+        ...(cfg.onLockWait === undefined ? {} : { onWait: cfg.onLockWait }),
         // Another process now owns the folder: stop writing to it rather than corrupt it.
         onLost: (err) => {
           process.emitWarning(`state folder lock lost, closing PGlite: ${err.message}`);
