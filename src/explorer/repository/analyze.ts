@@ -5,11 +5,11 @@
  * Rule-based and deterministic: the same commit always gives the same result.
  */
 import { posix } from 'node:path';
-import { scanForSecrets } from '../../agents/tester/secret-scan.ts';
+import { scanForSecrets } from '../../analysis/secret-scan.ts';
 import { RepositorySection, type AnalyzerResult, type SecurityIssue, type Technology } from '../../contracts/explorer.ts';
 import { inferArchitecture } from './architecture.ts';
 import type { AnalysisDepth } from './clone.ts';
-import { isMeasurable, loadTypeScript, measureSource, type FunctionComplexity } from './code-metrics.ts';
+import { isMeasurable, loadTypeScript, measureSource, type FunctionComplexity } from '../../analysis/complexity.ts';
 import { discoverEntities, isDataModelsFile, isPrismaSchema, isSqlFile, type SourceFile } from './entities.ts';
 import { readHistory } from './history.ts';
 import { buildImportGraph } from './import-graph.ts';
