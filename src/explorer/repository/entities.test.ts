@@ -108,7 +108,10 @@ test('Prisma: enums, composite ids, @@unique, optional relations, @updatedAt and
   const entities = prismaEntities(
     'prisma/schema.prisma',
     `
-    enum Role { ADMIN USER }
+    enum Role {
+      ADMIN
+      USER
+    }
     model Account {
       id        Int      @id @default(autoincrement())
       role      Role     @default(USER)
@@ -152,6 +155,35 @@ test('Prisma: enums, composite ids, @@unique, optional relations, @updatedAt and
     { field: 'accountId', target: 'Account', on_delete: 'restrict' },
     { field: 'teamSlug', target: 'Team', on_delete: 'set null' },
   ]);
+});
+
+test('Prisma: braces inside strings and comments do not end a model (the schema is parsed, not matched)', () => {
+  const entities = prismaEntities(
+    'prisma/schema.prisma',
+    `
+    model Setting {
+      id     Int    @id
+      value  Json   @default("{}") // {} until the user saves
+      label  String @default("}")
+      owner  String
+    }
+    model Audit {
+      id   Int    @id
+      note String
+    }
+    `,
+  );
+  assert.deepEqual(
+    entities.map((e) => e.source_name),
+    ['Setting', 'Audit'],
+  );
+  // Every field of Setting is read: with a pattern match, the model ended inside "{}".
+  assert.deepEqual(fieldsOf(entities[0]), { id: 'Integer required pk', value: 'Text', label: 'String', owner: 'String required' });
+  assert.deepEqual(fieldsOf(entities[1]), { id: 'Integer required pk', note: 'String required' });
+});
+
+test('Prisma: a schema Prisma would reject gives no entities instead of failing the scan', () => {
+  assert.deepEqual(prismaEntities('prisma/schema.prisma', 'model Broken {\n  id Int @id @default(\n'), []);
 });
 
 test('a data-models.json that breaks the contract is reported and the other schemas are used', () => {
