@@ -121,7 +121,7 @@ export async function analyzeRepository(opts: AnalyzeOptions): Promise<AnalyzerR
 
   const languages = languageStats(walk.files);
   const manifests = summarizeManifests(c.manifests);
-  const { entities, notes: entityNotes } = discoverEntities({ dataModels: c.dataModels, prisma: c.prisma, sql: c.sql });
+  const { entities, notes: entityNotes } = await discoverEntities({ dataModels: c.dataModels, prisma: c.prisma, sql: c.sql });
   const jsFiles = new Set(walk.files.filter((f) => isMeasurable(f.path)).map((f) => f.path));
   const graph = measure ? buildImportGraph(c.imports, jsFiles) : { graph: { nodes: [], edges: [] }, truncated: false };
   const historyNotes: string[] = [];

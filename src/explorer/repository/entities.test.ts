@@ -87,13 +87,13 @@ test('MySQL and PostgreSQL CREATE TABLE: types, NOT NULL without default, keys, 
   assert.equal(entities[2]!.evidence, 'db/schema.sql (CREATE TABLE order_lines)');
 });
 
-test('drizzle-kit migrations: foreign keys added by ALTER TABLE; the SQLite twin is not counted again', () => {
+test('drizzle-kit migrations: foreign keys added by ALTER TABLE; the SQLite twin is not counted again', async () => {
   const versions = Object.fromEntries(APP_DEPENDENCIES.map((d) => [d, '1.0.0']));
   const sql = renderApp(bookReviewApp, versions)
     .filter((f) => f.path.endsWith('.sql'))
     .map((f) => ({ path: f.path, content: f.content }));
   assert.equal(sql.length, 2);
-  const { entities } = discoverEntities({ dataModels: [], prisma: [], sql });
+  const { entities } = await discoverEntities({ dataModels: [], prisma: [], sql });
   assert.deepEqual(
     entities.map((e) => e.source_name),
     ['books', 'reviews'],
@@ -104,8 +104,8 @@ test('drizzle-kit migrations: foreign keys added by ALTER TABLE; the SQLite twin
   assert.deepEqual(fieldsOf(reviews).id, 'UUID required pk');
 });
 
-test('Prisma: enums, composite ids, @@unique, optional relations, @updatedAt and native types', () => {
-  const entities = prismaEntities(
+test('Prisma: enums, composite ids, @@unique, optional relations, @updatedAt and native types', async () => {
+  const entities = await prismaEntities(
     'prisma/schema.prisma',
     `
     enum Role {
@@ -157,8 +157,8 @@ test('Prisma: enums, composite ids, @@unique, optional relations, @updatedAt and
   ]);
 });
 
-test('Prisma: braces inside strings and comments do not end a model (the schema is parsed, not matched)', () => {
-  const entities = prismaEntities(
+test('Prisma: braces inside strings and comments do not end a model (the schema is parsed, not matched)', async () => {
+  const entities = await prismaEntities(
     'prisma/schema.prisma',
     `
     model Setting {
@@ -182,12 +182,12 @@ test('Prisma: braces inside strings and comments do not end a model (the schema 
   assert.deepEqual(fieldsOf(entities[1]), { id: 'Integer required pk', note: 'String required' });
 });
 
-test('Prisma: a schema Prisma would reject gives no entities instead of failing the scan', () => {
-  assert.deepEqual(prismaEntities('prisma/schema.prisma', 'model Broken {\n  id Int @id @default(\n'), []);
+test('Prisma: a schema Prisma would reject gives no entities instead of failing the scan', async () => {
+  assert.deepEqual(await prismaEntities('prisma/schema.prisma', 'model Broken {\n  id Int @id @default(\n'), []);
 });
 
-test('a data-models.json that breaks the contract is reported and the other schemas are used', () => {
-  const { entities, notes } = discoverEntities({
+test('a data-models.json that breaks the contract is reported and the other schemas are used', async () => {
+  const { entities, notes } = await discoverEntities({
     dataModels: [{ path: 'architecture/data-models.json', content: '{"models": [{"name": "lower case"}]}' }],
     prisma: [],
     sql: [{ path: 'schema.sql', content: 'CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL);' }],

@@ -4,14 +4,13 @@
  * `@relation(fields: […], references: […], onDelete: …)`. A schema the parser rejects (Prisma would
  * too) gives no entities rather than failing the scan.
  */
-import {
-  getSchema,
-  type Attribute,
-  type AttributeArgument,
-  type BlockAttribute,
-  type Field as PrismaField,
-  type Model,
-  type Value,
+import type {
+  Attribute,
+  AttributeArgument,
+  BlockAttribute,
+  Field as PrismaField,
+  Model,
+  Value,
 } from '@mrleebo/prisma-ast/dist/prisma-ast.esm.js';
 import type { DiscoveredEntity } from '../../contracts/explorer.ts';
 import { prismaFieldType, refineByName } from './field-types.ts';
@@ -27,7 +26,17 @@ const ON_DELETE: Record<string, Reference['on_delete']> = {
   SetDefault: 'restrict',
 };
 
-export function prismaEntities(path: string, schema: string): DiscoveredEntity[] {
+type GetSchema = (typeof import('@mrleebo/prisma-ast/dist/prisma-ast.esm.js'))['getSchema'];
+let parser: Promise<GetSchema> | null = null;
+
+/** The parser pulls in chevrotain (hundreds of modules): only scans that find a Prisma schema load it. */
+function loadParser(): Promise<GetSchema> {
+  parser ??= import('@mrleebo/prisma-ast/dist/prisma-ast.esm.js').then((m) => m.getSchema);
+  return parser;
+}
+
+export async function prismaEntities(path: string, schema: string): Promise<DiscoveredEntity[]> {
+  const getSchema = await loadParser();
   let blocks;
   try {
     blocks = getSchema(schema).list;
