@@ -16,14 +16,14 @@ module.exports = {
       severity: 'error',
       comment: 'ports, errors and the agent contract must not know any adapter, engine or agent',
       from: { path: '^src/core/' },
-      to: { path: '^src/(adapters|agents|generator|orchestrator|preview|server|worker|cli|config|runtime)' },
+      to: { path: '^src/(adapters|agents|analysis|generator|orchestrator|preview|server|worker|cli|config|runtime)' },
     },
     {
       name: 'config-is-standalone',
       severity: 'error',
       comment: 'config is parsed once and handed out; it must not reach into the parts it configures',
       from: { path: '^src/config/' },
-      to: { path: '^src/(adapters|agents|generator|orchestrator|preview|server|worker|cli|runtime)' },
+      to: { path: '^src/(adapters|agents|analysis|generator|orchestrator|preview|server|worker|cli|runtime)' },
     },
     {
       name: 'agents-use-ports-not-adapters',
@@ -79,13 +79,19 @@ module.exports = {
     },
     {
       name: 'explorer-uses-ports',
-      comment: "The explorer reads targets through its own scanners and the ports; it reuses only the tester's secret rules and audit.",
+      comment:
+        'The explorer reads targets through its own scanners, the ports and the shared code analysis (src/analysis), never through an agent.',
       severity: 'error',
       from: { path: '^src/explorer/' },
-      to: {
-        path: '^src/(adapters|orchestrator|server|worker|cli|runtime|config|agents|preview)',
-        pathNot: '^src/agents/tester/(secret-scan|dependency-audit)\\.ts$',
-      },
+      to: { path: '^src/(adapters|orchestrator|server|worker|cli|runtime|config|agents|preview)' },
+    },
+    {
+      name: 'analysis-is-pure',
+      comment:
+        'code analysis (secrets, SAST, audit, complexity, duplication) works over the files or folder it is given, through ports at most; the tester, reviewer and explorer share it, so it knows none of them',
+      severity: 'error',
+      from: { path: '^src/analysis/' },
+      to: { path: '^src/(adapters|agents|orchestrator|server|worker|cli|runtime|config|generator|explorer|preview)' },
     },
     {
       name: 'no-circular',

@@ -4,7 +4,7 @@
  * sandboxed command runner (the tester's audit: the lockfile comes from an untrusted repository).
  */
 import { join } from 'node:path';
-import { auditDependencies } from '../agents/tester/dependency-audit.ts';
+import { auditDependencies } from '../analysis/dependency-audit.ts';
 import type { CommandRunner } from '../core/ports/command-runner.ts';
 import type { Workspace } from '../core/ports/workspace.ts';
 import { analyzeDatabase, parseDatabaseTarget } from './database/index.ts';

@@ -87,7 +87,7 @@ test('where the database and .sql readers used to differ, both now give the more
   });
 });
 
-test('Email, URL and Phone come from one list of words for every scanner; the last word decides first', () => {
+test('Email, URL and Phone come from one list of words for every scanner; the last word decides first', async () => {
   assert.deepEqual(nameWords('customerEmail'), ['customer', 'email']);
   assert.deepEqual(nameWords('billing_e_mail'), ['billing', 'e', 'mail']);
   assert.deepEqual(nameWords('Author-Email_address'), ['author', 'email', 'address']);
@@ -114,7 +114,7 @@ test('Email, URL and Phone come from one list of words for every scanner; the la
   for (const [name, kind] of cases) assert.equal(textKindFromName(name), kind, name);
 
   // The same words reach the Prisma and OpenAPI readers.
-  const [model] = prismaEntities(
+  const [model] = await prismaEntities(
     'schema.prisma',
     'model Shop {\n  id Int @id\n  webpage String\n  cell String?\n  notes String @db.Text\n}',
   );

@@ -123,7 +123,10 @@ export function bwrapArgs(spec: SandboxSpec): string[] {
   }
   for (const p of spec.scratch ?? []) {
     mkdirSync(p, { recursive: true });
-    args.push('--tmpfs', realpathSync(p));
+    const real = realpathSync(p);
+    args.push('--tmpfs', real);
+    // The second bind of a linked folder (above) was made before this mount and does not see it.
+    if (real !== resolve(p)) args.push('--tmpfs', resolve(p));
   }
   for (const p of spec.writable) args.push('--bind', resolve(p), resolve(p));
   // The sandbox's own root is a tmpfs holding the mount points; nothing should be written there.

@@ -18,6 +18,7 @@ import { parseEvent, type AgentEventOf } from '../../contracts/events.ts';
 import type { PreviewDeployment } from '../../contracts/records.ts';
 import type { AgentSettings } from '../../core/agent.ts';
 import { AppError } from '../../core/errors.ts';
+import { POSTGRES_IMAGE } from '../../generator/deploy/index.ts';
 import { architectAgent } from '../architect/architect-agent.ts';
 import { coderAgent } from '../coder/coder-agent.ts';
 import { plannerAgent } from '../planner/planner-agent.ts';
@@ -50,13 +51,15 @@ describe('deployer agent', () => {
     const dir = join(h.runtime.ports.artifacts.dir(h.task.id), 'deployment');
 
     const compose = parseYaml(readFileSync(join(dir, 'docker-compose.preview.yml'), 'utf8')) as {
-      services: Record<string, { build?: { context: string; dockerfile: string } }>;
+      services: Record<string, { image?: string; build?: { context: string; dockerfile: string } }>;
     };
-    const build = compose.services.backend?.build;
-    assert.ok(build, 'services.backend.build');
-    assert.equal(build.context, ctx.paths.worktree, 'compose builds from the generated app');
-    assert.ok(existsSync(join(build.context, build.dockerfile)), `${build.dockerfile} exists in the build context`);
-    assert.ok(compose.services.db, 'compose brings its database');
+    for (const service of ['backend', 'frontend']) {
+      const build = compose.services[service]?.build;
+      assert.ok(build, `services.${service}.build`);
+      assert.equal(build.context, ctx.paths.worktree, 'compose builds from the generated app');
+      assert.ok(existsSync(join(build.context, build.dockerfile)), `${build.dockerfile} exists in the build context`);
+    }
+    assert.equal(compose.services.postgres?.image, POSTGRES_IMAGE, 'compose brings its database');
     assert.equal(
       readFileSync(join(dir, 'Dockerfile.backend'), 'utf8'),
       readFileSync(join(ctx.paths.worktree, 'Dockerfile.backend'), 'utf8'),

@@ -8,13 +8,13 @@ import type { EventDraft } from '../../contracts/events.ts';
 import type { PreviewDeployment } from '../../contracts/records.ts';
 import type { AgentContext, AgentDefinition } from '../../core/agent.ts';
 import { AppError } from '../../core/errors.ts';
+import { deploymentGuide, previewCompose, previewKubernetes } from '../../generator/deploy/index.ts';
 import { shortId } from '../../core/ids.ts';
 import { recordedIdOf, type PreviewHandle } from '../../core/ports/preview-runtime.ts';
 import { evictForNewPreview } from '../../preview/preview-control.ts';
 import { previewEventPayload } from '../../preview/preview-events.ts';
 import { PROCESS_CPU_NOT_LIMITED } from '../../preview/sandbox.ts';
 import { expectEvent } from '../shared/expect-event.ts';
-import { composePreview, deploymentGuide, k8sManifests } from './deployment-files.ts';
 
 const LIVE: PreviewDeployment['status'][] = ['starting', 'healthy', 'unhealthy'];
 
@@ -100,15 +100,15 @@ export const deployerAgent: AgentDefinition = {
     // auto (and docker) resolve to the runtime chosen at start-up: docker only when its engine answered.
     const configured = ctx.settings.preview.mode;
     const mode = configured === 'compose_only' || configured === 'k8s' ? configured : previews.mode;
-    const inputs = { slug: ctx.project.slug, taskShort: short, repoPath: ctx.paths.worktree, appPort: 3000 };
+    const inputs = { slug: ctx.project.slug, taskShort: short, repoPath: ctx.paths.worktree, ports: { backend: 3000, frontend: 8080 } };
 
     ctx.log('Writing deployment files...');
     for (const name of ['Dockerfile.backend', 'Dockerfile.frontend']) {
       const text = await ctx.ports.workspace.readText(`${ctx.paths.worktree}/${name}`);
       if (text !== null) await artifacts.write(taskId, `deployment/${name}`, text);
     }
-    await artifacts.write(taskId, 'deployment/docker-compose.preview.yml', composePreview(inputs));
-    for (const [path, text] of Object.entries(k8sManifests(inputs))) await artifacts.write(taskId, `deployment/${path}`, text);
+    await artifacts.write(taskId, 'deployment/docker-compose.preview.yml', previewCompose(inputs));
+    for (const [path, text] of Object.entries(previewKubernetes(inputs))) await artifacts.write(taskId, `deployment/${path}`, text);
 
     if (mode === 'compose_only' || mode === 'k8s') {
       ctx.log(`Preview mode ${mode}: files written, nothing started`);

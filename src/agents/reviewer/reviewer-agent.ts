@@ -1,17 +1,19 @@
 /**
- * Reviewer (spec §4.5): measures the code (type errors by `tsc`, cyclomatic complexity and
- * maintainability lint by ESLint, duplication by a token-window finder, file sizes, TODO markers,
+ * Reviewer (spec §4.5): measures the code (type errors by `tsc`, cyclomatic complexity with the
+ * TypeScript parser, maintainability lint by ESLint, duplication by a token-window finder, file sizes, TODO markers,
  * docs) together with the tester's results and scans (secrets, SAST, dependency audit, e2e), decides
  * by the thresholds in config, and writes review/ with the reasons. Items carry file, line, message
  * and suggestion so `changes_requested` can go back to the coder.
  */
+import { measureComplexity } from '../../analysis/complexity.ts';
+import { findDuplication } from '../../analysis/duplication.ts';
+import { LINT_TARGETS, runQualityLint } from '../../analysis/quality-lint.ts';
 import { TestSummary, type ReviewDecision } from '../../contracts/artifacts.ts';
 import type { ReviewItem } from '../../contracts/events.ts';
 import type { AgentDefinition } from '../../core/agent.ts';
 import { parseArtifact } from '../shared/artifact-json.ts';
 import { expectEvent } from '../shared/expect-event.ts';
 import { decideReview, QUALITY_LIMITS, type ReviewMetrics } from './decide.ts';
-import { findDuplication, runQualityLint } from './static-analysis.ts';
 
 const CODE_FILE = /^(backend|frontend)\/.*\.[cm]?[jt]sx?$/;
 const TS_ERROR = /error TS\d+:/g;
@@ -88,16 +90,16 @@ export const reviewerAgent: AgentDefinition = {
     fileSizes.sort((a, b) => b.lines - a.lines || a.file.localeCompare(b.file));
 
     const lint = await runQualityLint(dir);
-    const complexFunctions = lint.functions.filter((f) => f.complexity > QUALITY_LIMITS.maxFunctionComplexity);
-    const complexities = lint.functions.map((f) => f.complexity);
+    const functions = await measureComplexity(appSources.filter((f) => LINT_TARGETS.some((t) => f.path.startsWith(`${t}/`))));
+    const complexFunctions = functions.filter((f) => f.complexity > QUALITY_LIMITS.maxFunctionComplexity);
+    const complexities = functions.map((f) => f.complexity);
     const maxComplexity = complexities.length === 0 ? 0 : Math.max(...complexities);
     const meanComplexity =
       complexities.length === 0 ? 0 : Math.round((complexities.reduce((a, b) => a + b, 0) / complexities.length) * 100) / 100;
     ctx.log(
-      lint.status === 'ran'
-        ? `Code complexity: ${lint.functions.length} functions, mean ${meanComplexity}, max ${maxComplexity}; ${complexFunctions.length} above ${QUALITY_LIMITS.maxFunctionComplexity}`
-        : `Complexity not measured: ${lint.reason}`,
+      `Code complexity: ${functions.length} functions, mean ${meanComplexity}, max ${maxComplexity}; ${complexFunctions.length} above ${QUALITY_LIMITS.maxFunctionComplexity}`,
     );
+    if (lint.status !== 'ran') ctx.log(`Maintainability lint not run: ${lint.reason}`);
     const duplication = findDuplication(appSources);
     ctx.log(
       `Duplication: ${(duplication.ratio * 100).toFixed(1)}% (${duplication.duplicated_lines}/${duplication.total_lines} lines, ${duplication.clones.length} clone(s))`,
@@ -262,15 +264,15 @@ export const reviewerAgent: AgentDefinition = {
           own_lint: { note: ownLintNote, errors: ownLintErrors },
           type_error_list: typeErrorList,
           complexity: {
-            tool: 'ESLint complexity rule (cyclomatic), backend/src and frontend/src, tests excluded',
-            status: lint.status,
-            reason: lint.reason,
-            functions_measured: lint.functions.length,
+            tool: 'cyclomatic, TypeScript parser (the decisions ESLint 9 counts), backend/src and frontend/src, tests excluded',
+            status: 'ran',
+            reason: null,
+            functions_measured: functions.length,
             mean: meanComplexity,
             max: maxComplexity,
             limit: QUALITY_LIMITS.maxFunctionComplexity,
             over_limit: complexFunctions,
-            functions: lint.functions,
+            functions,
           },
           duplication: { ...duplication, limit_ratio: QUALITY_LIMITS.maxDuplicationRatio },
           lint: { status: lint.status, findings: lint.findings },
@@ -323,7 +325,7 @@ export const reviewerAgent: AgentDefinition = {
         `- TypeScript errors: ${typeErrors} (${typeCheckNote})`,
         `- The app's own lint (npm run lint): ${ownLintErrors} error(s) (${ownLintNote})`,
         `- Unsafe patterns (SAST): ${actionable.length} medium or higher, ${unsafe.length - actionable.length} low; secrets found: ${secrets.length}; maintainability lint: ${lint.findings.length}`,
-        `- Cyclomatic complexity: mean ${meanComplexity}, max ${maxComplexity} over ${lint.functions.length} functions; ${complexFunctions.length} above ${QUALITY_LIMITS.maxFunctionComplexity}`,
+        `- Cyclomatic complexity: mean ${meanComplexity}, max ${maxComplexity} over ${functions.length} functions; ${complexFunctions.length} above ${QUALITY_LIMITS.maxFunctionComplexity}`,
         `- Duplication: ${(duplication.ratio * 100).toFixed(1)}% of source lines (${duplication.clones.length} clone(s))`,
         `- Browser tests: ${summary.e2e.status}${summary.e2e.note ? ` (${summary.e2e.note})` : ''}; dependency audit: ${dependencyScan.status}${dependencyScan.reason ? ` (${dependencyScan.reason})` : ''}`,
         `- ${code.length} code files, ${lines} lines, largest ${largest} lines; TODO markers: ${todos}`,

@@ -9,11 +9,11 @@
 import type { SuiteSummary, TestSummary } from '../../contracts/artifacts.ts';
 import type { AgentContext, AgentDefinition } from '../../core/agent.ts';
 import { expectEvent } from '../shared/expect-event.ts';
-import { auditDependencies } from './dependency-audit.ts';
+import { auditDependencies } from '../../analysis/dependency-audit.ts';
 import { runE2e } from './e2e.ts';
 import { countCases, failuresOf, parseJunit, toJunitXml, type JunitCase } from './junit.ts';
-import { runSast } from './sast.ts';
-import { SECRET_RULES, scanForSecrets } from './secret-scan.ts';
+import { runSast } from '../../analysis/sast.ts';
+import { SECRET_RULES, scanForSecrets } from '../../analysis/secret-scan.ts';
 
 const SOURCE_FILE = /\.(?:[cm]?[jt]sx?|json|ya?ml|env|example|md|html|css|sh|sql|toml)$|(^|\/)(Dockerfile[^/]*|\.env[^/]*)$/;
 

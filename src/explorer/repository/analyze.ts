@@ -5,11 +5,11 @@
  * Rule-based and deterministic: the same commit always gives the same result.
  */
 import { posix } from 'node:path';
-import { scanForSecrets } from '../../agents/tester/secret-scan.ts';
+import { scanForSecrets } from '../../analysis/secret-scan.ts';
 import { RepositorySection, type AnalyzerResult, type SecurityIssue, type Technology } from '../../contracts/explorer.ts';
 import { inferArchitecture } from './architecture.ts';
 import type { AnalysisDepth } from './clone.ts';
-import { isMeasurable, loadTypeScript, measureSource, type FunctionComplexity } from './code-metrics.ts';
+import { isMeasurable, loadTypeScript, measureSource, type FunctionComplexity } from '../../analysis/complexity.ts';
 import { discoverEntities, isDataModelsFile, isPrismaSchema, isSqlFile, type SourceFile } from './entities.ts';
 import { readHistory } from './history.ts';
 import { buildImportGraph } from './import-graph.ts';
@@ -121,7 +121,7 @@ export async function analyzeRepository(opts: AnalyzeOptions): Promise<AnalyzerR
 
   const languages = languageStats(walk.files);
   const manifests = summarizeManifests(c.manifests);
-  const { entities, notes: entityNotes } = discoverEntities({ dataModels: c.dataModels, prisma: c.prisma, sql: c.sql });
+  const { entities, notes: entityNotes } = await discoverEntities({ dataModels: c.dataModels, prisma: c.prisma, sql: c.sql });
   const jsFiles = new Set(walk.files.filter((f) => isMeasurable(f.path)).map((f) => f.path));
   const graph = measure ? buildImportGraph(c.imports, jsFiles) : { graph: { nodes: [], edges: [] }, truncated: false };
   const historyNotes: string[] = [];

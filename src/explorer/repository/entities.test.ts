@@ -87,13 +87,13 @@ test('MySQL and PostgreSQL CREATE TABLE: types, NOT NULL without default, keys, 
   assert.equal(entities[2]!.evidence, 'db/schema.sql (CREATE TABLE order_lines)');
 });
 
-test('drizzle-kit migrations: foreign keys added by ALTER TABLE; the SQLite twin is not counted again', () => {
+test('drizzle-kit migrations: foreign keys added by ALTER TABLE; the SQLite twin is not counted again', async () => {
   const versions = Object.fromEntries(APP_DEPENDENCIES.map((d) => [d, '1.0.0']));
   const sql = renderApp(bookReviewApp, versions)
     .filter((f) => f.path.endsWith('.sql'))
     .map((f) => ({ path: f.path, content: f.content }));
   assert.equal(sql.length, 2);
-  const { entities } = discoverEntities({ dataModels: [], prisma: [], sql });
+  const { entities } = await discoverEntities({ dataModels: [], prisma: [], sql });
   assert.deepEqual(
     entities.map((e) => e.source_name),
     ['books', 'reviews'],
@@ -104,11 +104,14 @@ test('drizzle-kit migrations: foreign keys added by ALTER TABLE; the SQLite twin
   assert.deepEqual(fieldsOf(reviews).id, 'UUID required pk');
 });
 
-test('Prisma: enums, composite ids, @@unique, optional relations, @updatedAt and native types', () => {
-  const entities = prismaEntities(
+test('Prisma: enums, composite ids, @@unique, optional relations, @updatedAt and native types', async () => {
+  const entities = await prismaEntities(
     'prisma/schema.prisma',
     `
-    enum Role { ADMIN USER }
+    enum Role {
+      ADMIN
+      USER
+    }
     model Account {
       id        Int      @id @default(autoincrement())
       role      Role     @default(USER)
@@ -154,8 +157,37 @@ test('Prisma: enums, composite ids, @@unique, optional relations, @updatedAt and
   ]);
 });
 
-test('a data-models.json that breaks the contract is reported and the other schemas are used', () => {
-  const { entities, notes } = discoverEntities({
+test('Prisma: braces inside strings and comments do not end a model (the schema is parsed, not matched)', async () => {
+  const entities = await prismaEntities(
+    'prisma/schema.prisma',
+    `
+    model Setting {
+      id     Int    @id
+      value  Json   @default("{}") // {} until the user saves
+      label  String @default("}")
+      owner  String
+    }
+    model Audit {
+      id   Int    @id
+      note String
+    }
+    `,
+  );
+  assert.deepEqual(
+    entities.map((e) => e.source_name),
+    ['Setting', 'Audit'],
+  );
+  // Every field of Setting is read: with a pattern match, the model ended inside "{}".
+  assert.deepEqual(fieldsOf(entities[0]), { id: 'Integer required pk', value: 'Text', label: 'String', owner: 'String required' });
+  assert.deepEqual(fieldsOf(entities[1]), { id: 'Integer required pk', note: 'String required' });
+});
+
+test('Prisma: a schema Prisma would reject gives no entities instead of failing the scan', async () => {
+  assert.deepEqual(await prismaEntities('prisma/schema.prisma', 'model Broken {\n  id Int @id @default(\n'), []);
+});
+
+test('a data-models.json that breaks the contract is reported and the other schemas are used', async () => {
+  const { entities, notes } = await discoverEntities({
     dataModels: [{ path: 'architecture/data-models.json', content: '{"models": [{"name": "lower case"}]}' }],
     prisma: [],
     sql: [{ path: 'schema.sql', content: 'CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL);' }],

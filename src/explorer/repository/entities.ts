@@ -27,10 +27,10 @@ export function isSqlFile(path: string): boolean {
   return /\.sql$/i.test(path);
 }
 
-export function discoverEntities(input: { dataModels: SourceFile[]; prisma: SourceFile[]; sql: SourceFile[] }): {
+export async function discoverEntities(input: { dataModels: SourceFile[]; prisma: SourceFile[]; sql: SourceFile[] }): Promise<{
   entities: DiscoveredEntity[];
   notes: string[];
-} {
+}> {
   const notes: string[] = [];
   const seen = new Set<string>();
   const entities: DiscoveredEntity[] = [];
@@ -46,7 +46,7 @@ export function discoverEntities(input: { dataModels: SourceFile[]; prisma: Sour
     const tables = dataModelTables(file.content);
     reading.entities.forEach((e, i) => add(e, tables[i] ? [tables[i]] : []));
   }
-  for (const file of input.prisma) for (const e of prismaEntities(file.path, file.content)) add(e);
+  for (const file of input.prisma) for (const e of await prismaEntities(file.path, file.content)) add(e);
   for (const e of sqlEntities(input.sql)) add(e);
   if (entities.length >= MAX_ENTITIES) notes.push(`Only the first ${MAX_ENTITIES} record definitions are listed.`);
   return { entities, notes };

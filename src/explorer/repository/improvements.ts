@@ -3,7 +3,7 @@
  * something the scan found missing or wrong. Ordered by weight: leaked secrets before style.
  */
 import type { RepositorySection, SecurityIssue, Technology } from '../../contracts/explorer.ts';
-import type { FunctionComplexity } from './code-metrics.ts';
+import type { FunctionComplexity } from '../../analysis/complexity.ts';
 
 export const COMPLEX_FUNCTION = 15;
 

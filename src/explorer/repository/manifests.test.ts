@@ -63,9 +63,80 @@ test('Python, Go, Rust, Ruby and PHP manifests give their packages and technolog
   assert.deepEqual(found.manifests.slice(0, 3), ['Gemfile', 'go.mod', 'requirements-dev.txt']);
 });
 
+test('pyproject.toml: a multi-line string holding TOML-looking lines is read as text, not as tables', () => {
+  const found = summarizeManifests([
+    {
+      path: 'pyproject.toml',
+      content: [
+        '[project]',
+        'name = "shop"',
+        'description = """',
+        'A shop API. Install an extra:',
+        '[postgres]',
+        'dependencies = ["not-a-package"]',
+        '"""',
+        'dependencies = ["fastapi>=0.110", "sqlalchemy>=2"]',
+        'license = "MIT"',
+        "notes = '''",
+        '[project.scripts]',
+        "'''",
+        '[project.optional-dependencies]',
+        'test = ["pytest>=8"]',
+        '[tool.poetry.group.lint.dependencies]',
+        'ruff = { version = "^0.4", optional = true }',
+        '',
+      ].join('\n'),
+    },
+  ]);
+  const [pyproject] = found.parsed;
+  assert.deepEqual(pyproject!.runtime, [
+    { name: 'fastapi', version: '>=0.110' },
+    { name: 'sqlalchemy', version: '>=2' },
+  ]);
+  assert.deepEqual(pyproject!.dev, [
+    { name: 'pytest', version: '>=8' },
+    { name: 'ruff', version: '^0.4' },
+  ]);
+  assert.equal(pyproject!.license, 'MIT');
+  assert.equal(pyproject!.cli, false, '[project.scripts] inside a string declares no script');
+});
+
+test('Cargo.toml: dependencies per target and in the workspace, path dependencies without a version', () => {
+  const found = summarizeManifests([
+    {
+      path: 'Cargo.toml',
+      content: [
+        '[workspace]',
+        'members = ["crates/*"]',
+        '[workspace.dependencies]',
+        'serde = { version = "1", features = ["derive"] }',
+        'local = { path = "crates/local" }',
+        "[target.'cfg(unix)'.dependencies]",
+        'nix = "0.28"',
+        "[target.'cfg(windows)'.build-dependencies]",
+        'winres = "0.1"',
+        '[[bin]]',
+        'name = "tool"',
+        '',
+      ].join('\n'),
+    },
+  ]);
+  const [cargo] = found.parsed;
+  assert.deepEqual(cargo!.runtime, [
+    { name: 'serde', version: '1' },
+    { name: 'local', version: '*' },
+    { name: 'nix', version: '0.28' },
+  ]);
+  assert.deepEqual(cargo!.dev, [{ name: 'winres', version: '0.1' }]);
+  assert.deepEqual([cargo!.workspaces, cargo!.cli, cargo!.library], [['crates/*'], true, false]);
+});
+
 test('a broken manifest is listed and adds nothing', () => {
-  const found = summarizeManifests([{ path: 'package.json', content: '{ not json' }]);
-  assert.deepEqual(found.manifests, ['package.json']);
+  const found = summarizeManifests([
+    { path: 'package.json', content: '{ not json' },
+    { path: 'pyproject.toml', content: '[project\ndependencies = ["fastapi"]\n' },
+  ]);
+  assert.deepEqual(found.manifests, ['package.json', 'pyproject.toml']);
   assert.deepEqual([found.runtime, found.dev, found.technologies], [[], [], []]);
 });
 

@@ -1,12 +1,12 @@
 /**
- * Dependency manifests → the packages a repository uses and the technologies they name. Parsing is
- * deliberately simple (JSON, line formats, a TOML subset): a manifest we cannot read is listed but adds
- * nothing, and never fails the scan.
+ * Dependency manifests → the packages a repository uses and the technologies they name. JSON and
+ * TOML (smol-toml) are parsed in full, the line formats simply: a manifest we cannot read is listed
+ * but adds nothing, and never fails the scan.
  */
 import { posix } from 'node:path';
+import { parse as parseToml } from 'smol-toml';
 import type { Technology } from '../../contracts/explorer.ts';
 import { CARGO_CRATES, COMPOSER_PACKAGES, GO_MODULES, NPM_PACKAGES, PYTHON_PACKAGES, RUBY_GEMS } from './known-packages.ts';
-import { parseTomlLite, tomlStrings, tomlVersion } from './toml-lite.ts';
 
 export interface Dependency {
   name: string;
@@ -136,29 +136,49 @@ function parseRequirements(m: ParsedManifest, content: string): ParsedManifest {
   return m;
 }
 
+type TomlTable = Record<string, unknown>;
+
+function table(value: unknown): TomlTable {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date) ? (value as TomlTable) : {};
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/** `"1.0"` or `{ version = "1.0", features = […] }` (a path or git dependency has none). */
+function versionOf(spec: unknown): string {
+  return text(spec) ?? text(table(spec).version) ?? '*';
+}
+
 function parsePyproject(m: ParsedManifest, content: string): ParsedManifest {
-  const toml = parseTomlLite(content);
-  const project = toml.get('project');
-  const reqs = (raw: string | undefined) =>
-    tomlStrings(raw ?? '')
+  const toml = parseToml(content) as TomlTable;
+  const project = table(toml.project);
+  const poetry = table(table(toml.tool).poetry);
+  const reqs = (list: unknown) =>
+    strings(list)
       .map(parsePythonRequirement)
       .filter((d): d is Dependency => d !== null);
-  m.runtime.push(...reqs(project?.get('dependencies')));
-  for (const [group, raw] of toml.get('project.optional-dependencies') ?? [])
-    (/dev|test|lint|doc/i.test(group) ? m.dev : m.runtime).push(...reqs(raw));
-  for (const [, raw] of toml.get('dependency-groups') ?? []) m.dev.push(...reqs(raw));
-  const poetry = (section: string, into: Dependency[]) => {
-    for (const [name, raw] of toml.get(section) ?? [])
-      if (name !== 'python') into.push({ name: name.toLowerCase(), version: tomlVersion(raw) ?? '*' });
+  m.runtime.push(...reqs(project.dependencies));
+  for (const [group, list] of Object.entries(table(project['optional-dependencies'])))
+    (/dev|test|lint|doc/i.test(group) ? m.dev : m.runtime).push(...reqs(list));
+  // PEP 735 groups; `{include-group = "…"}` entries name another group and are not packages.
+  for (const list of Object.values(table(toml['dependency-groups']))) m.dev.push(...reqs(list));
+  const poetryDeps = (deps: unknown, into: Dependency[]) => {
+    for (const [name, spec] of Object.entries(table(deps)))
+      if (name !== 'python') into.push({ name: name.toLowerCase(), version: versionOf(spec) });
   };
-  poetry('tool.poetry.dependencies', m.runtime);
-  poetry('tool.poetry.dev-dependencies', m.dev);
-  for (const section of toml.keys()) if (/^tool\.poetry\.group\.[^.]+\.dependencies$/.test(section)) poetry(section, m.dev);
-  const license = project?.get('license') ?? toml.get('tool.poetry')?.get('license');
-  m.license = license ? (tomlVersion(license.replace(/\btext\s*=/, 'version =')) ?? null) : null;
-  const python = project?.get('requires-python');
-  m.languageVersion = python ? (tomlStrings(python)[0] ?? null) : null;
-  m.cli = toml.has('project.scripts') || toml.has('tool.poetry.scripts');
+  poetryDeps(poetry.dependencies, m.runtime);
+  poetryDeps(poetry['dev-dependencies'], m.dev);
+  for (const group of Object.values(table(poetry.group))) poetryDeps(table(group).dependencies, m.dev);
+  // PEP 621 license: an SPDX string, or `{ text = "MIT" }` (`{ file = … }` names no license).
+  m.license = text(project.license) ?? text(table(project.license).text) ?? text(poetry.license);
+  m.languageVersion = text(project['requires-python']);
+  m.cli = project.scripts !== undefined || poetry.scripts !== undefined;
   return m;
 }
 
@@ -180,24 +200,22 @@ function parseGoMod(m: ParsedManifest, content: string): ParsedManifest {
 }
 
 function parseCargo(m: ParsedManifest, content: string): ParsedManifest {
-  const toml = parseTomlLite(content);
-  for (const [section, values] of toml) {
-    const into = /(^|\.)(dev|build)-dependencies$/.test(section) ? m.dev : /(^|\.)dependencies$/.test(section) ? m.runtime : null;
-    if (into) {
-      for (const [name, raw] of values) into.push({ name, version: tomlVersion(raw) ?? '*' });
-      continue;
-    }
-    // [dependencies.serde] with version = "1"
-    const sub = /(?:^|\.)((?:dev-|build-)?dependencies)\.([^.]+)$/.exec(section);
-    if (sub)
-      (sub[1] === 'dependencies' ? m.runtime : m.dev).push({ name: sub[2]!, version: tomlVersion(values.get('version') ?? '') ?? '*' });
+  const toml = parseToml(content) as TomlTable;
+  // Dependencies sit at the top, in [workspace.dependencies] and per target ([target.'cfg(unix)'.dependencies]).
+  const scopes = [toml, table(toml.workspace), ...Object.values(table(toml.target)).map(table)];
+  for (const scope of scopes) {
+    for (const [key, into] of [
+      ['dependencies', m.runtime],
+      ['dev-dependencies', m.dev],
+      ['build-dependencies', m.dev],
+    ] as const)
+      for (const [name, spec] of Object.entries(table(scope[key]))) into.push({ name, version: versionOf(spec) });
   }
   m.sources = { runtime: `${m.path} dependencies`, dev: `${m.path} dev-dependencies` };
-  const license = toml.get('package')?.get('license');
-  m.license = license ? tomlVersion(license) : null;
-  m.cli = toml.has('bin');
-  m.library = toml.has('lib');
-  m.workspaces = tomlStrings(toml.get('workspace')?.get('members') ?? '');
+  m.license = text(table(toml.package).license);
+  m.cli = toml.bin !== undefined;
+  m.library = toml.lib !== undefined;
+  m.workspaces = strings(table(toml.workspace).members);
   return m;
 }
 

@@ -1,4 +1,4 @@
-/** Container and documentation files: Dockerfiles, nginx for the built frontend, compose, README. */
+/** Container and documentation files: Dockerfiles, nginx for the built frontend, compose (from generator/deploy), README. */
 import type { DataModel, DataModels } from '../../../contracts/artifacts.ts';
 import {
   clientReferences,
@@ -13,117 +13,9 @@ import {
   searchableFields,
   sortFields,
 } from '../model-facts.ts';
+import { composeFile, CONTAINER_FILES } from '../../deploy/index.ts';
 import { markdownText } from '../naming.ts';
 import type { AppFile } from '../app-file.ts';
-
-const HEALTH_PROBE = `fetch('http://127.0.0.1:3000/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
-
-const DOCKERFILE_BACKEND = `FROM node:20-bookworm-slim
-WORKDIR /app
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/app/data
-COPY package.json ./
-RUN npm install --omit=dev --no-audit --no-fund
-COPY tsconfig.json ./
-COPY backend ./backend
-RUN mkdir -p /app/data && chown node:node /app/data
-USER node
-EXPOSE 3000
-HEALTHCHECK --interval=10s --timeout=3s --retries=5 CMD node -e "${HEALTH_PROBE}"
-CMD ["node", "--import", "tsx", "backend/src/server.ts"]
-`;
-
-const DOCKERFILE_FRONTEND = `FROM node:20-bookworm-slim AS build
-WORKDIR /app
-COPY package.json ./
-RUN npm install --no-audit --no-fund
-COPY tsconfig.json ./
-COPY frontend ./frontend
-RUN npm run build
-
-FROM nginx:1.27-alpine
-COPY frontend/nginx.conf /etc/nginx/conf.d/default.conf
-COPY --from=build /app/frontend/dist /usr/share/nginx/html
-EXPOSE 8080
-`;
-
-const NGINX_CONF = `server {
-  listen 8080;
-  root /usr/share/nginx/html;
-
-  location /api/ {
-    proxy_pass http://backend:3000;
-    proxy_set_header Host $host;
-  }
-
-  location = /health {
-    proxy_pass http://backend:3000;
-  }
-
-  # Client-side routes fall back to the single-page app.
-  location / {
-    try_files $uri /index.html;
-  }
-}
-`;
-
-function compose(models: DataModels): string {
-  return `name: ${models.slug}
-
-services:
-  postgres:
-    image: postgres:16-alpine
-    environment:
-      POSTGRES_USER: app
-      POSTGRES_PASSWORD: \${POSTGRES_PASSWORD:-app}
-      POSTGRES_DB: app
-    volumes:
-      - pgdata:/var/lib/postgresql/data
-    healthcheck:
-      test: ["CMD-SHELL", "pg_isready -U app -d app"]
-      interval: 5s
-      timeout: 3s
-      retries: 10
-
-  backend:
-    build:
-      context: .
-      dockerfile: Dockerfile.backend
-    environment:
-      PORT: "3000"
-      HOST: 0.0.0.0
-      DATABASE_URL: postgresql://app:\${POSTGRES_PASSWORD:-app}@postgres:5432/app
-      # Unset means a random secret per start; set it to keep users signed in across restarts.
-      JWT_SECRET: \${JWT_SECRET:-}
-    depends_on:
-      postgres:
-        condition: service_healthy
-    ports:
-      - "3000:3000"
-    healthcheck:
-      test: ["CMD", "node", "-e", "${HEALTH_PROBE}"]
-      interval: 10s
-      timeout: 3s
-      retries: 5
-
-  frontend:
-    build:
-      context: .
-      dockerfile: Dockerfile.frontend
-    depends_on:
-      backend:
-        condition: service_healthy
-    ports:
-      - "8080:8080"
-    healthcheck:
-      test: ["CMD", "wget", "-qO-", "http://127.0.0.1:8080/"]
-      interval: 10s
-      timeout: 3s
-      retries: 5
-
-volumes:
-  pgdata: {}
-`;
-}
 
 function listOptions(models: DataModels, m: DataModel): string {
   const parts: string[] = [];
@@ -247,11 +139,15 @@ tests (\`e2e/\`, playwright-core) start the app themselves and write \`test-resu
 
 export function deployFiles(models: DataModels): AppFile[] {
   const g = 'deploy' as const;
+  const compose = composeFile({
+    name: models.slug,
+    context: '.',
+    hostPorts: { backend: 3000, frontend: 8080 },
+    jwtSecret: 'random-when-unset',
+  });
   return [
-    { path: 'Dockerfile.backend', content: DOCKERFILE_BACKEND, group: g },
-    { path: 'Dockerfile.frontend', content: DOCKERFILE_FRONTEND, group: g },
-    { path: 'frontend/nginx.conf', content: NGINX_CONF, group: g },
-    { path: 'docker-compose.yml', content: compose(models), group: g },
+    ...Object.entries(CONTAINER_FILES).map(([path, content]) => ({ path, content, group: g })),
+    { path: 'docker-compose.yml', content: compose, group: g },
     { path: 'README.md', content: readme(models), group: g },
   ];
 }

@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
-import { createFsWorkspace } from '../../adapters/fs/workspace.ts';
-import { createLocalRunner } from '../../adapters/runner/local/local-runner.ts';
+import { createFsWorkspace } from '../adapters/fs/workspace.ts';
+import { createLocalRunner } from '../adapters/runner/local/local-runner.ts';
 import { auditDependencies } from './dependency-audit.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'catalyst-audit-'));

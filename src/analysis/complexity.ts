@@ -1,8 +1,10 @@
 /**
  * JS/TS source → cyclomatic complexity per function and the modules a file imports, with the
  * TypeScript compiler's parser (no type checking, so a file that would not compile still counts).
- * Complexity is 1 + each if, loop, case, catch, ?:, &&, || and ?? in the function's own body; nested
- * functions are counted on their own.
+ * The one complexity measure of Catalyst: the reviewer scores generated apps with it and the
+ * explorer reports explored repositories with it. Complexity is 1 + each if, loop, case, catch, ?:,
+ * &&, ||, ?? (and their assignments), `?.` and default value in the function's own body, the same
+ * decisions ESLint 9's `complexity` rule counts; nested functions are counted on their own.
  */
 import type * as TS from 'typescript';
 
@@ -18,6 +20,10 @@ export interface SourceMetrics {
   functions: FunctionComplexity[];
   /** Module specifiers as written: './a.js', 'react', 'node:fs'. */
   imports: string[];
+}
+
+export interface FileFunctionComplexity extends FunctionComplexity {
+  file: string;
 }
 
 export const JS_TS_FILE = /\.(?:[cm]?[jt]sx?)$/;
@@ -66,6 +72,13 @@ export function measureSource(ts: TypeScript, path: string, text: string): Sourc
         return true;
       case ts.SyntaxKind.BinaryExpression:
         return decisionOperators.has((node as TS.BinaryExpression).operatorToken.kind);
+      case ts.SyntaxKind.Parameter:
+      case ts.SyntaxKind.BindingElement:
+        return (node as TS.ParameterDeclaration | TS.BindingElement).initializer !== undefined;
+      case ts.SyntaxKind.PropertyAccessExpression:
+      case ts.SyntaxKind.ElementAccessExpression:
+      case ts.SyntaxKind.CallExpression:
+        return (node as TS.PropertyAccessExpression | TS.ElementAccessExpression | TS.CallExpression).questionDotToken !== undefined;
       default:
         return false;
     }
@@ -83,6 +96,15 @@ export function measureSource(ts: TypeScript, path: string, text: string): Sourc
   visit(source, null);
   const imports = ts.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName);
   return { functions, imports };
+}
+
+/** Every function of the given files, most complex first; declaration files have none worth counting. */
+export async function measureComplexity(files: ReadonlyArray<{ path: string; content: string }>): Promise<FileFunctionComplexity[]> {
+  const measurable = files.filter((f) => isMeasurable(f.path));
+  if (measurable.length === 0) return [];
+  const ts = await loadTypeScript();
+  const functions = measurable.flatMap((f) => measureSource(ts, f.path, f.content).functions.map((fn) => ({ file: f.path, ...fn })));
+  return functions.sort((a, b) => b.complexity - a.complexity || a.file.localeCompare(b.file) || a.line - b.line);
 }
 
 function nameText(ts: TypeScript, name: TS.Node | undefined): string | null {

@@ -12,8 +12,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CommandRunner } from '../../core/ports/command-runner.ts';
-import type { Workspace } from '../../core/ports/workspace.ts';
+import type { CommandRunner } from '../core/ports/command-runner.ts';
+import type { Workspace } from '../core/ports/workspace.ts';
 
 export interface VulnerabilityCounts {
   critical: number;
