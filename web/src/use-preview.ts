@@ -17,8 +17,8 @@ export interface PreviewState {
   restart(): void;
 }
 
-/** `refresh` changes whenever the page learns something new about the task (e.g. preview_ready). */
-export function usePreview(taskId: string, refresh: unknown): PreviewState {
+/** `announcedUrl`: the preview URL the task or its stream gave; until there is one, nothing is asked. */
+export function usePreview(taskId: string, announcedUrl: string | null): PreviewState {
   const [record, setRecord] = useState<PreviewDeployment | null>(null);
   const [restarting, setRestarting] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -29,12 +29,13 @@ export function usePreview(taskId: string, refresh: unknown): PreviewState {
     }, setError);
   }, [taskId]);
   useEffect(() => {
+    if (announcedUrl === null) return;
     load();
     const timer = setInterval(() => {
       if (document.visibilityState === 'visible') load();
     }, POLL_MS);
     return () => clearInterval(timer);
-  }, [load, refresh]);
+  }, [load, announcedUrl]);
   const restart = useCallback(() => {
     setRestarting(true);
     setError(null);
