@@ -8,7 +8,9 @@ WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends git tini ca-certificates curl \
     && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# Production packages only: they include what builds the UI and what generated apps resolve at run time
+# (scripts/check-production-install.mjs proves a build works from such an install).
+RUN npm ci --omit=dev --no-audit --no-fund
 
 FROM deps AS web
 COPY web ./web

@@ -10,8 +10,7 @@ const api = (process.env.CATALYST_API_URL ?? 'http://127.0.0.1:3000').replace(/\
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   oxc: { jsx: { runtime: 'automatic' } },
-  // mermaid's lazily loaded layout chunk is ~660 kB; the limit still flags an entry chunk that grows past it.
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 700 },
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false },
   server: {
     port: 5173,
     proxy: {

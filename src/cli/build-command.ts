@@ -13,6 +13,7 @@ import { systemClock } from '../core/clock.ts';
 import { untilShutdownSignal } from '../core/shutdown-signal.ts';
 import { EXIT, printJson } from './output.ts';
 import { showProgress } from './progress-view.ts';
+import { colorEnabled, painter, type Paint } from './terminal-color.ts';
 
 export interface BuildOptions {
   json: boolean;
@@ -61,12 +62,12 @@ async function resultOf(runtime: Runtime, task: TaskRecord, startedAt: number, d
   });
 }
 
-function describe(result: BuildResult): string {
+function describe(result: BuildResult, paint: Paint): string {
   const lines = [
     '',
     result.status === 'completed'
-      ? `✔ Built ${result.project_slug} in ${(result.duration_ms / 1000).toFixed(1)}s`
-      : `✖ Build failed in phase ${result.phase}: ${result.error ?? 'unknown error'}`,
+      ? `${paint('green', '✔')} Built ${result.project_slug} in ${(result.duration_ms / 1000).toFixed(1)}s`
+      : `${paint('red', '✖')} Build failed in phase ${result.phase}: ${result.error ?? 'unknown error'}`,
     `  task      ${result.task_id}`,
     `  repo      ${result.repo_path}${result.branch ? ` (branch ${result.branch})` : ''}`,
     `  artifacts ${result.artifacts_dir}`,
@@ -81,7 +82,11 @@ export async function buildCommand(prompt: string, opts: BuildOptions, config: R
   let taskId: string | null = null;
   const view = opts.json
     ? null
-    : showProgress(runtime.feed, () => taskId, { tty: Boolean(process.stderr.isTTY), write: (l) => process.stderr.write(`${l}\n`) });
+    : showProgress(runtime.feed, () => taskId, {
+        tty: Boolean(process.stderr.isTTY),
+        color: colorEnabled(process.env, Boolean(process.stderr.isTTY)),
+        write: (l) => process.stderr.write(`${l}\n`),
+      });
   let result: BuildResult;
   try {
     const task = await runtime.submitBuild({ prompt, project_name: opts.name, mode: opts.mode, explorer_scan_id: opts.fromScan });
@@ -99,7 +104,7 @@ export async function buildCommand(prompt: string, opts: BuildOptions, config: R
   }
 
   if (opts.json) printJson(result);
-  else process.stdout.write(describe(result));
+  else process.stdout.write(describe(result, painter(colorEnabled(process.env, Boolean(process.stdout.isTTY)))));
   if (result.status !== 'completed') return EXIT.failed;
 
   if (!opts.detach && result.preview_url) {

@@ -2,6 +2,7 @@
  * The `catalyst` command. Parses arguments (unknown options are usage errors: exit 2), loads the
  * configuration once, and maps every failure to a message, a hint and an exit code.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { loadConfig, type CatalystConfig } from '../config/index.ts';
 import { AppError } from '../core/errors.ts';
@@ -13,6 +14,11 @@ import { workerCommand } from './worker-command.ts';
 import { EXIT, exitCodeFor, printError } from './output.ts';
 import { previewListCommand, previewRestartCommand, previewStopCommand } from './preview-commands.ts';
 import { serveUntilSignal } from '../server/serve.ts';
+
+/** The installed Catalyst's version, as its package.json says. */
+export function catalystVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
 
 interface GlobalOptions {
   config?: string;
@@ -40,6 +46,7 @@ export async function main(argv: string[]): Promise<number> {
   program
     .name('catalyst')
     .description('Turn a request into a planned, designed, tested, reviewed app with a live preview.')
+    .version(catalystVersion(), '-V, --version', 'print the version and exit')
     .option('-c, --config <file>', 'configuration file (default: ./config/catalyst.yaml if present)')
     .option('-v, --verbose', 'log what each part does (JSON lines on stderr)', false)
     .showHelpAfterError('(run `catalyst --help` for usage)')

@@ -1,10 +1,12 @@
 /**
  * What a person at a terminal sees while agents work: one spinner line for the running agent with
  * its latest activity and elapsed time, and a finished line per agent run. Off a TTY the same events
- * become plain lines on stderr.
+ * become plain lines on stderr. Colour follows `color` (see terminal-color.ts): ora's own symbols and spinner
+ * colours come from chalk, which ignores NO_COLOR, so this view draws them itself.
  */
-import ora, { type Ora } from 'ora';
+import ora, { spinners, type Ora } from 'ora';
 import type { LiveFeed } from '../core/agent.ts';
+import { painter } from './terminal-color.ts';
 
 export interface ProgressView {
   stop(): void;
@@ -17,8 +19,12 @@ function seconds(ms: number): string {
 export function showProgress(
   feed: LiveFeed,
   taskId: () => string | null,
-  opts: { tty: boolean; write: (line: string) => void },
+  opts: { tty: boolean; color: boolean; write: (line: string) => void; stream?: NodeJS.WriteStream },
 ): ProgressView {
+  const paint = painter(opts.color);
+  const stream = opts.stream ?? process.stderr;
+  const frames = { interval: spinners.dots.interval, frames: spinners.dots.frames.map((f) => paint('cyan', f)) };
+  const mark = (done: boolean) => (done ? paint('green', '✔') : paint('red', '✖'));
   let spinner: Ora | null = null;
   let current: { agent: string; started: number; detail: string } | null = null;
   const tick = setInterval(() => {
@@ -32,15 +38,14 @@ export function showProgress(
     if (m.type === 'agent_status') {
       if (m.status === 'running') {
         current = { agent: m.agent_name, started: Date.now(), detail: '' };
-        if (opts.tty) spinner = ora({ text: m.agent_name, stream: process.stderr }).start();
+        if (opts.tty) spinner = ora({ text: m.agent_name, stream, color: false, spinner: frames }).start();
         else opts.write(`… ${m.agent_name} started`);
       } else {
         const line = `${m.agent_name} ${m.status === 'done' ? 'done' : 'failed'} in ${seconds(m.duration_ms ?? 0)}`;
         if (spinner) {
-          if (m.status === 'done') spinner.succeed(line);
-          else spinner.fail(line);
+          spinner.stopAndPersist({ symbol: mark(m.status === 'done'), text: line });
           spinner = null;
-        } else opts.write(`${m.status === 'done' ? '✔' : '✖'} ${line}`);
+        } else opts.write(`${mark(m.status === 'done')} ${line}`);
         current = null;
       }
     } else if (m.type === 'agent_log' && current) {

@@ -202,4 +202,26 @@ test('a person builds a todo app in the browser and inspects every result', asyn
   assert.match(await broken.locator('pre.mermaid-source').innerText(), /broken -->\|unclosed/);
   await page.locator('figure[aria-label="Diagram 2"] .diagram-svg svg').waitFor();
   await page.screenshot({ path: join(SHOTS, '12-architecture-diagram-error.png'), fullPage: true });
+
+  // The preview stopped from elsewhere (as `catalyst preview stop` in another shell would): the open task page
+  // stops showing the app, says it was stopped and offers a restart, which brings the app back.
+  await page.goto(`${taskUrl}/preview`);
+  await frame.locator('#root *').first().waitFor({ timeout: 30_000 });
+  const previewStatus = page.getByLabel('Preview status');
+  await previewStatus.getByText('running').waitFor();
+  const stop = await fetch(`${server.url}/api/preview/${taskId}`, { method: 'DELETE' });
+  assert.equal(stop.status, 200, await stop.text());
+  await page.getByText('The preview was stopped.').waitFor({ timeout: 15_000 });
+  assert.equal(await page.locator('iframe[title="Preview of the generated app"]').count(), 0, 'no frame for a stopped preview');
+  assert.match(await previewStatus.innerText(), /stopped/);
+  assert.doesNotMatch(await previewStatus.innerText(), /running/);
+  await page.screenshot({ path: join(SHOTS, '13-preview-stopped.png') });
+  const restartRequest = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/api/preview/${taskId}/restart`));
+  await page.getByRole('button', { name: 'Restart preview' }).click();
+  await restartRequest;
+  await frame.locator('#root *').first().waitFor({ timeout: 60_000 });
+  await previewStatus.getByText('running').waitFor();
+  const restartedUrl = await page.getByRole('link', { name: 'Open in new tab' }).getAttribute('href');
+  assert.equal((await fetch(`${restartedUrl}/health`)).status, 200, 'the restarted app answers');
+  await page.screenshot({ path: join(SHOTS, '14-preview-restarted.png') });
 });

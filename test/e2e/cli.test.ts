@@ -91,6 +91,15 @@ describe('catalyst CLI', () => {
     assert.deepEqual(JSON.parse(json.stdout).error.code, 'invalid_prompt', 'with --json the error is the one JSON object on stdout');
   });
 
+  test('--version prints the version of package.json and exits 0', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const run = await catalyst([flag]);
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.stdout, `${version}\n`);
+    }
+  });
+
   test('a broken config names the file, the key and the problem', async () => {
     const file = join(cwd, 'broken.yaml');
     writeFileSync(file, 'agents:\n  tester:\n    min_coverage: lots\n');

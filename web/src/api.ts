@@ -89,6 +89,12 @@ export const api = {
   artifactUrl: (id: string, path: string) => `/api/tasks/${id}/artifacts/${segments(path)}`,
   commits: (id: string) => json<{ ref: string; commits: CommitInfo[] }>(`/api/tasks/${id}/commits`),
   previews: () => json<{ previews: PreviewDeployment[] }>('/api/preview?all=true'),
+  /** The task's preview record, or null when the task has none (yet). */
+  preview: (taskId: string) =>
+    json<PreviewDeployment>(`/api/preview/${taskId}`).catch((e: unknown) => {
+      if (e instanceof ApiError && e.status === 404) return null;
+      throw e;
+    }),
   stopPreview: (taskId: string) => json<PreviewDeployment>(`/api/preview/${taskId}`, { method: 'DELETE' }),
   restartPreview: (taskId: string) => json<PreviewDeployment>(`/api/preview/${taskId}/restart`, { method: 'POST' }),
   startScan: (request: ScanRequestInput) =>

@@ -1,17 +1,43 @@
 /**
- * A Mermaid diagram drawn to SVG with `mermaid`, imported on first use (it is the largest library of
- * the UI). `securityLevel: 'strict'` makes mermaid escape labels, drop click handlers and sanitise the
- * SVG it returns; that SVG is the only markup this component injects. A diagram that does not parse
- * shows mermaid's message next to its source, so the author can see what to fix.
+ * A Mermaid diagram drawn to SVG with `@mermaid-js/tiny`, loaded on first use (it is the largest script of
+ * the UI). The tiny build draws every diagram type the UI shows (flowcharts and graphs, ER diagrams, and the
+ * usual ones a model may write) without mermaid's ~130 MB install tree; it lacks only mindmaps, architecture
+ * diagrams and KaTeX. It is a prebuilt script that sets `globalThis.mermaid`, so it is added as a script
+ * (an asset served from this origin) rather than bundled. `securityLevel: 'strict'` makes mermaid escape
+ * labels, drop click handlers and sanitise the SVG it returns; that SVG is the only markup this component
+ * injects. A diagram that does not parse shows mermaid's message next to its source, so the author can see
+ * what to fix.
  */
 import { useEffect, useId, useState } from 'react';
+import mermaidUrl from '@mermaid-js/tiny/dist/mermaid.tiny.js?url';
 
-type Mermaid = (typeof import('mermaid'))['default'];
+/** The part of mermaid's API this component uses. */
+interface Mermaid {
+  initialize(config: { startOnLoad: boolean; securityLevel: 'strict'; theme: 'default'; suppressErrorRendering: boolean }): void;
+  parse(source: string): Promise<unknown>;
+  render(id: string, source: string): Promise<{ svg: string }>;
+}
 
 let mermaidModule: Promise<Mermaid> | null = null;
 
+function loadScript(src: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = src;
+    script.async = true;
+    script.onload = () => resolve();
+    script.onerror = () => {
+      script.remove();
+      reject(new Error(`could not load the diagram library (${src})`));
+    };
+    document.head.append(script);
+  });
+}
+
 function loadMermaid(): Promise<Mermaid> {
-  mermaidModule ??= import('mermaid').then(({ default: mermaid }) => {
+  mermaidModule ??= loadScript(mermaidUrl).then(() => {
+    const mermaid = (globalThis as { mermaid?: Mermaid }).mermaid;
+    if (!mermaid) throw new Error('the diagram library loaded but did not define mermaid');
     // suppressErrorRendering: a bad diagram is reported by this component, not as mermaid's error SVG in the page.
     mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme: 'default', suppressErrorRendering: true });
     return mermaid;

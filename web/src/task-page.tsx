@@ -5,7 +5,8 @@ import { api } from './api.ts';
 import { navigate } from './router.ts';
 import { Chat, ErrorNote, Link, statusBadge } from './ui.tsx';
 import { AGENTS, useTaskStream, type TaskStream } from './use-task-stream.ts';
-import { ArchitectureView, CommitsView, FilesView, PlanView, PreviewView, ReviewView, TestsView } from './views.tsx';
+import { ArchitectureView, CommitsView, FilesView, PlanView, PreviewBadge, PreviewView, ReviewView, TestsView } from './views.tsx';
+import { usePreview } from './use-preview.ts';
 
 const TABS = [
   ['activity', 'Activity'],
@@ -112,6 +113,7 @@ export function TaskPage({ id, tab }: { id: string; tab: string }) {
   const agentsStarted = AGENTS.some((a) => stream.agents[a].status !== 'queued');
   const status = stream.complete?.status ?? (working && agentsStarted ? 'running' : (task?.status ?? 'queued'));
   const preview = stream.preview?.preview_url ?? task?.preview_url ?? null;
+  const previewState = usePreview(id, preview);
 
   return (
     <main className="task-page">
@@ -137,16 +139,21 @@ export function TaskPage({ id, tab }: { id: string; tab: string }) {
         {stream.complete ? (
           <p role="status" className={`outcome outcome-${stream.complete.status}`}>
             {stream.complete.status === 'completed'
-              ? 'Done: the app is built, tested, reviewed and running.'
+              ? 'Done: the app is built, tested, reviewed and deployed.'
               : `The task ${stream.complete.status}${stream.complete.error ? `: ${stream.complete.error}` : '.'}`}
           </p>
         ) : null}
         {preview ? (
-          <p>
+          <p aria-label="Preview status">
             Preview:{' '}
-            <a href={preview} target="_blank" rel="noopener noreferrer">
-              {preview}
-            </a>
+            {previewState.record?.status === 'healthy' || !previewState.record ? (
+              <a href={preview} target="_blank" rel="noopener noreferrer">
+                {preview}
+              </a>
+            ) : (
+              <code>{preview}</code>
+            )}{' '}
+            {previewState.record ? <PreviewBadge preview={previewState} /> : null}
           </p>
         ) : null}
         {working ? (
@@ -171,7 +178,7 @@ export function TaskPage({ id, tab }: { id: string; tab: string }) {
         </nav>
         <section aria-label={TABS.find(([k]) => k === tab)?.[1] ?? tab} className="panel">
           {tab === 'activity' ? <Logs stream={stream} /> : null}
-          {tab === 'preview' ? <PreviewView url={preview} /> : null}
+          {tab === 'preview' ? <PreviewView preview={previewState} url={preview} /> : null}
           {tab === 'files' ? <FilesView id={id} stream={stream} /> : null}
           {tab === 'plan' ? <PlanView id={id} revision={stream.revision} /> : null}
           {tab === 'architecture' ? <ArchitectureView id={id} revision={stream.revision} /> : null}

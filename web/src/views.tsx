@@ -1,6 +1,6 @@
 /**
  * Result views of a task, each read from the API: preview, files, plan, architecture, tests, review,
- * commits. Code is highlighted with shiki and Mermaid diagrams are drawn with mermaid, both loaded
+ * commits. Code is highlighted with shiki and Mermaid diagrams are drawn with @mermaid-js/tiny, both loaded
  * on first use so the first page stays small.
  */
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
@@ -12,6 +12,7 @@ import { CodeView } from './code-view.tsx';
 import { MermaidDiagram } from './mermaid-diagram.tsx';
 import { ErrorNote } from './ui.tsx';
 import type { TaskStream } from './use-task-stream.ts';
+import { previewLabel, type PreviewState } from './use-preview.ts';
 
 /** Loads something for a task; a 404 means "not produced yet" rather than an error. */
 function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T | null; missing: boolean; error: unknown } {
@@ -44,17 +45,55 @@ function pct(v: number | null | undefined): string {
   return v === null || v === undefined ? 'n/a' : `${Math.round(v * 1000) / 10}%`;
 }
 
-export function PreviewView({ url }: { url: string | null }) {
-  if (!url) return <Pending what="The live preview" />;
+/** The preview's state as a badge: "running" only while it answers. */
+export function PreviewBadge({ preview }: { preview: PreviewState }) {
+  const label = previewLabel(preview);
+  return <span className={`badge badge-preview-${label}`}>{label}</span>;
+}
+
+const NOT_RUNNING: Record<string, string> = {
+  stopped: 'The preview was stopped.',
+  expired: 'The preview expired: previews are stopped after their time to live (preview.ttl_hours).',
+  failed: 'The preview failed to start or crashed too often.',
+  unhealthy: 'The preview is not answering its health check; its supervisor restarts it when it crashes.',
+};
+
+export function PreviewView({ preview, url }: { preview: PreviewState; url: string | null }) {
+  const { record } = preview;
+  // Before the record loads, the URL the build announced is live: the deployer has just checked it.
+  const live = record ? record.status === 'healthy' && !preview.restarting : url !== null;
+  const shown = record?.url ?? url;
+  if (!shown) return <Pending what="The live preview" />;
+  const label = previewLabel(preview);
+  const restart = (
+    <button type="button" onClick={preview.restart} disabled={preview.restarting}>
+      {preview.restarting ? 'Restarting…' : 'Restart preview'}
+    </button>
+  );
   return (
     <div className="preview">
       <p>
-        <a href={url} target="_blank" rel="noopener noreferrer">
-          Open in new tab
-        </a>{' '}
-        <code>{url}</code>
+        {record ? <PreviewBadge preview={preview} /> : null}{' '}
+        {live ? (
+          <a href={shown} target="_blank" rel="noopener noreferrer">
+            Open in new tab
+          </a>
+        ) : null}{' '}
+        <code>{shown}</code>
       </p>
-      <iframe title="Preview of the generated app" src={url} className="preview-frame" />
+      <ErrorNote error={preview.error} />
+      {live ? (
+        <iframe title="Preview of the generated app" src={shown} className="preview-frame" />
+      ) : label === 'starting' || label === 'restarting' ? (
+        <p role="status" className="preview-state">
+          {label === 'restarting' ? 'Restarting the preview…' : 'Starting the preview…'}
+        </p>
+      ) : (
+        <div role="status" className="preview-state">
+          <p>{NOT_RUNNING[record?.status ?? ''] ?? `The preview is ${label}.`}</p>
+          {restart}
+        </div>
+      )}
     </div>
   );
 }
