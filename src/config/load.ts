@@ -19,7 +19,14 @@ export type VectorChoice = { kind: 'state' } | { kind: 'qdrant'; url: string };
 export interface CatalystConfig extends ConfigFile {
   /** Where the values came from, for start-up logs and error messages. */
   source: { file: string | null };
+  /** Catalyst's own version (its package.json), for the API description and start-up logs. */
+  version: string;
   paths: {
+    /** Catalyst's install folder; generated apps resolve their packages from its node_modules. */
+    install: string;
+    nodeModules: string;
+    /** The built web UI that `catalyst serve` serves. */
+    webDist: string;
     dataDir: string;
     repos: string;
     worktrees: string;
@@ -48,6 +55,10 @@ export interface LoadConfigOptions {
   /** Dotted-path overrides from CLI flags, e.g. { 'orchestration.mode': 'event_driven' }. */
   overrides?: Record<string, unknown>;
 }
+
+/** Where this copy of Catalyst is installed: two folders up from src/config/. */
+const INSTALL_DIR = resolve(import.meta.dirname, '../..');
+const VERSION = (JSON.parse(readFileSync(join(INSTALL_DIR, 'package.json'), 'utf8')) as { version: string }).version;
 
 const INTERPOLATION = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
@@ -184,7 +195,11 @@ function resolveConfig(cfg: ConfigFile, file: string | null, opts: LoadConfigOpt
     ...cfg,
     preview: { ...cfg.preview, docker: dockerFromEnv(cfg.preview.docker, env, opts.cwd) },
     source: { file },
+    version: VERSION,
     paths: {
+      install: INSTALL_DIR,
+      nodeModules: join(INSTALL_DIR, 'node_modules'),
+      webDist: join(INSTALL_DIR, 'web', 'dist'),
       dataDir,
       repos: under(cfg.storage.git.local_path, 'repos'),
       worktrees: resolve(dataDir, 'worktrees'),
