@@ -24,7 +24,10 @@ import type { PreviewHandle, PreviewRuntime } from '../src/core/ports/preview-ru
 import { APP_DEPENDENCIES, renderApp } from '../src/generator/app/index.ts';
 import { todoApp } from '../src/generator/app/test-fixtures.ts';
 import { probeBwrap } from '../src/preview/sandbox.ts';
-import { installedVersions, NODE_MODULES_DIR } from '../src/runtime.ts';
+import { loadConfig } from '../src/config/index.ts';
+import { installedVersions } from '../src/runtime/agent-settings.ts';
+
+const NODE_MODULES_DIR = loadConfig({ env: {}, cwd: process.cwd() }).paths.nodeModules;
 
 const { values } = parseArgs({
   options: {
@@ -76,7 +79,7 @@ function treeRssKb(pid: number): number {
 const root = mkdtempSync(join(tmpdir(), 'catalyst-bench-preview-'));
 const plain = join(root, 'todo');
 const socketReady = join(root, 'todo-socket');
-for (const file of renderApp(todoApp, installedVersions(APP_DEPENDENCIES))) {
+for (const file of renderApp(todoApp, installedVersions(APP_DEPENDENCIES, NODE_MODULES_DIR))) {
   for (const dir of [plain, socketReady]) {
     mkdirSync(dirname(join(dir, file.path)), { recursive: true });
     writeFileSync(join(dir, file.path), file.content);

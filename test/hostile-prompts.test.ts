@@ -11,9 +11,10 @@ import { renderApp, APP_DEPENDENCIES } from '../src/generator/app/index.ts';
 import { designArchitecture } from '../src/generator/architecture/index.ts';
 import { buildPlan } from '../src/generator/plan/index.ts';
 import { understandRequest } from '../src/generator/understand/index.ts';
-import { installedVersions } from '../src/runtime.ts';
+import { loadConfig } from '../src/config/index.ts';
+import { installedVersions } from '../src/runtime/agent-settings.ts';
 
-const versions = installedVersions(APP_DEPENDENCIES);
+const versions = installedVersions(APP_DEPENDENCIES, loadConfig({ env: {}, cwd: process.cwd() }).paths.nodeModules);
 const SECRET = 'sk-test-THIS-MUST-NEVER-APPEAR-0123456789';
 
 const HOSTILE = [

@@ -55,7 +55,7 @@ async function resultOf(runtime: Runtime, task: TaskRecord, startedAt: number, d
     commit: task.commit_sha,
     preview_url: live ? preview.url : null,
     fallback_url: live ? preview.fallback_url : null,
-    artifacts_dir: artifacts.dir(task.id),
+    artifacts_dir: artifacts.location(task.id),
     duration_ms: Date.now() - startedAt,
     phases: phasesOf(task),
     detached,

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { CatalystConfig } from '../config/index.ts';
 import { systemClock } from '../core/clock.ts';
 import { AppError } from '../core/errors.ts';
@@ -58,7 +57,7 @@ export async function previewRestartCommand(taskRef: string, opts: { json: boole
         previews,
         clock: systemClock,
         events: rt.ports.previewEvents ?? null,
-        worktreeOf: (taskId) => join(config.paths.worktrees, taskId),
+        worktreeOf: (taskId) => rt.ports.git.worktreePath(taskId),
         projectSlugOf: async (taskId) => {
           const task = await state.getTask(taskId);
           const project = task ? await state.getProject(task.project_id) : null;

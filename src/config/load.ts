@@ -29,7 +29,14 @@ export type SettingSource = `env ${string}` | 'file' | 'flag' | 'default';
 export interface CatalystConfig extends ConfigFile {
   /** Where the values came from, for start-up logs and error messages. */
   source: { file: string | null; keys: Readonly<Record<string, SettingSource>> };
+  /** Catalyst's own version (its package.json), for the API description and start-up logs. */
+  version: string;
   paths: {
+    /** Catalyst's install folder; generated apps resolve their packages from its node_modules. */
+    install: string;
+    nodeModules: string;
+    /** The built web UI that `catalyst serve` serves. */
+    webDist: string;
     dataDir: string;
     repos: string;
     worktrees: string;
@@ -63,6 +70,10 @@ export interface LoadConfigOptions {
    */
   commandDefaults?: Record<string, unknown>;
 }
+
+/** Where this copy of Catalyst is installed: two folders up from src/config/. */
+const INSTALL_DIR = resolve(import.meta.dirname, '../..');
+const VERSION = (JSON.parse(readFileSync(join(INSTALL_DIR, 'package.json'), 'utf8')) as { version: string }).version;
 
 const INTERPOLATION = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
@@ -265,7 +276,11 @@ function resolveConfig(cfg: ConfigFile, source: CatalystConfig['source'], opts: 
     ...cfg,
     preview: { ...cfg.preview, docker: dockerFromEnv(cfg.preview.docker, env, opts.cwd) },
     source,
+    version: VERSION,
     paths: {
+      install: INSTALL_DIR,
+      nodeModules: join(INSTALL_DIR, 'node_modules'),
+      webDist: join(INSTALL_DIR, 'web', 'dist'),
       dataDir,
       repos: under(cfg.storage.git.local_path, 'repos'),
       worktrees: resolve(dataDir, 'worktrees'),

@@ -4,6 +4,7 @@
  * schemas at the boundary (spec §5.2). Routing keys are `catalyst.<event_type>` (spec §5.1).
  */
 import { z } from 'zod';
+import { Domain } from './domain.ts';
 
 export const AGENT_IDS = ['planner', 'architect', 'coder', 'tester', 'reviewer', 'deployer', 'explorer'] as const;
 export const AgentId = z.enum(AGENT_IDS);
@@ -22,6 +23,21 @@ export function routingKeyFor(eventType: EventType): string {
 
 const RepairRound = z.number().int().min(0).describe('how many times the coder has been sent back for this task');
 
+/**
+ * What a build request was understood to ask for, decided once when the build is submitted (the
+ * project is named from it) and handed to the planner, which plans exactly this.
+ */
+export const BuildUnderstanding = z.object({
+  domain: Domain,
+  /** What was decided without being asked for, in plain words for the plan. */
+  assumptions: z.array(z.string()),
+  /** What a person should confirm before the app grows further. */
+  open_questions: z.array(z.string()),
+  /** A build from a scan: the scan's target, and whether its records replaced the request's. */
+  scan: z.object({ id: z.uuid(), target: z.string(), records_copied: z.boolean() }).optional(),
+});
+export type BuildUnderstanding = z.infer<typeof BuildUnderstanding>;
+
 export const TaskInitiatedPayload = z.object({
   project_id: z.uuid(),
   project_name: z.string().min(1),
@@ -32,6 +48,8 @@ export const TaskInitiatedPayload = z.object({
   next_agent: z.literal('planner').default('planner'),
   /** Build from this explorer scan: its records become the app's data model (spec §8.2). */
   explorer_scan_id: z.uuid().optional(),
+  /** Absent only in events recorded before it travelled with them; the planner then reads the request itself. */
+  understanding: BuildUnderstanding.optional(),
 });
 
 export const PlanCreatedPayload = z.object({

@@ -19,7 +19,8 @@ import { createFsWorkspace } from '../adapters/fs/workspace.ts';
 import { ExplorerFindings } from '../contracts/explorer.ts';
 import { AppError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
-import { NODE_MODULES_DIR } from '../runtime.ts';
+import { createFsArtifactStore } from '../adapters/fs/artifact-store.ts';
+import { loadConfig } from '../config/index.ts';
 import { freshDatabase } from '../../test/support/postgres.ts';
 import { createAnalyzers } from './analyzers.ts';
 import { createExplorer, FINDINGS_COLLECTION, type Explorer, type ExplorerOptions } from './explorer-service.ts';
@@ -42,11 +43,12 @@ describe('explorer service (real scanners)', () => {
       vectors: createStateVectorStore(state.documents),
       analyzers: createAnalyzers({
         runner: createLocalRunner({}),
-        workspace: createFsWorkspace(NODE_MODULES_DIR),
+        workspace: createFsWorkspace(loadConfig({ env: {}, cwd: root }).paths.nodeModules),
         childEnv: { PATH: process.env.PATH ?? '' },
       }),
       logger: quiet,
-      explorerDir: join(root, 'explorer'),
+      artifacts: createFsArtifactStore(join(root, 'explorer')),
+      workRoot: join(root, 'explorer-work'),
       enabled: true,
       allowHosts: [],
       ...limits,
@@ -109,7 +111,7 @@ describe('explorer service (real scanners)', () => {
     assert.doesNotThrow(() => ExplorerFindings.parse(JSON.parse(readFileSync(join(dir, 'findings.json'), 'utf8'))));
     assert.match(readFileSync(join(dir, 'report.md'), 'utf8'), /--from-scan/);
     assert.ok(!readFileSync(join(dir, 'findings.json'), 'utf8').includes('not-needed'));
-    assert.equal(existsSync(join(dir, '.work')), false, 'the scratch folder is removed');
+    assert.equal(existsSync(join(root, 'explorer-work', record.id)), false, 'the scratch folder is removed');
 
     assert.equal((await state.documents.get(FINDINGS_COLLECTION, record.id))?.scan_id, record.id);
     const similar = await explorer.similar('orders customers database tables');

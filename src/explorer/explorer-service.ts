@@ -16,6 +16,7 @@ import type { Clock } from '../core/clock.ts';
 import { systemClock } from '../core/clock.ts';
 import { AppError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
+import type { ArtifactStore } from '../core/ports/artifact-store.ts';
 import type { DocumentStore } from '../core/ports/document-store.ts';
 import type { StateStore } from '../core/ports/state-store.ts';
 import type { VectorMatch, VectorStore } from '../core/ports/vector-store.ts';
@@ -48,8 +49,10 @@ export interface ExplorerOptions {
   vectors: VectorStore;
   analyzers: Analyzers;
   logger: Logger;
-  /** `<data>/explorer`: each scan writes `<scan-id>/` here. */
-  explorerDir: string;
+  /** Each scan's report and structured files, keyed by scan id (spec §4.7 Output). */
+  artifacts: ArtifactStore;
+  /** Scratch folders of scans in progress (`<workRoot>/<scan-id>`: a clone, say), removed when the scan ends. */
+  workRoot: string;
   enabled: boolean;
   maxConcurrent: number;
   allowHosts: readonly string[];
@@ -131,7 +134,7 @@ export function createExplorer(opts: ExplorerOptions): Explorer {
           tech_stack: techStackNames(f.technologies),
           similarity_score: f.similarity_score,
           suggested_tasks: f.suggested_tasks,
-          findings_ref: `file://${join(opts.explorerDir, f.scan_id, 'findings.json')}`,
+          findings_ref: `file://${opts.artifacts.location(f.scan_id)}/findings.json`,
         },
       },
       // A scan is not a task: it is its own trace, recorded under its own id.
@@ -163,8 +166,7 @@ export function createExplorer(opts: ExplorerOptions): Explorer {
   async function execute(id: string, request: ScanRequest, target: string, abort: AbortController): Promise<ScanRecord> {
     const log = opts.logger.child({ scan_id: id, scan_type: request.type });
     const startedAt = clock.now();
-    const dir = join(opts.explorerDir, id);
-    const workDir = join(dir, '.work');
+    const workDir = join(opts.workRoot, id);
     const deadline = AbortSignal.timeout(timeoutMs);
     const signal = AbortSignal.any([abort.signal, deadline, closing.signal]);
     const progress = (message: string) => {
@@ -180,7 +182,7 @@ export function createExplorer(opts: ExplorerOptions): Explorer {
         composeFindings({ scanId: id, scanType: request.type, target, startedAt, completedAt: clock.now(), result }),
       );
       progress('Explorer: writing the report');
-      await writeScanArtifacts(dir, findings);
+      await writeScanArtifacts(opts.artifacts, findings);
       await remember(findings);
       const record = await opts.state.finishScan(id, {
         status: 'completed',
@@ -188,7 +190,7 @@ export function createExplorer(opts: ExplorerOptions): Explorer {
         tech_stack: techStackNames(findings.technologies),
         security_score: findings.security_score,
         tech_debt_score: findings.tech_debt_score,
-        artifacts_dir: dir,
+        artifacts_dir: opts.artifacts.location(id),
       });
       progress(`Explorer: done — ${findings.entities.length} records, security ${findings.security_score}/100`);
       return record;

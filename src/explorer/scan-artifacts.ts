@@ -3,10 +3,9 @@
  * read. Diagrams are Mermaid sources (`*.mmd`), which the web UI draws; an SVG export would need a
  * browser inside the scan.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import type { DependencyGraph, ExplorerFindings } from '../contracts/explorer.ts';
+import type { ArtifactStore } from '../core/ports/artifact-store.ts';
 import { techStackNames } from './findings.ts';
 
 const MAX_DIAGRAM_EDGES = 200;
@@ -100,8 +99,8 @@ function report(f: ExplorerFindings): string {
   ].join('\n');
 }
 
-/** Writes every file and returns their paths relative to `dir`. */
-export async function writeScanArtifacts(dir: string, f: ExplorerFindings): Promise<string[]> {
+/** Writes every file of the scan under its id in `store` and returns their relative paths. */
+export async function writeScanArtifacts(store: ArtifactStore, f: ExplorerFindings): Promise<string[]> {
   const files: Record<string, string> = {
     'report.md': report(f),
     'findings.json': `${JSON.stringify(f, null, 2)}\n`,
@@ -142,10 +141,6 @@ export async function writeScanArtifacts(dir: string, f: ExplorerFindings): Prom
     }),
   };
   if (f.repository) files['dependencies/cves.json'] = `${JSON.stringify(f.repository.dependencies.audit, null, 2)}\n`;
-  for (const [path, text] of Object.entries(files)) {
-    const full = join(dir, path);
-    await mkdir(dirname(full), { recursive: true });
-    await writeFile(full, text);
-  }
+  for (const [path, text] of Object.entries(files)) await store.write(f.scan_id, path, text);
   return Object.keys(files).sort();
 }

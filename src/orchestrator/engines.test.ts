@@ -189,7 +189,7 @@ for (const mode of ['sequential', 'event_driven'] as const) {
         try {
           const hanging = await rt.submitBuild({ prompt: 'build a hang app' });
           const other = await rt.submitBuild({ prompt: 'build a todo app' });
-          const pidFile = join(rt.ports.artifacts.dir(hanging.id), 'sleeper.pid');
+          const pidFile = join(rt.ports.artifacts.location(hanging.id), 'sleeper.pid');
           while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8') === '') await new Promise((r) => setTimeout(r, 20));
           const sleeper = Number(readFileSync(pidFile, 'utf8'));
           assert.ok(alive(sleeper), 'the test run is in flight');

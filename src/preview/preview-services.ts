@@ -1,7 +1,7 @@
 /**
  * What a long-running Catalyst process runs for previews: the monitor (health, restarts, TTL, limits,
  * re-adoption) and, when enabled, the Host router, with the router's last-request times feeding the
- * monitor's least-recently-used eviction. `startPreviewServices` in runtime.ts fills these options
+ * monitor's least-recently-used eviction. `startPreviewServices` in runtime/preview-services.ts fills these options
  * from the configuration; `catalyst serve` calls it.
  */
 import type { Logger } from '../core/logger.ts';

@@ -166,7 +166,7 @@ describe('HTTP API', () => {
   test('files: list and read the worktree; symlinks and dot-dot cannot leave it', async () => {
     const empty = (await app.inject({ url: `/api/tasks/${taskId}/files` })).json();
     assert.deepEqual(empty, { task_id: taskId, source: null, files: [] });
-    const worktree = join(env.runtime.config.paths.worktrees, taskId);
+    const worktree = env.runtime.ports.git.worktreePath(taskId);
     const outside = join(env.dir, 'secret.txt');
     writeFileSync(outside, 'top secret');
     mkdirSync(join(worktree, 'backend/src'), { recursive: true });

@@ -27,7 +27,6 @@ import { registerTaskRoutes } from './task-routes.ts';
 export interface ServerOptions {
   /** The built UI (web/dist); null serves the API only. */
   webDir?: string | null;
-  version?: string;
 }
 
 function tokenMatches(expected: string, given: string | undefined): boolean {
@@ -102,7 +101,7 @@ export async function buildServer(runtime: Runtime, opts: ServerOptions = {}): P
       openapi: '3.0.3',
       info: {
         title: 'Catalyst API',
-        version: opts.version ?? '0.1.0',
+        version: config.version,
         description: 'Tasks, live progress, files, artifacts, previews, git and events (spec §11).',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },

@@ -81,7 +81,7 @@ export async function registerLiveRoutes(app: FastifyInstance, runtime: Runtime,
               timestamp: String(l.timestamp),
             })),
             live: live.files(taskId),
-            artifactsDir: artifacts.dir(taskId),
+            artifactsDir: artifacts.location(taskId),
             repoPath: git.repoPath(slug),
           });
           for (const m of replay) send(JSON.stringify(m));

@@ -81,7 +81,7 @@ export function createLiveState(runtime: Runtime): LiveState {
       );
     cacheWarned = true;
   };
-  const artifactsDir = (taskId: string) => runtime.ports.artifacts.dir(taskId);
+  const artifactsDir = (taskId: string) => runtime.ports.artifacts.location(taskId);
   const repoOf = (e: AgentEvent) => join(runtime.config.paths.repos, e.repo.split('/').pop() ?? '');
 
   const off = runtime.feed.on((m) => {

@@ -1,5 +1,4 @@
 /** Spec §11.1 beyond tasks: previews, git repositories, event history, health (the explorer: explorer-routes.ts). */
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { CommitsQuery, type GitRepoSummary } from '../contracts/api.ts';
@@ -67,7 +66,7 @@ export async function registerOpsRoutes(app: FastifyInstance, runtime: Runtime):
       return restartPreview(
         {
           ...control,
-          worktreeOf: (id) => join(runtime.config.paths.worktrees, id),
+          worktreeOf: (id) => git.worktreePath(id),
           projectSlugOf: async (id) => {
             const task = await state.getTask(id);
             if (!task) throw new AppError('task_not_found', `no task ${id}`, { retryable: false });

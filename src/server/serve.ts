@@ -7,11 +7,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CatalystConfig } from '../config/index.ts';
-import { CATALYST_ROOT, createRuntime, startPreviewServices } from '../runtime.ts';
+import { createRuntime } from '../runtime.ts';
+import { startPreviewServices } from '../runtime/preview-services.ts';
 import { untilShutdownSignal } from '../core/shutdown-signal.ts';
 import { buildServer } from './app.ts';
-
-export const WEB_DIST = join(CATALYST_ROOT, 'web', 'dist');
 
 export interface RunningServer {
   url: string;
@@ -20,7 +19,7 @@ export interface RunningServer {
 
 export async function startServer(config: Readonly<CatalystConfig>, opts: { webDir?: string | null } = {}): Promise<RunningServer> {
   const runtime = await createRuntime(config, { detachedPreviews: true });
-  const webDir = opts.webDir === undefined ? WEB_DIST : opts.webDir;
+  const webDir = opts.webDir === undefined ? config.paths.webDist : opts.webDir;
   let app;
   let previewServices;
   try {
@@ -56,7 +55,7 @@ export async function startServer(config: Readonly<CatalystConfig>, opts: { webD
 /** Runs until SIGTERM or SIGINT; returns the exit code. */
 export async function serveUntilSignal(config: Readonly<CatalystConfig>, write: (line: string) => void): Promise<number> {
   const server = await startServer(config);
-  const hasUi = existsSync(join(WEB_DIST, 'index.html'));
+  const hasUi = existsSync(join(config.paths.webDist, 'index.html'));
   write(
     `Catalyst is serving ${hasUi ? 'the UI and ' : ''}the API at ${server.url} (${config.orchestration.mode}; API docs at ${server.url}/docs)`,
   );

@@ -1,5 +1,4 @@
 /** Tasks: submit, list, read, progress, cancel, and a task's files, artifacts and commits. */
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import {
@@ -19,7 +18,7 @@ import type { Runtime } from '../runtime.ts';
 import { parseOr400 } from './http-errors.ts';
 import type { LiveState } from './live-state.ts';
 import { ErrorResponse, TaskIdParams, jsonSchema } from './openapi.ts';
-import { checkRelative, contentTypeOf, listInside, readInside } from './safe-files.ts';
+import { contentTypeOf } from './content-type.ts';
 import { taskProgress } from './task-view.ts';
 
 export const TaskIdSchema = z.object({ task_id: z.uuid('task_id must be a task id (a UUID)') });
@@ -40,9 +39,8 @@ export async function projectSlugOf(runtime: Runtime, task: TaskRecord): Promise
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse };
 
 export async function registerTaskRoutes(app: FastifyInstance, runtime: Runtime, live: LiveState): Promise<void> {
-  const { state, artifacts, git } = runtime.ports;
+  const { state, artifacts, git, workspace } = runtime.ports;
   const requestSchema = buildRequestSchema(runtime.config.limits.max_prompt_chars);
-  const worktreeOf = (taskId: string) => join(runtime.config.paths.worktrees, taskId);
 
   app.post(
     '/api/tasks',
@@ -159,7 +157,7 @@ export async function registerTaskRoutes(app: FastifyInstance, runtime: Runtime,
         status: 'cancelled',
         artifacts: {
           code: `file://${git.repoPath(await projectSlugOf(runtime, task))}`,
-          tests: `file://${artifacts.dir(task.id)}/test-results/`,
+          tests: `file://${artifacts.location(task.id)}/test-results/`,
           preview: null,
         },
         error: 'cancelled by the user',
@@ -180,7 +178,7 @@ export async function registerTaskRoutes(app: FastifyInstance, runtime: Runtime,
     },
     async (request) => {
       const task = await loadTask(runtime, request.params);
-      const files: FileEntry[] = await listInside(worktreeOf(task.id));
+      const files: FileEntry[] = await workspace.browse(git.worktreePath(task.id));
       return { task_id: task.id, source: files.length > 0 ? 'worktree' : null, files } satisfies FileList;
     },
   );
@@ -190,8 +188,9 @@ export async function registerTaskRoutes(app: FastifyInstance, runtime: Runtime,
     { schema: { tags: ['files'], summary: 'One generated file as text', response: { ...errors } } },
     async (request, reply) => {
       const task = await loadTask(runtime, request.params);
-      const rel = checkRelative((request.params as Record<string, string>)['*'] ?? '');
-      let content: Buffer | string | null = await readInside(worktreeOf(task.id), rel);
+      const rel = (request.params as Record<string, string>)['*'] ?? '';
+      // Refuses a path that leaves the worktree before anything else reads it (the branch below included).
+      let content: Buffer | string | null = await workspace.readInside(git.worktreePath(task.id), rel);
       if (content === null && task.branch_name) {
         // The worktree may have been cleaned up; the branch still holds the file.
         content = await git.readFile(await projectSlugOf(runtime, task), task.branch_name, rel).catch(() => null);
@@ -218,7 +217,7 @@ export async function registerTaskRoutes(app: FastifyInstance, runtime: Runtime,
     },
     async (request) => {
       const task = await loadTask(runtime, request.params);
-      return { task_id: task.id, files: await listInside(artifacts.dir(task.id)) };
+      return { task_id: task.id, files: await artifacts.browse(task.id) };
     },
   );
 
@@ -227,8 +226,8 @@ export async function registerTaskRoutes(app: FastifyInstance, runtime: Runtime,
     { schema: { tags: ['files'], summary: 'One artifact file', response: { ...errors } } },
     async (request, reply) => {
       const task = await loadTask(runtime, request.params);
-      const rel = checkRelative((request.params as Record<string, string>)['*'] ?? '');
-      const content = await readInside(artifacts.dir(task.id), rel);
+      const rel = (request.params as Record<string, string>)['*'] ?? '';
+      const content = await artifacts.readBytes(task.id, rel);
       if (content === null)
         throw new AppError('task_not_found', `task ${task.id} has no artifact ${rel}`, {
           hint: 'list artifacts with GET /api/tasks/{id}/artifacts',

@@ -1,7 +1,7 @@
 /**
  * The GitRepos conformance suite (src/core/ports/git-repos.ts). Every adapter runs it with a factory
  * that puts its repositories under the given folder:
- *   describeGitRepos('local', ({ basePath }) => createLocalGitRepos({ basePath, author, env }));
+ *   describeGitRepos('local', ({ basePath, worktreesPath }) => createLocalGitRepos({ basePath, worktreesPath, author, env }));
  * Each test gets a fresh temporary folder, removed afterwards.
  */
 import { describe, test, beforeEach, afterEach } from 'node:test';
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { AppError } from '../../src/core/errors.ts';
 import type { GitRepos } from '../../src/core/ports/git-repos.ts';
 
-export type GitReposFactory = (ctx: { basePath: string }) => GitRepos | Promise<GitRepos>;
+export type GitReposFactory = (ctx: { basePath: string; worktreesPath: string }) => GitRepos | Promise<GitRepos>;
 
 export function describeGitRepos(name: string, factory: GitReposFactory): void {
   describe(`GitRepos conformance: ${name}`, () => {
@@ -20,7 +20,7 @@ export function describeGitRepos(name: string, factory: GitReposFactory): void {
     let repos: GitRepos;
     beforeEach(async () => {
       dir = mkdtempSync(join(tmpdir(), 'catalyst-git-'));
-      repos = await factory({ basePath: join(dir, 'repos') });
+      repos = await factory({ basePath: join(dir, 'repos'), worktreesPath: join(dir, 'worktrees') });
     });
     afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -71,10 +71,23 @@ export function describeGitRepos(name: string, factory: GitReposFactory): void {
       assert.equal(planCommit?.message, `docs: add plan\n\nCatalyst-Event: ${eventId}\nCatalyst-Task: task-1`);
     });
 
+    test("worktreePath is the task's own folder under the worktree folder, and refuses ids that are not plain names", () => {
+      const id = '0b1c2d3e-0000-4000-8000-000000000001';
+      assert.equal(repos.worktreePath(id), join(dir, 'worktrees', id));
+      assert.equal(repos.worktreePath(id), repos.worktreePath(id));
+      assert.notEqual(repos.worktreePath('task-2'), repos.worktreePath(id));
+      for (const bad of ['../escape', '', 'a/b', '.', '..'])
+        assert.throws(
+          () => repos.worktreePath(bad),
+          (e: unknown) => AppError.isInstance(e) && e.code === 'invalid_option',
+          bad,
+        );
+    });
+
     test('a worktree on a feature branch starts from main and keeps its commits off main', async () => {
       const { path: main } = await repos.ensureRepo('shop');
       await repos.commit({ checkout: main, files: [{ path: 'planning/plan.yaml', content: 'plan\n' }], message: 'docs: plan' });
-      const wtPath = join(dir, 'worktrees', 'task-1');
+      const wtPath = repos.worktreePath('task-1');
       const wt = await repos.ensureWorktree('shop', 'feature/task-1', 'main', wtPath);
       assert.equal(readFileSync(join(wt.path, 'planning/plan.yaml'), 'utf8'), 'plan\n');
       const sha = await repos.commit({ checkout: wt.path, files: [{ path: 'backend/app.ts', content: 'app\n' }], message: 'feat: app' });

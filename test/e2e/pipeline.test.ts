@@ -143,7 +143,7 @@ for (const mode of ['sequential', 'event_driven'] as const) {
         assert.match(git(repo, 'log', '-1', '--format=%B', branch), /Catalyst-Event: /, 'commits carry the event id');
 
         // Reports with real numbers from running the generated tests.
-        const artifacts = runtime.ports.artifacts.dir(task.id);
+        const artifacts = runtime.ports.artifacts.location(task.id);
         const summary = TestSummary.parse(JSON.parse(readFileSync(join(artifacts, 'test-results/test-summary.json'), 'utf8')));
         assert.equal(summary.overall_status, 'passed');
         assert.ok(

@@ -1,6 +1,6 @@
 /**
  * Drives one agent's handler directly, over the real ports of a runtime in a temp workspace, with
- * the same context the engines build (runtime.ts `makeAgentContext`). The runtime is created with no
+ * the same context the engines build (orchestrator/agent-context.ts `makeAgentContext`). The runtime is created with no
  * agents, so submitting a build only records the task and its task.initiated event; each test then
  * calls the handlers itself and feeds one agent's output to the next.
  */
@@ -11,7 +11,9 @@ import type { AgentContext, AgentDefinition, AgentSettings } from '../../src/cor
 import { systemClock } from '../../src/core/clock.ts';
 import { uuid } from '../../src/core/ids.ts';
 import { taskPatchFor } from '../../src/orchestrator/task-state.ts';
-import { agentSettings, createRuntime, makeAgentContext, type AgentLogEntry, type Runtime } from '../../src/runtime.ts';
+import { makeAgentContext, type AgentLogEntry } from '../../src/orchestrator/agent-context.ts';
+import { createRuntime, type Runtime } from '../../src/runtime.ts';
+import { agentSettings } from '../../src/runtime/agent-settings.ts';
 import { tempWorkspace } from '../e2e/helpers.ts';
 
 export type ProgressUpdate = Parameters<AgentContext['progress']>[0];
@@ -38,7 +40,6 @@ export async function agentContext(
   const logs = opts.logs ?? [];
   const progress = opts.progress ?? [];
   return makeAgentContext({
-    config: runtime.config,
     ports: runtime.ports,
     settings: opts.settings ?? agentSettings(runtime.config, false),
     clock: systemClock,

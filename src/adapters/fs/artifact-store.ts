@@ -2,12 +2,13 @@ import { cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { AppError } from '../../core/errors.ts';
 import type { ArtifactStore } from '../../core/ports/artifact-store.ts';
+import { listInside, readInside } from './confined-files.ts';
 
-/** Artifacts as plain files under `<root>/<task_id>/` (spec §6.3). */
+/** Artifacts as plain files under `<root>/<key>/` (spec §6.3); keys are task or scan ids (UUIDs). */
 export function createFsArtifactStore(root: string): ArtifactStore {
-  const dir = (taskId: string) => {
-    if (!/^[0-9a-f-]{36}$/.test(taskId)) throw new AppError('invalid_artifact', `not a task id: ${taskId}`);
-    return join(root, taskId);
+  const dir = (key: string) => {
+    if (!/^[0-9a-f-]{36}$/.test(key)) throw new AppError('invalid_artifact', `not a task id: ${key}`);
+    return join(root, key);
   };
   const target = (taskId: string, relPath: string) => {
     const base = dir(taskId);
@@ -18,7 +19,7 @@ export function createFsArtifactStore(root: string): ArtifactStore {
     return full;
   };
   return {
-    dir,
+    location: dir,
     async write(taskId, relPath, content) {
       const path = target(taskId, relPath);
       await mkdir(dirname(path), { recursive: true });
@@ -52,5 +53,7 @@ export function createFsArtifactStore(root: string): ArtifactStore {
         throw e;
       }
     },
+    readBytes: (key, relPath) => readInside(dir(key), relPath),
+    browse: (key) => listInside(dir(key)),
   };
 }

@@ -1,6 +1,7 @@
 import { lstat, readFile, readdir, readlink, rm, symlink } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Workspace } from '../../core/ports/workspace.ts';
+import { listInside, readInside } from './confined-files.ts';
 
 const SKIP = new Set(['.git', 'node_modules', 'dist', 'coverage', 'test-results', 'data']);
 
@@ -43,5 +44,7 @@ export function createFsWorkspace(nodeModulesDir: string): Workspace {
         throw e;
       }
     },
+    browse: (dir) => listInside(dir),
+    readInside: (dir, relPath) => readInside(dir, relPath),
   };
 }

@@ -48,7 +48,7 @@ describe('deployer agent', () => {
 
   test('compose_only writes compose, k8s manifests and DEPLOYMENT.md, starts nothing and reports no preview URL', async () => {
     const { events, ctx } = await h.run(deployerAgent, approved, { settings: withMode('compose_only') });
-    const dir = join(h.runtime.ports.artifacts.dir(h.task.id), 'deployment');
+    const dir = join(h.runtime.ports.artifacts.location(h.task.id), 'deployment');
 
     const compose = parseYaml(readFileSync(join(dir, 'docker-compose.preview.yml'), 'utf8')) as {
       services: Record<string, { image?: string; build?: { context: string; dockerfile: string } }>;
@@ -105,7 +105,7 @@ describe('deployer agent', () => {
     assert.equal(status.payload.deployment_mode, 'k8s');
     assert.equal(status.payload.preview_url, null);
     assert.match(
-      readFileSync(join(h.runtime.ports.artifacts.dir(h.task.id), 'deployment/DEPLOYMENT.md'), 'utf8'),
+      readFileSync(join(h.runtime.ports.artifacts.location(h.task.id), 'deployment/DEPLOYMENT.md'), 'utf8'),
       /No live preview was started \(k8s mode\)/,
     );
     assert.equal(await h.runtime.ports.state.getPreviewByTask(h.task.id), null);
@@ -138,7 +138,7 @@ describe('deployer agent', () => {
       assert.equal(row?.url, routerUrl);
       assert.equal(row?.fallback_url, status.payload.fallback_url);
       const record = JSON.parse(
-        readFileSync(join(h.runtime.ports.artifacts.dir(h.task.id), 'deployment/deployment-record.json'), 'utf8'),
+        readFileSync(join(h.runtime.ports.artifacts.location(h.task.id), 'deployment/deployment-record.json'), 'utf8'),
       ) as {
         urls: { router: string | null; frontend: string | null };
         sandbox: { kind: string; warning: string | null };

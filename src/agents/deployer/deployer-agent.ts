@@ -55,7 +55,7 @@ function outcome(
   },
 ): EventDraft[] {
   const fallback = p.fallbackUrl ?? p.url;
-  const base = ctx.ports.artifacts.dir(ctx.task.id);
+  const base = ctx.ports.artifacts.location(ctx.task.id);
   return [
     {
       event_type: 'deploy.status',

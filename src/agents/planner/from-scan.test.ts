@@ -18,7 +18,8 @@ import type { TaskRecord } from '../../contracts/records.ts';
 import type { AgentDefinition } from '../../core/agent.ts';
 import { AppError } from '../../core/errors.ts';
 import { taskPatchFor } from '../../orchestrator/task-state.ts';
-import { createRuntime, type AgentLogEntry, type Runtime } from '../../runtime.ts';
+import type { AgentLogEntry } from '../../orchestrator/agent-context.ts';
+import { createRuntime, type Runtime } from '../../runtime.ts';
 import { architectAgent } from '../architect/architect-agent.ts';
 import { coderAgent } from '../coder/coder-agent.ts';
 import { plannerAgent } from './planner-agent.ts';
@@ -181,8 +182,17 @@ describe('a build from an explorer scan', () => {
     );
   });
 
-  test('a scan gone by the time the planner runs fails the step with the reason, not a crash', async () => {
+  test('the planner plans the scan as understood at submit, even when the scan is gone by the time it runs', async () => {
     const initiatedPayload = (initiated as AgentEventOf<'task.initiated'>).payload;
+    assert.equal(initiatedPayload.understanding?.scan?.records_copied, true);
+    const gone = { ...initiated, event_id: randomUUID(), payload: { ...initiatedPayload, explorer_scan_id: randomUUID() } } as AgentEvent;
+    const out = await plannerAgent.handle(gone, await agentContext(runtime, task.id, plannerAgent, gone, { logs: [] }));
+    assert.equal(out.events[0]?.event_type, 'plan.created');
+    assert.equal((out.events[0]!.payload as { entity_count: number }).entity_count, 5);
+  });
+
+  test('an event recorded before the understanding travelled with it: a scan gone by then fails the step with the reason', async () => {
+    const { understanding: _carried, ...initiatedPayload } = (initiated as AgentEventOf<'task.initiated'>).payload;
     const missing = {
       ...initiated,
       event_id: randomUUID(),

@@ -7,7 +7,9 @@ import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { openAgentHarness, type AgentHarness, type StepOutput } from '../../../test/support/agent-harness.ts';
+import { randomUUID } from 'node:crypto';
 import { Plan } from '../../contracts/artifacts.ts';
+import type { AgentEvent, AgentEventOf } from '../../contracts/events.ts';
 import { plannerAgent } from './planner-agent.ts';
 
 const PLANNING_FILES = ['planning/acceptance.md', 'planning/plan.yaml', 'planning/risk.md', 'planning/task-graph.json'];
@@ -85,6 +87,31 @@ describe('planner agent', () => {
       lines.join(' | '),
     );
     assert.ok(lines.includes('Generated planning/plan.yaml'));
+  });
+
+  test('plans the understanding decided at submit, which named the project, without reading the prompt again', async () => {
+    const initiated = h.initiated as AgentEventOf<'task.initiated'>;
+    const carried = initiated.payload.understanding!;
+    assert.equal(carried.domain.app_name, 'Todo App', 'submit named the project from this understanding');
+    // Were the prompt read again, the plan would say Todo App, with Todo records and no such assumption.
+    const tampered = {
+      ...initiated,
+      event_id: randomUUID(),
+      payload: {
+        ...initiated.payload,
+        understanding: {
+          ...carried,
+          domain: { ...carried.domain, app_name: 'Carried Name', entities: carried.domain.entities.map((e) => ({ ...e, label: 'Chore' })) },
+          assumptions: ['This assumption was decided at submit'],
+        },
+      },
+    } as AgentEvent;
+    const out = await h.run(plannerAgent, tampered);
+    const created = out.events[0]!;
+    const plan = Plan.parse(parseYaml(h.git('show', `${created.commit}:planning/plan.yaml`)));
+    assert.equal(plan.project.name, 'Carried Name');
+    assert.equal(plan.domain.entities[0]?.label, 'Chore');
+    assert.ok(plan.assumptions.includes('This assumption was decided at submit'), plan.assumptions.join(' | '));
   });
 
   test('a redelivered task.initiated returns the same commit and creates no second commit', async () => {

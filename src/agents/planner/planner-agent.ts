@@ -4,11 +4,10 @@
  */
 import { stringify } from 'yaml';
 import type { AgentDefinition } from '../../core/agent.ts';
-import { analyzeRequest } from '../../generator/understand/index.ts';
-import { applyFindings, findingsOfScan } from '../../generator/understand/from-findings.ts';
 import { buildPlan } from '../../generator/plan/index.ts';
 import { commitOnce } from '../shared/commit-once.ts';
 import { expectEvent } from '../shared/expect-event.ts';
+import { fromBuildUnderstanding, understandBuild } from './understand-build.ts';
 
 const HOURS_PER_COMPLEXITY = { low: 0.2, medium: 0.5, high: 0.8 } as const;
 
@@ -21,18 +20,18 @@ export const plannerAgent: AgentDefinition = {
     const initiated = expectEvent(event, 'task.initiated');
     ctx.log('Analyzing your requirements...');
     const { requirements, explorer_scan_id: scanId } = initiated.payload;
-    let understood = analyzeRequest(requirements);
-    if (scanId !== undefined) {
-      // Checked at submit too, but the scan is read again here: this step may run much later, in another worker.
-      const findings = findingsOfScan(await ctx.ports.state.getScan(scanId), scanId);
-      const applied = applyFindings(understood, findings);
+    // The understanding decided at submit (it named the project); only an event recorded before it
+    // travelled with task.initiated makes the planner read the request, and the scan, itself.
+    const carried = initiated.payload.understanding ?? (await understandBuild(requirements, scanId, ctx.ports.state));
+    if (carried.scan) {
+      const { id, target, records_copied } = carried.scan;
       ctx.log(
-        applied.domain === understood.domain
-          ? `Using explorer scan ${scanId}: no records to copy from ${findings.target}; the records come from the request`
-          : `Using explorer scan ${scanId}: ${applied.domain.entities.length} records from ${findings.target}`,
+        records_copied
+          ? `Using explorer scan ${id}: ${carried.domain.entities.length} records from ${target}`
+          : `Using explorer scan ${id}: no records to copy from ${target}; the records come from the request`,
       );
-      understood = applied;
     }
+    const understood = fromBuildUnderstanding(carried);
     const { domain } = understood;
     const { plan, files } = buildPlan(domain, requirements, understood);
     const { maxFeatures } = ctx.settings.planner;

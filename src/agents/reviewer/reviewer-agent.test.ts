@@ -43,7 +43,7 @@ describe('reviewer agent', () => {
 
   function readDecision(): ReviewDecision {
     return ReviewDecision.parse(
-      JSON.parse(readFileSync(join(h.runtime.ports.artifacts.dir(h.task.id), 'review/review-decision.json'), 'utf8')),
+      JSON.parse(readFileSync(join(h.runtime.ports.artifacts.location(h.task.id), 'review/review-decision.json'), 'utf8')),
     );
   }
 
@@ -58,7 +58,7 @@ describe('reviewer agent', () => {
     assert.equal(review.branch, results.branch);
     assert.equal(review.commit, results.commit);
 
-    const dir = h.runtime.ports.artifacts.dir(h.task.id);
+    const dir = h.runtime.ports.artifacts.location(h.task.id);
     for (const f of REVIEW_FILES) assert.ok(existsSync(join(dir, f)), f);
     const decision = readDecision();
     assert.equal(decision.decision, 'approved');
@@ -132,7 +132,7 @@ describe('reviewer agent', () => {
     assert.equal(decision.decision, 'changes_requested');
     assert.equal(decision.thresholds.min_coverage, 1);
     assert.equal(decision.approved_at, null);
-    const summary = readFileSync(join(h.runtime.ports.artifacts.dir(h.task.id), 'review/review-summary.md'), 'utf8');
+    const summary = readFileSync(join(h.runtime.ports.artifacts.location(h.task.id), 'review/review-summary.md'), 'utf8');
     assert.match(summary, /^# Code review — changes requested/);
     assert.match(summary, /\[high, blocking\] line coverage/);
   });
@@ -145,7 +145,7 @@ describe('reviewer agent', () => {
     try {
       const tested = (await h.run(testerAgent, { ...opened, event_id: randomUUID() })).events[0] as AgentEventOf<'test.results'>;
       assert.equal(tested.payload.status, 'passed', 'the app still passes its tests');
-      const dir = h.runtime.ports.artifacts.dir(h.task.id);
+      const dir = h.runtime.ports.artifacts.location(h.task.id);
       const sast = JSON.parse(readFileSync(join(dir, 'test-results/security/sast-results.json'), 'utf8')) as {
         findings: Array<{ rule: string; file: string; line: number; severity: string }>;
       };

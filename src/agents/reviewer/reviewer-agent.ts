@@ -358,7 +358,7 @@ export const reviewerAgent: AgentDefinition = {
             blocking_issues: decision.blocking_issues,
             recommendations: decision.recommendations.length,
             items: decision.issues.slice(0, 30),
-            artifacts: [`file://${artifacts.dir(taskId)}/review/review-summary.md`],
+            artifacts: [`file://${artifacts.location(taskId)}/review/review-summary.md`],
             repair_round: results.payload.repair_round,
           },
         },

@@ -70,7 +70,7 @@ describe('tester agent', () => {
       assert.deepEqual([summary.e2e.status, summary.e2e.note], ['skipped', 'skipped: the generated app has no test:e2e script']);
     else assert.notEqual(summary.e2e.status, 'error', summary.e2e.note ?? '');
     assert.equal(summary.security.secrets_found, 0);
-    const artifacts = h.runtime.ports.artifacts.dir(h.task.id);
+    const artifacts = h.runtime.ports.artifacts.location(h.task.id);
     for (const f of [
       'test-results/junit.xml',
       'test-results/backend/junit.xml',
@@ -166,7 +166,7 @@ describe('tester agent', () => {
         ran.payload.failures.every((f) => !f.suite.startsWith('e2e') && !f.suite.includes('test:e2e')),
         JSON.stringify(ran.payload.failures),
       );
-      const artifacts = h.runtime.ports.artifacts.dir(h.task.id);
+      const artifacts = h.runtime.ports.artifacts.location(h.task.id);
       assert.ok(existsSync(join(artifacts, 'test-results/e2e/junit.xml')));
       assert.ok(existsSync(join(artifacts, 'test-results/e2e/e2e.log')));
       if (!ownE2e)

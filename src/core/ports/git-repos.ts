@@ -10,6 +10,8 @@
  *   trailers appended (`Catalyst-Event: <event id>` makes redelivery detectable through `findCommitByTrailer`).
  *   It returns null when the files are already identical to HEAD (nothing to commit).
  * - Paths are relative, normalised and refused if they escape the checkout.
+ * - `worktreePath` is the one place a task's checkout lives: the same folder for the same task id, in
+ *   every process, whether or not it exists yet; an id that is not a plain name is refused.
  */
 export interface FileToWrite {
   path: string;
@@ -27,6 +29,8 @@ export interface CommitInfo {
 export interface GitRepos {
   ensureRepo(slug: string): Promise<{ path: string; created: boolean }>;
   repoPath(slug: string): string;
+  /** Where the checkout of task `taskId`'s feature branch lives (pass it to `ensureWorktree`). */
+  worktreePath(taskId: string): string;
   /** Creates (or reuses) a worktree for `branch` forked from `base`. */
   ensureWorktree(slug: string, branch: string, base: string, path: string): Promise<{ path: string }>;
   commit(input: { checkout: string; files: FileToWrite[]; message: string; trailers?: Record<string, string> }): Promise<string | null>;

@@ -12,13 +12,13 @@ const author = { name: 'Catalyst Bot', email: 'bot@catalyst.local' };
 // What config.childEnv hands the adapter; EDITOR (set by npm) is there to prove it is not passed on.
 const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', EDITOR: 'vi' };
 
-describeGitRepos('local', ({ basePath }) => createLocalGitRepos({ basePath, author, env }));
+describeGitRepos('local', ({ basePath, worktreesPath }) => createLocalGitRepos({ basePath, worktreesPath, author, env }));
 
 function withTempRepos(body: (repos: ReturnType<typeof createLocalGitRepos>, dir: string) => Promise<void>) {
   return async () => {
     const dir = mkdtempSync(join(tmpdir(), 'catalyst-git-local-'));
     try {
-      await body(createLocalGitRepos({ basePath: join(dir, 'repos'), author, env }), dir);
+      await body(createLocalGitRepos({ basePath: join(dir, 'repos'), worktreesPath: join(dir, 'worktrees'), author, env }), dir);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -92,7 +92,7 @@ describe('local git repos specifics', () => {
       const moduleUrl = new URL('./local-git-repos.ts', import.meta.url).href;
       const script = (worker: string) => `
       const { createLocalGitRepos } = await import(${JSON.stringify(moduleUrl)});
-      const repos = createLocalGitRepos({ basePath: ${JSON.stringify(join(dir, 'repos'))}, author: ${JSON.stringify(author)}, env: ${JSON.stringify(env)} });
+      const repos = createLocalGitRepos({ basePath: ${JSON.stringify(join(dir, 'repos'))}, worktreesPath: ${JSON.stringify(join(dir, 'worktrees'))}, author: ${JSON.stringify(author)}, env: ${JSON.stringify(env)} });
       for (let i = 0; i < 4; i++) {
         await repos.commit({ checkout: ${JSON.stringify(path)}, files: [{ path: '${worker}-' + i + '.txt', content: String(i) }], message: '${worker} ' + i });
       }`;

@@ -13,6 +13,8 @@ import { withRepoLock } from './repo-lock.ts';
 
 export interface LocalGitReposOptions {
   basePath: string;
+  /** One checkout per task: `<worktreesPath>/<task id>`. */
+  worktreesPath: string;
   author: { name: string; email: string };
   /**
    * The environment git runs with (PATH, HOME…), from config. Catalyst's own environment is never
@@ -21,6 +23,8 @@ export interface LocalGitReposOptions {
   env: Record<string, string>;
 }
 
+/** Task ids are UUIDs; any plain name is accepted, nothing that could climb out of the folder. */
+const TASK_FOLDER = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
 const INITIAL_COMMIT = 'chore: initialize repository';
 const INITIAL_GITIGNORE = ['node_modules/', 'data/', 'dist/', 'coverage/', ''].join('\n');
 const FIELD = '\x00';
@@ -49,8 +53,16 @@ export function createLocalGitRepos(opts: LocalGitReposOptions): GitRepos {
     return path;
   }
 
+  const worktreesPath = resolve(opts.worktreesPath);
+
   return {
     repoPath,
+
+    worktreePath(taskId) {
+      if (!TASK_FOLDER.test(taskId))
+        throw new AppError('invalid_option', `${JSON.stringify(taskId)} is not a task id`, { retryable: false });
+      return join(worktreesPath, taskId);
+    },
 
     async ensureRepo(slug) {
       const path = repoPath(slug);

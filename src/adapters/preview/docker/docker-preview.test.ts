@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '../../../config/index.ts';
 import { AppError } from '../../../core/errors.ts';
 import type { Logger } from '../../../core/logger.ts';
-import { openPreviewRuntime } from '../../../runtime.ts';
+import { openPreviewRuntime } from '../../../runtime/open-ports.ts';
 import { startDockerStandIn, type DockerStandIn } from '../../../../test/support/docker-standin.ts';
 import { choosePreviewMode, parseDockerHost } from './docker-engine.ts';
 import { createDockerPreviewRuntime, LABEL, type DockerPreviewRuntimeOptions } from './docker-preview-runtime.ts';

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '../../../config/index.ts';
 import type { Logger } from '../../../core/logger.ts';
-import { openPreviewRuntime } from '../../../runtime.ts';
+import { openPreviewRuntime } from '../../../runtime/open-ports.ts';
 import { choosePreviewMode, parseDockerHost, probeDockerEngine, resolveDockerEndpoint } from './docker-engine.ts';
 import type { DockerPreviewRuntime } from './docker-preview-runtime.ts';
 import { thrownAppError } from '../../../../test/support/app-error.ts';

@@ -1,13 +1,16 @@
 /**
- * Reading files of a task's checkout or artifacts folder by a path that came from a URL. A path can
- * never leave its root: it is decoded once by the router, then refused if absolute, if it holds `..`,
- * NUL or backslashes, and — after resolving symlinks — if the real file lies outside the real root.
+ * Reading files under a root (a task's checkout, its artifacts folder) by a path that came from
+ * outside, e.g. a URL. A path can never leave its root: it is refused if absolute, if it holds `..`,
+ * `.`, empty segments, NUL or backslashes, and — after resolving symlinks — if the real file lies
+ * outside the real root. Listings never follow symlinks.
  */
 import { realpath, readdir, stat, readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { AppError } from '../core/errors.ts';
+import { AppError } from '../../core/errors.ts';
 
-const MAX_FILE_BYTES = 2 * 1024 * 1024;
+/** Files larger than this are refused rather than read into memory whole. */
+export const MAX_CONFINED_READ_BYTES = 2 * 1024 * 1024;
+/** Folders a person browsing generated code does not want: VCS, dependencies, build and coverage output. */
 const SKIP_DIRS = new Set(['.git', 'node_modules', 'dist', 'coverage', '.catalyst']);
 
 function refuse(path: string): AppError {
@@ -17,6 +20,7 @@ function refuse(path: string): AppError {
   });
 }
 
+/** The path, unchanged, when it is a plain relative path; throws `invalid_request` otherwise. */
 export function checkRelative(path: string): string {
   if (path.length === 0 || path.length > 1000 || path.includes('\0') || path.includes('\\') || isAbsolute(path)) throw refuse(path);
   const parts = path.split('/');
@@ -32,7 +36,7 @@ async function exists(p: string): Promise<boolean> {
 }
 
 /** The file's real path, or null when it does not exist; throws when the path escapes `root`. */
-export async function resolveInside(root: string, relPath: string): Promise<string | null> {
+async function resolveInside(root: string, relPath: string): Promise<string | null> {
   const rel = checkRelative(relPath);
   if (!(await exists(root))) return null;
   const realRoot = await realpath(root);
@@ -44,15 +48,18 @@ export async function resolveInside(root: string, relPath: string): Promise<stri
   return real;
 }
 
+/** The bytes of `relPath` under `root`; null when missing or not a file; `payload_too_large` over the limit. */
 export async function readInside(root: string, relPath: string): Promise<Buffer | null> {
   const real = await resolveInside(root, relPath);
   if (!real) return null;
   const info = await stat(real);
   if (!info.isFile()) return null;
-  if (info.size > MAX_FILE_BYTES) {
-    throw new AppError('payload_too_large', `${relPath} is ${info.size} bytes; files over ${MAX_FILE_BYTES} bytes are not served`, {
-      retryable: false,
-    });
+  if (info.size > MAX_CONFINED_READ_BYTES) {
+    throw new AppError(
+      'payload_too_large',
+      `${relPath} is ${info.size} bytes; files over ${MAX_CONFINED_READ_BYTES} bytes are not served`,
+      { retryable: false },
+    );
   }
   return readFile(real);
 }
@@ -76,19 +83,4 @@ export async function listInside(root: string, limit = 5000): Promise<Array<{ pa
   }
   await walk(root);
   return out.sort((a, b) => a.path.localeCompare(b.path));
-}
-
-const TYPES: Record<string, string> = {
-  html: 'text/html; charset=utf-8',
-  css: 'text/css; charset=utf-8',
-  js: 'text/javascript; charset=utf-8',
-  json: 'application/json; charset=utf-8',
-  svg: 'image/svg+xml',
-  png: 'image/png',
-  xml: 'application/xml; charset=utf-8',
-};
-
-export function contentTypeOf(path: string): string {
-  const ext = path.slice(path.lastIndexOf('.') + 1).toLowerCase();
-  return TYPES[ext] ?? 'text/plain; charset=utf-8';
 }

@@ -1,0 +1,66 @@
+/**
+ * The context an agent step runs in. The engines' `buildContext` and the agent handler tests both
+ * build it here, so a handler under test sees the same repo, worktree and artifact paths as in production.
+ */
+import type { AgentEvent, AgentId } from '../contracts/events.ts';
+import type { TaskRecord } from '../contracts/records.ts';
+import type { AgentContext, AgentDefinition, AgentPorts, AgentSettings } from '../core/agent.ts';
+import type { Clock } from '../core/clock.ts';
+import { AppError } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+
+/** One line of an agent's activity log, as the live feed and agent_logs store it. */
+export interface AgentLogEntry {
+  task_id: string;
+  agent_name: AgentId;
+  message: string;
+  level: 'info' | 'warning' | 'error';
+  timestamp: string;
+}
+
+export interface AgentContextInput {
+  ports: AgentPorts;
+  settings: AgentSettings;
+  clock: Clock;
+  logger: Logger;
+  agent: AgentDefinition;
+  event: AgentEvent;
+  task: TaskRecord;
+  attempt: number;
+  signal: AbortSignal;
+  /** Where `ctx.log` lines and `ctx.progress` updates go (the live feed and agent_logs at runtime; arrays in tests). */
+  onLog(entry: AgentLogEntry): void;
+  onProgress(update: Parameters<AgentContext['progress']>[0]): void;
+}
+
+export async function makeAgentContext(input: AgentContextInput): Promise<AgentContext> {
+  const { agent, event, task, ports, clock } = input;
+  const project = await ports.state.getProject(task.project_id);
+  if (!project)
+    throw new AppError('project_not_found', `project ${task.project_id} of task ${task.id} does not exist`, { retryable: false });
+  const agentLogger = input.logger.child({ agent: agent.id, task_id: task.id, trace_id: task.trace_id });
+  return {
+    agent: agent.id,
+    task,
+    project,
+    inbound: event,
+    attempt: input.attempt,
+    ports,
+    settings: input.settings,
+    paths: {
+      repo: ports.git.repoPath(project.slug),
+      worktree: ports.git.worktreePath(task.id),
+      artifacts: ports.artifacts.location(task.id),
+    },
+    clock,
+    logger: agentLogger,
+    signal: input.signal,
+    log(message, level = 'info') {
+      agentLogger.debug({ level }, message);
+      input.onLog({ task_id: task.id, agent_name: agent.id, message, level, timestamp: clock.now().toISOString() });
+    },
+    progress(update) {
+      input.onProgress(update);
+    },
+  };
+}

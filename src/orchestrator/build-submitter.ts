@@ -1,0 +1,104 @@
+/**
+ * The build use case: a request in, a recorded and started task out. The request is understood once,
+ * here: the project is named from that understanding, and the same understanding travels in
+ * task.initiated, so the planner plans what the project was named after instead of reading the prompt again.
+ */
+import { createEvent, type BuildUnderstanding } from '../contracts/events.ts';
+import { buildRequestSchema, type BuildRequest } from '../contracts/messages.ts';
+import type { OrchestrationMode, TaskRecord } from '../contracts/records.ts';
+import type { Clock } from '../core/clock.ts';
+import { AppError } from '../core/errors.ts';
+import { slugify, uuid } from '../core/ids.ts';
+import type { Logger } from '../core/logger.ts';
+import type { GitRepos } from '../core/ports/git-repos.ts';
+import type { StateStore } from '../core/ports/state-store.ts';
+import type { Engine } from './engine.ts';
+
+export interface BuildSubmitterDeps {
+  state: Pick<StateStore, 'getProjectBySlug'>;
+  git: Pick<GitRepos, 'repoPath'>;
+  engine: Engine;
+  clock: Clock;
+  logger: Logger;
+  mode: OrchestrationMode;
+  maxPromptChars: number;
+  /** What the request asks for (the planner's first step); throws when a scan to build from is unusable. */
+  understand(prompt: string, scanId: string | undefined): Promise<BuildUnderstanding>;
+}
+
+export type SubmitBuild = (input: unknown) => Promise<TaskRecord>;
+
+export function createBuildSubmitter(deps: BuildSubmitterDeps): SubmitBuild {
+  const requestSchema = buildRequestSchema(deps.maxPromptChars);
+  const { mode } = deps;
+
+  return async function submitBuild(input) {
+    const request = parseRequest(requestSchema, input);
+    const scanId = request.explorer_scan_id;
+    // A build from a scan is named after what it will really contain: the scanned records, not the prompt's.
+    const understanding = await deps.understand(request.prompt, scanId);
+    const { domain } = understanding;
+    const name = request.project_name ?? domain.app_name;
+    const slug = request.project_name ? slugify(request.project_name) : domain.slug;
+    const existing = await deps.state.getProjectBySlug(slug);
+    const projectId = existing?.id ?? uuid();
+    const taskId = uuid();
+    const traceId = uuid();
+    const initiated = createEvent(
+      {
+        event_type: 'task.initiated',
+        payload: {
+          project_id: projectId,
+          project_name: name,
+          project_slug: slug,
+          requirements: request.prompt,
+          mode,
+          seed: 0,
+          next_agent: 'planner',
+          ...(scanId === undefined ? {} : { explorer_scan_id: scanId }),
+          understanding,
+        },
+      },
+      {
+        event_id: uuid(),
+        trace_id: traceId,
+        task_id: taskId,
+        actor: 'orchestrator',
+        repo: `catalyst-generated/${slug}`,
+        branch: 'main',
+        causation_id: null,
+        timestamp: deps.clock.now().toISOString(),
+      },
+    );
+    deps.logger.info({ task_id: taskId, trace_id: traceId, project: slug, mode, explorer_scan_id: scanId }, 'task submitted');
+    return deps.engine.submit({
+      project: { id: projectId, name, slug, description: domain.summary, repo_path: deps.git.repoPath(slug) },
+      task: {
+        id: taskId,
+        project_id: projectId,
+        trace_id: traceId,
+        user_prompt: request.prompt,
+        mode,
+        ...(scanId === undefined ? {} : { metadata: { explorer_scan_id: scanId } }),
+      },
+      initiated,
+    });
+  };
+}
+
+function parseRequest(schema: ReturnType<typeof buildRequestSchema>, input: unknown): BuildRequest {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  if (issue.path[0] === 'explorer_scan_id') {
+    throw new AppError('invalid_option', issue.message, {
+      retryable: false,
+      hint: 'GET /api/explorer/scans (or `catalyst scans`) lists scans with their ids',
+    });
+  }
+  throw new AppError('invalid_prompt', issue.message, {
+    retryable: false,
+    hint:
+      issue.path[0] === 'prompt' ? 'pass the request as one quoted argument: catalyst build "build a todo app with user auth"' : undefined,
+  });
+}

@@ -1,0 +1,150 @@
+/**
+ * Config → adapters (ARCHITECTURE.md §2): each port's adapter is chosen here from the validated
+ * config and nowhere else, one start-up line per port names the choice, and everything that holds a
+ * connection is registered with the runtime's resources so it is closed with the rest.
+ */
+import { createFsArtifactStore } from '../adapters/fs/artifact-store.ts';
+import { createFsWorkspace } from '../adapters/fs/workspace.ts';
+import { createInProcessBus } from '../adapters/bus/in-process/in-process-bus.ts';
+import { openRabbitBus } from '../adapters/bus/rabbitmq/rabbitmq-bus.ts';
+import { createMemoryCache } from '../adapters/cache/memory/memory-cache.ts';
+import { openRedisCache } from '../adapters/cache/redis/redis-cache.ts';
+import { openMongoDocumentStore } from '../adapters/documents/mongodb/mongo-document-store.ts';
+import { createLocalGitRepos } from '../adapters/git/local/local-git-repos.ts';
+import { choosePreviewMode } from '../adapters/preview/docker/docker-engine.ts';
+import { createDockerPreviewRuntime } from '../adapters/preview/docker/docker-preview-runtime.ts';
+import { createProcessPreviewRuntime } from '../adapters/preview/process/process-preview-runtime.ts';
+import { createLocalRunner } from '../adapters/runner/local/local-runner.ts';
+import { createSandboxedRunner } from '../adapters/runner/sandboxed/sandboxed-runner.ts';
+import { openStateStore } from '../adapters/state/index.ts';
+import { openQdrantVectorStore } from '../adapters/vectors/qdrant/qdrant-vector-store.ts';
+import { createStateVectorStore } from '../adapters/vectors/state/state-vector-store.ts';
+import type { CatalystConfig } from '../config/index.ts';
+import type { OrchestrationMode } from '../contracts/records.ts';
+import type { AgentPorts } from '../core/agent.ts';
+import type { Logger } from '../core/logger.ts';
+import type { ArtifactStore } from '../core/ports/artifact-store.ts';
+import type { Cache } from '../core/ports/cache.ts';
+import type { CommandRunner } from '../core/ports/command-runner.ts';
+import type { DocumentStore } from '../core/ports/document-store.ts';
+import type { EventBus } from '../core/ports/event-bus.ts';
+import type { PreviewRuntime } from '../core/ports/preview-runtime.ts';
+import type { VectorStore } from '../core/ports/vector-store.ts';
+import { probeBwrap } from '../preview/sandbox.ts';
+import type { Resources } from './resources.ts';
+
+/** The agents' ports plus what only the runtime's own parts use; `scans` holds explorer scans (`explorer/<scan-id>/`). */
+export type RuntimePorts = AgentPorts & { bus: EventBus | null; cache: Cache; vectors: VectorStore; scans: ArtifactStore };
+
+export async function openPorts(
+  config: Readonly<CatalystConfig>,
+  opts: { mode: OrchestrationMode; logger: Logger },
+  resources: Resources,
+): Promise<RuntimePorts> {
+  const { logger } = opts;
+  const ready = (port: string, adapter: string, what: string) => logger.info({ port, adapter }, `${what} ready`);
+  // First: docker without an engine throws here, before anything is opened.
+  const previews = await openPreviewRuntime(config, logger);
+  const state = resources.add(await openStateStore(stateChoice(config)));
+  ready('state', state.kind, 'state store');
+  const documents = await openDocuments(config, state.documents, resources);
+  ready('documents', documents.kind, 'document store');
+  const cache = resources.add(await openCache(config));
+  ready('cache', cache.kind, 'cache');
+  const vectors = resources.add(await openVectors(config, documents));
+  ready('vectors', vectors.kind, 'vector store');
+  const bus = opts.mode === 'event_driven' ? resources.add(await openBus(config, logger)) : null;
+  if (bus) ready('bus', bus.kind, 'event bus');
+  const { paths } = config;
+  return {
+    state,
+    documents,
+    bus,
+    cache,
+    vectors,
+    git: createLocalGitRepos({
+      basePath: paths.repos,
+      worktreesPath: paths.worktrees,
+      author: { name: config.storage.git.author_name, email: config.storage.git.author_email },
+      env: config.childEnv,
+    }),
+    runner: openRunner(config),
+    previews,
+    artifacts: createFsArtifactStore(paths.artifacts),
+    scans: createFsArtifactStore(paths.explorer),
+    workspace: createFsWorkspace(paths.nodeModules),
+  };
+}
+
+function stateChoice(config: Readonly<CatalystConfig>): Parameters<typeof openStateStore>[0] {
+  const choice = config.adapters.state;
+  return choice.kind === 'postgres'
+    ? { kind: 'postgres', url: choice.url, poolSize: choice.poolSize }
+    : { kind: 'pglite', dataDir: choice.dataDir };
+}
+
+async function openDocuments(config: Readonly<CatalystConfig>, jsonb: DocumentStore, resources: Resources): Promise<DocumentStore> {
+  const choice = config.adapters.documents;
+  if (choice.kind !== 'mongodb') return jsonb;
+  return resources.add(await openMongoDocumentStore({ url: choice.url, database: choice.database }));
+}
+
+async function openCache(config: Readonly<CatalystConfig>): Promise<Cache> {
+  const choice = config.adapters.cache;
+  const defaultTtlMs = config.storage.redis.ttl_seconds * 1000;
+  return choice.kind === 'redis' ? openRedisCache({ url: choice.url, defaultTtlMs }) : createMemoryCache({ defaultTtlMs });
+}
+
+async function openVectors(config: Readonly<CatalystConfig>, documents: DocumentStore): Promise<VectorStore> {
+  const choice = config.adapters.vectors;
+  return choice.kind === 'qdrant' ? openQdrantVectorStore({ url: choice.url }) : createStateVectorStore(documents);
+}
+
+async function openBus(config: Readonly<CatalystConfig>, logger: Logger): Promise<EventBus> {
+  const choice = config.adapters.bus;
+  const ed = config.orchestration.event_driven;
+  if (choice.kind === 'rabbitmq') {
+    return openRabbitBus({ url: choice.url, maxDeliveries: ed.retry_attempts, retryDelayMs: 100, prefix: ed.topology_prefix, logger });
+  }
+  return createInProcessBus({ maxDeliveries: ed.retry_attempts, retryDelayMs: 100 });
+}
+
+/** Untrusted test commands run under bubblewrap when it works here (preview.sandbox: auto). */
+function openRunner(config: Readonly<CatalystConfig>): CommandRunner {
+  const nodeModulesDir = config.paths.nodeModules;
+  return config.preview.sandbox === 'auto' && probeBwrap(config.childEnv.PATH).path !== null
+    ? createSandboxedRunner({ baseEnv: config.childEnv, readOnly: [nodeModulesDir], nodeModulesDir })
+    : createLocalRunner({ baseEnv: config.childEnv });
+}
+
+/**
+ * process or docker previews (spec §7.1): docker only when `preview.mode` is docker or auto and the
+ * engine answers GET /_ping; docker without an engine throws.
+ */
+export async function openPreviewRuntime(config: Readonly<CatalystConfig>, logger: Logger): Promise<PreviewRuntime> {
+  const p = config.preview;
+  const tls = { verify: p.docker.tls_verify, certPath: p.docker.cert_path };
+  const choice = await choosePreviewMode(p.mode, p.docker.host, p.docker.ping_timeout_ms, tls);
+  logger.info({ port: 'previews', adapter: choice.mode, configured: p.mode }, `preview runtime: ${choice.mode} (${choice.reason})`);
+  const portRange = { from: p.port_range[0], to: p.port_range[1] };
+  if (choice.mode === 'docker' && choice.endpoint) {
+    return createDockerPreviewRuntime({
+      endpoint: choice.endpoint,
+      previewsDir: config.paths.previews,
+      portRange,
+      memoryMb: p.memory_mb,
+      cpus: p.docker.cpus,
+      baseDomain: p.router.base_domain,
+      buildTimeoutMs: p.docker.build_timeout_seconds * 1000,
+    });
+  }
+  return createProcessPreviewRuntime({
+    previewsDir: config.paths.previews,
+    portRange,
+    memoryMb: p.memory_mb,
+    nodeModulesDir: config.paths.nodeModules,
+    baseEnv: config.childEnv,
+    sandbox: p.sandbox,
+    cpus: p.cpus,
+  });
+}
