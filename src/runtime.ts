@@ -45,6 +45,7 @@ export interface Runtime {
   explorer: Explorer;
   feed: LiveFeed;
   logger: Logger;
+  clock: Clock;
   agents: readonly AgentDefinition[];
   submitBuild(request: unknown): Promise<TaskRecord>;
   close(): Promise<void>;
@@ -77,7 +78,7 @@ export async function createRuntime(config: Readonly<CatalystConfig>, opts: Runt
       maxPromptChars: config.limits.max_prompt_chars,
       understand: (prompt, scanId) => understandBuild(prompt, scanId, state),
     });
-    return { config, mode, ports, engine, explorer, feed, logger, agents, submitBuild, close: () => resources.closeAll() };
+    return { config, mode, ports, engine, explorer, feed, logger, clock, agents, submitBuild, close: () => resources.closeAll() };
   } catch (e) {
     await resources.closeAll().catch(() => undefined);
     throw e;

@@ -11,6 +11,7 @@ import { createRuntime } from '../runtime.ts';
 import { startPreviewServices } from '../runtime/preview-services.ts';
 import { untilShutdownSignal } from '../core/shutdown-signal.ts';
 import { buildServer } from './app.ts';
+import { startArtifactRetention } from '../orchestrator/artifact-retention.ts';
 
 export interface RunningServer {
   url: string;
@@ -22,6 +23,11 @@ export async function startServer(config: Readonly<CatalystConfig>, opts: { webD
   const webDir = opts.webDir === undefined ? config.paths.webDist : opts.webDir;
   let app;
   let previewServices;
+  // A long-running server is where artifacts pile up; one-off CLI builds leave the sweeping to it.
+  const retention = startArtifactRetention(
+    { state: runtime.ports.state, artifacts: runtime.ports.artifacts, clock: runtime.clock, logger: runtime.logger },
+    config.storage.artifacts.retention_days,
+  );
   try {
     // The preview monitor (health, restarts, TTL) and, when enabled, the Host router live as long as the server.
     previewServices = await startPreviewServices(runtime, { detached: true });
@@ -30,6 +36,7 @@ export async function startServer(config: Readonly<CatalystConfig>, opts: { webD
   } catch (e) {
     await app?.close();
     await previewServices?.close();
+    await retention.close();
     await runtime.close();
     throw e;
   }
@@ -45,6 +52,7 @@ export async function startServer(config: Readonly<CatalystConfig>, opts: { webD
       closing ??= (async () => {
         await app.close();
         await services.close();
+        await retention.close();
         await runtime.close();
       })();
       return closing;

@@ -280,6 +280,23 @@ export function describeStateStore(name: string, harness: StateStoreHarness): vo
         assert.equal((await store.listTasks({ limit: 1 })).length, 1);
       });
 
+      test('listTasks finishedBefore lists only tasks that ended before then, oldest first', async () => {
+        const project = newProject();
+        const old = await seedTask(store, { project });
+        const older = await seedTask(store, { project });
+        const open = await seedTask(store, { project });
+        const recent = await seedTask(store, { project });
+        await store.updateTask(old.task.id, { status: 'completed', completed_at: '2026-01-02T00:00:00.000Z' });
+        await store.updateTask(older.task.id, { status: 'failed', completed_at: '2026-01-01T00:00:00.000Z' });
+        await store.updateTask(recent.task.id, { status: 'completed', completed_at: '2026-03-01T00:00:00.000Z' });
+        const ended = await store.listTasks({ projectId: project.id, finishedBefore: '2026-02-01T00:00:00.000Z' });
+        assert.deepEqual(
+          ended.map((t) => t.id),
+          [older.task.id, old.task.id],
+        );
+        assert.ok(!ended.some((t) => t.id === open.task.id), 'a task still running has not ended');
+      });
+
       test('unknown ids read as null and make updaters throw not-found errors', async () => {
         const missing = randomUUID();
         assert.equal(await store.getTask(missing), null);

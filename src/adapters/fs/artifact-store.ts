@@ -1,4 +1,4 @@
-import { cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { AppError } from '../../core/errors.ts';
 import type { ArtifactStore } from '../../core/ports/artifact-store.ts';
@@ -40,6 +40,10 @@ export function createFsArtifactStore(root: string): ArtifactStore {
         throw e;
       }
     },
+    async remove(key) {
+      await rm(dir(key), { recursive: true, force: true });
+    },
+
     async list(taskId) {
       const base = dir(taskId);
       try {

@@ -2,7 +2,7 @@
  * The StateStore port on drizzle's pg-core query builder. Both drivers (PGlite, node-postgres) hand in a
  * migrated database; everything here is plain PostgreSQL, so the two behave the same.
  */
-import { and, asc, desc, eq, gt, inArray, isNull, lte, ne, or, sql, count } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, ne, or, sql, count } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { AgentEvent } from '../../contracts/events.ts';
 import { routingKeyFor } from '../../contracts/events.ts';
@@ -292,8 +292,13 @@ export function createDrizzleStateStore(db: StateDb, kind: StateStore['kind'], c
       const rows = await db
         .select()
         .from(tasks)
-        .where(opts.projectId === undefined ? undefined : eq(tasks.project_id, opts.projectId))
-        .orderBy(desc(tasks.created_at), desc(tasks.seq))
+        .where(
+          and(
+            opts.projectId === undefined ? undefined : eq(tasks.project_id, opts.projectId),
+            opts.finishedBefore === undefined ? undefined : lt(tasks.completed_at, new Date(opts.finishedBefore)),
+          ),
+        )
+        .orderBy(...(opts.finishedBefore === undefined ? [desc(tasks.created_at), desc(tasks.seq)] : [asc(tasks.completed_at)]))
         .limit(opts.limit ?? 100);
       return rows.map(taskFromRow);
     },

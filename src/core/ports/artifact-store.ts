@@ -25,6 +25,8 @@ export interface ArtifactStore {
   list(key: string): Promise<string[]>;
   /** A file as bytes for serving; files over 2 MiB are refused ('payload_too_large'). */
   readBytes(key: string, relPath: string): Promise<Buffer | null>;
+  /** Deletes the key's whole folder (storage.artifacts.retention_days); a missing folder is fine. */
+  remove(key: string): Promise<void>;
   /** Files with their sizes for browsing, sorted; dependency, VCS and coverage folders and symlinks are left out. */
   browse(key: string): Promise<ArtifactEntry[]>;
 }

@@ -93,7 +93,8 @@ export interface StateStore {
   createTask(input: { project: NewProject; task: NewTask; event: AgentEvent; publish: boolean }): Promise<TaskRecord>;
   getTask(id: string): Promise<TaskRecord | null>;
   /** Newest first. */
-  listTasks(opts?: { projectId?: string; limit?: number }): Promise<TaskRecord[]>;
+  /** finishedBefore: only tasks that ended (completed_at set) before this ISO time, oldest first. */
+  listTasks(opts?: { projectId?: string; limit?: number; finishedBefore?: string }): Promise<TaskRecord[]>;
   updateTask(id: string, patch: TaskPatch): Promise<TaskRecord>;
 
   listEvents(taskId: string): Promise<StoredEvent[]>;
