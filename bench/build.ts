@@ -1,6 +1,6 @@
 /**
  * `npm run bench:build [-- --count N --mode sequential|event_driven]`: builds N prompts from
- * ../shared/bench/prompts.jsonl (in file order, cycling) on the embedded default and prints, per build
+ * bench/prompts.jsonl (in file order, cycling) on the embedded default and prints, per build
  * and in total: time from submit to a healthy preview, per-agent phase times, the generated app's own test
  * time, and the resident memory of each preview process. Figures only; nothing here asserts timings.
  */
@@ -18,7 +18,7 @@ const { values } = parseArgs({
   options: {
     count: { type: 'string', default: '5' },
     mode: { type: 'string', default: 'sequential' },
-    prompts: { type: 'string', default: resolve(import.meta.dirname, '../../shared/bench/prompts.jsonl') },
+    prompts: { type: 'string', default: resolve(import.meta.dirname, 'prompts.jsonl') },
   },
 });
 const count = Number(values.count);

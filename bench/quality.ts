@@ -31,7 +31,7 @@ type Schema = Record<string, unknown> & { properties?: Record<string, Schema>; r
 
 const { values } = parseArgs({
   options: {
-    prompts: { type: 'string', default: resolve(import.meta.dirname, '../../shared/bench/prompts.jsonl') },
+    prompts: { type: 'string', default: resolve(import.meta.dirname, 'prompts.jsonl') },
     only: { type: 'string' },
   },
 });

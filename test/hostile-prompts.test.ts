@@ -1,5 +1,5 @@
 /**
- * Hostile and malformed requests (the kinds in shared/bench/bad-inputs.jsonl) go through the whole
+ * Hostile and malformed requests (the kinds of bad input users send) go through the whole
  * deterministic chain — understanding, plan, architecture, app files — without escaping a folder,
  * executing anything, leaking an environment value, or emitting unsafe identifiers or markup.
  */
