@@ -40,11 +40,11 @@ try {
   step('npm run build:web', 'npm', ['run', 'build:web'], { cwd: clone });
 
   mkdirSync(home);
-  // --detach: the build returns once its preview is handed to the supervisor (stopped below).
+  // The build returns once its preview is handed to the supervisor (stopped below).
   const build = step(
     'catalyst build "build a todo app" --json',
     process.execPath,
-    [join(clone, 'bin', 'catalyst.js'), 'build', 'build a todo app', '--json', '--detach'],
+    [join(clone, 'bin', 'catalyst.js'), 'build', 'build a todo app', '--json'],
     { cwd: home, capture: true, allowFailure: true, timeout: 15 * 60_000 },
   );
   let result;

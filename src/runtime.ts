@@ -20,7 +20,7 @@ import { createPreviewEventRecorder } from './preview/preview-events.ts';
 import { agentSettings } from './runtime/agent-settings.ts';
 import { startEngine } from './runtime/engine.ts';
 import { openExplorer } from './runtime/explorer.ts';
-import { openPorts, type RuntimePorts } from './runtime/open-ports.ts';
+import { openPorts, type RuntimePorts, type StoreLockOptions } from './runtime/open-ports.ts';
 import { createResources } from './runtime/resources.ts';
 
 export interface RuntimeOptions {
@@ -35,6 +35,8 @@ export interface RuntimeOptions {
   agents?: readonly AgentDefinition[];
   /** The explorer's scanners (tests may point them elsewhere); default: the real ones. */
   analyzers?: Analyzers;
+  /** Embedded store only: what this process is, and how it waits while another holds the data folder. */
+  storeLock?: StoreLockOptions;
 }
 
 export interface Runtime {
@@ -59,7 +61,7 @@ export async function createRuntime(config: Readonly<CatalystConfig>, opts: Runt
   const settings = agentSettings(config, opts.detachedPreviews);
   const resources = createResources();
   try {
-    const ports = await openPorts(config, { mode, logger }, resources);
+    const ports = await openPorts(config, { mode, logger, storeLock: opts.storeLock }, resources);
     const feed = createLiveFeed((e) => logger.warn({ err: String(e) }, 'live feed listener failed'));
     const { state, bus } = ports;
     ports.previewEvents = createPreviewEventRecorder({ state, clock, feed, bus, logger: logger.child({ component: 'preview-events' }) });

@@ -1,122 +1,176 @@
 /**
- * `catalyst build "<prompt>"`: runs the whole pipeline, prints progress (or one JSON object with
- * --json), and then either keeps the preview up until Ctrl-C (like `vite dev`) or, with --detach,
- * leaves it running as a supervised background process recorded in the state store.
+ * `catalyst build "<prompt>"`: runs the whole pipeline — in this process on the embedded default, or
+ * through a running `catalyst serve` for the same data folder — shows progress on stderr, and prints
+ * the result (one JSON object with --json). It returns once the preview is handed to its supervisor;
+ * with --foreground the preview lives in this process until Ctrl-C instead, like `vite dev`.
  */
-import { AGENT_IDS } from '../contracts/events.ts';
-import { BuildResult, type PhaseTiming } from '../contracts/messages.ts';
-import { phaseTimingsOf, type TaskRecord } from '../contracts/records.ts';
 import type { CatalystConfig } from '../config/index.ts';
-import { createRuntime, type Runtime } from '../runtime.ts';
-import { stopPreview } from '../preview/preview-control.ts';
+import { BuildResult, type ServerMessage } from '../contracts/messages.ts';
+import type { TaskRecord } from '../contracts/records.ts';
+import type { AgentEvent } from '../contracts/events.ts';
+import type { LiveFeed } from '../core/agent.ts';
 import { systemClock } from '../core/clock.ts';
 import { untilShutdownSignal } from '../core/shutdown-signal.ts';
+import { buildResultOf } from '../orchestrator/build-result.ts';
+import { describeHolder } from '../adapters/state/data-dir-lock.ts';
+import { stopPreview } from '../preview/preview-control.ts';
+import { createRuntime } from '../runtime.ts';
+import { serverFor } from './connect.ts';
 import { EXIT, printJson } from './output.ts';
-import { showProgress } from './progress-view.ts';
+import { showProgress, type ProgressView } from './progress-view.ts';
+import type { ServerClient } from './server-client.ts';
 import { colorEnabled, painter, type Paint } from './terminal-color.ts';
+
+export type ProgressMode = 'auto' | 'lines' | 'json' | 'none';
 
 export interface BuildOptions {
   json: boolean;
-  detach: boolean;
+  foreground: boolean;
+  progress: ProgressMode;
   name?: string;
-  mode: 'sequential' | 'event_driven';
+  /** Only when the user chose one (--mode); otherwise the runtime's or the server's mode. */
+  mode?: 'sequential' | 'event_driven';
   /** An explorer scan id: the scanned records become the app's data model. */
   fromScan?: string;
 }
 
-const PIPELINE = AGENT_IDS.filter((a) => a !== 'explorer');
-
-function phasesOf(task: TaskRecord): PhaseTiming[] {
-  const recorded = phaseTimingsOf(task);
-  return PIPELINE.map((agent) => {
-    const p = recorded[agent];
-    return p
-      ? { agent, status: p.status, duration_ms: Math.round(p.duration_ms), runs: p.runs }
-      : { agent, status: 'skipped' as const, duration_ms: 0, runs: 0 };
-  });
-}
-
-async function resultOf(runtime: Runtime, task: TaskRecord, startedAt: number, detached: boolean): Promise<BuildResult> {
-  const { state, artifacts } = runtime.ports;
-  const project = await state.getProject(task.project_id);
-  const preview = await state.getPreviewByTask(task.id);
-  const live = preview && preview.status === 'healthy';
-  return BuildResult.parse({
-    task_id: task.id,
-    trace_id: task.trace_id,
-    project_id: task.project_id,
-    project_slug: project?.slug ?? '',
-    mode: task.mode,
-    status: task.status === 'completed' ? 'completed' : 'failed',
-    phase: task.current_phase,
-    error: task.error,
-    repo_path: project?.repo_path ?? '',
-    branch: task.branch_name,
-    commit: task.commit_sha,
-    preview_url: live ? preview.url : null,
-    fallback_url: live ? preview.fallback_url : null,
-    artifacts_dir: artifacts.location(task.id),
-    duration_ms: Date.now() - startedAt,
-    phases: phasesOf(task),
-    detached,
-  });
-}
+const TERMINAL = new Set<TaskRecord['status']>(['completed', 'failed', 'cancelled']);
 
 function describe(result: BuildResult, paint: Paint): string {
   const lines = [
     '',
     result.status === 'completed'
-      ? `${paint('green', '✔')} Built ${result.project_slug} in ${(result.duration_ms / 1000).toFixed(1)}s`
-      : `${paint('red', '✖')} Build failed in phase ${result.phase}: ${result.error ?? 'unknown error'}`,
+      ? `${paint('green', '✔')} Built ${result.project_name} in ${(result.duration_ms / 1000).toFixed(1)}s`
+      : `${paint('red', '✖')} Build ${result.status} in phase ${result.phase}: ${result.error?.message ?? 'unknown error'}`,
+    ...(result.error?.hint ? [`  hint      ${result.error.hint}`] : []),
     `  task      ${result.task_id}`,
-    `  repo      ${result.repo_path}${result.branch ? ` (branch ${result.branch})` : ''}`,
+    `  repo      ${result.repo_path}${result.branch ? ` (app on branch ${result.branch})` : ''}`,
+    ...(result.worktree_path ? [`  worktree  ${result.worktree_path}`] : []),
     `  artifacts ${result.artifacts_dir}`,
   ];
   if (result.preview_url) lines.push(`  preview   ${result.preview_url}`);
   return `${lines.join('\n')}\n`;
 }
 
-export async function buildCommand(prompt: string, opts: BuildOptions, config: Readonly<CatalystConfig>): Promise<number> {
+/** Progress on stderr, never stdout: a spinner on a terminal, a line per phase otherwise, or NDJSON. */
+function progressView(feed: LiveFeed, taskId: () => string | null, opts: BuildOptions): ProgressView | null {
+  const mode = opts.progress === 'auto' ? (opts.json || !process.stderr.isTTY ? 'lines' : 'tty') : opts.progress;
+  if (mode === 'none') return null;
+  if (mode === 'json') {
+    const off = feed.on((m: ServerMessage | { type: 'event'; event: AgentEvent }) => {
+      if (m.type === 'event') return;
+      if ('task_id' in m && m.task_id === taskId()) process.stderr.write(`${JSON.stringify(m)}\n`);
+    });
+    return { stop: off };
+  }
+  const tty = mode === 'tty';
+  return showProgress(feed, taskId, {
+    tty,
+    color: colorEnabled(process.env, tty),
+    write: (l) => process.stderr.write(`${l}\n`),
+  });
+}
+
+function say(opts: BuildOptions, line: string): void {
+  if (opts.progress !== 'none' && opts.progress !== 'json') process.stderr.write(`${line}\n`);
+}
+
+function announce(opts: BuildOptions, prompt: string, taskId: string, mode: string, where: string): void {
+  say(opts, `Building "${prompt.length > 60 ? `${prompt.slice(0, 57)}...` : prompt}" (task ${taskId}, ${mode} mode, ${where})`);
+}
+
+async function buildEmbedded(
+  prompt: string,
+  opts: BuildOptions,
+  config: Readonly<CatalystConfig>,
+): Promise<{ result: BuildResult; foregroundPreview: boolean }> {
   const startedAt = Date.now();
-  const runtime = await createRuntime(config, { mode: opts.mode, detachedPreviews: opts.detach });
+  const runtime = await createRuntime(config, {
+    ...(opts.mode ? { mode: opts.mode } : {}),
+    detachedPreviews: !opts.foreground,
+    // Several CLI builds on one embedded folder queue behind each other instead of failing.
+    storeLock: {
+      purpose: 'catalyst build',
+      waitMs: Number.POSITIVE_INFINITY,
+      onWait: (holder) => say(opts, `Waiting: the data folder is in use by ${describeHolder(holder)}; this build starts when it is free.`),
+    },
+  });
   let taskId: string | null = null;
-  const view = opts.json
-    ? null
-    : showProgress(runtime.feed, () => taskId, {
-        tty: Boolean(process.stderr.isTTY),
-        color: colorEnabled(process.env, Boolean(process.stderr.isTTY)),
-        write: (l) => process.stderr.write(`${l}\n`),
-      });
-  let result: BuildResult;
+  const view = progressView(runtime.feed, () => taskId, opts);
   try {
-    const task = await runtime.submitBuild({ prompt, project_name: opts.name, mode: opts.mode, explorer_scan_id: opts.fromScan });
+    const task = await runtime.submitBuild({ prompt, project_name: opts.name, mode: runtime.mode, explorer_scan_id: opts.fromScan });
     taskId = task.id;
-    if (!opts.json)
-      process.stderr.write(
-        `Building "${prompt.length > 60 ? `${prompt.slice(0, 57)}...` : prompt}" (task ${task.id}, ${runtime.mode} mode)\n`,
-      );
+    announce(opts, prompt, task.id, runtime.mode, 'in this process');
     const finished = await runtime.engine.waitFor(task.id);
-    result = await resultOf(runtime, finished, startedAt, opts.detach);
+    const result = BuildResult.parse({
+      ...(await buildResultOf(runtime.ports, finished)),
+      via: 'embedded',
+      duration_ms: Date.now() - startedAt,
+      preview_supervised: !opts.foreground,
+    });
+    return { result, foregroundPreview: opts.foreground && result.preview_url !== null };
   } finally {
     view?.stop();
     // Closing releases the embedded database so `catalyst preview …` works from another terminal.
     await runtime.close();
   }
+}
+
+async function buildThroughServer(prompt: string, opts: BuildOptions, client: ServerClient): Promise<BuildResult> {
+  const startedAt = Date.now();
+  const created = await client.json<{ task_id: string; mode: string }>('POST', '/api/tasks', {
+    prompt,
+    ...(opts.name ? { project_name: opts.name } : {}),
+    ...(opts.mode ? { mode: opts.mode } : {}),
+    ...(opts.fromScan ? { explorer_scan_id: opts.fromScan } : {}),
+  });
+  const taskId = created.task_id;
+  const live = client.follow(taskId);
+  const view = progressView(live.feed, () => taskId, opts);
+  announce(opts, prompt, taskId, created.mode, `by the server at ${client.url}`);
+  try {
+    // Polling decides the end: the stream is only for the view and may drop without harm.
+    for (;;) {
+      const task = await client.json<TaskRecord>('GET', `/api/tasks/${taskId}`);
+      if (TERMINAL.has(task.status)) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  } finally {
+    view?.stop();
+    live.close();
+  }
+  const result = await client.json<Omit<BuildResult, 'via' | 'duration_ms' | 'preview_supervised'>>('GET', `/api/tasks/${taskId}/result`);
+  return BuildResult.parse({ ...result, via: 'server', duration_ms: Date.now() - startedAt, preview_supervised: true });
+}
+
+export async function buildCommand(prompt: string, opts: BuildOptions, config: Readonly<CatalystConfig>): Promise<number> {
+  const server = await serverFor(config);
+  let result: BuildResult;
+  let foregroundPreview = false;
+  if (server) {
+    if (opts.foreground) say(opts, `The server at ${server.url} keeps the preview (--foreground applies to builds in this process).`);
+    result = await buildThroughServer(prompt, opts, server);
+  } else {
+    ({ result, foregroundPreview } = await buildEmbedded(prompt, opts, config));
+  }
 
   if (opts.json) printJson(result);
   else process.stdout.write(describe(result, painter(colorEnabled(process.env, Boolean(process.stdout.isTTY)))));
   if (result.status !== 'completed') return EXIT.failed;
+  if (!opts.json && result.preview_supervised && result.preview_url) {
+    say(opts, `The preview keeps running: \`catalyst preview stop ${result.task_id.slice(0, 8)}\` ends it.`);
+  }
 
-  if (!opts.detach && result.preview_url) {
-    if (!opts.json) process.stderr.write('Preview running. Press Ctrl-C to stop it.\n');
+  if (foregroundPreview) {
+    say(opts, 'Preview running. Press Ctrl-C to stop it.');
     await untilShutdownSignal();
-    const control = await createRuntime(config, { mode: 'sequential', detachedPreviews: false, logger: runtime.logger });
+    const control = await createRuntime(config, { mode: 'sequential', detachedPreviews: false });
     try {
       await stopPreview(
         { state: control.ports.state, previews: control.ports.previews, clock: systemClock, events: control.ports.previewEvents ?? null },
         result.task_id,
       );
-      if (!opts.json) process.stderr.write('Preview stopped.\n');
+      say(opts, 'Preview stopped.');
     } finally {
       await control.close();
     }

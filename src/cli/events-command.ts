@@ -1,6 +1,7 @@
-import { parseEvent } from '../contracts/events.ts';
+import { parseEvent, type AgentEvent } from '../contracts/events.ts';
 import type { CatalystConfig } from '../config/index.ts';
-import { AppError } from '../core/errors.ts';
+import { resolveTask } from '../orchestrator/id-refs.ts';
+import { serverFor } from './connect.ts';
 import { createRuntime } from '../runtime.ts';
 import { EXIT, printJson, table } from './output.ts';
 
@@ -27,30 +28,44 @@ function summaryOf(payload: Record<string, unknown>): string {
     .join(' ');
 }
 
-/** `catalyst events <task_id>`: the audit trail of one task, validated against the event catalog. */
-export async function eventsCommand(taskId: string, opts: { json: boolean }, config: Readonly<CatalystConfig>): Promise<number> {
-  if (!/^[0-9a-f-]{36}$/i.test(taskId)) {
-    throw new AppError('invalid_option', `"${taskId}" is not a task id`, { hint: 'use the full task_id printed by `catalyst build`' });
-  }
-  const runtime = await createRuntime(config, { mode: 'sequential', detachedPreviews: false });
+interface EventsView {
+  task_id: string;
+  trace_id: string;
+  status: string;
+  events: AgentEvent[];
+}
+
+async function readEmbedded(taskRef: string, config: Readonly<CatalystConfig>): Promise<EventsView> {
+  const runtime = await createRuntime(config, { mode: 'sequential', detachedPreviews: false, storeLock: { purpose: 'catalyst events' } });
   try {
-    const task = await runtime.ports.state.getTask(taskId);
-    if (!task)
-      throw new AppError('task_not_found', `no task ${taskId}`, {
-        hint: 'check the id; tasks live in the state store of this data folder',
-      });
-    const events = (await runtime.ports.state.listEvents(taskId)).map((row) => parseEvent(row.envelope));
-    if (opts.json) printJson({ task_id: taskId, trace_id: task.trace_id, status: task.status, events });
-    else {
-      process.stdout.write(
-        `${table(
-          ['time', 'actor', 'event', 'summary'],
-          events.map((e) => [e.timestamp.slice(11, 23), e.actor, e.event_type, summaryOf(e.payload as Record<string, unknown>)]),
-        )}\n`,
-      );
-    }
-    return EXIT.ok;
+    const task = await resolveTask(runtime.ports.state, taskRef);
+    const events = (await runtime.ports.state.listEvents(task.id)).map((row) => parseEvent(row.envelope));
+    return { task_id: task.id, trace_id: task.trace_id, status: task.status, events };
   } finally {
     await runtime.close();
   }
+}
+
+/** `catalyst events <task_id>`: the audit trail of one task (full or short id), validated against the event catalog. */
+export async function eventsCommand(taskRef: string, opts: { json: boolean }, config: Readonly<CatalystConfig>): Promise<number> {
+  const server = await serverFor(config);
+  const view = server
+    ? await server.json<EventsView>('GET', `/api/events/${encodeURIComponent(taskRef)}`).then((v) => ({
+        ...v,
+        // The API adds the row's id and time to each envelope.
+        events: v.events.map(({ id: _id, created_at: _at, ...envelope }: AgentEvent & { id?: number; created_at?: string }) =>
+          parseEvent(envelope),
+        ),
+      }))
+    : await readEmbedded(taskRef, config);
+  if (opts.json) printJson(view);
+  else {
+    process.stdout.write(
+      `${table(
+        ['time', 'actor', 'event', 'summary'],
+        view.events.map((e) => [e.timestamp.slice(11, 23), e.actor, e.event_type, summaryOf(e.payload as Record<string, unknown>)]),
+      )}\n`,
+    );
+  }
+  return EXIT.ok;
 }

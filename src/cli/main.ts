@@ -6,12 +6,12 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { loadConfig, type CatalystConfig } from '../config/index.ts';
 import { AppError } from '../core/errors.ts';
-import { buildCommand } from './build-command.ts';
+import { buildCommand, type BuildOptions } from './build-command.ts';
 import { doctorCommand } from './doctor-command.ts';
 import { eventsCommand } from './events-command.ts';
 import { exploreCommand, scansCommand } from './explore-command.ts';
 import { workerCommand } from './worker-command.ts';
-import { EXIT, exitCodeFor, printError } from './output.ts';
+import { EXIT, exitCodeFor, printError, printJsonError } from './output.ts';
 import { previewListCommand, previewRestartCommand, previewStopCommand } from './preview-commands.ts';
 import { serveUntilSignal } from '../server/serve.ts';
 
@@ -57,21 +57,24 @@ export async function main(argv: string[]): Promise<number> {
     .command('build')
     .description('build an app from a request, e.g. catalyst build "build a todo app with user auth"')
     .argument('<prompt...>', 'what to build (quote it)')
-    .option('--json', 'print one JSON object with the result on stdout (logs go to stderr)', false)
-    .option('--detach', 'leave the preview running in the background and exit', false)
+    .option('--json', 'print one JSON object with the result on stdout (progress goes to stderr)', false)
+    .addOption(
+      new Option(
+        '--progress <how>',
+        'progress on stderr: auto (a spinner on a terminal, else a line per phase), lines, json (NDJSON), none',
+      )
+        .choices(['auto', 'lines', 'json', 'none'])
+        .default('auto'),
+    )
+    .option('--foreground', 'keep the preview in this process until Ctrl-C (default: hand it to a supervisor and return)', false)
     .option('--name <name>', 'project name (default: derived from the request)')
     .addOption(new Option('--mode <mode>', 'orchestration mode').choices(['sequential', 'event_driven']))
     .option('--from-scan <scan_id>', "build from a completed explorer scan: its records become the app's data model")
-    .action(
-      async (
-        words: string[],
-        opts: { json: boolean; detach: boolean; name?: string; mode?: 'sequential' | 'event_driven'; fromScan?: string },
-      ) => {
-        wantsJson = opts.json;
-        const config = configFor(opts.mode ? { 'orchestration.mode': opts.mode } : {});
-        exitCode = await buildCommand(words.join(' '), { ...opts, mode: config.orchestration.mode }, config);
-      },
-    );
+    .action(async (words: string[], opts: BuildOptions) => {
+      wantsJson = opts.json;
+      const config = configFor(opts.mode ? { 'orchestration.mode': opts.mode } : {});
+      exitCode = await buildCommand(words.join(' '), opts, config);
+    });
 
   program
     .command('events')
@@ -188,7 +191,16 @@ export async function main(argv: string[]): Promise<number> {
     return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+      // Commander has already printed the message on stderr; a script reading --json output gets it too.
+      if (wantsJson)
+        printJsonError({
+          code: 'invalid_option',
+          message: e.message.replace(/^error: /, ''),
+          hint: 'run `catalyst --help` for usage',
+          phase: 'usage',
+        });
+      return EXIT.usage;
     }
     const error = AppError.from(e);
     printError(error, wantsJson);

@@ -7,9 +7,15 @@ export function exitCodeFor(error: AppError): number {
   return error.category === 'invalid_input' ? EXIT.usage : EXIT.failed;
 }
 
+/** With --json, every failure is one object on stdout: `{"error": {code, message, hint, phase}}`. */
+export function printJsonError(error: { code: string; message: string; hint: string | null; phase: string }): void {
+  process.stdout.write(`${JSON.stringify({ error }, null, 2)}\n`);
+}
+
+/** A failure before any task ran (bad input, a store or server that cannot be reached): phase `request`. */
 export function printError(error: AppError, json: boolean): void {
   process.stderr.write(`catalyst: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
-  if (json) process.stdout.write(`${JSON.stringify({ error: { code: error.code, message: error.message, hint: error.hint } })}\n`);
+  if (json) printJsonError({ code: error.code, message: error.message, hint: error.hint, phase: 'request' });
 }
 
 export function printJson(value: unknown): void {

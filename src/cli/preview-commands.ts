@@ -3,6 +3,8 @@ import { systemClock } from '../core/clock.ts';
 import { AppError } from '../core/errors.ts';
 import { listPreviews, restartPreview, stopPreview } from '../preview/preview-control.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
+import type { PreviewDeployment } from '../contracts/records.ts';
+import { serverFor } from './connect.ts';
 import { EXIT, printJson, table } from './output.ts';
 
 async function withControl<T>(config: Readonly<CatalystConfig>, fn: (rt: Runtime) => Promise<T>): Promise<T> {
@@ -15,40 +17,50 @@ async function withControl<T>(config: Readonly<CatalystConfig>, fn: (rt: Runtime
 }
 
 export async function previewListCommand(opts: { json: boolean; all: boolean }, config: Readonly<CatalystConfig>): Promise<number> {
-  return withControl(config, async (rt) => {
-    const rows = await listPreviews(
-      { state: rt.ports.state, previews: rt.ports.previews, clock: systemClock, events: rt.ports.previewEvents ?? null },
-      { all: opts.all },
+  const server = await serverFor(config);
+  const rows = server
+    ? (await server.json<{ previews: PreviewDeployment[] }>('GET', `/api/preview${opts.all ? '?all=true' : ''}`)).previews
+    : await withControl(config, (rt) =>
+        listPreviews(
+          { state: rt.ports.state, previews: rt.ports.previews, clock: systemClock, events: rt.ports.previewEvents ?? null },
+          { all: opts.all },
+        ),
+      );
+  if (opts.json) printJson({ previews: rows });
+  else if (rows.length === 0)
+    process.stdout.write(opts.all ? 'No previews recorded.\n' : 'No live previews. (`catalyst preview list --all` shows stopped ones.)\n');
+  else
+    process.stdout.write(
+      `${table(
+        ['task', 'status', 'url', 'pid/container', 'expires'],
+        rows.map((p) => [p.task_id, p.status, p.url, p.container_id?.slice(0, 12) ?? '-', p.expires_at ?? '-']),
+      )}\n`,
     );
-    if (opts.json) printJson(rows);
-    else if (rows.length === 0)
-      process.stdout.write(
-        opts.all ? 'No previews recorded.\n' : 'No live previews. (`catalyst preview list --all` shows stopped ones.)\n',
-      );
-    else
-      process.stdout.write(
-        `${table(
-          ['task', 'status', 'url', 'pid/container', 'expires'],
-          rows.map((p) => [p.task_id, p.status, p.url, p.container_id?.slice(0, 12) ?? '-', p.expires_at ?? '-']),
-        )}\n`,
-      );
-    return EXIT.ok;
-  });
+  return EXIT.ok;
 }
 
 export async function previewStopCommand(taskRef: string, opts: { json: boolean }, config: Readonly<CatalystConfig>): Promise<number> {
+  const server = await serverFor(config);
+  if (server) return reportStopped(await server.json<PreviewDeployment>('DELETE', `/api/preview/${encodeURIComponent(taskRef)}`), opts);
   return withControl(config, async (rt) => {
     const row = await stopPreview(
       { state: rt.ports.state, previews: rt.ports.previews, clock: systemClock, events: rt.ports.previewEvents ?? null },
       taskRef,
     );
-    if (opts.json) printJson(row);
-    else process.stdout.write(`Stopped the preview of task ${row.task_id}.\n`);
-    return EXIT.ok;
+    return reportStopped(row, opts);
   });
 }
 
+function reportStopped(row: PreviewDeployment, opts: { json: boolean }): number {
+  if (opts.json) printJson(row);
+  else process.stdout.write(`Stopped the preview of task ${row.task_id}.\n`);
+  return EXIT.ok;
+}
+
 export async function previewRestartCommand(taskRef: string, opts: { json: boolean }, config: Readonly<CatalystConfig>): Promise<number> {
+  const server = await serverFor(config);
+  if (server)
+    return reportRestarted(await server.json<PreviewDeployment>('POST', `/api/preview/${encodeURIComponent(taskRef)}/restart`), opts);
   return withControl(config, async (rt) => {
     const { state, previews } = rt.ports;
     const row = await restartPreview(
@@ -69,8 +81,12 @@ export async function previewRestartCommand(taskRef: string, opts: { json: boole
       },
       taskRef,
     );
-    if (opts.json) printJson(row);
-    else process.stdout.write(`Restarted the preview of task ${row.task_id}: ${row.url}\n`);
-    return EXIT.ok;
+    return reportRestarted(row, opts);
   });
+}
+
+function reportRestarted(row: PreviewDeployment, opts: { json: boolean }): number {
+  if (opts.json) printJson(row);
+  else process.stdout.write(`Restarted the preview of task ${row.task_id}: ${row.url}\n`);
+  return EXIT.ok;
 }

@@ -68,25 +68,41 @@ export const PhaseTiming = z.object({
 });
 export type PhaseTiming = z.infer<typeof PhaseTiming>;
 
-/** `catalyst build --json` prints exactly this object on stdout. */
+/** Why a build did not complete: a stable code, the phase that failed, and what to do. */
+export const BuildFailure = z.object({
+  code: z.string(),
+  message: z.string(),
+  phase: z.string(),
+  hint: z.string().nullable(),
+});
+export type BuildFailure = z.infer<typeof BuildFailure>;
+
+/** `catalyst build --json` prints exactly this object on stdout (and GET /api/tasks/{id}/result answers it, without via/duration). */
 export const BuildResult = z.object({
   task_id: z.uuid(),
   trace_id: z.uuid(),
   project_id: z.uuid(),
+  project_name: z.string(),
   project_slug: z.string(),
   mode: z.enum(['sequential', 'event_driven']),
-  status: z.enum(['completed', 'failed']),
+  status: z.enum(['completed', 'failed', 'cancelled']),
+  /** The phase the task ended in: `done`, or the phase that failed. */
   phase: TaskPhase,
-  error: z.string().nullable(),
+  error: BuildFailure.nullable(),
   repo_path: z.string(),
   branch: z.string().nullable(),
+  /** The task's own checkout of `branch` (null before the coder made one). */
+  worktree_path: z.string().nullable(),
   commit: z.string().nullable(),
   preview_url: z.string().nullable(),
   fallback_url: z.string().nullable(),
   artifacts_dir: z.string(),
   duration_ms: z.number().int().min(0),
   phases: z.array(PhaseTiming),
-  detached: z.boolean(),
+  /** embedded: this process ran the agents; server: a running `catalyst serve` did. */
+  via: z.enum(['embedded', 'server']),
+  /** The preview outlives this command under a supervisor (`catalyst preview list|stop|restart`). */
+  preview_supervised: z.boolean(),
 });
 export type BuildResult = z.infer<typeof BuildResult>;
 

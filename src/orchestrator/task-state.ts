@@ -3,7 +3,7 @@
  * themselves: the engine applies this patch in the same transaction as the events.
  */
 import type { AgentEvent } from '../contracts/events.ts';
-import type { TaskPatch, TaskPhase, TaskRecord } from '../contracts/records.ts';
+import { TaskPhase, type TaskPatch, type TaskRecord } from '../contracts/records.ts';
 
 export const TERMINAL_STATUSES: ReadonlySet<TaskRecord['status']> = new Set(['completed', 'failed', 'cancelled']);
 
@@ -39,8 +39,16 @@ function patchForOne(event: AgentEvent, now: string): TaskPatch {
       return event.payload.status === 'completed'
         ? { status: 'completed', current_phase: 'done', completed_at: now }
         : { status: 'failed', error: 'deployment failed', completed_at: now };
-    case 'task.failed':
-      return { status: 'failed', error: event.payload.reason, completed_at: now };
+    case 'task.failed': {
+      // The phase that failed, not the one the task was in: a review that never passed fails in review.
+      const failedIn = TaskPhase.safeParse(event.payload.phase);
+      return {
+        status: 'failed',
+        error: event.payload.reason,
+        completed_at: now,
+        ...(failedIn.success ? { current_phase: failedIn.data } : {}),
+      };
+    }
     // A preview's later life (restarts, expiry…) is its row's business; the task's outcome is settled.
     case 'task.progress':
     case 'explorer.findings':

@@ -17,6 +17,7 @@ import { createProcessPreviewRuntime } from '../adapters/preview/process/process
 import { createLocalRunner } from '../adapters/runner/local/local-runner.ts';
 import { createSandboxedRunner } from '../adapters/runner/sandboxed/sandboxed-runner.ts';
 import { openStateStore } from '../adapters/state/index.ts';
+import type { DataDirHolder } from '../adapters/state/data-dir-lock.ts';
 import { openQdrantVectorStore } from '../adapters/vectors/qdrant/qdrant-vector-store.ts';
 import { createStateVectorStore } from '../adapters/vectors/state/state-vector-store.ts';
 import type { CatalystConfig } from '../config/index.ts';
@@ -38,14 +39,14 @@ export type RuntimePorts = AgentPorts & { bus: EventBus | null; cache: Cache; ve
 
 export async function openPorts(
   config: Readonly<CatalystConfig>,
-  opts: { mode: OrchestrationMode; logger: Logger },
+  opts: { mode: OrchestrationMode; logger: Logger; storeLock?: StoreLockOptions },
   resources: Resources,
 ): Promise<RuntimePorts> {
   const { logger } = opts;
   const ready = (port: string, adapter: string, what: string) => logger.info({ port, adapter }, `${what} ready`);
   // First: docker without an engine throws here, before anything is opened.
   const previews = await openPreviewRuntime(config, logger);
-  const state = resources.add(await openStateStore(stateChoice(config)));
+  const state = resources.add(await openStateStore(stateChoice(config, opts.storeLock)));
   ready('state', state.kind, 'state store');
   const documents = await openDocuments(config, state.documents, resources);
   ready('documents', documents.kind, 'document store');
@@ -76,11 +77,23 @@ export async function openPorts(
   };
 }
 
-function stateChoice(config: Readonly<CatalystConfig>): Parameters<typeof openStateStore>[0] {
+/** How this process waits for the embedded data folder when another one holds it. */
+export interface StoreLockOptions {
+  /** What this process does, shown to others who find the folder taken (`catalyst build`). */
+  purpose: string;
+  /** Default 30 s; Infinity queues until the folder is free. */
+  waitMs?: number;
+  onWait?: (holder: DataDirHolder | null) => void;
+}
+
+function stateChoice(config: Readonly<CatalystConfig>, lock?: StoreLockOptions): Parameters<typeof openStateStore>[0] {
   const choice = config.adapters.state;
-  return choice.kind === 'postgres'
-    ? { kind: 'postgres', url: choice.url, poolSize: choice.poolSize }
-    : { kind: 'pglite', dataDir: choice.dataDir };
+  if (choice.kind === 'postgres') return { kind: 'postgres', url: choice.url, poolSize: choice.poolSize };
+  return {
+    kind: 'pglite',
+    dataDir: choice.dataDir,
+    ...(lock ? { purpose: lock.purpose, onLockWait: lock.onWait, ...(lock.waitMs === undefined ? {} : { lockWaitMs: lock.waitMs }) } : {}),
+  };
 }
 
 async function openDocuments(config: Readonly<CatalystConfig>, jsonb: DocumentStore, resources: Resources): Promise<DocumentStore> {

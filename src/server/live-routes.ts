@@ -48,7 +48,8 @@ export async function registerLiveRoutes(app: FastifyInstance, runtime: Runtime,
       schema: { hide: true },
       preValidation: async (request) => {
         await checkOrigin(request);
-        await loadTask(runtime, request.params);
+        // A short id in the URL streams the task it names, under its full id.
+        (request.params as { task_id: string }).task_id = (await loadTask(runtime, request.params)).id;
       },
     },
     (socket, request) => {

@@ -24,4 +24,9 @@ export const ErrorResponse = {
   required: ['error'],
 } as const;
 
-export const TaskIdParams = { type: 'object', properties: { task_id: { type: 'string', format: 'uuid' } }, required: ['task_id'] } as const;
+/** A full task id or its first 8 or more characters (the short id the CLI and UI show). */
+export const TaskIdParams = {
+  type: 'object',
+  properties: { task_id: { type: 'string', pattern: '^[0-9a-fA-F-]{8,36}$' } },
+  required: ['task_id'],
+} as const;

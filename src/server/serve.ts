@@ -11,6 +11,7 @@ import { createRuntime } from '../runtime.ts';
 import { startPreviewServices } from '../runtime/preview-services.ts';
 import { untilShutdownSignal } from '../core/shutdown-signal.ts';
 import { buildServer } from './app.ts';
+import { writeServerInfo } from './server-info.ts';
 import { startArtifactRetention } from '../orchestrator/artifact-retention.ts';
 
 export interface RunningServer {
@@ -19,7 +20,7 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Readonly<CatalystConfig>, opts: { webDir?: string | null } = {}): Promise<RunningServer> {
-  const runtime = await createRuntime(config, { detachedPreviews: true });
+  const runtime = await createRuntime(config, { detachedPreviews: true, storeLock: { purpose: 'catalyst serve' } });
   const webDir = opts.webDir === undefined ? config.paths.webDist : opts.webDir;
   let app;
   let previewServices;
@@ -45,11 +46,20 @@ export async function startServer(config: Readonly<CatalystConfig>, opts: { webD
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
   runtime.logger.info({ url, mode: runtime.mode, ui: webDir && existsSync(join(webDir, 'index.html')) }, 'server listening');
+  // A wildcard address is not one a client can dial: the CLI on this machine uses loopback.
+  const dialable = url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
+  const forgetServer = writeServerInfo(config.paths.dataDir, {
+    pid: process.pid,
+    url: dialable,
+    mode: runtime.mode,
+    started_at: new Date().toISOString(),
+  });
   let closing: Promise<void> | null = null;
   return {
     url,
     close() {
       closing ??= (async () => {
+        forgetServer();
         await app.close();
         await services.close();
         await retention.close();

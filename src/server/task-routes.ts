@@ -20,14 +20,17 @@ import type { LiveState } from './live-state.ts';
 import { ErrorResponse, TaskIdParams, jsonSchema } from './openapi.ts';
 import { contentTypeOf } from './content-type.ts';
 import { taskProgress } from './task-view.ts';
+import { resolveTask, TASK_REF } from '../orchestrator/id-refs.ts';
+import { buildResultOf } from '../orchestrator/build-result.ts';
 
-export const TaskIdSchema = z.object({ task_id: z.uuid('task_id must be a task id (a UUID)') });
+export const TaskIdSchema = z.object({
+  task_id: z.string().regex(TASK_REF, 'task_id must be a task id (a UUID) or its first 8 or more characters'),
+});
 
+/** The task a route's `:task_id` names: its full id or a unique short id. */
 export async function loadTask(runtime: Runtime, params: unknown): Promise<TaskRecord> {
   const { task_id } = parseOr400(TaskIdSchema, params, 'params');
-  const task = await runtime.ports.state.getTask(task_id);
-  if (!task) throw new AppError('task_not_found', `no task ${task_id}`, { hint: 'list tasks with GET /api/tasks', retryable: false });
-  return task;
+  return resolveTask(runtime.ports.state, task_id);
 }
 
 export async function projectSlugOf(runtime: Runtime, task: TaskRecord): Promise<string> {
@@ -113,6 +116,20 @@ export async function registerTaskRoutes(app: FastifyInstance, runtime: Runtime,
   );
 
   app.get(
+    '/api/tasks/:task_id/result',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary:
+          'What the build amounts to (the object `catalyst build --json` prints): status, failure code and phase, repository, branch, worktree, preview',
+        params: TaskIdParams,
+        response: errors,
+      },
+    },
+    async (request) => buildResultOf({ state, artifacts, git }, await loadTask(runtime, request.params)),
+  );
+
+  app.get(
     '/api/tasks/:task_id/progress',
     {
       schema: {
@@ -123,9 +140,9 @@ export async function registerTaskRoutes(app: FastifyInstance, runtime: Runtime,
       },
     },
     async (request) => {
-      const { task_id } = parseOr400(TaskIdSchema, request.params, 'params');
+      const { id: task_id } = await loadTask(runtime, request.params);
       return live.progress(task_id, async () => {
-        const task = await loadTask(runtime, request.params);
+        const task = (await state.getTask(task_id))!;
         return taskProgress(task, await state.listEvents(task.id), live.files(task.id));
       });
     },

@@ -297,6 +297,12 @@ export function describeStateStore(name: string, harness: StateStoreHarness): vo
         assert.ok(!ended.some((t) => t.id === open.task.id), 'a task still running has not ended');
       });
 
+      test('findTaskIds finds a task by the first characters of its id, and nothing for a pattern', async () => {
+        const { task } = await seedTask(store);
+        assert.deepEqual(await store.findTaskIds(task.id.slice(0, 8), 2), [task.id]);
+        assert.deepEqual(await store.findTaskIds('%', 2), [], 'LIKE wildcards are not ids');
+      });
+
       test('unknown ids read as null and make updaters throw not-found errors', async () => {
         const missing = randomUUID();
         assert.equal(await store.getTask(missing), null);

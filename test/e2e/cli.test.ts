@@ -20,13 +20,17 @@ function catalyst(args: string[], opts: { timeoutMs?: number } = {}): ReturnType
 }
 
 describe('catalyst CLI', () => {
-  test('build --json --detach, then preview list, events and preview stop', async () => {
-    const build = await catalyst(['build', 'build a todo app with user auth', '--json', '--detach'], { timeoutMs: 240_000 });
+  test('build --json returns with the preview supervised, then preview list, events and preview stop by short id', async () => {
+    const build = await catalyst(['build', 'build a todo app with user auth', '--json'], { timeoutMs: 240_000 });
     assert.equal(build.code, 0, build.stderr);
     const result = BuildResult.parse(JSON.parse(build.stdout));
     assert.equal(result.status, 'completed');
-    assert.equal(result.detached, true);
+    assert.equal(result.error, null);
+    assert.equal(result.via, 'embedded');
+    assert.equal(result.preview_supervised, true);
     assert.ok(result.repo_path.startsWith(join(cwd, '.catalyst/repos/')));
+    assert.ok(result.worktree_path && result.branch, 'the output names the worktree and the branch holding the app');
+    assert.match(build.stderr, /planner done in/, 'progress went to stderr, a line per phase');
     assert.deepEqual(
       result.phases.map((p) => [p.agent, p.status]),
       [
@@ -44,13 +48,13 @@ describe('catalyst CLI', () => {
     assert.equal((await fetch(`${result.preview_url}/health`)).status, 200);
     const list = await catalyst(['preview', 'list', '--json']);
     assert.equal(list.code, 0, list.stderr);
-    const previews = JSON.parse(list.stdout) as Array<{ task_id: string; status: string; url: string }>;
+    const { previews } = JSON.parse(list.stdout) as { previews: Array<{ task_id: string; status: string; url: string }> };
     assert.deepEqual(
       previews.map((p) => [p.task_id, p.status, p.url]),
       [[result.task_id, 'healthy', result.preview_url]],
     );
 
-    const events = await catalyst(['events', result.task_id, '--json']);
+    const events = await catalyst(['events', result.task_id.slice(0, 8), '--json']);
     assert.equal(events.code, 0, events.stderr);
     const trail = JSON.parse(events.stdout) as { trace_id: string; events: Array<{ event_type: string; trace_id: string }> };
     assert.deepEqual(
@@ -64,9 +68,9 @@ describe('catalyst CLI', () => {
     const stop = await catalyst(['preview', 'stop', result.task_id.slice(0, 8)]);
     assert.equal(stop.code, 0, stop.stderr);
     await assert.rejects(fetch(`${result.preview_url}/health`, { signal: AbortSignal.timeout(2000) }));
-    const after = JSON.parse((await catalyst(['preview', 'list', '--all', '--json'])).stdout) as Array<{ status: string }>;
+    const after = JSON.parse((await catalyst(['preview', 'list', '--all', '--json'])).stdout) as { previews: Array<{ status: string }> };
     assert.deepEqual(
-      after.map((p) => p.status),
+      after.previews.map((p) => p.status),
       ['stopped'],
     );
   });
@@ -89,6 +93,11 @@ describe('catalyst CLI', () => {
     }
     const json = await catalyst(['build', '', '--json']);
     assert.deepEqual(JSON.parse(json.stdout).error.code, 'invalid_prompt', 'with --json the error is the one JSON object on stdout');
+    const usage = await catalyst(['build', 'x', '--bogus', '--json']);
+    assert.equal(usage.code, 2);
+    assert.deepEqual(JSON.parse(usage.stdout), {
+      error: { code: 'invalid_option', message: "unknown option '--bogus'", hint: 'run `catalyst --help` for usage', phase: 'usage' },
+    });
   });
 
   test('--version prints the version of package.json and exits 0', async () => {

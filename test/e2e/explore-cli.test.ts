@@ -52,7 +52,7 @@ describe('catalyst explore → build --from-scan', () => {
     assert.equal(listed.code, 0, listed.stderr);
     assert.match(listed.stdout, new RegExp(`${record.id}\\s+database\\s+completed`));
 
-    const build = await catalyst(['build', 'build an inventory app', '--from-scan', record.id, '--json', '--detach'], 300_000);
+    const build = await catalyst(['build', 'build an inventory app', '--from-scan', record.id, '--json'], 300_000);
     assert.equal(build.code, 0, build.stderr);
     const result = BuildResult.parse(JSON.parse(build.stdout));
     previewTask = result.task_id;

@@ -82,7 +82,7 @@ after(async () => {
 });
 
 test('three event-driven builds at once, configured only by the environment, all complete on PostgreSQL and RabbitMQ', async () => {
-  const runs = await Promise.all(PROMPTS.map((p) => catalyst(['build', '--json', '--detach', '--mode', 'event_driven', p], 600_000)));
+  const runs = await Promise.all(PROMPTS.map((p) => catalyst(['build', '--json', '--mode', 'event_driven', p], 600_000)));
   const results = runs.map((r) => {
     assert.equal(r.code, 0, `${r.stdout.slice(-1500)}\n${r.stderr.slice(-1500)}`);
     return JSON.parse(r.stdout) as { task_id: string; status: string; project_id: string };

@@ -288,6 +288,17 @@ export function createDrizzleStateStore(db: StateDb, kind: StateStore['kind'], c
       return row ? taskFromRow(row) : null;
     },
 
+    async findTaskIds(prefix, limit) {
+      // Only hex digits and dashes reach the LIKE pattern, so it holds no wildcard of the caller's.
+      if (!/^[0-9a-f-]+$/.test(prefix)) return [];
+      const rows = await db
+        .select({ id: tasks.id })
+        .from(tasks)
+        .where(sql`${tasks.id}::text like ${`${prefix}%`}`)
+        .limit(limit);
+      return rows.map((r) => r.id);
+    },
+
     async listTasks(opts = {}) {
       const rows = await db
         .select()

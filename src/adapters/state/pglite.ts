@@ -18,7 +18,7 @@ export type PgliteConfig =
       /** Shown to another process that finds the folder taken (`catalyst build`). */
       purpose?: string;
       /** This process waits for another holder: say so (a queued CLI build prints "Waiting: …"). */
-      onLockWait?: (holder: DataDirHolder | null) => void;
+      onLockWait?: ((holder: DataDirHolder | null) => void) | undefined;
     }
   | { kind: 'pglite'; memory: true };
 

@@ -92,6 +92,8 @@ export interface StateStore {
 
   createTask(input: { project: NewProject; task: NewTask; event: AgentEvent; publish: boolean }): Promise<TaskRecord>;
   getTask(id: string): Promise<TaskRecord | null>;
+  /** Ids of tasks starting with `prefix` (a short id), at most `limit`: the caller decides whether one is unique. */
+  findTaskIds(prefix: string, limit: number): Promise<string[]>;
   /** Newest first. */
   /** finishedBefore: only tasks that ended (completed_at set) before this ISO time, oldest first. */
   listTasks(opts?: { projectId?: string; limit?: number; finishedBefore?: string }): Promise<TaskRecord[]>;
