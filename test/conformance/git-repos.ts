@@ -140,7 +140,7 @@ export function describeGitRepos(name: string, factory: GitReposFactory): void {
       const mainHead = await repos.commit({ checkout: main, files: [{ path: 'app.txt', content: 'main\n' }], message: 'main' });
       await assert.rejects(
         repos.mergeIntoMain('clash', 'feature/task-3', 'merge: clash'),
-        (e: unknown) => AppError.isInstance(e) && e.code === 'git_failed' && !e.retryable && /app\.txt/.test(e.message),
+        (e: unknown) => AppError.isInstance(e) && e.code === 'merge_conflict' && !e.retryable && /app\.txt/.test(e.message),
       );
       assert.equal(await repos.head(main), mainHead);
       assert.equal(await repos.head(wt.path), tip);

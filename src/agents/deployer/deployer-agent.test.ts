@@ -259,4 +259,23 @@ describe('deployer agent', () => {
     });
     assert.equal((await h.runtime.ports.state.listPreviews()).length, previewsBefore.length, 'nothing was started');
   });
+
+  // Last: it leaves main and the branch disagreeing.
+  test('a branch that no longer merges cleanly into main fails the step for good, naming the file, and moves nothing', async () => {
+    const { git } = h.runtime.ports;
+    const event = { ...approved, event_id: randomUUID() };
+    const ctx = await h.context(deployerAgent, event, { settings: withMode('compose_only') });
+    const tip = await git.commit({ checkout: ctx.paths.worktree, files: [{ path: 'README.md', content: 'branch\n' }], message: 'branch' });
+    const main = await git.commit({ checkout: h.repo, files: [{ path: 'README.md', content: 'main\n' }], message: 'main' });
+    await assert.rejects(deployerAgent.handle(event, ctx), (e: unknown) => {
+      assert.ok(AppError.isInstance(e));
+      assert.equal(e.code, 'merge_conflict');
+      assert.equal(e.retryable, false);
+      assert.match(e.message, /README\.md/);
+      return true;
+    });
+    assert.equal(h.git('rev-parse', 'main').trim(), main);
+    assert.equal(h.git('rev-parse', approved.branch).trim(), tip);
+    assert.equal(readFileSync(join(h.repo, 'README.md'), 'utf8'), 'main\n');
+  });
 });

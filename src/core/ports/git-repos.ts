@@ -13,8 +13,8 @@
  * - `mergeIntoMain` brings a branch into `main` of the repository checkout (which stays on `main`, so
  *   `repoPath(slug)` then holds the merged files): a fast-forward or a merge commit with the message.
  *   It is idempotent: when main already contains the branch head it changes nothing and returns main's
- *   head. A conflict leaves main and the branch exactly as they were and throws `git_failed`
- *   (not retryable) naming the conflicting paths; an unknown branch throws `invalid_option`.
+ *   head. A conflict leaves main and the branch exactly as they were and throws `merge_conflict`
+ *   (not retryable: the same merge conflicts again) naming the conflicting paths; an unknown branch throws `invalid_option`.
  * - `worktreePath` is the one place a task's checkout lives: the same folder for the same task id, in
  *   every process, whether or not it exists yet; an id that is not a plain name is refused.
  */

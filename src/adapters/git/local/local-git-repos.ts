@@ -139,11 +139,15 @@ export function createLocalGitRepos(opts: LocalGitReposOptions): GitRepos {
         if (await hasCommit(g, 'MERGE_HEAD')) {
           const conflicts = (await run(g, ['diff', '--name-only', '--diff-filter=U'])).split('\n').filter((l) => l.length > 0);
           await run(g, ['merge', '--abort']);
-          throw new AppError('git_failed', `${branch} does not merge cleanly into main of ${slug}: ${conflicts.join(', ') || 'conflict'}`, {
-            retryable: false,
-            details: { branch, conflicts },
-            hint: `main and ${branch} are unchanged; merge by hand in ${repo} (git merge ${branch}), or set storage.git.merge_on_approval: false`,
-          });
+          throw new AppError(
+            'merge_conflict',
+            `${branch} does not merge cleanly into main of ${slug}: ${conflicts.join(', ') || 'conflict'}`,
+            {
+              retryable: false,
+              details: { branch, conflicts },
+              hint: `main and ${branch} are unchanged; merge by hand in ${repo} (git merge ${branch}), or set storage.git.merge_on_approval: false`,
+            },
+          );
         }
         if (!(await isAncestor(g, tip, 'refs/heads/main'))) {
           throw failure ?? new AppError('git_failed', `merging ${branch} into main of ${slug} did not take`, { retryable: false });
