@@ -46,6 +46,8 @@ export const ConfigFileSchema = z
             github_token: z.string().default(''),
             author_name: z.string().min(1).default('Catalyst AI'),
             author_email: z.string().min(3).default('ai@catalyst.dev'),
+            /** After approval the deployer merges the task's feature branch into main of the project repository. */
+            merge_on_approval: z.boolean().default(true),
           })
           .strict()
           .prefault({}),

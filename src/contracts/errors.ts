@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   scan_not_found: 'not_found',
   scans_busy: 'unavailable',
   store_locked: 'conflict',
+  merge_conflict: 'conflict',
   port_exhausted: 'unavailable',
   service_unavailable: 'unavailable',
   preview_unhealthy: 'unavailable',

@@ -151,6 +151,8 @@ export const DeployCompletePayload = z.object({
   preview_url: z.string().nullable(),
   fallback_url: z.string().nullable(),
   artifacts: z.object({ code: z.string(), tests: z.string(), review: z.string(), deployment: z.string() }),
+  /** main's head once the approved branch is merged into it (storage.git.merge_on_approval); null when not merged. Absent on older events. */
+  main_commit: z.string().nullable().default(null),
 });
 
 export const TaskFailedPayload = z.object({

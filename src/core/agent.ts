@@ -44,7 +44,8 @@ export interface AgentSettings {
   };
   /** Exact versions of the packages generated apps depend on (what Catalyst has installed). */
   dependencyVersions: Record<string, string>;
-  git: { mode: 'local' | 'github' | 'both' };
+  /** mergeOnApproval: storage.git.merge_on_approval — the deployer merges the approved branch into main. */
+  git: { mode: 'local' | 'github' | 'both'; mergeOnApproval: boolean };
 }
 
 export interface AgentPorts {

@@ -69,6 +69,28 @@ describe('build submitter', () => {
     assert.equal(initiated.payload.understanding?.domain.app_name, understood.at(-1)?.result.domain.app_name);
   });
 
+  test('two requests whose derived names coincide become two projects with two repositories', async () => {
+    const first = await submit({ prompt: 'build a todo app' });
+    const second = await submit({ prompt: 'build a todo app with due dates' });
+    const [a, b] = await Promise.all([first, second].map(async (t) => (await runtime.ports.state.getProject(t.project_id))!));
+    assert.equal(understood.at(-1)?.result.domain.app_name, understood.at(-2)?.result.domain.app_name, 'the names coincide');
+    assert.notEqual(a!.id, b!.id);
+    assert.equal(b!.slug, `${a!.slug}-2`);
+    assert.equal(b!.name, `${a!.name} (2)`);
+    assert.notEqual(a!.repo_path, b!.repo_path);
+    assert.equal(b!.repo_path, runtime.ports.git.repoPath(b!.slug));
+    const initiated = await initiatedOf(second.id);
+    assert.equal(initiated.payload.project_slug, b!.slug);
+    assert.equal(initiated.payload.project_name, b!.name);
+  });
+
+  test('requests submitted at once with the same name each get their own project', async () => {
+    const tasks = await Promise.all(Array.from({ length: 3 }, () => submit({ prompt: 'build a notes app', project_name: 'Same Name' })));
+    const projects = await Promise.all(tasks.map(async (t) => (await runtime.ports.state.getProject(t.project_id))!));
+    assert.deepEqual(projects.map((p) => p.slug).sort(), ['same-name', 'same-name-2', 'same-name-3']);
+    assert.deepEqual(projects.map((p) => p.name).sort(), ['Same Name', 'Same Name (2)', 'Same Name (3)']);
+  });
+
   test('an invalid request is refused before anything is understood or recorded', async () => {
     const before = understood.length;
     const tasks = (await runtime.ports.state.listTasks({})).length;

@@ -2,6 +2,9 @@
  * The build use case: a request in, a recorded and started task out. The request is understood once,
  * here: the project is named from that understanding, and the same understanding travels in
  * task.initiated, so the planner plans what the project was named after instead of reading the prompt again.
+ *
+ * Every request is a new project with its own repository: two requests whose names coincide ("Item App")
+ * get `item-app` and `item-app-2` ("Item App (2)"), never one repository holding both apps.
  */
 import { createEvent, type BuildUnderstanding } from '../contracts/events.ts';
 import { buildRequestSchema, type BuildRequest } from '../contracts/messages.ts';
@@ -34,14 +37,26 @@ export function createBuildSubmitter(deps: BuildSubmitterDeps): SubmitBuild {
 
   return async function submitBuild(input) {
     const request = parseRequest(requestSchema, input);
-    const scanId = request.explorer_scan_id;
     // A build from a scan is named after what it will really contain: the scanned records, not the prompt's.
-    const understanding = await deps.understand(request.prompt, scanId);
+    const understanding = await deps.understand(request.prompt, request.explorer_scan_id);
     const { domain } = understanding;
-    const name = request.project_name ?? domain.app_name;
-    const slug = request.project_name ? slugify(request.project_name) : domain.slug;
-    const existing = await deps.state.getProjectBySlug(slug);
-    const projectId = existing?.id ?? uuid();
+    const baseName = request.project_name ?? domain.app_name;
+    const baseSlug = request.project_name ? slugify(request.project_name) : domain.slug;
+    for (let attempt = 1; ; attempt++) {
+      const { name, slug } = await freeProjectName(deps.state, baseName, baseSlug);
+      try {
+        return await submitAs(request, understanding, name, slug);
+      } catch (e) {
+        // Another submission took the same free slug between our look-up and our insert: look again.
+        if (attempt < MAX_SLUG_ATTEMPTS && isSlugTaken(e)) continue;
+        throw e;
+      }
+    }
+  };
+
+  function submitAs(request: BuildRequest, understanding: BuildUnderstanding, name: string, slug: string): Promise<TaskRecord> {
+    const scanId = request.explorer_scan_id;
+    const projectId = uuid();
     const taskId = uuid();
     const traceId = uuid();
     const initiated = createEvent(
@@ -72,7 +87,7 @@ export function createBuildSubmitter(deps: BuildSubmitterDeps): SubmitBuild {
     );
     deps.logger.info({ task_id: taskId, trace_id: traceId, project: slug, mode, explorer_scan_id: scanId }, 'task submitted');
     return deps.engine.submit({
-      project: { id: projectId, name, slug, description: domain.summary, repo_path: deps.git.repoPath(slug) },
+      project: { id: projectId, name, slug, description: understanding.domain.summary, repo_path: deps.git.repoPath(slug) },
       task: {
         id: taskId,
         project_id: projectId,
@@ -83,7 +98,28 @@ export function createBuildSubmitter(deps: BuildSubmitterDeps): SubmitBuild {
       },
       initiated,
     });
-  };
+  }
+}
+
+const MAX_SLUG_ATTEMPTS = 5;
+/** The slugs column holds 64 characters; slugify keeps 48, so a suffix always fits. */
+const MAX_SLUG = 64;
+
+/** The first of `slug`, `slug-2`, `slug-3`… no project holds, with the name to match ("Item App (2)"). */
+async function freeProjectName(
+  state: Pick<StateStore, 'getProjectBySlug'>,
+  baseName: string,
+  baseSlug: string,
+): Promise<{ name: string; slug: string }> {
+  for (let n = 1; ; n++) {
+    const suffix = n === 1 ? '' : `-${n}`;
+    const slug = `${baseSlug.slice(0, MAX_SLUG - suffix.length).replace(/-+$/, '')}${suffix}`;
+    if ((await state.getProjectBySlug(slug)) === null) return { slug, name: n === 1 ? baseName : `${baseName} (${n})` };
+  }
+}
+
+function isSlugTaken(e: unknown): boolean {
+  return AppError.isInstance(e) && e.details?.conflict === 'project_slug';
 }
 
 function parseRequest(schema: ReturnType<typeof buildRequestSchema>, input: unknown): BuildRequest {

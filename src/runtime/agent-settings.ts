@@ -53,6 +53,6 @@ export function agentSettings(config: Readonly<CatalystConfig>, detached: boolea
       router: config.preview.router.enabled ? { port: config.preview.router.port, baseDomain: config.preview.router.base_domain } : null,
     },
     dependencyVersions: installedVersions(APP_DEPENDENCIES, config.paths.nodeModules),
-    git: { mode: config.storage.git.mode },
+    git: { mode: config.storage.git.mode, mergeOnApproval: config.storage.git.merge_on_approval },
   };
 }

@@ -20,7 +20,7 @@ import { openStateStore } from '../adapters/state/index.ts';
 import type { DataDirHolder } from '../adapters/state/data-dir-lock.ts';
 import { openQdrantVectorStore } from '../adapters/vectors/qdrant/qdrant-vector-store.ts';
 import { createStateVectorStore } from '../adapters/vectors/state/state-vector-store.ts';
-import type { CatalystConfig } from '../config/index.ts';
+import { sourceOf, type CatalystConfig, type SettingSource } from '../config/index.ts';
 import type { OrchestrationMode } from '../contracts/records.ts';
 import type { AgentPorts } from '../core/agent.ts';
 import type { Logger } from '../core/logger.ts';
@@ -43,19 +43,22 @@ export async function openPorts(
   resources: Resources,
 ): Promise<RuntimePorts> {
   const { logger } = opts;
-  const ready = (port: string, adapter: string, what: string) => logger.info({ port, adapter }, `${what} ready`);
+  const ready = (port: keyof typeof URL_KEYS, adapter: string, embedded: string | null) => {
+    const { source, from } = chosenBy(config, URL_KEYS[port], embedded);
+    logger.info({ port, adapter, source }, `${port}: ${adapter} (${from})`);
+  };
   // First: docker without an engine throws here, before anything is opened.
   const previews = await openPreviewRuntime(config, logger);
   const state = resources.add(await openStateStore(stateChoice(config, opts.storeLock)));
-  ready('state', state.kind, 'state store');
+  ready('state', state.kind, config.adapters.state.kind === 'pglite' ? config.adapters.state.dataDir : null);
   const documents = await openDocuments(config, state.documents, resources);
-  ready('documents', documents.kind, 'document store');
+  ready('documents', documents.kind, config.adapters.documents.kind === 'mongodb' ? null : 'as JSONB in the state store');
   const cache = resources.add(await openCache(config));
-  ready('cache', cache.kind, 'cache');
+  ready('cache', cache.kind, config.adapters.cache.kind === 'redis' ? null : 'in this process');
   const vectors = resources.add(await openVectors(config, documents));
-  ready('vectors', vectors.kind, 'vector store');
+  ready('vectors', vectors.kind, config.adapters.vectors.kind === 'qdrant' ? null : 'in the document store');
   const bus = opts.mode === 'event_driven' ? resources.add(await openBus(config, logger)) : null;
-  if (bus) ready('bus', bus.kind, 'event bus');
+  if (bus) ready('bus', bus.kind, config.adapters.bus.kind === 'rabbitmq' ? null : 'in this process');
   const { paths } = config;
   return {
     state,
@@ -75,6 +78,35 @@ export async function openPorts(
     scans: createFsArtifactStore(paths.explorer),
     workspace: createFsWorkspace(paths.nodeModules),
   };
+}
+
+/** The setting whose URL switches each port from its embedded adapter to a server. */
+const URL_KEYS = {
+  state: 'storage.databases.postgres.url',
+  documents: 'storage.databases.mongodb.url',
+  cache: 'storage.redis.url',
+  vectors: 'storage.qdrant.url',
+  bus: 'orchestration.event_driven.rabbitmq_url',
+} as const;
+
+/**
+ * Where a port's choice came from, for the start-up line: the variable (`POSTGRES_URL`), the file or the
+ * flag that set its URL, or the embedded default when no URL is set (`embedded` says where it lives).
+ */
+function chosenBy(config: Readonly<CatalystConfig>, key: string, embedded: string | null): { source: SettingSource; from: string } {
+  const source = sourceOf(config, key);
+  if (embedded !== null) {
+    const why = source === 'default' ? 'embedded default' : `embedded: ${describeSource(config, source, key)} is empty`;
+    return { source, from: `${why}, ${embedded}` };
+  }
+  return { source, from: describeSource(config, source, key) };
+}
+
+function describeSource(config: Readonly<CatalystConfig>, source: SettingSource, key: string): string {
+  if (source.startsWith('env ')) return source.slice('env '.length);
+  if (source === 'file') return `${key} in ${config.source.file ?? 'the config file'}`;
+  if (source === 'flag') return `${key} from a command-line flag`;
+  return `${key} (built-in default)`;
 }
 
 /** How this process waits for the embedded data folder when another one holds it. */

@@ -545,6 +545,7 @@ const samplePayloads: Record<EventType, Record<string, unknown>> = {
     preview_url: null,
     fallback_url: null,
     artifacts: { code: '', tests: '', review: '', deployment: '' },
+    main_commit: null,
   },
   'task.failed': { phase: 'coding', reason: 'x', reasons: [] },
   'task.progress': { phase: 'coding', progress: 0.5, files_created: 0, total_estimated_files: 0, message: 'working' },

@@ -102,6 +102,65 @@ export function describeGitRepos(name: string, factory: GitReposFactory): void {
       assert.deepEqual(await repos.listBranches('shop'), ['feature/task-1', 'main']);
     });
 
+    test('mergeIntoMain brings the feature branch into main and its checkout; a second call changes nothing', async () => {
+      const { path: main } = await repos.ensureRepo('merged');
+      await repos.commit({ checkout: main, files: [{ path: 'planning/plan.yaml', content: 'plan\n' }], message: 'docs: plan' });
+      const wt = await repos.ensureWorktree('merged', 'feature/task-1', 'main', repos.worktreePath('task-1'));
+      const tip = await repos.commit({ checkout: wt.path, files: [{ path: 'backend/app.ts', content: 'app\n' }], message: 'feat: app' });
+      // main moved on meanwhile, so this is a real merge rather than a fast-forward.
+      await repos.commit({ checkout: main, files: [{ path: 'architecture/design.md', content: 'design\n' }], message: 'docs: design' });
+
+      const head = await repos.mergeIntoMain('merged', 'feature/task-1', 'merge: approved task-1');
+      assert.match(head, /^[0-9a-f]{40}$/);
+      assert.equal(await repos.head(main), head);
+      assert.equal(readFileSync(join(main, 'backend/app.ts'), 'utf8'), 'app\n', 'the checkout of main holds the app');
+      assert.equal(await repos.readFile('merged', 'main', 'architecture/design.md'), 'design\n');
+      const [merge] = await repos.log('merged', 'main', 1);
+      assert.equal(merge?.message, 'merge: approved task-1');
+      assert.equal(await repos.head(wt.path), tip, 'the branch is left where it was');
+
+      assert.equal(await repos.mergeIntoMain('merged', 'feature/task-1', 'merge: approved task-1 again'), head);
+      assert.equal((await repos.log('merged', 'main', 10)).length, 5);
+    });
+
+    test('mergeIntoMain of a branch main already contains returns main as it is', async () => {
+      const { path: main } = await repos.ensureRepo('ff');
+      const wt = await repos.ensureWorktree('ff', 'feature/task-2', 'main', repos.worktreePath('task-2'));
+      const before = await repos.head(main);
+      assert.equal(await repos.head(wt.path), before);
+      assert.equal(await repos.mergeIntoMain('ff', 'feature/task-2', 'merge: nothing new'), before);
+      assert.equal(await repos.head(main), before);
+    });
+
+    test('a conflicting merge is refused with the paths named, leaving main and the branch as they were', async () => {
+      const { path: main } = await repos.ensureRepo('clash');
+      await repos.commit({ checkout: main, files: [{ path: 'app.txt', content: 'base\n' }], message: 'base' });
+      const wt = await repos.ensureWorktree('clash', 'feature/task-3', 'main', repos.worktreePath('task-3'));
+      const tip = await repos.commit({ checkout: wt.path, files: [{ path: 'app.txt', content: 'branch\n' }], message: 'branch' });
+      const mainHead = await repos.commit({ checkout: main, files: [{ path: 'app.txt', content: 'main\n' }], message: 'main' });
+      await assert.rejects(
+        repos.mergeIntoMain('clash', 'feature/task-3', 'merge: clash'),
+        (e: unknown) => AppError.isInstance(e) && e.code === 'merge_conflict' && !e.retryable && /app\.txt/.test(e.message),
+      );
+      assert.equal(await repos.head(main), mainHead);
+      assert.equal(await repos.head(wt.path), tip);
+      assert.equal(readFileSync(join(main, 'app.txt'), 'utf8'), 'main\n', 'no conflict markers left in the checkout');
+      // The checkout is usable afterwards: the next commit to main lands.
+      assert.ok(await repos.commit({ checkout: main, files: [{ path: 'after.txt', content: 'x' }], message: 'after' }));
+    });
+
+    test('mergeIntoMain of a branch that does not exist is refused', async () => {
+      await repos.ensureRepo('nobranch');
+      await assert.rejects(
+        repos.mergeIntoMain('nobranch', 'feature/never', 'merge'),
+        (e: unknown) => AppError.isInstance(e) && e.code === 'invalid_option' && /feature\/never/.test(e.message),
+      );
+      await assert.rejects(
+        repos.mergeIntoMain('nobranch', '--upload-pack=x', 'merge'),
+        (e: unknown) => AppError.isInstance(e) && e.code === 'invalid_option',
+      );
+    });
+
     test('readFile reads a file as it was at any ref', async () => {
       const { path } = await repos.ensureRepo('history');
       const v1 = await repos.commit({ checkout: path, files: [{ path: 'app.txt', content: 'v1\n' }], message: 'v1' });

@@ -6,7 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { after, test } from 'node:test';
 import type { Logger } from '../../src/core/logger.ts';
@@ -43,11 +45,52 @@ test('RABBITMQ_URL, POSTGRES_URL and REDIS_URL select the server adapters, one s
       vectors: 'state',
       bus: 'rabbitmq',
     });
+    const byPort = (port: string) => lines.find((l) => l.port === port)!;
+    // The test's URLs sit in its config file: each line names the key and the file it came from.
+    const file = infra.config.source.file!;
+    assert.equal(byPort('state').source, 'file');
+    assert.equal(byPort('state').msg, `state: postgres (storage.databases.postgres.url in ${file})`);
+    assert.equal(byPort('bus').msg, `bus: rabbitmq (orchestration.event_driven.rabbitmq_url in ${file})`);
+    assert.equal(byPort('cache').msg, `cache: redis (storage.redis.url in ${file})`);
+    assert.equal(byPort('vectors').msg, 'vectors: state (embedded default, in the document store)');
     await runtime.ports.cache.set('selection-probe', { ok: true }, { ttlMs: 5_000 });
     assert.deepEqual(await runtime.ports.cache.get('selection-probe'), { ok: true });
     await runtime.ports.cache.delete('selection-probe');
   } finally {
     await runtime.close();
+  }
+});
+
+test('with no config file, the start-up lines name the variable that chose each server and where the embedded ones live', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'catalyst-select-env-'));
+  const lines: Array<Record<string, unknown>> = [];
+  const config = loadConfig({ env: { PATH: process.env.PATH, HOME: process.env.HOME, POSTGRES_URL: infra.postgresUrl }, cwd: dir });
+  const runtime = await createRuntime(config, { mode: 'sequential', detachedPreviews: false, agents: [], logger: recordingLogger(lines) });
+  try {
+    const byPort = (port: string) => lines.find((l) => l.port === port)!;
+    assert.equal(config.source.file, null);
+    assert.equal(byPort('state').source, 'env POSTGRES_URL');
+    assert.equal(byPort('state').msg, 'state: postgres (POSTGRES_URL)');
+    assert.equal(byPort('cache').source, 'default');
+    assert.equal(byPort('cache').msg, 'cache: memory (embedded default, in this process)');
+    assert.equal(byPort('documents').msg, 'documents: postgres-jsonb (embedded default, as JSONB in the state store)');
+  } finally {
+    await runtime.close();
+  }
+  const embedded: Array<Record<string, unknown>> = [];
+  const defaults = loadConfig({ env: { PATH: process.env.PATH, HOME: process.env.HOME }, cwd: dir });
+  const local = await createRuntime(defaults, {
+    mode: 'sequential',
+    detachedPreviews: false,
+    agents: [],
+    logger: recordingLogger(embedded),
+  });
+  try {
+    const state = embedded.find((l) => l.port === 'state')!;
+    assert.equal(state.msg, `state: pglite (embedded default, ${join(dir, '.catalyst', 'data')})`);
+  } finally {
+    await local.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -107,6 +107,8 @@ export function createDrizzleStateStore(db: StateDb, kind: StateStore['kind'], c
     if (sqlState(e) === UNIQUE_VIOLATION && constraintOf(e).includes('slug')) {
       return new AppError('invalid_option', `project slug "${slug}" already belongs to another project`, {
         hint: 'Choose another project name, or reuse the existing project by its id.',
+        // The build submitter recognises a lost race for a free slug by this and picks the next one.
+        details: { conflict: 'project_slug', slug },
         cause: e,
       });
     }

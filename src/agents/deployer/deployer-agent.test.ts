@@ -46,6 +46,17 @@ describe('deployer agent', () => {
     await h?.close();
   });
 
+  test('with storage.git.merge_on_approval off, main keeps only the plan and architecture and no main commit is reported', async () => {
+    const before = h.git('rev-parse', 'main').trim();
+    const settings: AgentSettings = { ...withMode('compose_only'), git: { ...h.settings.git, mergeOnApproval: false } };
+    const { events } = await h.run(deployerAgent, { ...approved, event_id: randomUUID() }, { settings });
+    const complete = events.find((e) => e.event_type === 'deploy.complete') as AgentEventOf<'deploy.complete'>;
+    assert.equal(complete.payload.main_commit, null);
+    assert.equal(h.git('rev-parse', 'main').trim(), before);
+    assert.equal(existsSync(join(h.repo, 'Dockerfile.backend')), false, 'the app is not in the checkout of main');
+    assert.ok(existsSync(join(h.repo, 'planning')));
+  });
+
   test('compose_only writes compose, k8s manifests and DEPLOYMENT.md, starts nothing and reports no preview URL', async () => {
     const { events, ctx } = await h.run(deployerAgent, approved, { settings: withMode('compose_only') });
     const dir = join(h.runtime.ports.artifacts.location(h.task.id), 'deployment');
@@ -97,12 +108,31 @@ describe('deployer agent', () => {
     assert.equal(complete.payload.preview_url, null);
     assert.equal(complete.payload.artifacts.deployment, `file://${dir}/`);
     assert.equal(complete.payload.artifacts.code, `git://${ctx.paths.repo}#${approved.branch}`, 'names the feature branch');
+
+    // merge_on_approval is on by default: the approved branch is in main, and main's checkout holds the app.
+    assert.equal(h.settings.git.mergeOnApproval, true);
+    const main = h.git('rev-parse', 'main').trim();
+    assert.equal(complete.payload.main_commit, main);
+    assert.equal(h.git('merge-base', approved.branch, 'main').trim(), h.git('rev-parse', approved.branch).trim());
+    assert.equal(
+      readFileSync(join(h.repo, 'Dockerfile.backend'), 'utf8'),
+      readFileSync(join(ctx.paths.worktree, 'Dockerfile.backend'), 'utf8'),
+    );
+    assert.match(
+      h.git('log', '-1', '--format=%B', 'main'),
+      new RegExp(`^merge: ${approved.branch} approved by review\\n\\nCatalyst-Task: ${h.task.id}`),
+    );
+    assert.equal(h.git('symbolic-ref', 'HEAD').trim(), 'refs/heads/main', 'the repository checkout stays on main');
   });
 
   test('k8s mode also writes the files and starts nothing', async () => {
     const { events } = await h.run(deployerAgent, { ...approved, event_id: randomUUID() }, { settings: withMode('k8s') });
     const status = events[0] as AgentEventOf<'deploy.status'>;
     assert.equal(status.payload.deployment_mode, 'k8s');
+    // A second approval of the same branch finds it merged: main does not move.
+    const complete = events[1] as AgentEventOf<'deploy.complete'>;
+    assert.equal(complete.payload.main_commit, h.git('rev-parse', 'main').trim());
+    assert.equal(h.git('rev-list', '--count', '--merges', 'main').trim(), '1');
     assert.equal(status.payload.preview_url, null);
     assert.match(
       readFileSync(join(h.runtime.ports.artifacts.location(h.task.id), 'deployment/DEPLOYMENT.md'), 'utf8'),
@@ -228,5 +258,24 @@ describe('deployer agent', () => {
       return true;
     });
     assert.equal((await h.runtime.ports.state.listPreviews()).length, previewsBefore.length, 'nothing was started');
+  });
+
+  // Last: it leaves main and the branch disagreeing.
+  test('a branch that no longer merges cleanly into main fails the step for good, naming the file, and moves nothing', async () => {
+    const { git } = h.runtime.ports;
+    const event = { ...approved, event_id: randomUUID() };
+    const ctx = await h.context(deployerAgent, event, { settings: withMode('compose_only') });
+    const tip = await git.commit({ checkout: ctx.paths.worktree, files: [{ path: 'README.md', content: 'branch\n' }], message: 'branch' });
+    const main = await git.commit({ checkout: h.repo, files: [{ path: 'README.md', content: 'main\n' }], message: 'main' });
+    await assert.rejects(deployerAgent.handle(event, ctx), (e: unknown) => {
+      assert.ok(AppError.isInstance(e));
+      assert.equal(e.code, 'merge_conflict');
+      assert.equal(e.retryable, false);
+      assert.match(e.message, /README\.md/);
+      return true;
+    });
+    assert.equal(h.git('rev-parse', 'main').trim(), main);
+    assert.equal(h.git('rev-parse', approved.branch).trim(), tip);
+    assert.equal(readFileSync(join(h.repo, 'README.md'), 'utf8'), 'main\n');
   });
 });

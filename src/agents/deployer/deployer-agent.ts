@@ -2,6 +2,8 @@
  * Deployer (spec §4.6): on an approved review, writes deployment/ (compose, k8s, guide, record) and
  * — in process mode — starts the live preview, waits for /health and records it in
  * preview_deployments. A redelivered event finds the preview it already started and reuses it.
+ * With storage.git.merge_on_approval the approved feature branch is first merged into main of the
+ * project repository, so the repository's own checkout holds the app (a redelivery finds it merged).
  */
 import type { DeploymentRecord } from '../../contracts/artifacts.ts';
 import type { EventDraft } from '../../contracts/events.ts';
@@ -52,6 +54,7 @@ function outcome(
     error: string | null;
     pid: number | null;
     containers?: string[];
+    mainCommit: string | null;
   },
 ): EventDraft[] {
   const fallback = p.fallbackUrl ?? p.url;
@@ -82,9 +85,27 @@ function outcome(
           review: `file://${base}/review/`,
           deployment: `file://${base}/deployment/`,
         },
+        main_commit: p.mainCommit,
       },
     },
   ];
+}
+
+/** Merges the approved branch into main when storage.git.merge_on_approval is on; main's head, or null when off. */
+async function mergeApproved(ctx: AgentContext, branch: string): Promise<string | null> {
+  if (!ctx.settings.git.mergeOnApproval) {
+    ctx.log(`storage.git.merge_on_approval is off: the app stays on ${branch}, main is unchanged`);
+    return null;
+  }
+  const message = [
+    `merge: ${branch} approved by review`,
+    '',
+    `Catalyst-Task: ${ctx.task.id}`,
+    `Catalyst-Event: ${ctx.inbound.event_id}`,
+  ].join('\n');
+  const head = await ctx.ports.git.mergeIntoMain(ctx.project.slug, branch, message);
+  ctx.log(`Merged ${branch} into main (${head.slice(0, 7)}): ${ctx.paths.repo} now holds the app`);
+  return head;
 }
 
 export const deployerAgent: AgentDefinition = {
@@ -101,6 +122,19 @@ export const deployerAgent: AgentDefinition = {
     const configured = ctx.settings.preview.mode;
     const mode = configured === 'compose_only' || configured === 'k8s' ? configured : previews.mode;
     const inputs = { slug: ctx.project.slug, taskShort: short, repoPath: ctx.paths.worktree, ports: { backend: 3000, frontend: 8080 } };
+    const startsPreview = mode !== 'compose_only' && mode !== 'k8s';
+    // runtime.ts builds the runtime preview.mode asks for (auto: whichever answered), so any other mode here is unknown.
+    if (startsPreview && configured !== 'auto' && configured !== previews.mode) {
+      throw new AppError(
+        'invalid_option',
+        `preview.mode "${configured}" is not available here (this Catalyst runs ${previews.mode} previews)`,
+        {
+          retryable: false,
+          hint: 'use preview.mode: process (default), docker (needs a Docker engine), auto, compose_only or k8s',
+        },
+      );
+    }
+    const mainCommit = await mergeApproved(ctx, ctx.task.branch_name ?? event.branch);
 
     ctx.log('Writing deployment files...');
     for (const name of ['Dockerfile.backend', 'Dockerfile.frontend']) {
@@ -110,21 +144,10 @@ export const deployerAgent: AgentDefinition = {
     await artifacts.write(taskId, 'deployment/docker-compose.preview.yml', previewCompose(inputs));
     for (const [path, text] of Object.entries(previewKubernetes(inputs))) await artifacts.write(taskId, `deployment/${path}`, text);
 
-    if (mode === 'compose_only' || mode === 'k8s') {
+    if (!startsPreview) {
       ctx.log(`Preview mode ${mode}: files written, nothing started`);
       await artifacts.write(taskId, 'deployment/DEPLOYMENT.md', deploymentGuide({ ...inputs, previewUrl: null, mode }));
-      return { events: outcome(ctx, { url: null, mode, ok: true, error: null, pid: null }) };
-    }
-    // runtime.ts builds the runtime preview.mode asks for (auto: whichever answered), so any other mode here is unknown.
-    if (configured !== 'auto' && configured !== previews.mode) {
-      throw new AppError(
-        'invalid_option',
-        `preview.mode "${configured}" is not available here (this Catalyst runs ${previews.mode} previews)`,
-        {
-          retryable: false,
-          hint: 'use preview.mode: process (default), docker (needs a Docker engine), auto, compose_only or k8s',
-        },
-      );
+      return { events: outcome(ctx, { url: null, mode, ok: true, error: null, pid: null, mainCommit }) };
     }
 
     const reused = await reusablePreview(ctx);
@@ -140,6 +163,7 @@ export const deployerAgent: AgentDefinition = {
           error: null,
           pid: Number(reused.container_id),
           containers,
+          mainCommit,
         }),
       };
     }
@@ -255,7 +279,7 @@ export const deployerAgent: AgentDefinition = {
     if (!handle) {
       ctx.log(`Preview failed: ${error?.message}`, 'error');
       for (const line of logTail.slice(-5)) ctx.log(`  ${line}`, 'error');
-      return { events: outcome(ctx, { url: null, mode, ok: false, error: error?.message ?? 'unknown error', pid: null }) };
+      return { events: outcome(ctx, { url: null, mode, ok: false, error: error?.message ?? 'unknown error', pid: null, mainCommit }) };
     }
     if (handle.sandbox.warning) ctx.log(handle.sandbox.warning, 'warning');
     ctx.log(`Health check passed; preview live at ${previewUrl}${routerUrl ? ` (direct: ${handle.url})` : ''}`);
@@ -265,7 +289,7 @@ export const deployerAgent: AgentDefinition = {
     return {
       events: [
         started,
-        ...outcome(ctx, { url: previewUrl, fallbackUrl: handle.url, mode, ok: true, error: null, pid: handle.pid, containers }),
+        ...outcome(ctx, { url: previewUrl, fallbackUrl: handle.url, mode, ok: true, error: null, pid: handle.pid, containers, mainCommit }),
       ],
     };
   },

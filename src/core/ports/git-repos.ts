@@ -10,6 +10,11 @@
  *   trailers appended (`Catalyst-Event: <event id>` makes redelivery detectable through `findCommitByTrailer`).
  *   It returns null when the files are already identical to HEAD (nothing to commit).
  * - Paths are relative, normalised and refused if they escape the checkout.
+ * - `mergeIntoMain` brings a branch into `main` of the repository checkout (which stays on `main`, so
+ *   `repoPath(slug)` then holds the merged files): a fast-forward or a merge commit with the message.
+ *   It is idempotent: when main already contains the branch head it changes nothing and returns main's
+ *   head. A conflict leaves main and the branch exactly as they were and throws `merge_conflict`
+ *   (not retryable: the same merge conflicts again) naming the conflicting paths; an unknown branch throws `invalid_option`.
  * - `worktreePath` is the one place a task's checkout lives: the same folder for the same task id, in
  *   every process, whether or not it exists yet; an id that is not a plain name is refused.
  */
@@ -33,6 +38,8 @@ export interface GitRepos {
   worktreePath(taskId: string): string;
   /** Creates (or reuses) a worktree for `branch` forked from `base`. */
   ensureWorktree(slug: string, branch: string, base: string, path: string): Promise<{ path: string }>;
+  /** Merges `branch` into `main` (see the guarantees above) and returns main's head afterwards. */
+  mergeIntoMain(slug: string, branch: string, message: string): Promise<string>;
   commit(input: { checkout: string; files: FileToWrite[]; message: string; trailers?: Record<string, string> }): Promise<string | null>;
   findCommitByTrailer(checkout: string, key: string, value: string): Promise<string | null>;
   readFile(slug: string, ref: string, path: string): Promise<string>;

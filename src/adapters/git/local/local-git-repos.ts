@@ -89,10 +89,7 @@ export function createLocalGitRepos(opts: LocalGitReposOptions): GitRepos {
       const repo = existingRepo(slug);
       assertRef(base);
       const g = git(repo);
-      await run(g, ['check-ref-format', '--branch', branch]).catch((e: unknown) => {
-        throw new AppError('invalid_option', `invalid branch name ${JSON.stringify(branch)}`, { cause: e });
-      });
-      if (branch.startsWith('-')) throw new AppError('invalid_option', `invalid branch name ${JSON.stringify(branch)}`);
+      await assertBranchName(g, branch);
       const target = resolve(path);
       return withRepoLock(repo, async () => {
         // A worktree whose folder was deleted stays registered and blocks `add`; forget it first.
@@ -105,6 +102,57 @@ export function createLocalGitRepos(opts: LocalGitReposOptions): GitRepos {
           await run(g, ['worktree', 'add', '-b', branch, '--', target, base]);
         }
         return { path: target };
+      });
+    },
+
+    async mergeIntoMain(slug, branch, message) {
+      const repo = existingRepo(slug);
+      if (message.trim().length === 0) throw new AppError('invalid_option', 'a merge needs a message');
+      const g = git(repo);
+      await assertBranchName(g, branch);
+      return withRepoLock(repo, async () => {
+        const tip = await commitOf(g, `refs/heads/${branch}`);
+        if (tip === null) {
+          throw new AppError('invalid_option', `no branch ${branch} in ${slug} to merge into main`, {
+            retryable: false,
+            hint: 'the branch is created by the coder; `catalyst events <task id>` shows whether it ran',
+          });
+        }
+        // A redelivered approval finds its merge already done.
+        if (await isAncestor(g, tip, 'refs/heads/main')) return (await commitOf(g, 'refs/heads/main'))!;
+        const current = (await run(g, ['symbolic-ref', '--quiet', 'HEAD']).catch(() => '')).trim();
+        if (current !== 'refs/heads/main') {
+          throw new AppError(
+            'git_failed',
+            `the checkout ${repo} is not on main (${current || 'detached'}), so main cannot be merged into`,
+            {
+              retryable: false,
+              hint: `run \`git -C ${repo} checkout main\` and approve again`,
+            },
+          );
+        }
+        // simple-git resolves some failing commands, so the outcome is judged by the refs, not the exit.
+        const failure = await run(g, ['merge', '--no-ff', '--no-verify', '--no-edit', '-m', message.trim(), tip]).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        if (await hasCommit(g, 'MERGE_HEAD')) {
+          const conflicts = (await run(g, ['diff', '--name-only', '--diff-filter=U'])).split('\n').filter((l) => l.length > 0);
+          await run(g, ['merge', '--abort']);
+          throw new AppError(
+            'merge_conflict',
+            `${branch} does not merge cleanly into main of ${slug}: ${conflicts.join(', ') || 'conflict'}`,
+            {
+              retryable: false,
+              details: { branch, conflicts },
+              hint: `main and ${branch} are unchanged; merge by hand in ${repo} (git merge ${branch}), or set storage.git.merge_on_approval: false`,
+            },
+          );
+        }
+        if (!(await isAncestor(g, tip, 'refs/heads/main'))) {
+          throw failure ?? new AppError('git_failed', `merging ${branch} into main of ${slug} did not take`, { retryable: false });
+        }
+        return (await commitOf(g, 'refs/heads/main'))!;
       });
     },
 
@@ -228,6 +276,25 @@ async function run(g: SimpleGit, args: string[]): Promise<string> {
     const message = e instanceof Error ? e.message.trim() : String(e);
     throw new AppError('git_failed', `git ${args[0]} failed: ${message}`, { cause: e });
   }
+}
+
+async function assertBranchName(g: SimpleGit, branch: string): Promise<void> {
+  if (branch.startsWith('-')) throw new AppError('invalid_option', `invalid branch name ${JSON.stringify(branch)}`);
+  await run(g, ['check-ref-format', '--branch', branch]).catch((e: unknown) => {
+    throw new AppError('invalid_option', `invalid branch name ${JSON.stringify(branch)}`, { cause: e });
+  });
+}
+
+async function commitOf(g: SimpleGit, ref: string): Promise<string | null> {
+  const out = await g.raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).catch(() => '');
+  const sha = out.trim();
+  return /^[0-9a-f]{40}$/.test(sha) ? sha : null;
+}
+
+async function isAncestor(g: SimpleGit, commit: string, of: string): Promise<boolean> {
+  // merge-base --is-ancestor answers by exit code only, which simple-git may swallow: compare the merge base instead.
+  const base = (await g.raw(['merge-base', commit, of]).catch(() => '')).trim();
+  return base === commit;
 }
 
 async function hasCommit(g: SimpleGit, ref: string): Promise<boolean> {
