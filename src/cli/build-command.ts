@@ -44,7 +44,7 @@ function describe(result: BuildResult, paint: Paint): string {
       : `${paint('red', '✖')} Build ${result.status} in phase ${result.phase}: ${result.error?.message ?? 'unknown error'}`,
     ...(result.error?.hint ? [`  hint      ${result.error.hint}`] : []),
     `  task      ${result.task_id}`,
-    `  repo      ${result.repo_path}${result.branch ? ` (app on branch ${result.branch})` : ''}`,
+    `  repo      ${result.repo_path}${result.main_commit ? ' (the app is merged into main)' : result.branch ? ` (app on branch ${result.branch})` : ''}`,
     ...(result.worktree_path ? [`  worktree  ${result.worktree_path}`] : []),
     `  artifacts ${result.artifacts_dir}`,
   ];

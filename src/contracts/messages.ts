@@ -94,6 +94,8 @@ export const BuildResult = z.object({
   /** The task's own checkout of `branch` (null before the coder made one). */
   worktree_path: z.string().nullable(),
   commit: z.string().nullable(),
+  /** `main` after the approved branch was merged into it (storage.git.merge_on_approval); null otherwise. */
+  main_commit: z.string().nullable(),
   preview_url: z.string().nullable(),
   fallback_url: z.string().nullable(),
   artifacts_dir: z.string(),

@@ -3,7 +3,7 @@
  * GET /api/tasks/{id}/result: one object a script can branch on. A failure names its code, the phase
  * that failed and what to do, taken from the event that ended the task.
  */
-import { AGENT_IDS, parseEvent } from '../contracts/events.ts';
+import { AGENT_IDS, parseEvent, type AgentEvent } from '../contracts/events.ts';
 import { BuildResult, type BuildFailure, type PhaseTiming } from '../contracts/messages.ts';
 import { phaseTimingsOf, type TaskRecord } from '../contracts/records.ts';
 import type { ArtifactStore } from '../core/ports/artifact-store.ts';
@@ -34,12 +34,11 @@ const CODE_OF_PHASE: Record<string, string> = {
   deployment: 'deploy_failed',
 };
 
-async function failureOf(state: StateStore, task: TaskRecord): Promise<BuildFailure | null> {
+function failureOf(task: TaskRecord, events: readonly AgentEvent[]): BuildFailure | null {
   if (task.status === 'completed') return null;
   if (task.status === 'cancelled') {
     return { code: 'task_cancelled', message: task.error ?? 'the task was cancelled', phase: task.current_phase, hint: null };
   }
-  const events = (await state.listEvents(task.id)).map((row) => parseEvent(row.envelope));
   const last = events.at(-1);
   if (last?.event_type === 'task.failed') {
     const { phase, reason, code, hint } = last.payload;
@@ -72,7 +71,9 @@ export async function buildResultOf(
   const project = await ports.state.getProject(task.project_id);
   const preview = await ports.state.getPreviewByTask(task.id);
   const live = preview?.status === 'healthy';
-  const failure = await failureOf(ports.state, task);
+  const events = (await ports.state.listEvents(task.id)).map((row) => parseEvent(row.envelope));
+  const failure = failureOf(task, events);
+  const deployed = events.findLast((e) => e.event_type === 'deploy.complete');
   return {
     task_id: task.id,
     trace_id: task.trace_id,
@@ -87,6 +88,7 @@ export async function buildResultOf(
     branch: task.branch_name,
     worktree_path: task.branch_name ? ports.git.worktreePath(task.id) : null,
     commit: task.commit_sha,
+    main_commit: deployed?.event_type === 'deploy.complete' ? deployed.payload.main_commit : null,
     preview_url: live ? preview.url : null,
     fallback_url: live ? preview.fallback_url : null,
     artifacts_dir: ports.artifacts.location(task.id),

@@ -30,6 +30,7 @@ describe('catalyst CLI', () => {
     assert.equal(result.preview_supervised, true);
     assert.ok(result.repo_path.startsWith(join(cwd, '.catalyst/repos/')));
     assert.ok(result.worktree_path && result.branch, 'the output names the worktree and the branch holding the app');
+    assert.ok(result.main_commit, 'the approved app was merged into main');
     assert.match(build.stderr, /planner done in/, 'progress went to stderr, a line per phase');
     assert.deepEqual(
       result.phases.map((p) => [p.agent, p.status]),
