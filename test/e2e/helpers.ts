@@ -50,18 +50,19 @@ export async function http(
 export const CATALYST_BIN = resolve(import.meta.dirname, '../../bin/catalyst.js');
 
 /**
- * Runs `catalyst <args>` in `cwd` as a user's shell would (only PATH and HOME: no test-runner
- * variables), and kills it after `timeoutMs`.
+ * Runs `catalyst <args>` in `cwd` as a user's shell would (only PATH and HOME, plus `env`: no
+ * test-runner variables), and kills it after `timeoutMs`.
  */
 export function runCatalyst(
   cwd: string,
   args: string[],
   timeoutMs = 60_000,
+  env: Record<string, string> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, reject) => {
     const child = spawn(process.execPath, [CATALYST_BIN, ...args], {
       cwd,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -11,10 +11,9 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
 import pg from 'pg';
-import { CATALYST_BIN } from '../e2e/helpers.ts';
+import { runCatalyst } from '../e2e/helpers.ts';
 import { freshDatabase } from '../support/postgres.ts';
 import { RABBITMQ_URL, deleteByPrefix, testPrefix } from '../support/rabbitmq.ts';
-import { spawn } from 'node:child_process';
 
 const PROMPTS = ['build a todo app', 'build a recipe book with ingredients', 'build a library app with books and authors'];
 
@@ -26,32 +25,14 @@ let channel: Channel;
 const seen = new Map<string, number>();
 const taskIds: string[] = [];
 
-const env = () => ({
-  PATH: process.env.PATH,
-  HOME: process.env.HOME,
+const env = (): Record<string, string> => ({
   CATALYST_HOME: join(dir, 'home'),
   POSTGRES_URL: db.url,
   RABBITMQ_URL,
   RABBITMQ_PREFIX: prefix,
 });
 
-function catalyst(args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [CATALYST_BIN, ...args], { cwd: dir, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`catalyst ${args.join(' ')} timed out\n${stderr}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
-}
+const catalyst = (args: string[], timeoutMs: number) => runCatalyst(dir, args, timeoutMs, env());
 
 before(async () => {
   db = await freshDatabase('envonly');
