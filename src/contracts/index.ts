@@ -5,3 +5,4 @@ export * from './messages.ts';
 export * from './errors.ts';
 export * from './api.ts';
 export * from './explorer.ts';
+export * from './llm.ts';

@@ -1,0 +1,287 @@
+/**
+ * The LanguageModels port on the Vercel AI SDK (v6): one provider model per configured AgentModel, wrapped
+ * in Catalyst's middleware (middleware.ts), called with `generateText` (structured output through
+ * `Output.object`). Fallbacks, per-model timeouts and error translation live here; everything a caller
+ * sees is an AppError with the keys redacted.
+ */
+import { generateText, Output, wrapLanguageModel, type LanguageModel, type ModelMessage } from 'ai';
+import type { LanguageModelV3Middleware } from '@ai-sdk/provider';
+import type { ConfiguredModel, LlmCall, ModelAgent } from '../../contracts/llm.ts';
+import { MODEL_AGENTS } from '../../contracts/llm.ts';
+import type { Clock } from '../../core/clock.ts';
+import { systemClock } from '../../core/clock.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { Cache } from '../../core/ports/cache.ts';
+import type {
+  AgentModel,
+  AgentModelChain,
+  GenerationInput,
+  GenerationUsage,
+  LanguageModels,
+  ModelCheck,
+  ModelRequestOptions,
+  PriceTable,
+  TaskBudget,
+  TaskModel,
+} from '../../core/ports/llm.ts';
+import { redactSecrets } from '../../core/redact.ts';
+import { priceFor } from './cost.ts';
+import { describeModel, toAppError } from './errors.ts';
+import {
+  accountingMiddleware,
+  budgetMiddleware,
+  cacheMiddleware,
+  createLedger,
+  jsonFromProseMiddleware,
+  recordReplayMiddleware,
+  schemaInPromptMiddleware,
+  type GenerationContext,
+} from './middleware.ts';
+import { providerModel, type FetchFunction } from './providers.ts';
+import { createRecorder, loadReplay } from './record-replay.ts';
+import { createResponseStore } from './response-store.ts';
+
+export interface LanguageModelsOptions {
+  /** Per agent: its model chain, or null for none (the agent stays deterministic). */
+  models: Readonly<Record<ModelAgent, AgentModelChain | null>>;
+  prices: PriceTable;
+  /** The Cache port (Redis or in-process LRU); null: disk only. */
+  cache?: Cache | null;
+  /** Where answers are kept across restarts; null: no disk cache. */
+  cacheDir?: string | null;
+  /** false: no response cache at all (answers are neither read nor stored). */
+  cacheEnabled?: boolean;
+  /** The budget when a request names none. */
+  budget?: TaskBudget;
+  clock?: Clock;
+  logger: Logger;
+  /** Every call (provider, cache or replay; ok or failed), e.g. into the state store's llm_calls. */
+  onCall?: (call: LlmCall) => void;
+  /** Answer only from this recorded JSONL file. */
+  replay?: string | null;
+  /** Append every answer to this JSONL file. */
+  record?: string | null;
+  /** API keys to redact (besides each model's own). */
+  secrets?: readonly string[];
+  /** For tests and proxies. */
+  fetch?: FetchFunction;
+}
+
+const NO_BUDGET: TaskBudget = { maxTokens: null, maxUsd: null };
+
+export function createLanguageModels(opts: LanguageModelsOptions): LanguageModels {
+  const clock = opts.clock ?? systemClock;
+  const logger = opts.logger.child({ component: 'llm' });
+  const secrets = [
+    ...new Set([
+      ...(opts.secrets ?? []),
+      ...MODEL_AGENTS.flatMap((a) => {
+        const c = opts.models[a];
+        return c ? [c.primary, ...c.fallbacks].map((m) => m.apiKey).filter((k): k is string => !!k) : [];
+      }),
+    ]),
+  ];
+  const ledger = createLedger();
+  const cacheOn = opts.cacheEnabled ?? true;
+  const store = cacheOn ? createResponseStore({ cache: opts.cache ?? null, dir: opts.cacheDir ?? null }) : null;
+  const replay = opts.replay ? loadReplay(opts.replay) : null;
+  const recorder = opts.record ? createRecorder(opts.record) : null;
+  const unpriced = new Set<string>();
+  const providers = new Map<AgentModel, ReturnType<typeof providerModel>>();
+
+  const report = (call: LlmCall) => {
+    logger.debug({ llm_call: call }, 'model call');
+    try {
+      opts.onCall?.(call);
+    } catch (e) {
+      logger.warn({ err: redactSecrets(String(e), secrets) }, 'recording a model call failed');
+    }
+  };
+
+  function modelFor(m: AgentModel, gen: GenerationContext, budget: TaskBudget, noCache: boolean, live: boolean): LanguageModel {
+    let base = providers.get(m);
+    if (!base) {
+      base = providerModel(m, opts.fetch);
+      providers.set(m, base);
+    }
+    if (!unpriced.has(m.model) && !priceFor(opts.prices, m.model)) {
+      unpriced.add(m.model);
+      if (m.provider !== 'openai-compatible')
+        logger.warn({ model: m.model }, `no price for ${m.model} in llm.prices: its calls count as $0`);
+    }
+    const middleware: LanguageModelV3Middleware[] = [accountingMiddleware(gen, { prices: opts.prices, clock, ledger, secrets, report })];
+    if (live) {
+      if (replay || recorder) middleware.push(recordReplayMiddleware(gen, { replay, recorder }));
+      if (store) middleware.push(cacheMiddleware(gen, store, { read: !noCache }));
+    }
+    middleware.push(budgetMiddleware(gen, { budget, ledger, prices: opts.prices }));
+    if (m.provider === 'openai-compatible') middleware.push(jsonFromProseMiddleware, schemaInPromptMiddleware);
+    return wrapLanguageModel({ model: base, middleware });
+  }
+
+  /** Tries the chain in order: the next model only when one is unavailable or times out. */
+  async function withChain<T>(
+    agent: ModelAgent,
+    chain: AgentModelChain,
+    req: ModelRequestOptions,
+    live: boolean,
+    run: (model: LanguageModel, m: AgentModel, signal: AbortSignal) => Promise<T>,
+  ): Promise<{ value: T; usage: GenerationUsage }> {
+    const models = [chain.primary, ...chain.fallbacks];
+    for (const [i, m] of models.entries()) {
+      const timeout = AbortSignal.timeout(chain.timeoutMs);
+      const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+      const gen: GenerationContext = {
+        agent,
+        taskId: req.taskId,
+        model: m,
+        source: 'provider',
+        calls: [],
+        timeout,
+        timeoutMs: chain.timeoutMs,
+      };
+      try {
+        const value = await run(modelFor(m, gen, req.budget ?? opts.budget ?? NO_BUDGET, req.noCache ?? false, live), m, signal);
+        return { value, usage: usageOf(gen, m) };
+      } catch (e) {
+        if (req.signal?.aborted) throw req.signal.reason;
+        const err = toAppError(e, m, secrets, { timedOut: timeout.aborted, timeoutMs: chain.timeoutMs });
+        const next = models[i + 1];
+        if (next && (err.code === 'llm_unavailable' || err.code === 'llm_timeout')) {
+          logger.warn(
+            { agent, task_id: req.taskId, code: err.code, from: describeModel(m), to: describeModel(next) },
+            'model failed, trying the fallback',
+          );
+          continue;
+        }
+        throw err;
+      }
+    }
+    throw new Error('unreachable: a model chain has at least one model');
+  }
+
+  function settingsOf(m: AgentModel, chain: AgentModelChain) {
+    return {
+      maxRetries: chain.maxRetries,
+      ...(m.temperature !== null ? { temperature: m.temperature } : {}),
+      ...(m.maxOutputTokens !== null ? { maxOutputTokens: m.maxOutputTokens } : {}),
+    };
+  }
+
+  function promptOf(input: GenerationInput): { system?: string } & ({ prompt: string } | { messages: ModelMessage[] }) {
+    const system = input.system ? { system: input.system } : {};
+    if (input.messages && input.messages.length > 0)
+      return { ...system, messages: input.messages.map((m) => ({ role: m.role, content: m.content })) };
+    return { ...system, prompt: input.prompt ?? '' };
+  }
+
+  function taskModel(agent: ModelAgent, chain: AgentModelChain, req: ModelRequestOptions): TaskModel {
+    return {
+      agent,
+      provider: chain.primary.provider,
+      model: chain.primary.model,
+      async generateObject(request) {
+        const { value, usage } = await withChain(agent, chain, req, true, async (model, m, abortSignal) => {
+          const result = await generateText({
+            model,
+            ...promptOf(request),
+            output: Output.object({
+              schema: request.schema,
+              ...(request.schemaName ? { name: request.schemaName } : {}),
+              ...(request.schemaDescription ? { description: request.schemaDescription } : {}),
+            }),
+            abortSignal,
+            ...settingsOf(m, chain),
+          });
+          return result.output;
+        });
+        return { object: value, usage };
+      },
+      async generateText(request) {
+        const { value, usage } = await withChain(agent, chain, req, true, async (model, m, abortSignal) => {
+          const result = await generateText({ model, ...promptOf(request), abortSignal, ...settingsOf(m, chain) });
+          return result.text;
+        });
+        return { text: value, usage };
+      },
+    };
+  }
+
+  return {
+    forAgent(agent, req) {
+      const chain = opts.models[agent];
+      return chain ? taskModel(agent, chain, req) : null;
+    },
+    configured() {
+      return MODEL_AGENTS.flatMap((agent): ConfiguredModel[] => {
+        const c = opts.models[agent];
+        if (!c) return [];
+        return [
+          {
+            agent,
+            provider: c.primary.provider,
+            model: c.primary.model,
+            base_url: c.primary.baseUrl,
+            fallbacks: c.fallbacks.map((f) => ({ provider: f.provider, model: f.model })),
+          },
+        ];
+      });
+    },
+    async check(checkOpts = {}) {
+      // One request per distinct model, straight to the provider (no cache, no replay, no record).
+      const seen = new Map<string, Promise<Omit<ModelCheck, 'agent'>>>();
+      const results: ModelCheck[] = [];
+      for (const agent of MODEL_AGENTS) {
+        const chain = opts.models[agent];
+        if (!chain) continue;
+        const m = chain.primary;
+        const id = `${m.provider}\n${m.baseUrl ?? ''}\n${m.model}`;
+        if (!seen.has(id)) {
+          const one: AgentModelChain = { ...chain, fallbacks: [], maxRetries: 0 };
+          seen.set(
+            id,
+            (async () => {
+              const t0 = performance.now();
+              try {
+                await withChain(
+                  agent,
+                  one,
+                  { taskId: null, noCache: true, ...(checkOpts.signal ? { signal: checkOpts.signal } : {}) },
+                  false,
+                  (model, _m, abortSignal) =>
+                    generateText({ model, prompt: 'Answer with the single word: ok', maxOutputTokens: 16, maxRetries: 0, abortSignal }),
+                );
+                return { provider: m.provider, model: m.model, ok: true, latencyMs: Math.round(performance.now() - t0), error: null };
+              } catch (e) {
+                const err = toAppError(e, m, secrets);
+                return {
+                  provider: m.provider,
+                  model: m.model,
+                  ok: false,
+                  latencyMs: null,
+                  error: { code: err.code, message: err.message },
+                };
+              }
+            })(),
+          );
+        }
+        results.push({ agent, ...(await seen.get(id)!) });
+      }
+      return results;
+    },
+  };
+}
+
+function usageOf(gen: GenerationContext, m: AgentModel): GenerationUsage {
+  const ok = gen.calls.filter((c) => c.status === 'ok');
+  const sum = (f: (c: LlmCall) => number) => gen.calls.reduce((s, c) => s + f(c), 0);
+  return {
+    tokensIn: sum((c) => c.tokens_in),
+    tokensCached: sum((c) => c.tokens_cached),
+    tokensOut: sum((c) => c.tokens_out),
+    costUsd: Math.round(sum((c) => c.cost_usd) * 1e6) / 1e6,
+    cacheHit: ok.length > 0 && ok.every((c) => c.cache_hit),
+    provider: m.provider,
+    model: m.model,
+  };
+}
