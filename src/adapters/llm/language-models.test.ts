@@ -396,3 +396,90 @@ describe('configured models and check', () => {
     assert.deepEqual(llm.configured(), []);
   });
 });
+
+describe('streaming (SSE) and tool calls', () => {
+  for (const wire of ['openai', 'anthropic'] as const) {
+    test(`${wire}: a streamed answer arrives in pieces, with usage; the repeat comes from the cache in one piece`, async () => {
+      const s = on(wire);
+      const answer = 'The plan has three features: add, list and complete todos.';
+      s.script({ reply: { text: answer, usage: { input: 400, cached: 100, output: 40 } } });
+      const cacheDir = mkdtempSync(join(tmpdir(), 'catalyst-llm-stream-'));
+      const { planner, calls } = adapter(chain(modelOn(s, wire === 'openai' ? 'gpt-4o-mini' : 'claude-haiku-4-5')), {
+        cacheEnabled: true,
+        cacheDir,
+      });
+      const pieces: string[] = [];
+      const { text, usage } = await planner().generateText({ prompt: 'describe the plan', onTextDelta: (d) => pieces.push(d) });
+      assert.equal(s.requests.at(-1)!.body.stream, true);
+      assert.equal(text, answer);
+      assert.ok(pieces.length > 1, `streamed in ${pieces.length} pieces`);
+      assert.equal(pieces.join(''), answer);
+      assert.deepEqual([usage.tokensIn, usage.tokensCached, usage.tokensOut], [400, 100, 40]);
+
+      const again: string[] = [];
+      const sent = s.requests.length;
+      const repeat = await planner().generateText({ prompt: 'describe the plan', onTextDelta: (d) => again.push(d) });
+      assert.equal(s.requests.length, sent);
+      assert.equal(repeat.text, answer);
+      assert.deepEqual(again, [answer]);
+      assert.deepEqual(
+        calls.map((c) => c.cache_hit),
+        [false, true],
+      );
+    });
+  }
+
+  test('a stream cut off halfway fails (and is not cached), reported as a failed call', async () => {
+    const s = on('openai');
+    s.script({ truncate: { text: 'This answer will never be complete, it stops right in the middle of things.' } });
+    const cacheDir = mkdtempSync(join(tmpdir(), 'catalyst-llm-trunc-'));
+    const { planner, calls } = adapter(chain(modelOn(s, 'gpt-4o-mini'), { maxRetries: 0 }), { cacheEnabled: true, cacheDir });
+    const e = await rejection(planner().generateText({ prompt: 'cut me off', onTextDelta: () => {} }));
+    assert.ok(['llm_unavailable', 'llm_invalid_output'].includes(e.code), `${e.code}: ${e.message}`);
+    assert.match(e.message, /openai model gpt-4o-mini/);
+    assert.equal(calls.at(-1)?.status, 'failed');
+    s.script({ reply: { text: 'complete now' } });
+    assert.equal((await planner().generateText({ prompt: 'cut me off', onTextDelta: () => {} })).text, 'complete now');
+  });
+
+  for (const wire of ['openai', 'anthropic'] as const) {
+    test(`${wire}: a tool loop runs the tools the model calls and returns its final answer`, async () => {
+      const s = on(wire);
+      s.script(
+        {
+          reply: {
+            toolCalls: [{ name: 'write_file', args: { path: 'src/app.ts', content: 'export {}' } }],
+            usage: { input: 200, output: 20 },
+          },
+        },
+        { reply: { text: 'Wrote src/app.ts.', usage: { input: 260, output: 10 } } },
+      );
+      const written: string[] = [];
+      const { planner, calls } = adapter(chain(modelOn(s, wire === 'openai' ? 'gpt-4o' : 'claude-sonnet-4-5')));
+      const result = await planner().runTools({
+        system: 'You write files.',
+        prompt: 'create the app entry point',
+        maxSteps: 4,
+        tools: {
+          write_file: {
+            description: 'Write a file in the worktree',
+            input: z.object({ path: z.string(), content: z.string() }),
+            execute: async ({ path }: { path: string; content: string }) => {
+              written.push(path);
+              return { ok: true };
+            },
+          },
+        },
+      });
+      assert.deepEqual(written, ['src/app.ts']);
+      assert.equal(result.text, 'Wrote src/app.ts.');
+      assert.deepEqual(result.steps[0]!.toolCalls, [
+        { name: 'write_file', input: { path: 'src/app.ts', content: 'export {}' }, output: { ok: true } },
+      ]);
+      assert.deepEqual([result.usage.tokensIn, result.usage.tokensOut], [460, 30]);
+      assert.equal(calls.length, 2, 'one call per model step');
+      const second = JSON.stringify(s.requests.at(-1)!.body);
+      assert.match(second, /src\/app\.ts/, 'the tool result went back to the model');
+    });
+  }
+});

@@ -4,7 +4,17 @@
  * `Output.object`). Fallbacks, per-model timeouts and error translation live here; everything a caller
  * sees is an AppError with the keys redacted.
  */
-import { generateText, Output, wrapLanguageModel, type LanguageModel, type ModelMessage } from 'ai';
+import {
+  generateText,
+  Output,
+  stepCountIs,
+  streamText,
+  tool,
+  wrapLanguageModel,
+  type LanguageModel,
+  type ModelMessage,
+  type ToolSet,
+} from 'ai';
 import type { LanguageModelV3Middleware } from '@ai-sdk/provider';
 import type { ConfiguredModel, LlmCall, ModelAgent } from '../../contracts/llm.ts';
 import { MODEL_AGENTS } from '../../contracts/llm.ts';
@@ -23,6 +33,7 @@ import type {
   PriceTable,
   TaskBudget,
   TaskModel,
+  ToolCallRecord,
 } from '../../core/ports/llm.ts';
 import { redactSecrets } from '../../core/redact.ts';
 import { priceFor } from './cost.ts';
@@ -81,6 +92,10 @@ export function createLanguageModels(opts: LanguageModelsOptions): LanguageModel
       }),
     ]),
   ];
+  // The SDK prints provider warnings to the console by default; Catalyst's terminal belongs to its own
+  // output, so they go to the log. (Expected ones included: local servers "do not support responseFormat",
+  // which schemaInPromptMiddleware covers.) The hook is process-wide; the composition root makes one adapter.
+  globalThis.AI_SDK_LOG_WARNINGS = ({ warnings, provider, model }) => logger.debug({ provider, model, warnings }, 'AI SDK warnings');
   const ledger = createLedger();
   const cacheOn = opts.cacheEnabled ?? true;
   const store = cacheOn ? createResponseStore({ cache: opts.cache ?? null, dir: opts.cacheDir ?? null }) : null;
@@ -126,6 +141,7 @@ export function createLanguageModels(opts: LanguageModelsOptions): LanguageModel
     req: ModelRequestOptions,
     live: boolean,
     run: (model: LanguageModel, m: AgentModel, signal: AbortSignal) => Promise<T>,
+    mayFallBack: () => boolean = () => true,
   ): Promise<{ value: T; usage: GenerationUsage }> {
     const models = [chain.primary, ...chain.fallbacks];
     for (const [i, m] of models.entries()) {
@@ -147,7 +163,7 @@ export function createLanguageModels(opts: LanguageModelsOptions): LanguageModel
         if (req.signal?.aborted) throw req.signal.reason;
         const err = toAppError(e, m, secrets, { timedOut: timeout.aborted, timeoutMs: chain.timeoutMs });
         const next = models[i + 1];
-        if (next && (err.code === 'llm_unavailable' || err.code === 'llm_timeout')) {
+        if (next && (err.code === 'llm_unavailable' || err.code === 'llm_timeout') && mayFallBack()) {
           logger.warn(
             { agent, task_id: req.taskId, code: err.code, from: describeModel(m), to: describeModel(next) },
             'model failed, trying the fallback',
@@ -198,11 +214,77 @@ export function createLanguageModels(opts: LanguageModelsOptions): LanguageModel
         return { object: value, usage };
       },
       async generateText(request) {
+        const onDelta = request.onTextDelta;
         const { value, usage } = await withChain(agent, chain, req, true, async (model, m, abortSignal) => {
-          const result = await generateText({ model, ...promptOf(request), abortSignal, ...settingsOf(m, chain) });
-          return result.text;
+          if (!onDelta) return (await generateText({ model, ...promptOf(request), abortSignal, ...settingsOf(m, chain) })).text;
+          // Streamed: errors arrive inside the stream, so the first one is kept and thrown once it ends.
+          let failure: unknown = null;
+          const result = streamText({
+            model,
+            ...promptOf(request),
+            abortSignal,
+            ...settingsOf(m, chain),
+            onError: ({ error }) => void (failure ??= error),
+          });
+          let text = '';
+          for await (const delta of result.textStream) {
+            text += delta;
+            onDelta(delta);
+          }
+          if (failure !== null) throw failure;
+          await result.finishReason;
+          return text;
         });
         return { text: value, usage };
+      },
+      async runTools(request) {
+        let toolsRan = false;
+        const { value, usage } = await withChain(
+          agent,
+          chain,
+          req,
+          true,
+          async (model, m, abortSignal) => {
+            const tools: ToolSet = {};
+            for (const [name, def] of Object.entries(request.tools)) {
+              tools[name] = tool({
+                description: def.description,
+                inputSchema: def.input,
+                execute: (input: unknown, o: { abortSignal?: AbortSignal }) => {
+                  toolsRan = true;
+                  return def.execute(input, { signal: o.abortSignal ?? abortSignal });
+                },
+              });
+            }
+            const result = await generateText({
+              model,
+              ...promptOf(request),
+              tools,
+              stopWhen: stepCountIs(request.maxSteps),
+              abortSignal,
+              ...settingsOf(m, chain),
+            });
+            return {
+              text: result.text,
+              steps: result.steps.map((step) => ({
+                toolCalls: step.content.flatMap((part): ToolCallRecord[] => {
+                  if (part.type === 'tool-result') return [{ name: part.toolName, input: part.input, output: part.output }];
+                  if (part.type === 'tool-error')
+                    return [
+                      {
+                        name: part.toolName,
+                        input: part.input,
+                        error: redactSecrets(String((part.error as Error)?.message ?? part.error), secrets),
+                      },
+                    ];
+                  return [];
+                }),
+              })),
+            };
+          },
+          () => !toolsRan,
+        );
+        return { ...value, usage };
       },
     };
   }

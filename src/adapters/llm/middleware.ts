@@ -14,6 +14,7 @@ import { costOf, priceFor } from './cost.ts';
 import { toAppError } from './errors.ts';
 import type { Recorder, Replay } from './record-replay.ts';
 import { fromStored, requestKey, toStored, type ResponseStore } from './response-store.ts';
+import { observeStream, streamFromStored } from './stream-answers.ts';
 
 /** What one generation (one agent request, one model of its chain) shares across its attempts. */
 export interface GenerationContext {
@@ -55,29 +56,29 @@ export function accountingMiddleware(
   gen: GenerationContext,
   deps: { prices: PriceTable; clock: Clock; ledger: Ledger; secrets: readonly string[]; report: (call: LlmCall) => void },
 ): LanguageModelV3Middleware {
-  return {
-    specificationVersion: 'v3',
-    async wrapGenerate({ doGenerate }) {
-      const startedAt = deps.clock.now();
-      const t0 = performance.now();
-      gen.source = 'provider';
-      const base = {
-        call_id: randomUUID(),
-        task_id: gen.taskId,
-        agent: gen.agent,
-        provider: gen.model.provider,
-        model: gen.model.model,
-        started_at: startedAt.toISOString(),
-      };
-      try {
-        const result = await doGenerate();
+  const attempt = () => {
+    const t0 = performance.now();
+    gen.source = 'provider';
+    const base = {
+      call_id: randomUUID(),
+      task_id: gen.taskId,
+      agent: gen.agent,
+      provider: gen.model.provider,
+      model: gen.model.model,
+      started_at: deps.clock.now().toISOString(),
+    };
+    const finish = (call: Omit<LlmCall, keyof typeof base | 'duration_ms'>) => {
+      const full: LlmCall = { ...base, duration_ms: Math.round((performance.now() - t0) * 1000) / 1000, ...call };
+      gen.calls.push(full);
+      deps.report(full);
+    };
+    return {
+      ok(usage: LanguageModelV3GenerateResult['usage']) {
         const fromProvider = gen.source === 'provider';
-        const t = fromProvider ? tokensOf(result.usage) : { tokensIn: 0, tokensCached: 0, tokensOut: 0 };
+        const t = fromProvider ? tokensOf(usage) : { tokensIn: 0, tokensCached: 0, tokensOut: 0 };
         const cost = costOf(priceFor(deps.prices, gen.model.model), t);
         deps.ledger.add(gen.taskId, t.tokensIn + t.tokensOut, cost);
-        const call: LlmCall = {
-          ...base,
-          duration_ms: Math.round((performance.now() - t0) * 1000) / 1000,
+        finish({
           tokens_in: t.tokensIn,
           tokens_cached: t.tokensCached,
           tokens_out: t.tokensOut,
@@ -85,28 +86,38 @@ export function accountingMiddleware(
           cache_hit: !fromProvider,
           status: 'ok',
           error_code: null,
-        };
-        gen.calls.push(call);
-        deps.report(call);
+        });
+      },
+      failed(e: unknown) {
+        const code = toAppError(e, gen.model, deps.secrets, { timedOut: gen.timeout.aborted, timeoutMs: gen.timeoutMs }).code;
+        finish({ tokens_in: 0, tokens_cached: 0, tokens_out: 0, cost_usd: 0, cache_hit: false, status: 'failed', error_code: code });
+      },
+    };
+  };
+  return {
+    specificationVersion: 'v3',
+    async wrapGenerate({ doGenerate }) {
+      const a = attempt();
+      try {
+        const result = await doGenerate();
+        a.ok(result.usage);
         return result;
       } catch (e) {
-        const code = toAppError(e, gen.model, deps.secrets, { timedOut: gen.timeout.aborted, timeoutMs: gen.timeoutMs }).code;
-        const call: LlmCall = {
-          ...base,
-          duration_ms: Math.round((performance.now() - t0) * 1000) / 1000,
-          tokens_in: 0,
-          tokens_cached: 0,
-          tokens_out: 0,
-          cost_usd: 0,
-          cache_hit: false,
-          status: 'failed',
-          error_code: code,
-        };
-        gen.calls.push(call);
-        deps.report(call);
+        a.failed(e);
         // The SDK's retry decides on the original error (status, Retry-After), so it is rethrown as is.
         throw e;
       }
+    },
+    async wrapStream({ doStream }) {
+      const a = attempt();
+      let result: Awaited<ReturnType<typeof doStream>>;
+      try {
+        result = await doStream();
+      } catch (e) {
+        a.failed(e);
+        throw e;
+      }
+      return { ...result, stream: observeStream(result.stream, (o) => (o.ok ? a.ok(o.usage) : a.failed(o.error))) };
     },
   };
 }
@@ -129,6 +140,21 @@ export function recordReplayMiddleware(
       io.recorder?.write({ key, agent: gen.agent, provider: gen.model.provider, model: gen.model.model, answer: toStored(result) });
       return result;
     },
+    async wrapStream({ doStream, params }) {
+      const key = requestKey(gen.model.provider, gen.model.model, params);
+      if (io.replay) {
+        const answer = io.replay.take(key, { provider: gen.model.provider, model: gen.model.model, agent: gen.agent });
+        gen.source = 'replay';
+        return { stream: streamFromStored(answer) };
+      }
+      const result = await doStream();
+      const recorder = io.recorder;
+      if (!recorder) return result;
+      const stream = observeStream(result.stream, (o) => {
+        if (o.ok) recorder.write({ key, agent: gen.agent, provider: gen.model.provider, model: gen.model.model, answer: o.answer });
+      });
+      return { ...result, stream };
+    },
   };
 }
 
@@ -146,12 +172,30 @@ export function cacheMiddleware(gen: GenerationContext, store: ResponseStore, op
         }
       }
       const result = await doGenerate();
-      // Only complete answers: a cut-off or filtered one would be served again forever.
-      const finish = result.finishReason.unified;
-      if (finish === 'stop' || finish === 'tool-calls') await store.set(key, toStored(result));
+      if (complete(result.finishReason)) await store.set(key, toStored(result));
       return result;
     },
+    async wrapStream({ doStream, params }) {
+      const key = requestKey(gen.model.provider, gen.model.model, params);
+      if (opts.read) {
+        const hit = await store.get(key);
+        if (hit) {
+          gen.source = 'cache';
+          return { stream: streamFromStored(hit) };
+        }
+      }
+      const result = await doStream();
+      const stream = observeStream(result.stream, (o) => {
+        if (o.ok && complete(o.answer.finishReason)) void store.set(key, o.answer).catch(() => undefined);
+      });
+      return { ...result, stream };
+    },
   };
+}
+
+/** Only complete answers are kept: a cut-off or filtered one would be served again forever. */
+function complete(reason: LanguageModelV3GenerateResult['finishReason']): boolean {
+  return reason.unified === 'stop' || reason.unified === 'tool-calls';
 }
 
 /**
@@ -171,30 +215,38 @@ export function budgetMiddleware(
   return {
     specificationVersion: 'v3',
     async wrapGenerate({ doGenerate, params }) {
-      const { maxTokens, maxUsd } = deps.budget;
-      if (maxTokens !== null || maxUsd !== null) {
-        const spent = deps.ledger.spent(gen.taskId);
-        const estimate = estimateTokens(params);
-        const price = priceFor(deps.prices, gen.model.model);
-        const estimateUsd = costOf(price, { tokensIn: estimate, tokensCached: 0, tokensOut: 0 });
-        const overTokens = maxTokens !== null && spent.tokens + estimate > maxTokens;
-        const overUsd = maxUsd !== null && spent.usd + estimateUsd > maxUsd;
-        if (overTokens || overUsd) {
-          const limit = overTokens ? `${maxTokens} tokens` : `$${maxUsd}`;
-          throw new AppError(
-            'budget_exceeded',
-            `task ${gen.taskId ?? '(none)'} has spent ${spent.tokens} tokens ($${spent.usd.toFixed(4)}); the next ${gen.agent} request to ` +
-              `${gen.model.provider} model ${gen.model.model} (about ${estimate} tokens) would pass its budget of ${limit}`,
-            {
-              hint: 'raise budget.max_tokens_per_task / budget.max_usd_per_task (or --budget), or use a cheaper model',
-              details: { spent_tokens: spent.tokens, spent_usd: spent.usd, max_tokens: maxTokens, max_usd: maxUsd, agent: gen.agent },
-            },
-          );
-        }
-      }
+      refuseOverBudget(params);
       return doGenerate();
     },
+    async wrapStream({ doStream, params }) {
+      refuseOverBudget(params);
+      return doStream();
+    },
   };
+
+  function refuseOverBudget(params: LanguageModelV3CallOptions): void {
+    const { maxTokens, maxUsd } = deps.budget;
+    if (maxTokens !== null || maxUsd !== null) {
+      const spent = deps.ledger.spent(gen.taskId);
+      const estimate = estimateTokens(params);
+      const price = priceFor(deps.prices, gen.model.model);
+      const estimateUsd = costOf(price, { tokensIn: estimate, tokensCached: 0, tokensOut: 0 });
+      const overTokens = maxTokens !== null && spent.tokens + estimate > maxTokens;
+      const overUsd = maxUsd !== null && spent.usd + estimateUsd > maxUsd;
+      if (overTokens || overUsd) {
+        const limit = overTokens ? `${maxTokens} tokens` : `$${maxUsd}`;
+        throw new AppError(
+          'budget_exceeded',
+          `task ${gen.taskId ?? '(none)'} has spent ${spent.tokens} tokens ($${spent.usd.toFixed(4)}); the next ${gen.agent} request to ` +
+            `${gen.model.provider} model ${gen.model.model} (about ${estimate} tokens) would pass its budget of ${limit}`,
+          {
+            hint: 'raise budget.max_tokens_per_task / budget.max_usd_per_task (or --budget), or use a cheaper model',
+            details: { spent_tokens: spent.tokens, spent_usd: spent.usd, max_tokens: maxTokens, max_usd: maxUsd, agent: gen.agent },
+          },
+        );
+      }
+    }
+  }
 }
 
 /**

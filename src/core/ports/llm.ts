@@ -89,6 +89,40 @@ export interface ObjectRequest<T> extends GenerationInput {
   schemaDescription?: string;
 }
 
+export interface TextRequest extends GenerationInput {
+  /** Streams the answer: called with each piece as it arrives (for progress); the result is still the whole text. */
+  onTextDelta?: (delta: string) => void;
+}
+
+/** A tool the model may call. Its input is validated against `input` before `execute` runs. */
+export interface ToolDefinition<I = unknown> {
+  description: string;
+  input: ZodType<I>;
+  /** The result (JSON) goes back to the model; a thrown error goes back as the tool's error. */
+  execute(input: I, ctx: { signal: AbortSignal }): Promise<unknown>;
+}
+
+export interface ToolLoopRequest extends GenerationInput {
+  tools: Record<string, ToolDefinition>;
+  /** Model steps at most; each step may call tools, whose results start the next step. */
+  maxSteps: number;
+}
+
+export interface ToolCallRecord {
+  name: string;
+  input: unknown;
+  /** What `execute` returned, or why it failed. */
+  output?: unknown;
+  error?: string;
+}
+
+export interface ToolLoopResult {
+  /** The model's final text. */
+  text: string;
+  steps: { toolCalls: ToolCallRecord[] }[];
+  usage: GenerationUsage;
+}
+
 export interface GenerationUsage {
   tokensIn: number;
   tokensCached: number;
@@ -116,7 +150,12 @@ export interface TaskModel {
   readonly provider: LlmProvider;
   readonly model: string;
   generateObject<T>(request: ObjectRequest<T>): Promise<ObjectResult<T>>;
-  generateText(request: GenerationInput): Promise<TextResult>;
+  generateText(request: TextRequest): Promise<TextResult>;
+  /**
+   * A tool loop: the model calls tools until it answers without one or `maxSteps` is reached. Fallback
+   * models are tried only before the first tool ran, since tools have effects.
+   */
+  runTools(request: ToolLoopRequest): Promise<ToolLoopResult>;
 }
 
 export interface ModelCheck {
