@@ -111,4 +111,31 @@ describe('resolveModelSettings', () => {
     assert.deepEqual(s.prices['qwen2.5-coder'], { input: 0.1, cached_input: 0.1, output: 0.2 });
     assert.deepEqual(s.prices['gpt-4o'], BUILT_IN_PRICES['gpt-4o']);
   });
+
+  test("the spec's agents.<name>.llm_model picks the model, and the provider from its name", () => {
+    const s = resolveModelSettings(
+      {
+        llm: { default: { provider: 'openai', model: 'gpt-4o-mini' } },
+        agents: { architect: { llm_model: 'claude-3-7-sonnet-20250219' }, coder: { llm_model: 'gpt-4o' } },
+      },
+      { env: { OPENAI_API_KEY: 'openai-key-1', ANTHROPIC_API_KEY: 'anthropic-key-1' }, dataDir },
+    );
+    assert.deepEqual(
+      [s.agents.architect?.primary.provider, s.agents.architect?.primary.model, s.agents.architect?.primary.apiKey],
+      ['anthropic', 'claude-3-7-sonnet-20250219', 'anthropic-key-1'],
+    );
+    assert.deepEqual([s.agents.coder?.primary.provider, s.agents.coder?.primary.model], ['openai', 'gpt-4o']);
+    assert.equal(s.agents.planner?.primary.model, 'gpt-4o-mini');
+    const both = thrownAppError(() =>
+      resolveModelSettings(
+        { llm: { default: { provider: 'openai', model: 'm' } }, agents: { coder: { llm_model: 'gpt-4o', llm: { model: 'gpt-4.1' } } } },
+        { env: { OPENAI_API_KEY: 'k-123456' }, dataDir },
+      ),
+    );
+    assert.match(both.message, /agents\.coder: set llm\.model or llm_model, not both/);
+    const orphan = thrownAppError(() =>
+      resolveModelSettings({ agents: { reviewer: { llm_model: 'qwen2.5-coder' } } }, { env: {}, dataDir }),
+    );
+    assert.match(orphan.message, /agents\.reviewer: model qwen2\.5-coder has no provider/);
+  });
 });

@@ -30,7 +30,7 @@ const LlmDefaultSchema = z
     base_url: z.string().trim().default(''),
     temperature: Temperature.nullable().default(null),
     max_output_tokens: Positive.nullable().default(null),
-    /** Per call, each fallback included; the task's own timeout still applies. */
+    /** Per model tried (its retries included), so a hanging primary leaves time for a fallback. */
     timeout_seconds: Positive.default(120),
     /** Retries on 429/5xx/network errors per model, honouring Retry-After. */
     max_retries: z.number().int().min(0).max(10).default(2),
@@ -53,7 +53,9 @@ const AgentLlmSchema = z
 const PriceSchema = z.object({ input: z.number().min(0), cached_input: z.number().min(0).optional(), output: z.number().min(0) }).strict();
 
 // Only the model keys of each agent are read here; ConfigFileSchema owns the rest of `agents`.
-const AgentSectionSchema = z.looseObject({ llm: AgentLlmSchema.optional() });
+// `llm_model` is the spec's shorthand (§9.2): a model name whose provider follows from it (claude-… is
+// Anthropic, gpt-…/o1…/o3…/o4… is OpenAI) or else is the default's.
+const AgentSectionSchema = z.looseObject({ llm: AgentLlmSchema.optional(), llm_model: z.string().trim().min(1).optional() });
 
 export const ModelSettingsSchema = z.object({
   llm: z
@@ -124,10 +126,22 @@ export function resolveModelSettings(raw: unknown, opts: ResolveModelSettingsOpt
   const secrets = new Set<string>();
   const agents = {} as Record<ModelAgent, AgentModelChain | null>;
   for (const agent of MODEL_AGENTS) {
-    const own = (cfg.agents?.[agent] as z.infer<typeof AgentSectionSchema> | undefined)?.llm ?? {};
+    const section = cfg.agents?.[agent] as z.infer<typeof AgentSectionSchema> | undefined;
+    const own = { ...section?.llm };
+    if (section?.llm_model) {
+      if (own.model) problems.push(`${where}: agents.${agent}: set llm.model or llm_model, not both`);
+      own.model = section.llm_model;
+      own.provider ??= providerOfModel(section.llm_model) ?? undefined;
+    }
     const key = own.provider ? `agents.${agent}.llm` : 'llm.default';
     const provider = own.provider ?? base.provider;
     if (provider === 'none') {
+      // A model named for an agent without a provider would be a setting that does nothing.
+      if (own.model) {
+        problems.push(
+          `${where}: agents.${agent}: model ${own.model} has no provider: set llm.default.provider or agents.${agent}.llm.provider`,
+        );
+      }
       agents[agent] = null;
       continue;
     }
@@ -172,6 +186,12 @@ export function resolveModelSettings(raw: unknown, opts: ResolveModelSettingsOpt
     },
     secrets: [...secrets],
   });
+}
+
+function providerOfModel(model: string): LlmProvider | null {
+  if (/^claude-/.test(model)) return 'anthropic';
+  if (/^(gpt-|chatgpt-|o[1-9](-|$))/.test(model)) return 'openai';
+  return null;
 }
 
 function parseProvider(value: string, where: string): LlmProvider | 'none' {

@@ -105,7 +105,18 @@ export function toAppError(
     TypeValidationError.isInstance(e) ||
     JSONParseError.isInstance(e)
   ) {
-    return make('llm_invalid_output', `${name} answered with output that does not match the requested schema: ${e.message.slice(0, 500)}`);
+    // What the model said and why it failed, so an agent can run a repair round with the validation errors.
+    const output = NoObjectGeneratedError.isInstance(e) ? (e.text ?? null) : JSONParseError.isInstance(e) ? e.text : null;
+    const why = e.cause instanceof Error ? e.cause.message : e.message;
+    return make(
+      'llm_invalid_output',
+      `${name} answered with output that does not match the requested schema: ${e.message.slice(0, 500)}`,
+      undefined,
+      {
+        output: output === null ? null : redactSecrets(output.slice(0, 20_000), secrets),
+        reason: redactSecrets(why.slice(0, 4_000), secrets),
+      },
+    );
   }
   if (e instanceof Error && (e.name === 'AbortError' || e.name === 'TimeoutError')) {
     return make('llm_unavailable', `the call to ${name} was aborted: ${e.message}`);

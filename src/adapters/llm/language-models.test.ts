@@ -248,6 +248,8 @@ describe('resilience and errors', () => {
     const e = await rejection(planner().generateObject({ schema: Plan, prompt: 'a todo app' }));
     assert.equal(e.code, 'llm_invalid_output');
     assert.match(e.message, /openai model gpt-4o answered with output that does not match/);
+    assert.match(String(e.details?.output), /^Sure! Here is the plan/, 'the answer is kept for a repair round');
+    assert.match(String(e.details?.reason), /JSON/);
     const cut = await rejection(planner().generateObject({ schema: Plan, prompt: 'a todo app' }));
     assert.ok(['llm_invalid_output', 'llm_unavailable'].includes(cut.code), cut.message);
   });
@@ -361,7 +363,7 @@ describe('configured models and check', () => {
   test('configured() lists each agent with a model, never the key; check() asks each distinct model once', async () => {
     const s = on('openai');
     const m = modelOn(s, 'gpt-4o-mini');
-    const dead = modelOn(s, 'gpt-4o', { baseUrl: 'http://127.0.0.1:9/v1' });
+    const dead = modelOn(s, 'gpt-4o', { baseUrl: 'http://proxy-user:proxy-pass-123@127.0.0.1:9/v1' });
     const llm: LanguageModels = createLanguageModels({
       models: { planner: chain(m), coder: chain(m), architect: chain(dead, { fallbacks: [m] }), reviewer: null },
       prices: BUILT_IN_PRICES,
@@ -377,6 +379,7 @@ describe('configured models and check', () => {
       ],
     );
     assert.ok(!JSON.stringify(listed).includes(KEY));
+    assert.equal(listed[1]!.base_url, 'http://127.0.0.1:9/v1', 'credentials in a base URL are not shown');
     const before = s.requests.length;
     const checks = await llm.check();
     assert.equal(s.requests.length - before, 1, 'planner and coder share one model: asked once');
@@ -388,6 +391,7 @@ describe('configured models and check', () => {
         ['coder', true, null],
       ],
     );
+    assert.ok(!JSON.stringify(checks).includes('proxy-pass-123'));
   });
 
   test('an agent without a model gets none', () => {

@@ -88,7 +88,7 @@ export function createLanguageModels(opts: LanguageModelsOptions): LanguageModel
       ...(opts.secrets ?? []),
       ...MODEL_AGENTS.flatMap((a) => {
         const c = opts.models[a];
-        return c ? [c.primary, ...c.fallbacks].map((m) => m.apiKey).filter((k): k is string => !!k) : [];
+        return c ? [c.primary, ...c.fallbacks].flatMap((m) => [m.apiKey, passwordIn(m.baseUrl)]).filter((k): k is string => !!k) : [];
       }),
     ]),
   ];
@@ -303,7 +303,7 @@ export function createLanguageModels(opts: LanguageModelsOptions): LanguageModel
             agent,
             provider: c.primary.provider,
             model: c.primary.model,
-            base_url: c.primary.baseUrl,
+            base_url: c.primary.baseUrl === null ? null : withoutCredentials(c.primary.baseUrl),
             fallbacks: c.fallbacks.map((f) => ({ provider: f.provider, model: f.model })),
           },
         ];
@@ -366,4 +366,25 @@ function usageOf(gen: GenerationContext, m: AgentModel): GenerationUsage {
     provider: m.provider,
     model: m.model,
   };
+}
+
+/** A base URL as shown to people: any `user:password@` part is dropped. */
+function withoutCredentials(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return url.replace(/\/\/[^/@]*@/, '//');
+  }
+}
+
+function passwordIn(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    return decodeURIComponent(new URL(url).password) || null;
+  } catch {
+    return null;
+  }
 }
