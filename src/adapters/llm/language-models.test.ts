@@ -39,7 +39,7 @@ function adapter(c: AgentModelChain, over: Partial<LanguageModelsOptions> = {}) 
     prices: BUILT_IN_PRICES,
     cacheEnabled: false,
     logger: quiet,
-    onCall: (call) => calls.push(LlmCallSchema.parse(call)),
+    onCall: (call) => void calls.push(LlmCallSchema.parse(call)),
     ...over,
   });
   return {
@@ -228,6 +228,26 @@ describe('resilience and errors', () => {
     assert.deepEqual(
       calls.map((c) => `${c.model}:${c.status}`),
       ['gpt-4o:failed', 'gpt-4o:failed', 'gpt-4o:failed', 'gpt-4o-mini:ok'],
+    );
+  });
+
+  test('a primary that hangs times out and the fallback (another provider) answers', async () => {
+    const hanging = on('openai');
+    const backup = on('anthropic');
+    hanging.script({ hang: true });
+    backup.script({ reply: { object: plan } });
+    const { planner, calls } = adapter(
+      chain(modelOn(hanging, 'gpt-4o'), { timeoutMs: 300, fallbacks: [modelOn(backup, 'claude-haiku-4-5')] }),
+    );
+    const { object, usage } = await planner().generateObject({ schema: Plan, prompt: 'a todo app' });
+    assert.deepEqual(object, plan);
+    assert.deepEqual([usage.provider, usage.model], ['anthropic', 'claude-haiku-4-5']);
+    assert.deepEqual(
+      calls.map((c) => [c.provider, c.status, c.error_code]),
+      [
+        ['openai', 'failed', 'llm_timeout'],
+        ['anthropic', 'ok', null],
+      ],
     );
   });
 
@@ -486,4 +506,25 @@ describe('streaming (SSE) and tool calls', () => {
       assert.match(second, /src\/app\.ts/, 'the tool result went back to the model');
     });
   }
+});
+
+describe('recording calls', () => {
+  test('an async onCall is awaited before the request resolves; a failing one does not fail the call', async () => {
+    const s = on('openai');
+    const stored: string[] = [];
+    const slow = adapter(chain(modelOn(s, 'gpt-4o-mini')), {
+      onCall: async (call) => {
+        await new Promise((r) => setTimeout(r, 50));
+        stored.push(call.call_id);
+      },
+    });
+    await slow.planner().generateText({ prompt: 'hi' });
+    assert.equal(stored.length, 1, 'the row was written when the request resolved');
+    const failing = adapter(chain(modelOn(s, 'gpt-4o-mini')), {
+      onCall: async () => {
+        throw new Error('state store down');
+      },
+    });
+    assert.equal((await failing.planner().generateText({ prompt: 'hi' })).text, 'ok');
+  });
 });

@@ -66,8 +66,11 @@ export interface LanguageModelsOptions {
   budget?: TaskBudget;
   clock?: Clock;
   logger: Logger;
-  /** Every call (provider, cache or replay; ok or failed), e.g. into the state store's llm_calls. */
-  onCall?: (call: LlmCall) => void;
+  /**
+   * Every call (provider, cache or replay; ok or failed), e.g. into the state store's llm_calls. A returned
+   * promise is awaited before the request resolves, so the rows exist when the agent moves on.
+   */
+  onCall?: (call: LlmCall) => void | Promise<void>;
   /** Answer only from this recorded JSONL file. */
   replay?: string | null;
   /** Append every answer to this JSONL file. */
@@ -104,12 +107,15 @@ export function createLanguageModels(opts: LanguageModelsOptions): LanguageModel
   const unpriced = new Set<string>();
   const providers = new Map<AgentModel, ReturnType<typeof providerModel>>();
 
-  const report = (call: LlmCall) => {
+  // A failing recorder (say, the state store) must not fail the model call it records; it is logged.
+  const recordingFailed = (e: unknown) => logger.warn({ err: redactSecrets(String(e), secrets) }, 'recording a model call failed');
+  const reportTo = (gen: GenerationContext) => (call: LlmCall) => {
     logger.debug({ llm_call: call }, 'model call');
     try {
-      opts.onCall?.(call);
+      const pending = opts.onCall?.(call);
+      if (pending instanceof Promise) gen.pending.push(pending.catch(recordingFailed));
     } catch (e) {
-      logger.warn({ err: redactSecrets(String(e), secrets) }, 'recording a model call failed');
+      recordingFailed(e);
     }
   };
 
@@ -124,7 +130,9 @@ export function createLanguageModels(opts: LanguageModelsOptions): LanguageModel
       if (m.provider !== 'openai-compatible')
         logger.warn({ model: m.model }, `no price for ${m.model} in llm.prices: its calls count as $0`);
     }
-    const middleware: LanguageModelV3Middleware[] = [accountingMiddleware(gen, { prices: opts.prices, clock, ledger, secrets, report })];
+    const middleware: LanguageModelV3Middleware[] = [
+      accountingMiddleware(gen, { prices: opts.prices, clock, ledger, secrets, report: reportTo(gen) }),
+    ];
     if (live) {
       if (replay || recorder) middleware.push(recordReplayMiddleware(gen, { replay, recorder }));
       if (store) middleware.push(cacheMiddleware(gen, store, { read: !noCache }));
@@ -153,13 +161,16 @@ export function createLanguageModels(opts: LanguageModelsOptions): LanguageModel
         model: m,
         source: 'provider',
         calls: [],
+        pending: [],
         timeout,
         timeoutMs: chain.timeoutMs,
       };
       try {
         const value = await run(modelFor(m, gen, req.budget ?? opts.budget ?? NO_BUDGET, req.noCache ?? false, live), m, signal);
+        await Promise.all(gen.pending);
         return { value, usage: usageOf(gen, m) };
       } catch (e) {
+        await Promise.all(gen.pending);
         if (req.signal?.aborted) throw req.signal.reason;
         const err = toAppError(e, m, secrets, { timedOut: timeout.aborted, timeoutMs: chain.timeoutMs });
         const next = models[i + 1];

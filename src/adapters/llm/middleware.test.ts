@@ -35,6 +35,7 @@ function context(): GenerationContext {
     model: { provider: 'openai', model: 'gpt-4o-mini', baseUrl: null, apiKey: null, temperature: null, maxOutputTokens: null },
     source: 'provider',
     calls: [],
+    pending: [],
     timeout: new AbortController().signal,
     timeoutMs: 1000,
   };

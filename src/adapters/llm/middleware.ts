@@ -24,6 +24,8 @@ export interface GenerationContext {
   /** Where the current attempt's answer came from; inner layers set it. */
   source: 'provider' | 'cache' | 'replay';
   calls: LlmCall[];
+  /** Recorder writes (onCall) still running; awaited before the request resolves. */
+  pending: Promise<void>[];
   timeout: AbortSignal;
   timeoutMs: number;
 }
