@@ -12,8 +12,9 @@ export interface ModelRef {
   model: string;
 }
 
+// OpenAI, Anthropic, vLLM, llama.cpp and LM Studio phrasings of the same overflow.
 const CONTEXT_TOO_LONG =
-  /context.?length|context window|maximum context|prompt is too long|too many tokens|reduce the length|input is too long/i;
+  /context.?length|context (window|size)|maximum context|prompt is too long|too many tokens|reduce the length|input is too long/i;
 const MODEL_NOT_FOUND = /model.*(not found|does not exist|not exist|unknown|not available)|unknown model|no such model|model_not_found/i;
 
 export const describeModel = (m: ModelRef) => `${m.provider} model ${m.model}`;

@@ -306,6 +306,20 @@ describe('budget', () => {
     s.respond(() => ({ reply: { text: 'ok' } }));
   });
 
+  test('spend recorded by another process counts toward the budget', async () => {
+    const s = on('openai');
+    const { llm } = adapter(chain(modelOn(s, 'gpt-4o')), { budget: { maxTokens: 10_000, maxUsd: null } });
+    const sent = s.requests.length;
+    const coder = llm.forAgent('coder', { taskId: 'resumed' });
+    assert.equal(coder, null, 'only the planner has a model here');
+    const e = await rejection(
+      llm.forAgent('planner', { taskId: 'resumed', spentSoFar: { tokens: 9_990, usd: 0.05 } })!.generateText({ prompt: 'one more thing' }),
+    );
+    assert.equal(e.code, 'budget_exceeded');
+    assert.equal(e.details?.spent_tokens, 9_990);
+    assert.equal(s.requests.length, sent);
+  });
+
   test('a dollar budget counts the price of the model', async () => {
     const s = on('openai');
     s.script({ reply: { text: 'ok', usage: { input: 10_000, output: 10_000 } } });

@@ -119,7 +119,9 @@ export function createLanguageModels(opts: LanguageModelsOptions): LanguageModel
     }
   };
 
-  function modelFor(m: AgentModel, gen: GenerationContext, budget: TaskBudget, noCache: boolean, live: boolean): LanguageModel {
+  function modelFor(m: AgentModel, gen: GenerationContext, req: ModelRequestOptions, live: boolean): LanguageModel {
+    const budget = req.budget ?? opts.budget ?? NO_BUDGET;
+    const noCache = req.noCache ?? false;
     let base = providers.get(m);
     if (!base) {
       base = providerModel(m, opts.fetch);
@@ -137,7 +139,9 @@ export function createLanguageModels(opts: LanguageModelsOptions): LanguageModel
       if (replay || recorder) middleware.push(recordReplayMiddleware(gen, { replay, recorder }));
       if (store) middleware.push(cacheMiddleware(gen, store, { read: !noCache }));
     }
-    middleware.push(budgetMiddleware(gen, { budget, ledger, prices: opts.prices }));
+    middleware.push(
+      budgetMiddleware(gen, { budget, ledger, prices: opts.prices, ...(req.spentSoFar ? { spentElsewhere: req.spentSoFar } : {}) }),
+    );
     if (m.provider === 'openai-compatible') middleware.push(jsonFromProseMiddleware, schemaInPromptMiddleware);
     return wrapLanguageModel({ model: base, middleware });
   }
@@ -166,7 +170,7 @@ export function createLanguageModels(opts: LanguageModelsOptions): LanguageModel
         timeoutMs: chain.timeoutMs,
       };
       try {
-        const value = await run(modelFor(m, gen, req.budget ?? opts.budget ?? NO_BUDGET, req.noCache ?? false, live), m, signal);
+        const value = await run(modelFor(m, gen, req, live), m, signal);
         await Promise.all(gen.pending);
         return { value, usage: usageOf(gen, m) };
       } catch (e) {

@@ -212,7 +212,7 @@ export function estimateTokens(params: LanguageModelV3CallOptions): number {
 /** Refuses a request that would take the task past its budget, before it is sent. */
 export function budgetMiddleware(
   gen: GenerationContext,
-  deps: { budget: TaskBudget; ledger: Ledger; prices: PriceTable },
+  deps: { budget: TaskBudget; ledger: Ledger; prices: PriceTable; spentElsewhere?: { tokens: number; usd: number } },
 ): LanguageModelV3Middleware {
   return {
     specificationVersion: 'v3',
@@ -229,7 +229,9 @@ export function budgetMiddleware(
   function refuseOverBudget(params: LanguageModelV3CallOptions): void {
     const { maxTokens, maxUsd } = deps.budget;
     if (maxTokens !== null || maxUsd !== null) {
-      const spent = deps.ledger.spent(gen.taskId);
+      const here = deps.ledger.spent(gen.taskId);
+      const elsewhere = deps.spentElsewhere ?? { tokens: 0, usd: 0 };
+      const spent = { tokens: Math.max(here.tokens, elsewhere.tokens), usd: Math.max(here.usd, elsewhere.usd) };
       const estimate = estimateTokens(params);
       const price = priceFor(deps.prices, gen.model.model);
       const estimateUsd = costOf(price, { tokensIn: estimate, tokensCached: 0, tokensOut: 0 });

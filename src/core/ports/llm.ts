@@ -68,6 +68,11 @@ export interface ModelRequestOptions {
   signal?: AbortSignal;
   /** Skip the response cache for reading (answers are still stored). */
   noCache?: boolean;
+  /**
+   * What the task has spent already as recorded elsewhere (the state store's llm_calls, written by other
+   * processes in event-driven mode). The budget counts the larger of this and what this process saw.
+   */
+  spentSoFar?: { tokens: number; usd: number };
 }
 
 export interface ChatMessage {
