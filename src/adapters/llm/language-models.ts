@@ -101,7 +101,13 @@ export function createLanguageModels(opts: LanguageModelsOptions): LanguageModel
   globalThis.AI_SDK_LOG_WARNINGS = ({ warnings, provider, model }) => logger.debug({ provider, model, warnings }, 'AI SDK warnings');
   const ledger = createLedger();
   const cacheOn = opts.cacheEnabled ?? true;
-  const store = cacheOn ? createResponseStore({ cache: opts.cache ?? null, dir: opts.cacheDir ?? null }) : null;
+  const store = cacheOn
+    ? createResponseStore({
+        cache: opts.cache ?? null,
+        dir: opts.cacheDir ?? null,
+        onError: (e) => logger.warn({ err: String(e), dir: opts.cacheDir }, 'could not keep a model answer on disk'),
+      })
+    : null;
   const replay = opts.replay ? loadReplay(opts.replay) : null;
   const recorder = opts.record ? createRecorder(opts.record) : null;
   const unpriced = new Set<string>();

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { generateText, Output, wrapLanguageModel } from 'ai';
 import { MockLanguageModelV3 } from 'ai/test';
 import type { LanguageModelV3CallOptions, LanguageModelV3GenerateResult } from '@ai-sdk/provider';
 import { z } from 'zod';
 import { cacheMiddleware, jsonFromText, type GenerationContext } from './middleware.ts';
-import { requestKey, type ResponseStore, type StoredAnswer } from './response-store.ts';
+import { createResponseStore, requestKey, type ResponseStore, type StoredAnswer } from './response-store.ts';
 
 const usage = {
   inputTokens: { total: 10, noCache: 10, cacheRead: 0, cacheWrite: 0 },
@@ -103,5 +106,18 @@ describe('JSON from a local model', () => {
     assert.equal(jsonFromText('Sure. {"a": {"b": 2}} Done.'), '{"a": {"b": 2}}');
     assert.equal(jsonFromText(' {"a":1} '), '{"a":1}');
     assert.equal(jsonFromText('no json here'), 'no json here');
+  });
+});
+
+describe('disk store', () => {
+  test('an unwritable cache folder costs the cache, not the call', async () => {
+    const errors: unknown[] = [];
+    // A file where the folder should be: every write fails with ENOTDIR, as on a broken mount.
+    const notADir = join(mkdtempSync(join(tmpdir(), 'catalyst-llm-store-')), 'file');
+    writeFileSync(notADir, 'x');
+    const store = createResponseStore({ cache: null, dir: notADir, onError: (e) => errors.push(e) });
+    await store.set('ab' + 'c'.repeat(62), { content: [], finishReason: { unified: 'stop', raw: 'stop' }, usage, warnings: [] });
+    assert.equal(errors.length, 1);
+    assert.equal(await store.get('ab' + 'c'.repeat(62)), null);
   });
 });

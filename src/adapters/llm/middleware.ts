@@ -188,7 +188,8 @@ export function cacheMiddleware(gen: GenerationContext, store: ResponseStore, op
       }
       const result = await doStream();
       const stream = observeStream(result.stream, (o) => {
-        if (o.ok && complete(o.answer.finishReason)) void store.set(key, o.answer).catch(() => undefined);
+        // Kept in pending so the answer is stored before the request resolves (the next identical one hits).
+        if (o.ok && complete(o.answer.finishReason)) gen.pending.push(store.set(key, o.answer).catch(() => undefined));
       });
       return { ...result, stream };
     },

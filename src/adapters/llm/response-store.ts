@@ -3,8 +3,8 @@
  * disk under `llm.cache.dir` so a restart keeps them. A cache is an optimisation: a missing, expired or
  * unreadable entry is a miss, never an error.
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LanguageModelV3CallOptions, LanguageModelV3GenerateResult } from '@ai-sdk/provider';
 import type { Cache } from '../../core/ports/cache.ts';
@@ -98,7 +98,7 @@ export interface ResponseStore {
   set(key: string, answer: StoredAnswer): Promise<void>;
 }
 
-export function createResponseStore(opts: { cache: Cache | null; dir: string | null }): ResponseStore {
+export function createResponseStore(opts: { cache: Cache | null; dir: string | null; onError?: (e: unknown) => void }): ResponseStore {
   const cache = opts.cache?.namespace('llm-responses') ?? null;
   const fileOf = (key: string) => join(opts.dir!, key.slice(0, 2), `${key}.json`);
   return {
@@ -108,7 +108,7 @@ export function createResponseStore(opts: { cache: Cache | null; dir: string | n
       if (!opts.dir) return null;
       let onDisk: StoredAnswer;
       try {
-        onDisk = JSON.parse(readFileSync(fileOf(key), 'utf8')) as StoredAnswer;
+        onDisk = JSON.parse(await readFile(fileOf(key), 'utf8')) as StoredAnswer;
       } catch {
         return null;
       }
@@ -119,11 +119,16 @@ export function createResponseStore(opts: { cache: Cache | null; dir: string | n
       await cache?.set(key, answer).catch(() => undefined);
       if (!opts.dir) return;
       const file = fileOf(key);
-      mkdirSync(join(opts.dir, key.slice(0, 2)), { recursive: true });
-      // Write then rename, so a concurrent reader never sees half a file.
-      const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(answer));
-      renameSync(tmp, file);
+      try {
+        await mkdir(join(opts.dir, key.slice(0, 2)), { recursive: true });
+        // Write then rename, so a concurrent reader (another process) never sees half a file.
+        const tmp = `${file}.${process.pid}.${randomUUID()}.tmp`;
+        await writeFile(tmp, JSON.stringify(answer));
+        await rename(tmp, file);
+      } catch (e) {
+        // A full or read-only disk costs the cache, not the build.
+        opts.onError?.(e);
+      }
     },
   };
 }
