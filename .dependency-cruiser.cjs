@@ -94,6 +94,13 @@ module.exports = {
       to: { path: '^src/(adapters|agents|orchestrator|server|worker|cli|runtime|config|generator|explorer|preview)' },
     },
     {
+      name: 'only-the-llm-adapter-imports-the-ai-sdk',
+      severity: 'error',
+      comment: 'agents see the LanguageModels port (src/core/ports/llm.ts); the AI SDK and its providers stay behind src/adapters/llm',
+      from: { pathNot: '^src/adapters/llm/' },
+      to: { path: 'node_modules/(ai|@ai-sdk/[^/]+)/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       comment: 'cycles hide layering mistakes',

@@ -77,7 +77,7 @@ test('every package Catalyst, its UI build or a generated app loads at run time 
 
 // Added in dc0794d for changes in progress (explorer manifests, Prisma schemas, the web-app skeleton):
 // drop a name here once it is imported, and from package.json if that change is abandoned.
-const AWAITING_FIRST_USE = new Set(['smol-toml', '@mrleebo/prisma-ast', '@vitejs/plugin-react']);
+const AWAITING_FIRST_USE = new Set(['@vitejs/plugin-react']);
 
 test('every dependency is loaded at run time, and none is listed twice', () => {
   const needed = neededAtRunTime();

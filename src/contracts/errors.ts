@@ -36,6 +36,15 @@ export const ERROR_CODES = {
   rate_limited: 'unavailable',
   not_implemented: 'unavailable',
   task_finished: 'conflict',
+  // Language models (src/adapters/llm): messages name the provider and the model.
+  llm_auth_failed: 'invalid_input',
+  llm_model_not_found: 'invalid_input',
+  llm_context_too_long: 'invalid_input',
+  llm_timeout: 'unavailable',
+  llm_unavailable: 'unavailable',
+  llm_invalid_output: 'internal',
+  llm_replay_missing: 'not_found',
+  budget_exceeded: 'invalid_input',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

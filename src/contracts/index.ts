@@ -6,3 +6,4 @@ export * from './errors.ts';
 export * from './api.ts';
 export * from './explorer.ts';
 export * from './doctor.ts';
+export * from './llm.ts';
