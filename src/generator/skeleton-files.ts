@@ -1,0 +1,65 @@
+/**
+ * Reads a skeleton — a real project kept on disk under `src/generator/skeletons/<name>/` — so its files
+ * can be copied verbatim into a generated repository. Skeleton files are code that Catalyst's own suite
+ * type-checks, lints and runs (see docs/generated-apps.md); only per-model files are rendered.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, posix, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const SKELETON_NAMES = ['records-app'] as const;
+export type SkeletonName = (typeof SKELETON_NAMES)[number];
+
+export interface SkeletonFile {
+  /** POSIX path relative to the generated repository's root. */
+  path: string;
+  content: string;
+}
+
+const SKELETONS_DIR = fileURLToPath(new URL('./skeletons/', import.meta.url));
+
+/**
+ * Names stored differently on disk than in the generated repository: a real `.gitignore` inside
+ * Catalyst's tree would apply to Catalyst's own checkout (create-vite's `_gitignore` trick).
+ */
+const RENAMED_ON_COPY: Readonly<Record<string, string>> = { gitignore: '.gitignore' };
+
+/** Folders a local run of a skeleton leaves behind; they are never part of it. */
+const LEFT_BEHIND = new Set(['node_modules', 'dist', 'coverage', 'test-results', 'data']);
+
+export function skeletonDir(name: SkeletonName): string {
+  return join(SKELETONS_DIR, name);
+}
+
+function walk(root: string, dir: string, out: string[]): string[] {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (LEFT_BEHIND.has(entry.name)) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) walk(root, path, out);
+    else if (entry.isFile()) out.push(relative(root, path));
+  }
+  return out;
+}
+
+function repositoryPath(diskPath: string): string {
+  const parts = diskPath.split(sep);
+  const last = parts.length - 1;
+  parts[last] = RENAMED_ON_COPY[parts[last]!] ?? parts[last]!;
+  return parts.join(posix.sep);
+}
+
+// The skeletons ship with Catalyst and do not change while it runs, so each is read once.
+const cache = new Map<SkeletonName, readonly SkeletonFile[]>();
+
+/** Every file of a skeleton, sorted by path, with the paths it gets in a generated repository. */
+export function readSkeleton(name: SkeletonName): readonly SkeletonFile[] {
+  const cached = cache.get(name);
+  if (cached) return cached;
+  const root = skeletonDir(name);
+  const files = walk(root, root, [])
+    .map((diskPath) => ({ path: repositoryPath(diskPath), content: readFileSync(join(root, diskPath), 'utf8') }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const frozen = Object.freeze(files.map((f) => Object.freeze(f)));
+  cache.set(name, frozen);
+  return frozen;
+}
