@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { skeletonFiles } from './app/renderers/skeleton-files.ts';
 import { bookReviewApp, todoApp } from './app/test-fixtures.ts';
-import { readSkeleton, SKELETON_NAMES, skeletonDir } from './skeleton-files.ts';
+import { readSkeleton, SKELETON_NAMES, skeletonLayers } from './skeleton-files.ts';
 import { RECORDS_APP_MANIFEST } from './skeleton-manifest.ts';
 
 const generatorDir = fileURLToPath(new URL('.', import.meta.url));
@@ -21,7 +21,7 @@ function sourcesOf(dir: string, out: string[] = []): string[] {
 }
 
 describe('skeletons on disk', () => {
-  test('each skeleton is read whole, sorted, with .gitignore restored from its stored name', () => {
+  test('each skeleton is its base layer plus its own folder, sorted, with .gitignore restored from its stored name', () => {
     for (const name of SKELETON_NAMES) {
       const files = readSkeleton(name);
       assert.ok(files.length > 5, `${name} has files`);
@@ -35,7 +35,13 @@ describe('skeletons on disk', () => {
       );
       assert.ok(!files.some((f) => f.path.endsWith('/gitignore') || f.path === 'gitignore'));
       const server = files.find((f) => f.path === 'backend/src/server.ts');
-      assert.equal(server?.content, readFileSync(join(skeletonDir(name), 'backend/src/server.ts'), 'utf8'), 'copied verbatim');
+      assert.equal(server?.content, readFileSync(join(skeletonLayers(name)[1]!, 'backend/src/server.ts'), 'utf8'), 'copied verbatim');
+      const runner = files.find((f) => f.path === 'scripts/run-tests.ts');
+      assert.equal(
+        runner?.content,
+        readFileSync(join(skeletonLayers(name)[0]!, 'scripts/run-tests.ts'), 'utf8'),
+        'the base layer is part of it',
+      );
     }
   });
 

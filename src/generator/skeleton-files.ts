@@ -1,13 +1,15 @@
 /**
- * Reads a skeleton — a real project kept on disk under `src/generator/skeletons/<name>/` — so its files
- * can be copied verbatim into a generated repository. Skeleton files are code that Catalyst's own suite
- * type-checks, lints and runs (see docs/generated-apps.md); only per-model files are rendered.
+ * Reads a skeleton — a real project kept on disk under `src/generator/skeletons/` — so its files can be
+ * copied verbatim into a generated repository. A skeleton is the shared `base/` layer (test runners, dev
+ * script, lint, coverage and Vite settings) plus its own folder; a path lives in one layer only. Skeleton
+ * files are code that Catalyst's own suite type-checks, lints and runs (docs/generated-apps.md); only
+ * per-model files are rendered.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const SKELETON_NAMES = ['records-app'] as const;
+export const SKELETON_NAMES = ['records-app', 'web-app'] as const;
 export type SkeletonName = (typeof SKELETON_NAMES)[number];
 
 export interface SkeletonFile {
@@ -27,8 +29,9 @@ const RENAMED_ON_COPY: Readonly<Record<string, string>> = { gitignore: '.gitigno
 /** Folders a local run of a skeleton leaves behind; they are never part of it. */
 const LEFT_BEHIND = new Set(['node_modules', 'dist', 'coverage', 'test-results', 'data']);
 
-export function skeletonDir(name: SkeletonName): string {
-  return join(SKELETONS_DIR, name);
+/** The folders a skeleton is made of, in the order they are read. */
+export function skeletonLayers(name: SkeletonName): string[] {
+  return [join(SKELETONS_DIR, 'base'), join(SKELETONS_DIR, name)];
 }
 
 function walk(root: string, dir: string, out: string[]): string[] {
@@ -55,10 +58,15 @@ const cache = new Map<SkeletonName, readonly SkeletonFile[]>();
 export function readSkeleton(name: SkeletonName): readonly SkeletonFile[] {
   const cached = cache.get(name);
   if (cached) return cached;
-  const root = skeletonDir(name);
-  const files = walk(root, root, [])
-    .map((diskPath) => ({ path: repositoryPath(diskPath), content: readFileSync(join(root, diskPath), 'utf8') }))
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const byPath = new Map<string, SkeletonFile>();
+  for (const root of skeletonLayers(name)) {
+    for (const diskPath of walk(root, root, [])) {
+      const path = repositoryPath(diskPath);
+      if (byPath.has(path)) throw new Error(`skeleton ${name}: ${path} is in more than one layer; keep it in one`);
+      byPath.set(path, { path, content: readFileSync(join(root, diskPath), 'utf8') });
+    }
+  }
+  const files = [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const frozen = Object.freeze(files.map((f) => Object.freeze(f)));
   cache.set(name, frozen);
   return frozen;

@@ -12,7 +12,7 @@ import { DEV_DEPENDENCIES, projectFiles, RUNTIME_DEPENDENCIES } from './renderer
 import { routeFiles } from './renderers/route-files.ts';
 import { serviceFiles } from './renderers/service-files.ts';
 import { skeletonFiles } from './renderers/skeleton-files.ts';
-import { testFilePaths, testFiles } from './renderers/test-files.ts';
+import { testFiles } from './renderers/test-files.ts';
 import { validationFiles } from './renderers/validation-files.ts';
 // Deployment files are being moved to one place (issue 12, part 3); they stay where they are until then.
 import { deployFiles } from './templates/deploy-files.ts';
@@ -41,6 +41,7 @@ function checkModels(models: DataModels): void {
 export function renderApp(models: DataModels, versions: DependencyVersions): AppFile[] {
   checkModels(models);
   const files: AppFile[] = [
+    ...projectFiles(models, versions),
     ...skeletonFiles(models),
     ...databaseFiles(models),
     ...validationFiles(models),
@@ -51,7 +52,6 @@ export function renderApp(models: DataModels, versions: DependencyVersions): App
     ...e2eFiles(models),
     ...deployFiles(models),
   ];
-  files.push(...projectFiles(models, versions, testFilePaths(files)));
   const order = (f: AppFile) => COMMIT_GROUPS.indexOf(f.group);
   return files.sort((a, b) => order(a) - order(b) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -1,4 +1,4 @@
-/** Root files of a generated app: package.json with pinned versions, compiler, coverage and git settings. */
+/** The generated app's package.json: its name, its scripts and every dependency pinned to an exact version. */
 import type { DataModels } from '../../../contracts/artifacts.ts';
 import type { AppFile, DependencyVersions } from '../app-file.ts';
 
@@ -10,7 +10,9 @@ export const DEV_DEPENDENCIES = [
   '@types/pg',
   '@types/react',
   '@types/react-dom',
+  '@vitejs/plugin-react',
   'c8',
+  'drizzle-kit',
   'eslint',
   'playwright-core',
   'react',
@@ -30,13 +32,7 @@ function pinned(names: readonly string[], versions: DependencyVersions): Record<
   return out;
 }
 
-function packageJson(models: DataModels, versions: DependencyVersions, testFiles: readonly string[]): string {
-  const test = [
-    'c8 node --import tsx --test --test-concurrency=1',
-    '--test-reporter=spec --test-reporter-destination=stdout',
-    '--test-reporter=junit --test-reporter-destination=test-results/junit.xml',
-    ...testFiles,
-  ].join(' ');
+function packageJson(models: DataModels, versions: DependencyVersions): string {
   const pkg = {
     name: models.slug,
     version: '0.1.0',
@@ -45,15 +41,20 @@ function packageJson(models: DataModels, versions: DependencyVersions, testFiles
     engines: { node: '>=20.19' },
     scripts: {
       start: 'node --import tsx backend/src/server.ts',
-      build: 'vite build frontend',
+      // Backend restarting on change plus Vite with hot reload, both reading .env (scripts/dev.ts).
+      dev: 'node --import tsx scripts/dev.ts',
+      'dev:backend': 'tsx watch backend/src/server.ts',
       'dev:frontend': 'vite frontend',
-      // The JUnit reporter does not create its folder.
-      pretest: "node -e \"require('node:fs').mkdirSync('test-results', { recursive: true })\"",
-      test,
+      build: 'vite build frontend',
+      // Every *.test.ts(x) under backend/ and frontend/src/, found when the tests run (scripts/run-tests.ts).
+      test: 'c8 node --import tsx scripts/run-tests.ts',
       // Browser tests: needs CHROMIUM_PATH (prints "skipped: CHROMIUM_PATH not set" and exits 0 without it).
       'test:e2e': 'node --import tsx e2e/run-e2e.ts',
       typecheck: 'tsc --noEmit -p tsconfig.json',
       lint: 'eslint .',
+      // After a schema change: the next migration for the dialect DATABASE_URL selects (applied at start-up).
+      'db:generate': 'drizzle-kit generate',
+      'db:check': 'drizzle-kit check',
     },
     dependencies: pinned(RUNTIME_DEPENDENCIES, versions),
     devDependencies: pinned(DEV_DEPENDENCIES, versions),
@@ -61,7 +62,7 @@ function packageJson(models: DataModels, versions: DependencyVersions, testFiles
   return JSON.stringify(pkg, null, 2) + '\n';
 }
 
-export function projectFiles(models: DataModels, versions: DependencyVersions, testFiles: readonly string[]): AppFile[] {
+export function projectFiles(models: DataModels, versions: DependencyVersions): AppFile[] {
   const g = 'init' as const;
-  return [{ path: 'package.json', content: packageJson(models, versions, testFiles), group: g }];
+  return [{ path: 'package.json', content: packageJson(models, versions), group: g }];
 }

@@ -684,11 +684,3 @@ export function testFiles(models: DataModels): AppFile[] {
   }
   return files;
 }
-
-/** The test files `npm test` runs, listed because Node 20's test runner takes no globs. */
-export function testFilePaths(files: readonly AppFile[]): string[] {
-  return files
-    .filter((f) => f.path.endsWith('.test.ts') && !f.path.endsWith('.e2e.test.ts'))
-    .map((f) => f.path)
-    .sort();
-}

@@ -1,5 +1,11 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
+
+// A local .env (see .env.example) fills in what the environment leaves unset; real variables win.
+const envFile = fileURLToPath(new URL('../../.env', import.meta.url));
+if (existsSync(envFile)) process.loadEnvFile(envFile);
 
 const config = loadConfig(process.env);
 const app = buildApp({
