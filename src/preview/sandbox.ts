@@ -123,7 +123,11 @@ export function bwrapArgs(spec: SandboxSpec): string[] {
   }
   for (const p of spec.scratch ?? []) {
     mkdirSync(p, { recursive: true });
-    args.push('--tmpfs', realpathSync(p));
+    const real = realpathSync(p);
+    args.push('--tmpfs', real);
+    // Reached through a link (a git worktree's node_modules), the folder is also bound at the linked path
+    // above, and that bind does not see a mount made later on the real path: it needs its own tmpfs.
+    if (real !== resolve(p)) args.push('--tmpfs', resolve(p));
   }
   for (const p of spec.writable) args.push('--bind', resolve(p), resolve(p));
   // The sandbox's own root is a tmpfs holding the mount points; nothing should be written there.
