@@ -26,8 +26,11 @@ const SKELETONS_DIR = fileURLToPath(new URL('./skeletons/', import.meta.url));
  */
 const RENAMED_ON_COPY: Readonly<Record<string, string>> = { gitignore: '.gitignore' };
 
-/** Folders a local run of a skeleton leaves behind; they are never part of it. */
-const LEFT_BEHIND = new Set(['node_modules', 'dist', 'coverage', 'test-results', 'data']);
+/**
+ * Output folders a run of a skeleton's tools leaves behind; never part of it. (`data/` is not among them:
+ * an app may well keep source files in a folder of that name.)
+ */
+const LEFT_BEHIND = new Set(['node_modules', 'dist', 'coverage', 'test-results']);
 
 /** The folders a skeleton is made of, in the order they are read. */
 export function skeletonLayers(name: SkeletonName): string[] {
