@@ -12,7 +12,8 @@ const filters = process.argv.slice(2);
 
 function collect(dir, out) {
   for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name.startsWith('.')) continue;
+    // Skeletons hold the generated apps' own tests, run inside the apps by the tests that build them.
+    if (name === 'node_modules' || name === 'skeletons' || name.startsWith('.')) continue;
     const path = join(dir, name);
     if (statSync(path).isDirectory()) collect(path, out);
     else if (name.endsWith('.test.ts')) out.push(relative(root, path));

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { DataModels } from '../../contracts/artifacts.ts';
 import type { ModelField } from '../../contracts/artifacts.ts';
 import { completionField, filterFields, findModel, onDeleteRule, sortFields } from './model-facts.ts';
-import { creationOrder } from './templates/e2e-files.ts';
+import { creationOrder } from './renderers/e2e-files.ts';
 import { bookReviewApp, todoApp, vendorApp } from './test-fixtures.ts';
 
 const field = (extra: Partial<ModelField>): ModelField => ({ name: 'thing_id', type: 'UUID', foreign_key: 'Thing.id', ...extra });

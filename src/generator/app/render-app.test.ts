@@ -213,7 +213,7 @@ describe('renderApp output', () => {
     }
   });
 
-  test('pins every dependency and lists every test file in package.json', () => {
+  test('pins every dependency and gives the scripts a developer expects', () => {
     const files = renderApp(todoApp, versions);
     const pkg = JSON.parse(fileOf(files, 'package.json'));
     assert.equal(pkg.name, 'todo-app');
@@ -223,15 +223,14 @@ describe('renderApp output', () => {
     assert.deepEqual(Object.keys(pinned).sort(), [...APP_DEPENDENCIES].sort());
     for (const [name, version] of Object.entries(pinned)) assert.equal(version, versions[name], name);
     assert.equal(pkg.scripts.start, 'node --import tsx backend/src/server.ts');
+    assert.equal(pkg.scripts.dev, 'node --import tsx scripts/dev.ts');
     assert.match(pkg.scripts.build, /^vite build/);
     assert.match(pkg.scripts.typecheck, /^tsc --noEmit/);
-    assert.match(pkg.scripts.test, /^c8 node --import tsx --test /);
-    assert.match(pkg.scripts.test, /--test-reporter=junit --test-reporter-destination=test-results\/junit\.xml/);
-    for (const file of files.filter((f) => f.path.endsWith('.test.ts'))) {
-      // Browser tests need Chromium, so they run under their own script and stay out of `npm test`.
-      if (file.path.endsWith('.e2e.test.ts')) assert.ok(!pkg.scripts.test.includes(file.path), file.path);
-      else assert.ok(pkg.scripts.test.includes(file.path), file.path);
-    }
+    // The test files are found when the tests run, not listed here.
+    assert.equal(pkg.scripts.test, 'c8 node --import tsx scripts/run-tests.ts');
+    assert.match(fileOf(files, 'scripts/node-tests.ts'), /--test-reporter-destination=\$\{junitFile\}/);
+    assert.equal(pkg.scripts['db:generate'], 'drizzle-kit generate');
+    assert.match(fileOf(files, 'frontend/vite.config.ts'), /plugins: \[react\(\)\]/);
     assert.equal(pkg.scripts['test:e2e'], 'node --import tsx e2e/run-e2e.ts');
     assert.ok(files.some((f) => f.path === 'e2e/main-flows.e2e.test.ts'));
     assert.ok(pkg.devDependencies['playwright-core']);
@@ -425,7 +424,13 @@ describe('generated apps work', () => {
 
   test('book reviews without accounts: tests, typecheck, lint, build, then a real server', async () => {
     const dir = writeApp('books');
+    // A test file nobody listed anywhere is found and run by `npm test`.
+    writeFileSync(
+      join(dir, 'backend/test/added-later.test.ts'),
+      "import assert from 'node:assert/strict';\nimport { test } from 'node:test';\n\ntest('a test added later runs too', () => assert.ok(true));\n",
+    );
     await checkTestSuite(dir);
+    assert.match(readFileSync(join(dir, 'test-results/junit.xml'), 'utf8'), /a test added later runs too/);
     await expectSuccess(dir, ['run', 'typecheck']);
     await expectSuccess(dir, ['run', 'lint']);
     await checkBrowserTests(dir, [
@@ -469,6 +474,63 @@ describe('generated apps work', () => {
       assert.match(page.text, /<title>Book Reviews<\/title>/);
     } finally {
       assert.equal(await server.stop(), 0);
+    }
+  });
+
+  test('npm run db:generate finds the schema up to date, then writes only what changed', async () => {
+    const dir = writeApp('todo');
+    const postgres = cleanEnv({ DATABASE_URL: 'postgresql://app@127.0.0.1:5432/app' });
+    assert.match(await expectSuccess(dir, ['run', 'db:generate']), /No schema changes/);
+    assert.match(await expectSuccess(dir, ['run', 'db:generate'], postgres), /No schema changes/);
+    assert.match(await expectSuccess(dir, ['run', 'db:check']), /Everything's fine/);
+    const schema = join(dir, 'backend/src/db/schema.sqlite.ts');
+    writeFileSync(
+      schema,
+      readFileSync(schema, 'utf8').replace(
+        '  title: text("title").notNull(),',
+        '  title: text("title").notNull(),\n  notes: text("notes"),',
+      ),
+    );
+    await expectSuccess(dir, ['run', 'db:generate']);
+    const journal = JSON.parse(readFileSync(join(dir, 'backend/drizzle/sqlite/meta/_journal.json'), 'utf8'));
+    assert.equal(journal.entries.length, 2);
+    const next = readFileSync(join(dir, `backend/drizzle/sqlite/${journal.entries[1].tag}.sql`), 'utf8');
+    assert.equal(next.trim(), 'ALTER TABLE `todos` ADD `notes` text;');
+  });
+
+  test('npm run dev: the backend and Vite with the React plugin, reading .env under the real environment', async () => {
+    const dir = writeApp('books');
+    const [backendPort, frontendPort] = [await freePort(), await freePort()];
+    // .env fills in what the environment leaves unset (DATA_DIR) and loses where both say something (PORT).
+    writeFileSync(join(dir, '.env'), `PORT=1\nDATA_DIR=${join(dir, 'from-dotenv')}\n`);
+    const child = spawn('npm', ['run', 'dev'], {
+      cwd: dir,
+      env: cleanEnv({ PORT: String(backendPort), FRONTEND_PORT: String(frontendPort) }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let log = '';
+    child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    const exited = new Promise<number | null>((done) => child.on('exit', done));
+    try {
+      const frontend = `http://127.0.0.1:${frontendPort}`;
+      let health: Response | null = null;
+      for (let attempt = 0; attempt < 150 && !health?.ok; attempt++) {
+        await new Promise((r) => setTimeout(r, 100));
+        health = await fetch(`${frontend}/health`).catch(() => null);
+      }
+      assert.ok(health?.ok, `the dev server forwards /health to the backend:\n${log.slice(-3000)}`);
+      assert.deepEqual(await health.json(), { status: 'ok' });
+      assert.ok((await fetch(`http://127.0.0.1:${backendPort}/health`)).ok, 'the backend listens on PORT from the environment');
+      const page = await (await fetch(frontend)).text();
+      assert.match(page, /\/@react-refresh/, 'the React plugin injects hot reload');
+      assert.match(page, /<title>Book Reviews<\/title>/);
+      assert.equal((await call(frontend, 'POST', '/api/books', { title: 'Emma', author: 'Jane Austen' })).status, 201);
+      assert.ok(existsSync(join(dir, 'from-dotenv', 'app.db')), 'DATA_DIR came from .env');
+    } finally {
+      if (child.pid) process.kill(-child.pid, 'SIGTERM');
+      await exited;
     }
   });
 

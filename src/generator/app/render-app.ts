@@ -5,16 +5,17 @@
  */
 import type { DataModels } from '../../contracts/artifacts.ts';
 import { resourceModels, userModel } from './model-facts.ts';
-import { backendCoreFiles } from './templates/backend-core-files.ts';
-import { databaseFiles } from './templates/database-files.ts';
+import { databaseFiles } from './renderers/database-files.ts';
+import { e2eFiles } from './renderers/e2e-files.ts';
+import { frontendFiles } from './renderers/frontend-files.ts';
+import { DEV_DEPENDENCIES, projectFiles, RUNTIME_DEPENDENCIES } from './renderers/project-files.ts';
+import { routeFiles } from './renderers/route-files.ts';
+import { serviceFiles } from './renderers/service-files.ts';
+import { skeletonFiles } from './renderers/skeleton-files.ts';
+import { testFiles } from './renderers/test-files.ts';
+import { validationFiles } from './renderers/validation-files.ts';
+// Deployment files are being moved to one place (issue 12, part 3); they stay where they are until then.
 import { deployFiles } from './templates/deploy-files.ts';
-import { e2eFiles } from './templates/e2e-files.ts';
-import { frontendFiles } from './templates/frontend-files.ts';
-import { DEV_DEPENDENCIES, projectFiles, RUNTIME_DEPENDENCIES } from './templates/project-files.ts';
-import { routeFiles } from './templates/route-files.ts';
-import { serviceFiles } from './templates/service-files.ts';
-import { testFilePaths, testFiles } from './templates/test-files.ts';
-import { validationFiles } from './templates/validation-files.ts';
 import { COMMIT_GROUPS, type AppFile, type DependencyVersions } from './app-file.ts';
 
 export { COMMIT_GROUPS, type AppFile, type CommitGroup, type DependencyVersions } from './app-file.ts';
@@ -39,19 +40,18 @@ function checkModels(models: DataModels): void {
 
 export function renderApp(models: DataModels, versions: DependencyVersions): AppFile[] {
   checkModels(models);
-  const tests = testFiles(models);
   const files: AppFile[] = [
-    ...backendCoreFiles(models),
+    ...projectFiles(models, versions),
+    ...skeletonFiles(models),
     ...databaseFiles(models),
     ...validationFiles(models),
     ...serviceFiles(models),
     ...routeFiles(models),
     ...frontendFiles(models),
-    ...tests,
+    ...testFiles(models),
     ...e2eFiles(models),
     ...deployFiles(models),
   ];
-  files.push(...projectFiles(models, versions, testFilePaths(tests)));
   const order = (f: AppFile) => COMMIT_GROUPS.indexOf(f.group);
   return files.sort((a, b) => order(a) - order(b) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

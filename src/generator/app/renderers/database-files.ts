@@ -8,6 +8,7 @@ import type { DataModel, DataModels, ModelField } from '../../../contracts/artif
 import { isRequired, onDeleteRule, referencedModelName } from '../model-facts.ts';
 import { camel, lines, lit, sqlIdent } from '../naming.ts';
 import type { AppFile } from '../app-file.ts';
+import { drizzleSnapshot, foreignKeyName, uniqueName, type Dialect } from './drizzle-snapshot.ts';
 
 export function tableVar(model: DataModel): string {
   return `${camel(model.collection)}Table`;
@@ -16,8 +17,6 @@ export function tableVar(model: DataModel): string {
 /** A fixed timestamp keeps the journal byte-identical across renders; drizzle only compares it. */
 const MIGRATION_WHEN = 1767225600000;
 const MIGRATION_TAG = '0000_initial_schema';
-
-type Dialect = 'sqlite' | 'pg';
 
 function columnBuilder(field: ModelField, dialect: Dialect): string {
   const n = lit(field.name);
@@ -135,7 +134,6 @@ function migrationSql(models: DataModels, dialect: Dialect): string {
       let col = `\t${sqlIdent(field.name)} ${sqlType(field, dialect)}`;
       if (field.primary_key) col += ' PRIMARY KEY';
       if (field.primary_key || isRequired(field)) col += ' NOT NULL';
-      if (field.unique && !field.primary_key) col += ' UNIQUE';
       const target = referencedModelName(field);
       const targetModel = target ? models.models.find((m) => m.name === target) : undefined;
       if (targetModel) {
@@ -144,7 +142,7 @@ function migrationSql(models: DataModels, dialect: Dialect): string {
         // SQLite cannot add a constraint later; PostgreSQL checks the target exists, so its FKs come last.
         if (dialect === 'sqlite') col += ` ${ref}`;
         else {
-          const name = `${model.collection}_${field.name}_fk`.slice(0, 63);
+          const name = foreignKeyName(model, field, targetModel);
           foreignKeys.push(
             `ALTER TABLE ${sqlIdent(model.collection)} ADD CONSTRAINT ${sqlIdent(name)} FOREIGN KEY (${sqlIdent(field.name)}) ${ref};`,
           );
@@ -152,7 +150,16 @@ function migrationSql(models: DataModels, dialect: Dialect): string {
       }
       cols.push(col);
     }
+    // Unique columns carry drizzle's names (a constraint in PostgreSQL, an index in SQLite), so a later
+    // `drizzle-kit generate` that drops or changes one names what is really there.
+    const unique = model.fields.filter((f) => f.unique && !f.primary_key);
+    if (dialect === 'pg') for (const f of unique) cols.push(`\tCONSTRAINT ${sqlIdent(uniqueName(model, f))} UNIQUE(${sqlIdent(f.name)})`);
     statements.push(`CREATE TABLE ${sqlIdent(model.collection)} (\n${cols.join(',\n')}\n);`);
+    if (dialect === 'sqlite') {
+      for (const f of unique) {
+        statements.push(`CREATE UNIQUE INDEX ${sqlIdent(uniqueName(model, f))} ON ${sqlIdent(model.collection)} (${sqlIdent(f.name)});`);
+      }
+    }
     for (const index of validIndexes(model)) {
       statements.push(
         `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${sqlIdent(index.name)} ON ${sqlIdent(model.collection)} (${index.fields.map(sqlIdent).join(', ')});`,
@@ -250,13 +257,16 @@ function sqliteFile(databaseUrl: string, dataDir: string): string {
 
 export function databaseFiles(models: DataModels): AppFile[] {
   const g = 'models' as const;
+  const facts = { sqlType, indexes: validIndexes };
   return [
     { path: 'backend/src/db/schema.sqlite.ts', content: schemaFile(models, 'sqlite'), group: g },
     { path: 'backend/src/db/schema.pg.ts', content: schemaFile(models, 'pg'), group: g },
     { path: 'backend/src/db/database.ts', content: databaseModule(models), group: g },
     { path: `backend/drizzle/sqlite/${MIGRATION_TAG}.sql`, content: migrationSql(models, 'sqlite'), group: g },
     { path: 'backend/drizzle/sqlite/meta/_journal.json', content: journal('sqlite'), group: g },
+    { path: 'backend/drizzle/sqlite/meta/0000_snapshot.json', content: drizzleSnapshot(models, 'sqlite', facts), group: g },
     { path: `backend/drizzle/pg/${MIGRATION_TAG}.sql`, content: migrationSql(models, 'pg'), group: g },
     { path: 'backend/drizzle/pg/meta/_journal.json', content: journal('pg'), group: g },
+    { path: 'backend/drizzle/pg/meta/0000_snapshot.json', content: drizzleSnapshot(models, 'pg', facts), group: g },
   ];
 }

@@ -132,37 +132,6 @@ export type UserService = ReturnType<typeof createUserService>;
 `;
 }
 
-const AUTH_ROUTES = `import type { FastifyInstance } from 'fastify';
-import type { RequestAuth } from '../auth/request-auth.ts';
-import type { TokenService } from '../auth/tokens.ts';
-import { HttpError, unauthorized } from '../http/http-errors.ts';
-import { parseBody } from '../http/request-parsing.ts';
-import { userIdOf } from '../services/actor.ts';
-import { LoginBody, RegisterBody } from '../services/user-service.ts';
-import type { UserService } from '../services/user-service.ts';
-
-export function registerAuthRoutes(app: FastifyInstance, users: UserService, tokens: TokenService, auth: RequestAuth): void {
-  app.post('/api/auth/register', async (request, reply) => {
-    const user = await users.register(parseBody(RegisterBody, request.body));
-    return reply.code(201).send({ id: user.id, token: await tokens.issue(user.id) });
-  });
-
-  app.post('/api/auth/login', async (request) => {
-    const { email, password } = parseBody(LoginBody, request.body);
-    const user = await users.authenticate(email, password);
-    if (!user) throw unauthorized('Wrong email or password');
-    return { token: await tokens.issue(user.id) };
-  });
-
-  app.get('/api/auth/me', async (request) => {
-    const userId = userIdOf(await auth.required(request));
-    const user = await users.findById(userId);
-    if (!user) throw new HttpError(401, 'unauthorized', 'Sign in to continue');
-    return user;
-  });
-}
-`;
-
 function appModule(models: DataModels): string {
   const resources = resourceModels(models);
   const auth = models.auth.enabled;
@@ -263,39 +232,6 @@ ${
   );
 }
 
-const SERVER = `import { buildApp } from './app.ts';
-import { loadConfig } from './config.ts';
-
-const config = loadConfig(process.env);
-const app = buildApp({
-  databaseUrl: config.databaseUrl,
-  dataDir: config.dataDir,
-  jwtSecret: config.jwtSecret,
-  logger: true,
-});
-
-// Finish in-flight requests and close the database before exiting, so containers stop cleanly.
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
-    app.log.info({ signal }, 'shutting down');
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        app.log.error(error);
-        process.exit(1);
-      },
-    );
-  });
-}
-
-try {
-  await app.listen(config.socketPath ? { path: config.socketPath } : { port: config.port, host: config.host });
-} catch (error) {
-  app.log.error(error);
-  process.exit(1);
-}
-`;
-
 export function routeFiles(models: DataModels): AppFile[] {
   const files: AppFile[] = resourceModels(models).map((m) => ({
     path: `backend/src/routes/${kebab(m.name)}-routes.ts`,
@@ -304,14 +240,12 @@ export function routeFiles(models: DataModels): AppFile[] {
   }));
   const user = userModel(models);
   if (user) {
-    files.push(
-      { path: 'backend/src/services/user-service.ts', content: userServiceModule(models, user), group: 'services' },
-      { path: 'backend/src/routes/auth-routes.ts', content: AUTH_ROUTES, group: 'routes' },
-    );
+    files.push({
+      path: 'backend/src/services/user-service.ts',
+      content: userServiceModule(models, user),
+      group: 'services',
+    });
   }
-  files.push(
-    { path: 'backend/src/app.ts', content: appModule(models), group: 'routes' },
-    { path: 'backend/src/server.ts', content: SERVER, group: 'routes' },
-  );
+  files.push({ path: 'backend/src/app.ts', content: appModule(models), group: 'routes' });
   return files;
 }

@@ -15,7 +15,6 @@ import {
 } from '../model-facts.ts';
 import { htmlEscape, lit } from '../naming.ts';
 import type { AppFile } from '../app-file.ts';
-import { API_CLIENT, APP, AUTH_PANEL, FORM_VALUES, MAIN, RECORD_FORM, RESOURCE_PAGE, STYLES } from './frontend-static.ts';
 
 function fieldMeta(models: DataModels, field: ModelField): string {
   const parts = [
@@ -95,31 +94,10 @@ function indexHtml(models: DataModels): string {
 `;
 }
 
-const VITE_CONFIG = `import { defineConfig } from 'vite';
-
-// No React plugin: Vite's built-in transform handles JSX with the automatic runtime.
-export default defineConfig({
-  oxc: { jsx: { runtime: 'automatic' } },
-  build: { outDir: 'dist', emptyOutDir: true },
-  server: {
-    proxy: { '/api': 'http://127.0.0.1:3000', '/health': 'http://127.0.0.1:3000' },
-  },
-});
-`;
-
 export function frontendFiles(models: DataModels): AppFile[] {
   const g = 'frontend' as const;
   return [
     { path: 'frontend/index.html', content: indexHtml(models), group: g },
-    { path: 'frontend/vite.config.ts', content: VITE_CONFIG, group: g },
-    { path: 'frontend/src/main.tsx', content: MAIN, group: g },
-    { path: 'frontend/src/App.tsx', content: APP, group: g },
     { path: 'frontend/src/app-meta.ts', content: appMeta(models), group: g },
-    { path: 'frontend/src/form-values.ts', content: FORM_VALUES, group: g },
-    { path: 'frontend/src/api-client.ts', content: API_CLIENT, group: g },
-    { path: 'frontend/src/components/AuthPanel.tsx', content: AUTH_PANEL, group: g },
-    { path: 'frontend/src/components/RecordForm.tsx', content: RECORD_FORM, group: g },
-    { path: 'frontend/src/components/ResourcePage.tsx', content: RESOURCE_PAGE, group: g },
-    { path: 'frontend/src/styles.css', content: STYLES, group: g },
   ];
 }

@@ -1,0 +1,23 @@
+/** Reads the environment once; everything else receives these values. */
+export interface ServerConfig {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  dataDir: string;
+  jwtSecret: string | undefined;
+  /** A Unix socket to listen on instead of PORT (Catalyst's sandboxed previews have no network). */
+  socketPath: string | undefined;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
+  return {
+    port,
+    host: env.HOST || '127.0.0.1',
+    databaseUrl: env.DATABASE_URL || 'sqlite:',
+    dataDir: env.DATA_DIR || './data',
+    jwtSecret: env.JWT_SECRET || undefined,
+    socketPath: env.SOCKET_PATH || undefined,
+  };
+}

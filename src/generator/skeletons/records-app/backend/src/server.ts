@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { buildApp } from './app.ts';
+import { loadConfig } from './config.ts';
+
+// A local .env (see .env.example) fills in what the environment leaves unset; real variables win.
+const envFile = fileURLToPath(new URL('../../.env', import.meta.url));
+if (existsSync(envFile)) process.loadEnvFile(envFile);
+
+const config = loadConfig(process.env);
+const app = buildApp({
+  databaseUrl: config.databaseUrl,
+  dataDir: config.dataDir,
+  jwtSecret: config.jwtSecret,
+  logger: true,
+});
+
+// Finish in-flight requests and close the database before exiting, so containers stop cleanly.
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    app.log.info({ signal }, 'shutting down');
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.log.error(error);
+        process.exit(1);
+      },
+    );
+  });
+}
+
+try {
+  await app.listen(config.socketPath ? { path: config.socketPath } : { port: config.port, host: config.host });
+} catch (error) {
+  app.log.error(error);
+  process.exit(1);
+}
