@@ -159,6 +159,14 @@ describe('loadConfig: no placebo settings', () => {
     );
   });
 
+  test('turning off both kinds of node tests is refused: a build is always tested', () => {
+    const { dir, file } = tempConfig('agents:\n  tester:\n    run_unit_tests: false\n    run_integration_tests: false\n');
+    assert.match(
+      thrownAppError(() => loadConfig({ file, env: {}, cwd: dir })).message,
+      /run_unit_tests and run_integration_tests are both false/,
+    );
+  });
+
   test('a disabled orchestration mode cannot be chosen', () => {
     const { dir, file } = tempConfig('orchestration:\n  event_driven:\n    enabled: false\n');
     assert.equal(loadConfig({ file, env: {}, cwd: dir }).orchestration.mode, 'sequential');

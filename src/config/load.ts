@@ -223,6 +223,7 @@ export function loadConfig(opts: LoadConfigOptions): Readonly<CatalystConfig> {
     });
   }
   refuseDisabledMode(parsed.data, file);
+  refuseUntestedBuilds(parsed.data, file);
   return deepFreeze(resolveConfig(parsed.data, { file, keys: sources }, opts));
 }
 
@@ -237,6 +238,19 @@ function refuseDisabledMode(cfg: ConfigFile, file: string | null): void {
     `${file ?? 'configuration'}: orchestration.mode is ${mode}, but orchestration.${mode}.enabled is false`,
     {
       hint: `choose --mode ${other}, or set orchestration.${mode}.enabled: true`,
+    },
+  );
+}
+
+/** A build is always tested: turning off both kinds of the app's node tests would approve untested code. */
+function refuseUntestedBuilds(cfg: ConfigFile, file: string | null): void {
+  const t = cfg.agents.tester;
+  if (t.run_unit_tests || t.run_integration_tests) return;
+  throw new AppError(
+    'invalid_config',
+    `${file ?? 'configuration'}: agents.tester.run_unit_tests and run_integration_tests are both false`,
+    {
+      hint: 'keep at least one of them true; the reviewer approves only tested code',
     },
   );
 }

@@ -28,7 +28,15 @@ export interface AgentSettings {
   /** maxFilesPerBatch: agents.coder.max_files_per_batch — at most this many files per commit. */
   coder: { maxFilesPerBatch: number };
   /** chromiumPath: the browser for the app's e2e tests, null when none is installed (checked by the composition root). */
-  tester: { timeoutMs: number; memoryMb: number; minCoverage: number; runE2e: boolean; chromiumPath: string | null };
+  /** testKinds: which of the app's node tests run (agents.tester.run_unit_tests / run_integration_tests); never empty. */
+  tester: {
+    timeoutMs: number;
+    memoryMb: number;
+    minCoverage: number;
+    runE2e: boolean;
+    chromiumPath: string | null;
+    testKinds: ReadonlyArray<'unit' | 'integration'>;
+  };
   reviewer: { minApprovalScore: number; minCoverage: number; minPassRate: number; maxTypeErrors: number; runTypeCheck: boolean };
   /**
    * router: set when the Host router is enabled (preview.router), so the deployer reports its URL.

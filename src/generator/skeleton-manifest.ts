@@ -44,7 +44,7 @@ export const RECORDS_APP_MANIFEST: Readonly<Record<string, SkeletonEntry>> = {
   'frontend/src/main.tsx': { group: 'frontend' },
   'frontend/src/styles.css': { group: 'frontend' },
   'frontend/vite.config.ts': { group: 'frontend' },
-  'backend/test/auth.test.ts': { group: 'tests', when: 'userModel' },
+  'backend/test/auth.api.test.ts': { group: 'tests', when: 'userModel' },
   'backend/test/passwords.test.ts': { group: 'tests', when: 'userModel' },
   'e2e/run-e2e.ts': { group: 'tests' },
   'frontend/src/form-values.test.ts': { group: 'tests' },

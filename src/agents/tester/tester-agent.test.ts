@@ -109,7 +109,7 @@ describe('tester agent', () => {
   });
 
   test('a broken backend test fails the run and is named in the failures', async () => {
-    const file = join(opened.payload.worktree_path, 'backend/test/app.test.ts');
+    const file = join(opened.payload.worktree_path, 'backend/test/app.api.test.ts');
     const source = readFileSync(file, 'utf8');
     const expectation = 'assert.equal(health.status, 200);';
     assert.ok(source.includes(expectation), 'the generated health test checks the status code');
@@ -132,6 +132,25 @@ describe('tester agent', () => {
     assert.equal(summary.backend.status, 'failed');
     assert.ok(h.logs.some((l) => l.agent_name === 'tester' && l.level === 'error' && /^Tests failed: \d+ failure\(s\)$/.test(l.message)));
   });
+  test('run_integration_tests false: only unit tests run, so the broken API test above is left out', async () => {
+    const settings = { ...h.settings, tester: { ...h.settings.tester, testKinds: ['unit'] as const, minCoverage: 0 } };
+    const { events } = await h.run(testerAgent, { ...opened, event_id: randomUUID() }, { settings });
+    const results = events[0] as AgentEventOf<'test.results'>;
+    assert.equal(results.payload.status, 'passed', JSON.stringify(results.payload.failures));
+    const junit = (await h.runtime.ports.artifacts.read(h.task.id, 'test-results/backend/junit.xml')) ?? '';
+    assert.doesNotMatch(junit, /reports health/, 'the integration tests did not run');
+    assert.match(junit, /<testcase /, 'the unit tests did');
+  });
+
+  test('line coverage below agents.tester.min_coverage fails the run and says so', async () => {
+    const settings = { ...h.settings, tester: { ...h.settings.tester, testKinds: ['unit'] as const, minCoverage: 0.99 } };
+    const { events } = await h.run(testerAgent, { ...opened, event_id: randomUUID() }, { settings });
+    const results = events[0] as AgentEventOf<'test.results'>;
+    assert.equal(results.payload.status, 'failed');
+    const coverage = results.payload.failures.find((f) => f.suite === 'coverage');
+    assert.match(coverage?.message ?? '', /line coverage [\d.]+% is below agents\.tester\.min_coverage \(99%\)/);
+  });
+
   test('browser tests: skipped with "chromium not found" without a browser, run through the app contract with one', async () => {
     // Until generated apps carry browser tests, a small script in the worktree implements the same
     // contract (npm run test:e2e, CHROMIUM_PATH, test-results/e2e-junit.xml, test-results/e2e/*.png)

@@ -77,7 +77,14 @@ export const testerAgent: AgentDefinition = {
       command: 'npm',
       args: ['test'],
       cwd: dir,
-      env: { CI: 'true', NO_COLOR: '1', DATABASE_URL: 'sqlite::memory:', npm_config_update_notifier: 'false' },
+      env: {
+        CI: 'true',
+        NO_COLOR: '1',
+        DATABASE_URL: 'sqlite::memory:',
+        npm_config_update_notifier: 'false',
+        // The app's test runner picks unit tests, integration tests (*.api.test.ts) or both.
+        TEST_KINDS: ctx.settings.tester.testKinds.join(','),
+      },
       timeoutMs: ctx.settings.tester.timeoutMs,
       memoryMb: ctx.settings.tester.memoryMb,
       signal: ctx.signal,
@@ -182,13 +189,20 @@ export const testerAgent: AgentDefinition = {
     const severity = (s: string) => findings.filter((f) => f.severity === s).length;
     const e2eBroken = e2e.status === 'failed' || e2e.status === 'error';
     const e2eProblem = e2e.status === 'error' ? [{ suite: 'npm run test:e2e', name: 'run', message: e2e.note ?? 'error' }] : [];
+    const { minCoverage } = ctx.settings.tester;
+    const coverageProblem =
+      lineCoverage !== null && lineCoverage < minCoverage
+        ? `line coverage ${(lineCoverage * 100).toFixed(1)}% is below agents.tester.min_coverage (${Math.round(minCoverage * 100)}%)`
+        : null;
+    if (coverageProblem) ctx.log(coverageProblem, 'error');
     const failures = [
       ...(runProblem ? [{ suite: 'npm test', name: 'run', message: runProblem }] : []),
+      ...(coverageProblem ? [{ suite: 'coverage', name: 'lines', message: coverageProblem }] : []),
       ...e2eProblem,
       ...failuresOf(allCases),
     ];
     const counts = countCases(allCases);
-    const passed = runProblem === null && !e2eBroken && counts.failed === 0 && cases.length > 0;
+    const passed = runProblem === null && coverageProblem === null && !e2eBroken && counts.failed === 0 && cases.length > 0;
     const summary: TestSummary = {
       overall_status: passed ? 'passed' : 'failed',
       backend,

@@ -174,7 +174,7 @@ export function planWork(domain: Domain): { features: Feature[]; tasks: Task[] }
       type: 'test',
       estimated_hours: 1,
       depends_on: [authMiddleware],
-      files_affected: ['backend/test/auth.test.ts'],
+      files_affected: ['backend/test/auth.api.test.ts'],
     });
     featureTasks.push(userModel, routes, authMiddleware, authUi, authTests);
     features.push({

@@ -676,7 +676,7 @@ export function testFiles(models: DataModels): AppFile[] {
   const files: AppFile[] = [
     { path: 'backend/test/test-app.ts', content: testAppModule(models), group: g },
     { path: 'backend/test/samples.ts', content: samplesModule(models), group: g },
-    { path: 'backend/test/app.test.ts', content: appTest(models), group: g },
+    { path: 'backend/test/app.api.test.ts', content: appTest(models), group: g },
     { path: 'backend/test/validation.test.ts', content: validationTest(models), group: g },
   ];
   for (const model of resourceModels(models)) {
