@@ -34,7 +34,10 @@ export function agentSettings(config: Readonly<CatalystConfig>, detached: boolea
       memoryMb: a.tester.memory_mb,
       minCoverage: a.tester.min_coverage,
       runE2e: a.tester.run_e2e_tests,
-      testKinds: [...(a.tester.run_unit_tests ? (['unit'] as const) : []), ...(a.tester.run_integration_tests ? (['integration'] as const) : [])],
+      testKinds: [
+        ...(a.tester.run_unit_tests ? (['unit'] as const) : []),
+        ...(a.tester.run_integration_tests ? (['integration'] as const) : []),
+      ],
       // An empty or missing path means no browser: the tester then reports e2e as skipped, never passed.
       chromiumPath: a.tester.chromium_path !== '' && existsSync(a.tester.chromium_path) ? a.tester.chromium_path : null,
     },

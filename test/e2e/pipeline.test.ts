@@ -118,7 +118,14 @@ for (const mode of ['sequential', 'event_driven'] as const) {
 
         const branch = task.branch_name!;
         assert.equal(branch, `feature/task-${task.id.slice(0, 8)}`);
-        const subjects = git(repo, 'log', '--format=%s', `main..${branch}`).trim().split('\n').reverse();
+        // The approved branch was merged into main (storage.git.merge_on_approval): its own commits are the ones past main's first parent.
+        assert.match(
+          git(repo, 'log', '-1', '--format=%s', 'main'),
+          new RegExp(`${branch}`),
+          'main ends in the merge of the approved branch',
+        );
+        assert.ok(git(repo, 'ls-tree', '-r', '--name-only', 'main').includes('backend/src/server.ts'), 'main holds the app');
+        const subjects = git(repo, 'log', '--format=%s', `main^1..${branch}`).trim().split('\n').reverse();
         assert.match(subjects[0]!, /^chore: initialize /);
         assert.ok(
           subjects.some((s) => /^feat\(backend\): add .*models/.test(s)),
