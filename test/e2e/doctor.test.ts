@@ -1,31 +1,19 @@
 /** `catalyst doctor` as a new user runs it: what the machine has, what the configured services answer, who holds the data folder. */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { lockDataDir } from '../../src/adapters/state/data-dir-lock.ts';
 import { DoctorReport } from '../../src/contracts/doctor.ts';
-import { CATALYST_BIN } from './helpers.ts';
+import { runCatalyst } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'catalyst-doctor-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function doctor(env: Record<string, string>): Promise<{ code: number | null; report: DoctorReport; stderr: string }> {
-  return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [CATALYST_BIN, 'doctor', '--json'], {
-      cwd: dir,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => done({ code, report: DoctorReport.parse(JSON.parse(stdout)), stderr }));
-  });
+async function doctor(env: Record<string, string>): Promise<{ code: number | null; report: DoctorReport }> {
+  const run = await runCatalyst(dir, ['doctor', '--json'], 60_000, env);
+  return { code: run.code, report: DoctorReport.parse(JSON.parse(run.stdout)) };
 }
 
 const check = (report: DoctorReport, name: string) => report.checks.find((c) => c.name === name);
