@@ -105,3 +105,50 @@ function addCall(t: LlmUsageTotals, call: LlmCall): void {
   t.tokens_out += call.tokens_out;
   t.cost_usd = Math.round((t.cost_usd + call.cost_usd) * 1e6) / 1e6;
 }
+
+/**
+ * A task's own model choices, kept in its metadata (`metadata.llm`) so every process that runs one of its
+ * steps applies them: `catalyst build --budget` / `--no-cache`, or the API's `budget` / `no_cache`.
+ * Absent limits fall back to the config's `budget.*`.
+ */
+export const TaskLlmOptionsSchema = z
+  .object({
+    budget: z
+      .object({ max_tokens: z.number().int().positive().nullable().default(null), max_usd: z.number().positive().nullable().default(null) })
+      .strict()
+      .optional(),
+    no_cache: z.boolean().default(false),
+  })
+  .strict();
+export type TaskLlmOptions = z.infer<typeof TaskLlmOptionsSchema>;
+
+/** The task's options from its metadata; anything unreadable counts as none (the config's defaults apply). */
+export function taskLlmOptionsOf(metadata: Record<string, unknown>): TaskLlmOptions {
+  const parsed = TaskLlmOptionsSchema.safeParse(metadata.llm ?? {});
+  return parsed.success ? parsed.data : { no_cache: false };
+}
+
+/** One task's line on the cost dashboard. */
+export const TaskCostLineSchema = z
+  .object({
+    task_id: z.string(),
+    project_name: z.string(),
+    user_prompt: z.string(),
+    status: z.string(),
+    created_at: z.string(),
+    per_agent: z.partialRecord(ModelAgentSchema, LlmUsageTotalsSchema),
+    total: LlmUsageTotalsSchema,
+  })
+  .strict();
+export type TaskCostLine = z.infer<typeof TaskCostLineSchema>;
+
+/** What `GET /api/cost` answers: spend across tasks (newest first), per agent and per model. */
+export const CostOverviewSchema = z
+  .object({
+    tasks: z.array(TaskCostLineSchema),
+    per_agent: z.partialRecord(ModelAgentSchema, LlmUsageTotalsSchema),
+    per_model: z.array(z.object({ provider: LlmProviderSchema, model: z.string(), total: LlmUsageTotalsSchema }).strict()),
+    total: LlmUsageTotalsSchema,
+  })
+  .strict();
+export type CostOverview = z.infer<typeof CostOverviewSchema>;

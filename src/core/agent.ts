@@ -13,6 +13,7 @@ import type { CommandRunner } from './ports/command-runner.ts';
 import type { DocumentStore } from './ports/document-store.ts';
 import type { Binding } from './ports/event-bus.ts';
 import type { GitRepos } from './ports/git-repos.ts';
+import type { LanguageModels, ModelAgent, TaskModel } from './ports/llm.ts';
 import type { PreviewEventRecorder } from './ports/preview-events.ts';
 import type { PreviewRuntime } from './ports/preview-runtime.ts';
 import type { StateStore } from './ports/state-store.ts';
@@ -66,6 +67,14 @@ export interface AgentPorts {
   workspace: Workspace;
   /** `preview.*` events about other tasks' previews (e.g. one evicted to make room); absent in bare tests. */
   previewEvents?: PreviewEventRecorder;
+  /** The configured language models; absent (as with provider `none`) every agent stays deterministic. */
+  models?: LanguageModels;
+}
+
+/** The models one task may use, with its budget, cancellation and cache choice already bound. */
+export interface TaskModels {
+  /** Null when no model is configured for `agent`: it does its job deterministically. */
+  for(agent: ModelAgent): TaskModel | null;
 }
 
 export interface AgentContext {
@@ -77,6 +86,8 @@ export interface AgentContext {
   /** 1 on the first attempt at this event. */
   attempt: number;
   ports: AgentPorts;
+  /** This task's models; `models.for('planner')` is null without one. */
+  models: TaskModels;
   settings: AgentSettings;
   paths: { repo: string; worktree: string; artifacts: string };
   clock: Clock;

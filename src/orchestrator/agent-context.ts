@@ -3,8 +3,9 @@
  * build it here, so a handler under test sees the same repo, worktree and artifact paths as in production.
  */
 import type { AgentEvent, AgentId } from '../contracts/events.ts';
+import { taskLlmOptionsOf } from '../contracts/llm.ts';
 import type { TaskRecord } from '../contracts/records.ts';
-import type { AgentContext, AgentDefinition, AgentPorts, AgentSettings } from '../core/agent.ts';
+import type { AgentContext, AgentDefinition, AgentPorts, AgentSettings, TaskModels } from '../core/agent.ts';
 import type { Clock } from '../core/clock.ts';
 import { AppError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
@@ -46,6 +47,7 @@ export async function makeAgentContext(input: AgentContextInput): Promise<AgentC
     inbound: event,
     attempt: input.attempt,
     ports,
+    models: taskModels(ports, task, input.signal),
     settings: input.settings,
     paths: {
       repo: ports.git.repoPath(project.slug),
@@ -61,6 +63,22 @@ export async function makeAgentContext(input: AgentContextInput): Promise<AgentC
     },
     progress(update) {
       input.onProgress(update);
+    },
+  };
+}
+
+/** The task's models: its own budget and cache choice (metadata.llm) over the config's, cancelled with the step. */
+function taskModels(ports: AgentPorts, task: TaskRecord, signal: AbortSignal): TaskModels {
+  const { budget, no_cache } = taskLlmOptionsOf(task.metadata);
+  return {
+    for(agent) {
+      if (!ports.models) return null;
+      return ports.models.forAgent(agent, {
+        taskId: task.id,
+        signal,
+        noCache: no_cache,
+        ...(budget ? { budget: { maxTokens: budget.max_tokens, maxUsd: budget.max_usd } } : {}),
+      });
     },
   };
 }

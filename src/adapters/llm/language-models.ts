@@ -126,7 +126,11 @@ export function createLanguageModels(opts: LanguageModelsOptions): LanguageModel
   };
 
   function modelFor(m: AgentModel, gen: GenerationContext, req: ModelRequestOptions, live: boolean): LanguageModel {
-    const budget = req.budget ?? opts.budget ?? NO_BUDGET;
+    // A task's own limit replaces the configured one of the same kind; a kind it leaves null keeps the config's.
+    const budget: TaskBudget = {
+      maxTokens: req.budget?.maxTokens ?? opts.budget?.maxTokens ?? NO_BUDGET.maxTokens,
+      maxUsd: req.budget?.maxUsd ?? opts.budget?.maxUsd ?? NO_BUDGET.maxUsd,
+    };
     const noCache = req.noCache ?? false;
     let base = providers.get(m);
     if (!base) {

@@ -55,7 +55,7 @@ export interface ModelPrice {
 /** Prices by model name; a row also prices the model's dated snapshots (`gpt-4o` prices `gpt-4o-2024-08-06`). */
 export type PriceTable = Readonly<Record<string, ModelPrice>>;
 
-/** A task's spending limit; null means no limit of that kind. */
+/** A task's spending limit; null means no limit of that kind (in a request: the configured limit of that kind). */
 export interface TaskBudget {
   maxTokens: number | null;
   maxUsd: number | null;
