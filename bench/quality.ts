@@ -498,13 +498,15 @@ for (const half of halves)
     ),
   );
 if (halves.length > 1) console.log(figures('all', rows));
-const classes = [...new Set(rows.flatMap((r) => (r.p.class ? [r.p.class] : [])))];
-if (classes.length > 0) {
-  console.log(`\nby class\n${summaryHeader}\n|---|---|---|---|---|---|---|`);
-  for (const cls of classes)
+// By class and by style (languages apart), so a rule's effect on its own kind of request shows.
+for (const key of ['class', 'style'] as const) {
+  const kinds = [...new Set(rows.flatMap((r) => (r.p[key] ? [r.p[key]] : [])))];
+  if (kinds.length === 0) continue;
+  console.log(`\nby ${key}\n${summaryHeader}\n|---|---|---|---|---|---|---|`);
+  for (const kind of kinds)
     for (const half of halves) {
-      const group = rows.filter((r) => r.p.half === half && r.p.class === cls);
-      if (group.length > 0) console.log(figures(`${half} ${cls}`, group));
+      const group = rows.filter((r) => r.p.half === half && r.p[key] === kind);
+      if (group.length > 0) console.log(figures(`${half} ${kind}`, group));
     }
 }
 process.exitCode = passing === rows.length ? 0 : 1;
