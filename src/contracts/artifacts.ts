@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { AccessLevel, Domain, FieldType, PascalIdentifier, SnakeIdentifier } from './domain.ts';
+import { AppScope } from './app-scope.ts';
 import { ReviewDecisionValue, ReviewItem } from './events.ts';
 
 export * from './domain.ts';
@@ -53,6 +54,8 @@ export const Plan = z.object({
   assumptions: z.array(z.string()),
   open_questions: z.array(z.string()),
   domain: Domain,
+  /** The app's kind and its behaviours beyond CRUD; absent for a records app planned without a model. */
+  scope: AppScope.optional(),
 });
 export type Plan = z.infer<typeof Plan>;
 

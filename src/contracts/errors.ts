@@ -45,6 +45,8 @@ export const ERROR_CODES = {
   llm_invalid_output: 'internal',
   llm_replay_missing: 'not_found',
   budget_exceeded: 'invalid_input',
+  // The request's core is not keeping records and no model is configured (src/agents/planner).
+  needs_model: 'invalid_input',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -7,3 +7,4 @@ export * from './api.ts';
 export * from './explorer.ts';
 export * from './doctor.ts';
 export * from './llm.ts';
+export * from './app-scope.ts';
