@@ -1,6 +1,7 @@
 /** The UI's only way to the server: JSON over fetch, text for files, and the task WebSocket URL. */
 import type { CreateTaskResponse, FileList, TaskDetail, TaskProgress } from '../../src/contracts/api.ts';
 import type { DependencyGraph, ExplorerFindings, ScanRecord, ScanRequestInput } from '../../src/contracts/explorer.ts';
+import type { ConfiguredModel, CostOverview, TaskCost } from '../../src/contracts/llm.ts';
 import type { PreviewDeployment, TaskRecord } from '../../src/contracts/records.ts';
 
 const TOKEN_KEY = 'catalyst.token';
@@ -102,6 +103,10 @@ export const api = {
   scans: () => json<{ scans: ScanRecord[] }>('/api/explorer/scans?limit=100'),
   scan: (id: string) => json<{ scan: ScanRecord; findings: ExplorerFindings | null }>(`/api/explorer/scans/${id}`),
   scanGraph: (id: string) => json<ScanGraph>(`/api/explorer/scans/${id}/graph`),
+  taskCost: (id: string) => json<TaskCost>(`/api/tasks/${id}/cost`),
+  costOverview: () => json<CostOverview>('/api/cost'),
+  /** The model each agent uses now (agents without one are absent). */
+  models: () => json<ConfiguredModel[]>('/api/models'),
 };
 
 export function wsUrl(taskId: string): string {

@@ -22,6 +22,8 @@ export interface TaskStream {
   error: { code: string; message: string; hint: string | null } | null;
   /** Bumped on every agent_status change, so views refetch what an agent just produced. */
   revision: number;
+  /** `llm_call` messages seen: each one is a model call whose cost the cost views fetch. */
+  modelCalls: number;
 }
 
 const MAX_LOGS = 2000;
@@ -31,7 +33,7 @@ function initial(connection: TaskStream['connection']): TaskStream {
     AgentName,
     AgentState
   >;
-  return { connection, agents, logs: [], progress: null, preview: null, complete: null, error: null, revision: 0 };
+  return { connection, agents, logs: [], progress: null, preview: null, complete: null, error: null, revision: 0, modelCalls: 0 };
 }
 
 type Action = { type: 'connection'; value: TaskStream['connection']; reset: boolean } | { type: 'message'; message: ServerMessage };
@@ -40,6 +42,8 @@ function reduce(state: TaskStream, action: Action): TaskStream {
   if (action.type === 'connection')
     return action.reset ? { ...initial(action.value), revision: state.revision + 1 } : { ...state, connection: action.value };
   const m = action.message;
+  // The llm_call message joins the contract with the model wiring; counting it by its type works before and after.
+  if ((m as { type: string }).type === 'llm_call') return { ...state, modelCalls: state.modelCalls + 1 };
   switch (m.type) {
     case 'agent_log':
       return { ...state, logs: state.logs.length >= MAX_LOGS ? [...state.logs.slice(-MAX_LOGS + 1), m] : [...state.logs, m] };
@@ -70,6 +74,9 @@ function reduce(state: TaskStream, action: Action): TaskStream {
     }
     case 'error':
       return { ...state, error: { code: m.code, message: m.message, hint: m.hint } };
+    default:
+      // A message type this UI does not know yet (a newer server) changes nothing.
+      return state;
   }
 }
 
