@@ -9,6 +9,7 @@ import { createEvent, parseEvent, type AgentEvent, type EventDraft } from '../..
 import type { TaskRecord } from '../../src/contracts/records.ts';
 import type { AgentContext, AgentDefinition, AgentSettings } from '../../src/core/agent.ts';
 import { systemClock } from '../../src/core/clock.ts';
+import type { LanguageModels } from '../../src/core/ports/llm.ts';
 import { uuid } from '../../src/core/ids.ts';
 import { taskPatchFor } from '../../src/orchestrator/task-state.ts';
 import { makeAgentContext, type AgentLogEntry } from '../../src/orchestrator/agent-context.ts';
@@ -25,6 +26,8 @@ export interface ContextOptions {
   signal?: AbortSignal;
   logs?: AgentLogEntry[];
   progress?: ProgressUpdate[];
+  /** The language models the step may use (ports.models); absent: the runtime's own. */
+  models?: LanguageModels;
 }
 
 /** The AgentContext the engine would hand `agent` for `event` of task `taskId`; log lines and progress go into arrays. */
@@ -40,7 +43,7 @@ export async function agentContext(
   const logs = opts.logs ?? [];
   const progress = opts.progress ?? [];
   return makeAgentContext({
-    ports: runtime.ports,
+    ports: opts.models ? { ...runtime.ports, models: opts.models } : runtime.ports,
     settings: opts.settings ?? agentSettings(runtime.config, false),
     clock: systemClock,
     logger: runtime.logger,

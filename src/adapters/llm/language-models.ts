@@ -15,7 +15,7 @@ import {
   type ModelMessage,
   type ToolSet,
 } from 'ai';
-import type { LanguageModelV3Middleware } from '@ai-sdk/provider';
+import type { LanguageModelV3, LanguageModelV3Middleware } from '@ai-sdk/provider';
 import type { ConfiguredModel, LlmCall, ModelAgent } from '../../contracts/llm.ts';
 import { MODEL_AGENTS } from '../../contracts/llm.ts';
 import type { Clock } from '../../core/clock.ts';
@@ -79,6 +79,12 @@ export interface LanguageModelsOptions {
   secrets?: readonly string[];
   /** For tests and proxies. */
   fetch?: FetchFunction;
+  /**
+   * For unit tests: the model behind Catalyst's middleware instead of the provider's (e.g. the AI SDK's
+   * `MockLanguageModelV3`), so everything above the wire — structured output, accounting, budget, cache,
+   * error translation — runs as in production.
+   */
+  languageModel?: (m: AgentModel) => LanguageModelV3;
 }
 
 const NO_BUDGET: TaskBudget = { maxTokens: null, maxUsd: null };
@@ -134,7 +140,7 @@ export function createLanguageModels(opts: LanguageModelsOptions): LanguageModel
     const noCache = req.noCache ?? false;
     let base = providers.get(m);
     if (!base) {
-      base = providerModel(m, opts.fetch);
+      base = opts.languageModel ? opts.languageModel(m) : providerModel(m, opts.fetch);
       providers.set(m, base);
     }
     if (!unpriced.has(m.model) && !priceFor(opts.prices, m.model)) {

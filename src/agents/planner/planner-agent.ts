@@ -4,9 +4,11 @@
  */
 import { stringify } from 'yaml';
 import type { AgentDefinition } from '../../core/agent.ts';
-import { buildPlan } from '../../generator/plan/index.ts';
+import { buildPlan, planFiles } from '../../generator/plan/index.ts';
+import { isFailingModelError, modelFailure, usageLine } from '../shared/ask-for-object.ts';
 import { commitOnce } from '../shared/commit-once.ts';
 import { expectEvent } from '../shared/expect-event.ts';
+import { askForPlan } from './model-plan.ts';
 import { fromBuildUnderstanding, understandBuild } from './understand-build.ts';
 
 const HOURS_PER_COMPLEXITY = { low: 0.2, medium: 0.5, high: 0.8 } as const;
@@ -16,6 +18,8 @@ export const plannerAgent: AgentDefinition = {
   description: 'Breaks the request into features, tasks, API endpoints and risks',
   consumes: [{ routingKey: 'catalyst.task.initiated' }],
   emits: ['plan.created', 'task.failed'],
+  // With a model (agents.planner.llm) the model writes the plan from the understanding (model-plan.ts); without
+  // one, or when it fails, the rules do, and the plan says so.
   async handle(event, ctx) {
     const initiated = expectEvent(event, 'task.initiated');
     ctx.log('Analyzing your requirements...');
@@ -33,7 +37,36 @@ export const plannerAgent: AgentDefinition = {
     }
     const understood = fromBuildUnderstanding(carried);
     const { domain } = understood;
-    const { plan, files } = buildPlan(domain, requirements, understood);
+    const ruled = buildPlan(domain, requirements, understood);
+    let { plan, files } = ruled;
+    const model = ctx.models.for('planner');
+    if (model) {
+      ctx.log(`Planning with ${model.provider} model ${model.model}...`);
+      try {
+        const asked = await askForPlan(model, {
+          requirements,
+          domain,
+          assumptions: understood.assumptions,
+          openQuestions: understood.openQuestions,
+          draft: ruled.plan,
+        });
+        if (asked.ok) {
+          plan = asked.object;
+          files = planFiles(plan);
+          ctx.log(usageLine('Plan written', asked.usage, asked.rounds));
+        } else {
+          ctx.log(`${asked.note} (${asked.reason})`, 'warning');
+          ({ plan, files } = buildPlan(domain, requirements, {
+            assumptions: [...understood.assumptions, asked.note],
+            openQuestions: understood.openQuestions,
+          }));
+        }
+      } catch (e) {
+        if (!isFailingModelError(e)) throw e;
+        ctx.log(e.message, 'error');
+        return { events: [modelFailure(e, 'planning')] };
+      }
+    }
     const { maxFeatures } = ctx.settings.planner;
     if (plan.features.length > maxFeatures) {
       const reason = `the request asks for ${plan.features.length} features; this installation builds at most ${maxFeatures} at once (agents.planner.max_features)`;
