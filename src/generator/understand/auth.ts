@@ -1,5 +1,5 @@
 /** Does the request ask for sign-in, decline it, or say nothing? */
-import { AUTH_NEGATIONS, AUTH_TRIGGERS, OWNERSHIP_PHRASES, SHARED_PHRASES } from './vocabulary.ts';
+import { AUTH_NEGATIONS, AUTH_TRIGGERS, OWNERSHIP_PHRASES, PRIVATE_DATA_SIGNALS, PUBLIC_FACING, SHARED_PHRASES } from './vocabulary.ts';
 
 export interface AuthReading {
   enabled: boolean;
@@ -45,4 +45,23 @@ export function readAuth(lower: string): AuthReading {
     ownershipAt,
     shared: SHARED_PHRASES.some((p) => p.test(lower)),
   };
+}
+
+/**
+ * Why a request that never mentions accounts still keeps data that is somebody's own: one person's records
+ * ("my runs", health, money), a business's or team's internal records ("our clients", staff who log), or acts
+ * that must be told apart per person ("members reserve a court"). Null when the app is meant for the public
+ * (visitors, a directory, a menu, a form or a poll), which keeps its records open.
+ */
+export interface PrivateDataReading {
+  /** Plain words for the plan's assumption. */
+  why: string;
+  /** One person's own data: each user sees only their own records. Otherwise the records are shared by the team. */
+  personal: boolean;
+}
+
+export function readPrivateData(lower: string): PrivateDataReading | null {
+  if (PUBLIC_FACING.some((p) => p.test(lower))) return null;
+  for (const [pattern, why, personal] of PRIVATE_DATA_SIGNALS) if (pattern.test(lower)) return { why, personal };
+  return null;
 }

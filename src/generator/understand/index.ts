@@ -4,7 +4,7 @@
  * the same result, so plans and generated apps are reproducible.
  */
 import { Domain, type DomainEntity, type DomainField, type DomainRelation } from '../../contracts/index.ts';
-import { readAuth, type AuthReading } from './auth.ts';
+import { readAuth, readPrivateData, type AuthReading } from './auth.ts';
 import { collectEntities, type DraftEntity } from './entities.ts';
 import { HOSTILE_TEXT } from './fields.ts';
 import { asciiWords, cleanDisplayText, snakeToLabel, snakeToPascal, titleCase, toSlug, toSnake } from './identifiers.ts';
@@ -143,15 +143,27 @@ export function analyzeRequest(prompt: string): Understanding {
   }
 
   const signal = auth.enabled || auth.declined ? null : authSignal(lower, drafts);
-  const authEnabled = !auth.declined && (auth.enabled || auth.ownershipAt.length > 0 || signal !== null);
+  // Personal or business data gets sign-in by default, said as an assumption the person can overturn.
+  const data = signal === null && !auth.enabled && !auth.declined && auth.ownershipAt.length === 0 ? readPrivateData(lower) : null;
+  const authEnabled = !auth.declined && (auth.enabled || auth.ownershipAt.length > 0 || signal !== null || data !== null);
   if (signal !== null && !auth.enabled && auth.ownershipAt.length === 0) {
     assumptions.push(`The request does not mention accounts, but ${signal}, so the app has sign-in (email and password).`);
     openQuestions.push('Is sign-in wanted, and should each person see only their own records?');
+  } else if (data !== null) {
+    assumptions.push(
+      `The request does not mention accounts, but ${data.why}, so by default the app has sign-in (email and password)` +
+        `${data.personal ? ' and each user sees only their own records' : ' and signed-in users share the records'}.`,
+    );
+    openQuestions.push(
+      data.personal
+        ? 'Sign-in is on because the records look personal: should the app be open without accounts instead?'
+        : 'Sign-in is on because the records look internal to a business or team: should the app be open without accounts instead, or should each person see only their own records?',
+    );
   } else {
     noteAuth(auth, authEnabled, assumptions, openQuestions);
   }
 
-  const owned = decideOwnership(drafts, auth, authEnabled, lower, assumptions);
+  const owned = decideOwnership(drafts, auth, authEnabled, lower, data?.personal === true, assumptions);
   const entities = orderParentsFirst(drafts).map((draft) =>
     buildEntity(draft, drafts, owned.has(draft.key), authEnabled, assumptions, openQuestions),
   );
@@ -214,6 +226,7 @@ function decideOwnership(
   auth: AuthReading,
   enabled: boolean,
   lower: string,
+  personal: boolean,
   assumptions: string[],
 ): Set<string> {
   const owned = new Set<string>();
@@ -238,7 +251,7 @@ function decideOwnership(
     assumptions.push('Signed-in users share all records (the request describes shared or team use); nothing is private per user.');
     return owned;
   }
-  for (const d of drafts) if (PERSONAL_KINDS.has(d.key) || d.byUser) owned.add(d.key);
+  for (const d of drafts) if (PERSONAL_KINDS.has(d.key) || d.byUser || personal) owned.add(d.key);
   if (owned.size > 0) {
     const names = drafts.filter((d) => owned.has(d.key)).map((d) => snakeToPascal(d.key));
     assumptions.push(`With sign-in on, personal records default to owned rows: each user sees only their own ${names.join(', ')} records.`);

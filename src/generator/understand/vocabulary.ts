@@ -719,6 +719,12 @@ export const AUTH_NEGATIONS: readonly RegExp[] = [
   /\b(?:no|without|not|never|skip|don'?t need|doesn'?t need|no need for)\s+(?:\w+\s+){0,2}?(?:auth\w*|log[\s-]?ins?|logging in|sign[\s-]?(?:ins?|ups?)|accounts?|users?|passwords?|registration)\b/g,
   /\b(?:auth\w*|log[\s-]?ins?|sign[\s-]?(?:ins?|ups?)|accounts?|registration)\s+(?:is\s+|are\s+)?(?:not\s+(?:needed|required|necessary)|unnecessary|optional)\b/g,
   /\bohne\s+(?:\w+\s+)?(?:anmeld\w*|login|konto|benutzer\w*)/g,
+  // "sans compte", "sin cuenta", "sem conta", "senza registrazione", "zonder account".
+  /\bsans\s+(?:\S+\s+){0,2}?(?:compte|connexion|inscription|identification)s?\b/g,
+  /\bsin\s+(?:\S+\s+){0,2}?(?:cuentas?|registro|iniciar sesi[oó]n)/g,
+  /\bsem\s+(?:\S+\s+){0,2}?(?:contas?|login|cadastro|registo)\b/g,
+  /\bsenza\s+(?:\S+\s+){0,2}?(?:account|registrazione|accesso|login)\b/g,
+  /\bzonder\s+(?:\S+\s+){0,2}?(?:account|inloggen|login|registratie)\b/g,
 ];
 
 /** Phrases that say rows belong to the person who made them. */
@@ -1040,4 +1046,50 @@ export const PUBLIC_READ_PHRASES: readonly RegExp[] = [
   /\b(?:anyone|everyone|everybody|visitors?|guests?|the public|people)\s+(?:can|may|should be able to)\s+(?:read|see|view|browse)\b/,
   /\b(?:publicly|public(?:ly)?)\s+(?:readable|visible|viewable)\b/,
   /\bread[\s-]only\s+(?:for|to)\s+(?:guests|visitors|everyone|anyone)\b/,
+];
+
+/**
+ * Apps meant for the public: what they keep is read or filled in by people without accounts, so personal or
+ * business words in them ("my photography site", "our team lunch poll") do not turn sign-in on by themselves.
+ */
+export const PUBLIC_FACING: readonly RegExp[] = [
+  /\b(?:visitors?|guests?|passers-by|anyone|anybody|the public|publicly|browse[sd]?|browsing|directory|directories|listings?|marketplace|menus?|polls?|forms?|guestbook)\b/,
+  /\b(?:annuaire|carta|menú|cardápio|speisekarte|verzeichnis|formulaire|formulario|formulário|modulo|formulier)\b|formular/,
+];
+
+/**
+ * What makes data somebody's own when the request never mentions accounts (after AUTH_SIGNALS). Each row:
+ * pattern, reason, and whether it is one person's data (owned rows) rather than a team's (shared rows).
+ */
+export const PRIVATE_DATA_SIGNALS: ReadonlyArray<readonly [RegExp, string, boolean]> = [
+  [
+    /\b(?:health|medical|medications?|medicines?|symptoms?|migraines?|blood|insulin|glucose|therap(?:y|ies|ist)|moods?|sleep|diagnos[ei]s|prescriptions?|baby|babies|pregnancy|calories|pension|savings|salary|income)\b/,
+    'it keeps health or money records, which belong to one person',
+    true,
+  ],
+  [
+    /\b(?:my|mine|myself|i|i'm|i've|me)\b|\b(?:mon|ma|mes|mein|meine|meinen|meinem|meiner|ich|mi|mis|meu|minha|meus|minhas|mio|mia|miei|mie|mijn|ik)\b/,
+    'it keeps one person\'s own records (the request speaks of "my" things)',
+    true,
+  ],
+  [
+    /\b(?:diary|diaries|diário|diario|tagebuch|dagboek|logbook|journal)\b|\blogs?\b(?!\s+(?:in|on|out|into)\b)/,
+    'a log is kept by the people who write it',
+    true,
+  ],
+  [
+    /\b(?:our|ours|we|us)\b|\b(?:notre|nos|unser\w*|nuestr[oa]s?|noss[oa]s?|nostr[oaie]|ons|onze)\b/,
+    'it keeps the internal records of a business or a team ("our")',
+    false,
+  ],
+  [
+    /\b(?:company's|business|office|factory|crm|clients?|patients?|staff|employees|technicians?|receptionists?|agents|coordinator|managers?|internal)\b/,
+    "it keeps a business's internal records, for its staff only",
+    false,
+  ],
+  [
+    /\b[a-z]+s\s+(?:can\s+)?(?:apply|submit|reserve|book|sign up|join|register|enrol{1,2}|vote|bid)\b/,
+    "people act in their own name (each one's bookings, applications or votes must be told apart)",
+    false,
+  ],
 ];
