@@ -3,12 +3,14 @@
  * task-graph.json, committed on main, and announces plan.created.
  */
 import { stringify } from 'yaml';
+import { notBuiltOf } from '../../contracts/app-scope.ts';
 import type { AgentDefinition } from '../../core/agent.ts';
 import { buildPlan, planFiles } from '../../generator/plan/index.ts';
 import { isFailingModelError, modelFailure, usageLine } from '../shared/ask-for-object.ts';
 import { commitOnce } from '../shared/commit-once.ts';
 import { expectEvent } from '../shared/expect-event.ts';
 import { askForPlan } from './model-plan.ts';
+import { offlineScope } from './offline-scope.ts';
 import { fromBuildUnderstanding, understandBuild } from './understand-build.ts';
 
 const HOURS_PER_COMPLEXITY = { low: 0.2, medium: 0.5, high: 0.8 } as const;
@@ -37,9 +39,16 @@ export const plannerAgent: AgentDefinition = {
     }
     const understood = fromBuildUnderstanding(carried);
     const { domain } = understood;
-    const ruled = buildPlan(domain, requirements, understood);
-    let { plan, files } = ruled;
     const model = ctx.models.for('planner');
+    // The rules' reading of what kind of app this is: without a model only records can be built, so a
+    // request whose core is something else fails here, before any code, rather than become "Item App".
+    const offline = offlineScope(requirements, understood);
+    if (!model && offline.failed) {
+      ctx.log(offline.failed.reason, 'error');
+      return { events: [{ event_type: 'task.failed', payload: offline.failed }] };
+    }
+    const ruled = buildPlan(domain, requirements, model ? understood : offline.notes);
+    let { plan, files } = ruled;
     if (model) {
       ctx.log(`Planning with ${model.provider} model ${model.model}...`);
       try {
@@ -56,9 +65,10 @@ export const plannerAgent: AgentDefinition = {
           ctx.log(usageLine('Plan written', asked.usage, asked.rounds));
         } else {
           ctx.log(`${asked.note} (${asked.reason})`, 'warning');
+          // The rules' plan, with the rules' scope: what they cannot build is listed, never hidden.
           ({ plan, files } = buildPlan(domain, requirements, {
-            assumptions: [...understood.assumptions, asked.note],
-            openQuestions: understood.openQuestions,
+            ...offline.notes,
+            assumptions: [...offline.notes.assumptions, asked.note],
           }));
         }
       } catch (e) {
@@ -90,6 +100,7 @@ export const plannerAgent: AgentDefinition = {
     ctx.log(`Breaking down into ${plan.tasks.length} development tasks`);
     ctx.log(`Defining ${plan.api_endpoints.length} API endpoints`);
     for (const assumption of plan.assumptions) ctx.log(`Assumption: ${assumption}`);
+    for (const line of notBuiltOf(plan.scope)) ctx.log(`Not built: ${line}`, 'warning');
 
     const { path: repo } = await ctx.ports.git.ensureRepo(ctx.project.slug);
     const sha = await commitOnce(ctx, {

@@ -4,6 +4,7 @@
  */
 import type { BuildUnderstanding } from '../../contracts/events.ts';
 import type { StateStore } from '../../core/ports/state-store.ts';
+import { withScopeRecords } from '../../generator/understand/app-kind.ts';
 import { analyzeRequest, type Understanding } from '../../generator/understand/index.ts';
 import { applyFindings, findingsOfScan } from '../../generator/understand/from-findings.ts';
 
@@ -13,7 +14,8 @@ export async function understandBuild(
   scanId: string | undefined,
   state: Pick<StateStore, 'getScan'>,
 ): Promise<BuildUnderstanding> {
-  const understood = analyzeRequest(prompt);
+  // A request whose records the rules could not name but its behaviour implies (a URL shortener keeps links).
+  const understood = withScopeRecords(analyzeRequest(prompt), prompt);
   if (scanId === undefined) return toBuildUnderstanding(understood);
   const findings = findingsOfScan(await state.getScan(scanId), scanId);
   const applied = applyFindings(understood, findings);

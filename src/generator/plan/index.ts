@@ -3,6 +3,7 @@
  * The plan carries the Domain, so the architect can work from plan.yaml alone.
  */
 import { stringify } from 'yaml';
+import type { AppScope } from '../../contracts/app-scope.ts';
 import { Plan, type Domain } from '../../contracts/index.ts';
 import { analyzeRequest } from '../understand/index.ts';
 import { planEndpoints, planRisks, planWork } from './plan-content.ts';
@@ -17,6 +18,8 @@ export interface GeneratedFile {
 export interface PlanNotes {
   assumptions: readonly string[];
   openQuestions: readonly string[];
+  /** The app's kind and its behaviours beyond CRUD; left out for a records app planned without a model. */
+  scope?: AppScope;
 }
 
 export function buildPlan(domain: Domain, prompt: string, notes?: PlanNotes): { plan: Plan; files: GeneratedFile[] } {
@@ -33,6 +36,7 @@ export function buildPlan(domain: Domain, prompt: string, notes?: PlanNotes): { 
     assumptions,
     open_questions: openQuestions,
     domain,
+    ...(notes?.scope ? { scope: notes.scope } : {}),
   });
   return { plan, files: planFiles(plan) };
 }
