@@ -5,11 +5,14 @@
  * singularised and checked against reserved identifiers.
  */
 import { parseFieldList } from './fields.ts';
-import { isReservedModelName, snakeToPascal, toSnake } from './identifiers.ts';
+import { foreignCompound, foreignNoun, foreignPlural, isForeignLanguage, structuralMentions } from './foreign.ts';
+import { asciiWords, isReservedModelName, snakeToPascal, toSnake } from './identifiers.ts';
 import { singularizePhrase } from './inflect.ts';
 import { isEntityPlural, isFieldLike, PhraseReader } from './phrases.ts';
 import {
   APP_WORDS,
+  AUTH_NEGATIONS,
+  AUTH_TRIGGERS,
   DEFAULT_FIELDS,
   ENTITY_RENAMES,
   FILLER_WORDS,
@@ -37,6 +40,8 @@ export interface DraftEntity {
   byUser: boolean;
   /** Fields the request said it does not want ("no due date"). */
   excluded: string[];
+  /** The user's own word for a record named in another language ("Séance"), for its labels. */
+  label?: { singular: string; plural: string };
 }
 
 const MAX_ENTITIES = 12;
@@ -235,7 +240,10 @@ export class EntityCollector {
       const previous = tokens[i - 1]?.word ?? '';
       if (MODALS.has(previous)) return;
       if (language !== 'en') {
-        const translated = FOREIGN_NOUNS[token.word] ?? FOREIGN_NOUNS[lastCompoundPart(token.word)];
+        let translated: string | null = FOREIGN_NOUNS[token.word] ?? FOREIGN_NOUNS[lastCompoundPart(token.word)] ?? null;
+        // "Benutzeranmeldung", "Registrierung": words that ask for sign-in are not records of the app.
+        if (translated === null && isForeignLanguage(language) && !AUTH_TRIGGERS.some((p) => p.test(token.word)))
+          translated = foreignNoun(token.word, language) ?? foreignCompound(token.word, language);
         if (translated) this.mention([translated], token.at);
         return;
       }
@@ -253,6 +261,23 @@ export class EntityCollector {
         this.mention([token.word], token.at);
       }
     });
+  }
+
+  /** Records another language's sentence structure names ("chaque séance", "un diário de leituras"). */
+  readForeignStructure(text: string, language: string): void {
+    if (!isForeignLanguage(language)) return;
+    for (const found of structuralMentions(text, language)) {
+      if (found.english !== null) {
+        this.mention([found.english], found.at);
+        continue;
+      }
+      const key = this.mention(asciiWords(found.word.replace(/ß/g, 'ss')), found.at);
+      const draft = key === null ? undefined : this.drafts.get(key);
+      if (draft && draft.label === undefined) {
+        const singular = found.word[0]!.toUpperCase() + found.word.slice(1);
+        draft.label = { singular, plural: foreignPlural(singular, language) };
+      }
+    }
   }
 
   /** "reviews of books", "projects have many tasks", "each task belongs to a project". */
@@ -283,9 +308,17 @@ export class EntityCollector {
 }
 
 function lastCompoundPart(word: string): string {
-  // German compounds ("Einkaufsaufgaben") end in the noun that matters.
+  // German compounds ("Einkaufsaufgaben") end in the noun that matters; a "Fahrtenbuch" is a log, not a book.
+  if (/(?:buch|bücher|liste|listen|formular)$/.test(word)) return word;
   for (let i = 1; i < word.length - 3; i += 1) if (FOREIGN_NOUNS[word.slice(i)]) return word.slice(i);
   return word;
+}
+
+/** The text with "no login", "sans compte", "ohne Anmeldung" blanked: words there name no record. */
+function withoutDeclinedSignIn(text: string): string {
+  let out = text;
+  for (const negation of AUTH_NEGATIONS) out = out.replace(negation, (m) => ' '.repeat(m.length));
+  return out;
 }
 
 function pluralGuess(word: string): string {
@@ -337,7 +370,9 @@ export function collectEntities(lower: string, language: string, notes: string[]
   if (language === 'en') {
     for (const clause of phraseClauses(lower)) reader.readClause(clause.text, clause.at);
   } else {
-    collector.scanKnownNouns(lower, language);
+    const scanned = withoutDeclinedSignIn(lower);
+    collector.scanKnownNouns(scanned, language);
+    collector.readForeignStructure(scanned, language);
   }
   collector.readLinks(lower);
   reader.linkLeftovers(lower);

@@ -85,6 +85,21 @@ const NAME_STOPS = new Set([
   'to',
   'with',
   'for',
+  // Words before "app" in other languages: "quero um app", "een app voor", "ich möchte eine App".
+  'um',
+  'uma',
+  'quero',
+  'preciso',
+  'een',
+  'ik',
+  'wil',
+  'möchte',
+  'je',
+  'veux',
+  'voglio',
+  'quiero',
+  'necesito',
+  'uno',
 ]);
 const NAME_NOUNS = [
   'app',
@@ -180,7 +195,11 @@ export function analyzeRequest(prompt: string): Understanding {
     const what = entities.map((e) => e.label_plural.toLowerCase()).join(', ');
     assumptions.push(
       `The request looks ${LANGUAGE_NAMES[language] ?? language} (${language}); it was understood as an app for ${what}` +
-        `${authEnabled ? ' with sign-in' : ''}. Names in the generated code are English.`,
+        `${authEnabled ? ' with sign-in' : ''}. ${
+          drafts.some((d) => d.label !== undefined)
+            ? "Names in the generated code are English where the word is a known kind of record; other records keep the request's own word, and their labels keep its spelling."
+            : 'Names in the generated code are English.'
+        }`,
     );
     openQuestions.push(`Should the app's screens be in ${LANGUAGE_NAMES[language] ?? language} rather than English?`);
   }
@@ -361,8 +380,8 @@ function buildEntity(
   return {
     name,
     plural,
-    label: snakeToLabel(draft.key),
-    label_plural: snakeToLabel(plural),
+    label: draft.label?.singular ?? snakeToLabel(draft.key),
+    label_plural: draft.label?.plural ?? snakeToLabel(plural),
     fields,
     relations,
     owned,

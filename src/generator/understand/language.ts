@@ -1,7 +1,15 @@
 /** Rough language detection by counting frequent short words; enough to notice a German or French request. */
 import { LANGUAGE_MARKERS } from './vocabulary.ts';
 
-export const LANGUAGE_NAMES: Readonly<Record<string, string>> = { en: 'English', de: 'German', fr: 'French', es: 'Spanish' };
+export const LANGUAGE_NAMES: Readonly<Record<string, string>> = {
+  en: 'English',
+  de: 'German',
+  fr: 'French',
+  es: 'Spanish',
+  pt: 'Portuguese',
+  it: 'Italian',
+  nl: 'Dutch',
+};
 
 /** Lowercase words in any script (keeps ü, é, ñ), for matching against word tables. */
 export function unicodeWords(text: string): string[] {
