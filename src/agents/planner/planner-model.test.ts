@@ -13,71 +13,10 @@ import { buildPlan } from '../../generator/plan/index.ts';
 import { openAgentHarness, type AgentHarness } from '../../../test/support/agent-harness.ts';
 import { startStandin, type Standin } from '../../../test/support/llm-standins/standin-server.ts';
 import { mockModels, standinModels } from '../../../test/support/mock-models.ts';
-import { NOT_BUILT_BY_CODER, type ModelPlan } from './model-plan.ts';
+import { modelPlanAnswer } from '../../../test/support/model-answers.ts';
+import { NOT_BUILT_BY_CODER } from './model-plan.ts';
 import { plannerAgent } from './planner-agent.ts';
 import { fromBuildUnderstanding } from './understand-build.ts';
-
-/** A plan a model could write for "build a todo app with user auth" (the understanding's entity: Todo). */
-export function modelPlanAnswer(over: Partial<ModelPlan> = {}): ModelPlan {
-  return {
-    project: { description: 'A personal todo list with reminders', target_users: 'People who keep their own todos' },
-    features: [
-      {
-        id: 'F1',
-        name: 'Accounts',
-        description: 'Sign up and log in',
-        priority: 'high',
-        complexity: 'medium',
-        tasks: ['T1', 'T2'],
-        acceptance_criteria: ['A visitor can register and log in'],
-      },
-      {
-        id: 'F2',
-        name: 'Todos with reminders',
-        description: 'Keep todos and get reminded before they are due',
-        priority: 'high',
-        complexity: 'medium',
-        tasks: ['T3'],
-        acceptance_criteria: ['A user can add a todo with a due date', 'A reminder is shown an hour before a todo is due'],
-      },
-    ],
-    tasks: [
-      {
-        id: 'T1',
-        feature: 'F1',
-        description: 'Scaffold',
-        type: 'infra',
-        estimated_hours: 2,
-        depends_on: [],
-        files_affected: ['package.json'],
-      },
-      {
-        id: 'T2',
-        feature: 'F1',
-        description: 'Auth routes',
-        type: 'backend',
-        estimated_hours: 2,
-        depends_on: ['T1'],
-        files_affected: ['backend/src/routes/auth-routes.ts'],
-      },
-      {
-        id: 'T3',
-        feature: 'F2',
-        description: 'Todo routes and reminder job',
-        type: 'backend',
-        estimated_hours: 3,
-        depends_on: ['T2'],
-        files_affected: ['backend/src/routes/todo-routes.ts'],
-      },
-    ],
-    risk_assessment: [{ risk: 'Reminders need a clock the tests control', severity: 'medium', mitigation: 'inject the clock' }],
-    assumptions: ['Reminders are shown in the app, not sent by email'],
-    open_questions: ['Should reminders repeat?'],
-    added_fields: [{ entity: 'Todo', field: { name: 'remind_at', label: 'Remind at', type: 'DateTime', required: false } }],
-    scope: { kind: 'mixed', behaviours: [{ name: 'remind the user an hour before a todo is due' }] },
-    ...over,
-  };
-}
 
 function committedPlan(h: AgentHarness, commit: string): Plan {
   return Plan.parse(parseYaml(h.git('show', `${commit}:planning/plan.yaml`)));

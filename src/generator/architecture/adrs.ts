@@ -6,7 +6,7 @@ import type { DataModels } from '../../contracts/index.ts';
 import { mdText } from '../plan/markdown.ts';
 import type { GeneratedFile } from '../plan/index.ts';
 
-interface Adr {
+export interface Adr {
   slug: string;
   title: string;
   context: string;
@@ -42,7 +42,8 @@ function render(number: number, adr: Adr): GeneratedFile {
   return { path: `architecture/adr/${id}-${adr.slug}.md`, content };
 }
 
-export function buildAdrs(models: DataModels): GeneratedFile[] {
+/** `extra`: ADRs written elsewhere (the architect's model), numbered after the rules' own. */
+export function buildAdrs(models: DataModels, extra: readonly Adr[] = []): GeneratedFile[] {
   const app = mdText(models.app_name);
   const resources = models.models.filter((m) => m.resource !== null);
   const names = resources.map((m) => m.name).join(', ');
@@ -198,5 +199,5 @@ export function buildAdrs(models: DataModels): GeneratedFile[] {
       alternatives: ['Sign-in for everything: hides content the request wants public.'],
     });
   }
-  return adrs.map((adr, i) => render(i + 1, adr));
+  return [...adrs, ...extra].map((adr, i) => render(i + 1, adr));
 }

@@ -1,5 +1,6 @@
 /** The prose documents of `architecture/`: design (with Mermaid diagrams), tech stack, components, API guide. */
 import type { DataModel, DataModels, ModelField } from '../../contracts/index.ts';
+import type { DesignNotes } from './design-notes.ts';
 import { mdTable, mdText } from '../plan/markdown.ts';
 import { fileStem } from '../plan/plan-content.ts';
 
@@ -84,11 +85,12 @@ function accessLine(model: DataModel): string {
   return 'anyone (no sign-in)';
 }
 
-export function renderDesign(models: DataModels, techStack: Record<string, string>, diagrams = true): string {
+export function renderDesign(models: DataModels, techStack: Record<string, string>, diagrams = true, notes?: DesignNotes): string {
   const app = mdText(models.app_name);
   const lines = [
     `# Architecture: ${app}`,
     '',
+    ...(notes?.kind === 'fallback' ? [`> ${mdText(notes.note)}`, ''] : []),
     `${app} is a TypeScript web app: a Fastify REST API under \`/api\` and a React single-page frontend served at \`/\`, ` +
       `storing ${models.models.length} model${models.models.length === 1 ? '' : 's'} in ${techStack['database']}.`,
     models.auth.enabled
@@ -112,6 +114,7 @@ export function renderDesign(models: DataModels, techStack: Record<string, strin
         ]
       : ['## Data model', '']),
   ];
+  if (notes?.kind === 'model') lines.splice(lines.indexOf(diagrams ? '## Components' : '## Data model'), 0, ...modelSections(notes));
   for (const model of models.models) {
     lines.push(`### ${model.name} (table \`${model.collection}\`${model.resource ? `, \`/api/${model.resource}\`` : ''})`, '');
     lines.push(`Access: ${accessLine(model)}. Shown by: \`${model.display_field}\`.`, '', fieldTable(model), '');
@@ -129,6 +132,25 @@ export function renderDesign(models: DataModels, techStack: Record<string, strin
     '',
   );
   return lines.join('\n');
+}
+
+/** The model's prose, above the generated sections; its words are shown as text, never as markup. */
+function modelSections(notes: Extract<DesignNotes, { kind: 'model' }>): string[] {
+  const lines = ['## How it works', '', ...notes.overview.split(/\n{2,}/).flatMap((p) => [mdText(p.trim()), '']), '### Parts', ''];
+  lines.push(
+    mdTable(
+      ['Part', 'Responsibility'],
+      notes.components.map((c) => [mdText(c.name), mdText(c.responsibility)]),
+    ),
+    '',
+  );
+  if (notes.behaviours.length > 0) {
+    lines.push('### Asked-for behaviours beyond records', '');
+    for (const b of notes.behaviours) lines.push(`- **${mdText(b.name)}**: ${mdText(b.design)}`);
+    lines.push('');
+  }
+  lines.push(`_This section and the ADRs after the rules' own were written by ${mdText(notes.by)}._`, '');
+  return lines;
 }
 
 export function renderTechStack(techStack: Record<string, string>): string {

@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import type { DataModels, Plan } from '../../contracts/index.ts';
 import type { GeneratedFile } from '../plan/index.ts';
 import { buildAdrs } from './adrs.ts';
+import type { DesignNotes } from './design-notes.ts';
 import { buildDataModels } from './data-models.ts';
 import { renderApiGuide, renderComponents, renderDesign, renderTechStack } from './documents.ts';
 import { buildOpenApi, countApiOperations } from './openapi.ts';
@@ -37,18 +38,22 @@ export function techStackFor(models: DataModels): Record<string, string> {
   };
 }
 
+export type { Adr } from './adrs.ts';
+
 export interface DesignOptions {
   /** Mermaid component and ER diagrams in design.md (agents.architect.generate_diagrams). */
   diagrams: boolean;
 }
 
-export function designArchitecture(plan: Plan, options: DesignOptions = { diagrams: true }): ArchitectureDesign {
+export type { DesignNotes } from './design-notes.ts';
+
+export function designArchitecture(plan: Plan, options: DesignOptions = { diagrams: true }, notes?: DesignNotes): ArchitectureDesign {
   const dataModels = buildDataModels(plan);
   const techStack = techStackFor(dataModels);
   const openapi = buildOpenApi(dataModels);
-  const adrs = buildAdrs(dataModels);
+  const adrs = buildAdrs(dataModels, notes?.kind === 'model' ? notes.adrs : []);
   const files: GeneratedFile[] = [
-    { path: 'architecture/design.md', content: renderDesign(dataModels, techStack, options.diagrams) },
+    { path: 'architecture/design.md', content: renderDesign(dataModels, techStack, options.diagrams, notes) },
     { path: 'architecture/tech-stack.md', content: renderTechStack(techStack) },
     { path: 'architecture/data-models.json', content: `${JSON.stringify(dataModels, null, 2)}\n` },
     { path: 'architecture/api-contracts/openapi.yaml', content: stringify(openapi, { lineWidth: 0, aliasDuplicateObjects: false }) },
