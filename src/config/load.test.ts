@@ -139,14 +139,11 @@ describe('loadConfig: the environment always counts', () => {
 
 describe('loadConfig: no placebo settings', () => {
   test('a key Catalyst does not act on yet is refused by name, with what to do instead', () => {
-    const { dir, file } = tempConfig(
-      'llm:\n  provider: openai\nstorage:\n  git:\n    auto_push: true\nagents:\n  coder:\n    llm_model: gpt\n',
-    );
+    const { dir, file } = tempConfig('storage:\n  git:\n    auto_push: true\nagents:\n  coder:\n    llm_model: gpt-4o\n');
     const err = thrownAppError(() => loadConfig({ file, env: {}, cwd: dir }));
     assert.equal(err.code, 'invalid_config');
-    assert.match(err.message, /llm: not supported yet \(language models arrive/);
     assert.match(err.message, /storage\.git\.auto_push: not supported yet/);
-    assert.match(err.message, /agents\.coder\.llm_model: not supported yet/);
+    assert.match(err.message, /agents\.coder\.llm_model: not supported yet \(the coder writes every app with the deterministic generator/);
   });
 
   test('storage.git.mode local works; github is refused', () => {
@@ -173,6 +170,87 @@ describe('loadConfig: no placebo settings', () => {
     const err = thrownAppError(() => loadConfig({ file, env: {}, cwd: dir, overrides: { 'orchestration.mode': 'event_driven' } }));
     assert.match(err.message, /orchestration\.mode is event_driven, but orchestration\.event_driven\.enabled is false/);
     assert.match(err.hint ?? '', /--mode sequential/);
+  });
+});
+
+describe('loadConfig: language models', () => {
+  test('none by default: no agent has a model, no budget, the cache under the data folder', () => {
+    const cfg = loadConfig({ env: {}, cwd: '/tmp/nowhere' });
+    assert.deepEqual(cfg.models.agents, { planner: null, architect: null, coder: null, reviewer: null });
+    assert.deepEqual(cfg.models.budget, { maxTokens: null, maxUsd: null });
+    assert.deepEqual(cfg.models.cache, { enabled: true, dir: '/tmp/nowhere/.catalyst/llm-cache' });
+    assert.equal(sourceOf(cfg, 'llm.default.provider'), 'default');
+  });
+
+  test('the environment alone gives the planner, architect and reviewer a model; the key is a secret', () => {
+    const cfg = loadConfig({
+      env: {
+        CATALYST_LLM_PROVIDER: 'openai-compatible',
+        CATALYST_LLM_MODEL: 'qwen2.5-coder',
+        CATALYST_LLM_BASE_URL: 'http://127.0.0.1:11434/v1',
+        CATALYST_LLM_API_KEY: 'local-secret-key-1',
+      },
+      cwd: '/tmp/nowhere',
+    });
+    for (const agent of ['planner', 'architect', 'reviewer'] as const) {
+      assert.deepEqual(cfg.models.agents[agent]?.primary, {
+        provider: 'openai-compatible',
+        model: 'qwen2.5-coder',
+        baseUrl: 'http://127.0.0.1:11434/v1',
+        apiKey: 'local-secret-key-1',
+        temperature: null,
+        maxOutputTokens: null,
+      });
+    }
+    assert.equal(cfg.models.agents.coder, null, 'the coder never calls a model in this release');
+    assert.deepEqual(cfg.secrets, ['local-secret-key-1']);
+    assert.equal(sourceOf(cfg, 'llm.default.provider'), 'env CATALYST_LLM_PROVIDER');
+  });
+
+  test('a file sets models per agent, the budget and the cache; the file wins over the environment', () => {
+    const { dir, file } = tempConfig(
+      [
+        'llm:',
+        '  default: {provider: openai, model: gpt-4o-mini}',
+        '  cache: {enabled: false, dir: cache}',
+        'budget: {max_tokens_per_task: 50000, max_usd_per_task: 0.5}',
+        'agents:',
+        '  architect: {llm_model: claude-sonnet-4-5, generate_diagrams: false}',
+        '  reviewer:',
+        '    min_approval_score: 80',
+        '    llm: {model: gpt-4o, timeout_seconds: 30}',
+        '',
+      ].join('\n'),
+    );
+    const cfg = loadConfig({
+      file,
+      env: { CATALYST_LLM_MODEL: 'ignored', OPENAI_API_KEY: 'sk-openai-test-0123456789', ANTHROPIC_API_KEY: 'anthropic-test-key' },
+      cwd: dir,
+    });
+    assert.equal(cfg.models.agents.planner?.primary.model, 'gpt-4o-mini');
+    assert.deepEqual(
+      [cfg.models.agents.architect?.primary.provider, cfg.models.agents.architect?.primary.model],
+      ['anthropic', 'claude-sonnet-4-5'],
+    );
+    assert.equal(cfg.agents.architect.generate_diagrams, false, 'the agent keys beside llm_model still apply');
+    assert.equal(cfg.models.agents.reviewer?.primary.model, 'gpt-4o');
+    assert.equal(cfg.models.agents.reviewer?.timeoutMs, 30_000);
+    assert.equal(cfg.agents.reviewer.min_approval_score, 80);
+    assert.deepEqual(cfg.models.budget, { maxTokens: 50000, maxUsd: 0.5 });
+    assert.deepEqual(cfg.models.cache, { enabled: false, dir: join(dir, '.catalyst', 'cache') });
+    assert.deepEqual([...cfg.secrets].sort(), ['anthropic-test-key', 'sk-openai-test-0123456789']);
+  });
+
+  test('a provider without its model or key is refused naming the variable; agents that never call a model refuse llm keys', () => {
+    const missing = thrownAppError(() => loadConfig({ env: { CATALYST_LLM_PROVIDER: 'openai' }, cwd: '/tmp/nowhere' }));
+    assert.equal(missing.code, 'invalid_config');
+    assert.match(missing.message, /llm\.default\.model: required for provider openai \(or set CATALYST_LLM_MODEL\)/);
+    assert.match(missing.message, /set OPENAI_API_KEY/);
+    const { dir, file } = tempConfig('agents:\n  tester:\n    llm_model: gpt-4o\n');
+    assert.match(
+      thrownAppError(() => loadConfig({ file, env: {}, cwd: dir })).message,
+      /agents\.tester\.llm_model: not supported yet \(this agent never calls a language model/,
+    );
   });
 });
 

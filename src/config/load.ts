@@ -8,6 +8,8 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { AppError } from '../core/errors.ts';
+import { MODEL_AGENTS } from '../contracts/llm.ts';
+import { resolveModelSettings, type ModelSettings } from './models.ts';
 import { ConfigFileSchema, type ConfigFile } from './schema.ts';
 import { refuseUnsupportedKeys } from './unsupported.ts';
 
@@ -55,6 +57,13 @@ export interface CatalystConfig extends ConfigFile {
   };
   /** A minimal environment for child processes (generated apps never see Catalyst's secrets). */
   childEnv: Record<string, string>;
+  /**
+   * The language models per agent, prices, response cache and per-task budget (`llm`, `budget`,
+   * `agents.<name>.llm` / `llm_model` and CATALYST_LLM_*), resolved once. Every agent null: no model.
+   */
+  models: ModelSettings;
+  /** Values that must never appear in a log, event, artifact, error or the UI (API keys, tokens). */
+  secrets: readonly string[];
 }
 
 export interface LoadConfigOptions {
@@ -216,6 +225,7 @@ export function loadConfig(opts: LoadConfigOptions): Readonly<CatalystConfig> {
   for (const [key, value] of Object.entries(opts.commandDefaults ?? {})) {
     if (sources[key] === undefined) setPath(merged, key, value);
   }
+  const modelKeys = takeModelKeys(merged);
   const parsed = ConfigFileSchema.safeParse(merged);
   if (!parsed.success) {
     throw new AppError('invalid_config', describeIssues(parsed.error, file), {
@@ -224,7 +234,53 @@ export function loadConfig(opts: LoadConfigOptions): Readonly<CatalystConfig> {
   }
   refuseDisabledMode(parsed.data, file);
   refuseUntestedBuilds(parsed.data, file);
-  return deepFreeze(resolveConfig(parsed.data, { file, keys: sources }, opts));
+  const dataDir = resolve(opts.cwd, parsed.data.storage.data_dir);
+  const models = withoutCoderModel(resolveModelSettings(modelKeys, { env: opts.env, dataDir, file }));
+  return deepFreeze({ ...resolveConfig(parsed.data, { file, keys: sources }, opts), models, secrets: secretsOf(parsed.data, models) });
+}
+
+/**
+ * Moves the model keys (`llm`, `budget`, `agents.<model agent>.llm` and `llm_model`) out of the merged
+ * mapping: src/config/models.ts validates and resolves them; ConfigFileSchema owns everything else.
+ * The defaults come from the example file, whose `${CATALYST_LLM_…}` placeholders bring in the environment.
+ */
+function takeModelKeys(merged: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of ['llm', 'budget'] as const) {
+    if (Object.hasOwn(merged, key)) {
+      out[key] = merged[key];
+      delete merged[key];
+    }
+  }
+  const agents = merged.agents;
+  if (isMapping(agents)) {
+    const own: Record<string, unknown> = {};
+    for (const agent of MODEL_AGENTS) {
+      const section = agents[agent];
+      if (!isMapping(section)) continue;
+      const { llm, llm_model, ...rest } = section;
+      if (llm !== undefined || llm_model !== undefined)
+        own[agent] = { ...(llm !== undefined ? { llm } : {}), ...(llm_model !== undefined ? { llm_model } : {}) };
+      agents[agent] = rest;
+    }
+    out.agents = own;
+  }
+  return out;
+}
+
+/**
+ * The coder writes every app with the deterministic generator in this release (a model-made coder is the
+ * next issue), so `llm.default` does not reach it: listing a model it never calls would mislead, and its
+ * own `agents.coder.llm` keys are refused by unsupported.ts.
+ */
+function withoutCoderModel(models: ModelSettings): ModelSettings {
+  return { ...models, agents: { ...models.agents, coder: null } };
+}
+
+/** Every configured secret, for redaction wherever text leaves Catalyst. */
+function secretsOf(cfg: ConfigFile, models: ModelSettings): string[] {
+  const all = [...models.secrets, cfg.auth.token, cfg.storage.git.github_token].filter((s) => s.length > 0);
+  return [...new Set(all)];
 }
 
 /** `orchestration.<mode>.enabled: false` switches a mode off: choosing it anyway is a configuration error, not a silent fallback. */
@@ -260,7 +316,11 @@ export function sourceOf(config: Pick<CatalystConfig, 'source'>, key: string): S
   return config.source.keys[key] ?? 'default';
 }
 
-function resolveConfig(cfg: ConfigFile, source: CatalystConfig['source'], opts: LoadConfigOptions): CatalystConfig {
+function resolveConfig(
+  cfg: ConfigFile,
+  source: CatalystConfig['source'],
+  opts: LoadConfigOptions,
+): Omit<CatalystConfig, 'models' | 'secrets'> {
   const env = opts.env;
   const dataDir = resolve(opts.cwd, cfg.storage.data_dir);
   const under = (p: string, fallback: string) => (p ? resolve(opts.cwd, p) : resolve(dataDir, fallback));

@@ -5,8 +5,8 @@
  * ANTHROPIC_API_KEY, CATALYST_LLM_API_KEY.
  *
  * As everywhere in config, a value in the file wins over the environment, and the environment over the
- * built-in default. Kept apart from ConfigFileSchema until the agents use models: until then `llm` stays
- * refused by unsupported.ts, so no setting is accepted and ignored.
+ * built-in default. loadConfig (load.ts) takes these keys out of the merged file and resolves them here;
+ * ConfigFileSchema validates the rest.
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -112,6 +112,7 @@ export function resolveModelSettings(raw: unknown, opts: ResolveModelSettingsOpt
     });
   }
   const cfg = parsed.data;
+  const d = cfg.llm.default;
   const env = opts.env;
   const fileDefault = isMapping(raw) && isMapping(raw.llm) && isMapping(raw.llm.default) ? raw.llm.default : {};
   const fromEnv = (key: string, variable: string, value: string) =>
@@ -165,8 +166,8 @@ export function resolveModelSettings(raw: unknown, opts: ResolveModelSettingsOpt
     agents[agent] = {
       primary,
       fallbacks,
-      timeoutMs: (own.timeout_seconds ?? base.timeout_seconds) * 1000,
-      maxRetries: base.max_retries,
+      timeoutMs: (own.timeout_seconds ?? d.timeout_seconds) * 1000,
+      maxRetries: d.max_retries,
     };
   }
   if (problems.length > 0) {

@@ -12,11 +12,17 @@ interface Unsupported {
   instead: string;
 }
 
-const LATER_LLM = 'language models arrive in a later release; the deterministic generator builds every app for now';
+const CODER_LLM =
+  'the coder writes every app with the deterministic generator in this release; llm.default and agents.<planner|architect|reviewer>.llm choose the models of the agents that use one';
+const NO_LLM = 'this agent never calls a language model; only the planner, architect and reviewer do';
 
 const UNSUPPORTED: readonly Unsupported[] = [
-  { key: 'llm', instead: LATER_LLM },
-  { key: 'agents.*.llm_model', instead: LATER_LLM },
+  { key: 'agents.coder.llm', instead: CODER_LLM },
+  { key: 'agents.coder.llm_model', instead: CODER_LLM },
+  { key: 'agents.tester.llm', instead: NO_LLM },
+  { key: 'agents.tester.llm_model', instead: NO_LLM },
+  { key: 'agents.deployer.llm', instead: NO_LLM },
+  { key: 'agents.deployer.llm_model', instead: NO_LLM },
   {
     key: 'storage.git.mode',
     allowed: ['local'],

@@ -11,6 +11,9 @@ export function createPinoLogger(level: string): Logger {
         paths: [
           'api_key',
           '*.api_key',
+          'apiKey',
+          '*.apiKey',
+          '*.*.apiKey',
           'token',
           '*.token',
           'password',
