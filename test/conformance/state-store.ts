@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { createEvent, type AgentEvent } from '../../src/contracts/events.ts';
+import type { LlmCall } from '../../src/contracts/llm.ts';
+import { summarizeTaskCost } from '../../src/contracts/llm.ts';
 import type { TaskRecord } from '../../src/contracts/records.ts';
 import { AppError } from '../../src/core/errors.ts';
 import type { NewProject, PreviewUpsert, StateStore } from '../../src/core/ports/state-store.ts';
@@ -140,6 +142,26 @@ function preview(taskId: string, overrides: Partial<PreviewUpsert> = {}): Previe
 
 function isIso(value: string | null): boolean {
   return value !== null && new Date(value).toISOString() === value;
+}
+
+function llmCall(taskId: string | null, overrides: Partial<LlmCall> = {}): LlmCall {
+  return {
+    call_id: randomUUID(),
+    task_id: taskId,
+    agent: 'planner',
+    provider: 'openai',
+    model: 'gpt-4o-mini',
+    started_at: new Date().toISOString(),
+    duration_ms: 412.5,
+    tokens_in: 1200,
+    tokens_cached: 200,
+    tokens_out: 300,
+    cost_usd: 0.000345,
+    cache_hit: false,
+    status: 'ok',
+    error_code: null,
+    ...overrides,
+  };
 }
 
 async function rejectsWith(promise: Promise<unknown>, code: string): Promise<void> {
@@ -668,6 +690,75 @@ export function describeStateStore(name: string, harness: StateStoreHarness): vo
         } finally {
           if (second !== store) await second.close();
         }
+      });
+    });
+
+    describe('llm calls', () => {
+      test('a task’s calls come back in the order recorded, exactly; a repeated record counts once', async () => {
+        const { task } = await seedTask(store);
+        const first = llmCall(task.id);
+        const cached = llmCall(task.id, {
+          agent: 'architect',
+          tokens_in: 0,
+          tokens_cached: 0,
+          tokens_out: 0,
+          cost_usd: 0,
+          cache_hit: true,
+        });
+        const failed = llmCall(task.id, {
+          agent: 'reviewer',
+          provider: 'anthropic',
+          model: 'claude-sonnet-4-5',
+          tokens_in: 0,
+          tokens_cached: 0,
+          tokens_out: 0,
+          cost_usd: 0,
+          status: 'failed',
+          error_code: 'llm_timeout',
+        });
+        const second = llmCall(task.id, { cost_usd: 0.5, tokens_in: 10, tokens_cached: 0, tokens_out: 20 });
+        for (const call of [first, cached, failed, second, first]) await store.recordLlmCall(call);
+        assert.deepEqual(await store.listLlmCalls(task.id), [first, cached, failed, second]);
+        assert.equal((await store.getTask(task.id))?.cost_total, 0.500345, 'cost_total is the sum, the repeat not counted');
+        assert.deepEqual(await store.listLlmCalls(randomUUID()), []);
+      });
+
+      test('a call of an unknown task is refused with task_not_found', async () => {
+        await rejectsWith(store.recordLlmCall(llmCall(randomUUID())), 'task_not_found');
+      });
+
+      test('costOverview lists tasks that called a model, newest first, with totals per agent and per model', async () => {
+        const quiet = await seedTask(store);
+        const older = await seedTask(store);
+        const newer = await seedTask(store);
+        const olderCalls = [llmCall(older.task.id), llmCall(older.task.id, { agent: 'reviewer', cost_usd: 0.01 })];
+        const newerCalls = [
+          llmCall(newer.task.id, { provider: 'anthropic', model: 'claude-haiku-4-5', cost_usd: 0.002 }),
+          llmCall(newer.task.id, { cache_hit: true, tokens_in: 0, tokens_cached: 0, tokens_out: 0, cost_usd: 0 }),
+        ];
+        for (const call of [...olderCalls, ...newerCalls]) await store.recordLlmCall(call);
+        const overview = await store.costOverview({ limit: 1000 });
+        const ids = overview.tasks.map((t) => t.task_id);
+        assert.ok(!ids.includes(quiet.task.id), 'a task without model calls is not listed');
+        assert.ok(ids.indexOf(newer.task.id) < ids.indexOf(older.task.id) && ids.indexOf(older.task.id) >= 0, 'newest first');
+        const line = overview.tasks.find((t) => t.task_id === older.task.id)!;
+        const expected = summarizeTaskCost(older.task.id, olderCalls);
+        assert.deepEqual({ per_agent: line.per_agent, total: line.total }, { per_agent: expected.per_agent, total: expected.total });
+        assert.equal(line.project_name, older.project.name);
+        assert.equal(line.user_prompt, older.task.user_prompt);
+        assert.equal(line.status, 'queued');
+        const haiku = overview.per_model.find((m) => m.model === 'claude-haiku-4-5')!;
+        assert.equal(haiku.provider, 'anthropic');
+        assert.ok(haiku.total.calls >= 1 && haiku.total.cost_usd >= 0.002);
+        // Totals add up across the views (other tests' rows included, since the store is shared).
+        const sum = (xs: { cost_usd: number; calls: number }[]) => ({
+          calls: xs.reduce((n, x) => n + x.calls, 0),
+          cost: Math.round(xs.reduce((n, x) => n + x.cost_usd, 0) * 1e6) / 1e6,
+        });
+        assert.deepEqual(sum(Object.values(overview.per_agent)), { calls: overview.total.calls, cost: overview.total.cost_usd });
+        assert.deepEqual(sum(overview.per_model.map((m) => m.total)), { calls: overview.total.calls, cost: overview.total.cost_usd });
+        assert.ok(overview.total.cache_hits >= 1);
+        assert.equal((await store.costOverview({ limit: 1 })).tasks.length, 1);
       });
     });
 

@@ -2,11 +2,12 @@
  * The StateStore port on drizzle's pg-core query builder. Both drivers (PGlite, node-postgres) hand in a
  * migrated database; everything here is plain PostgreSQL, so the two behave the same.
  */
-import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, ne, or, sql, count } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, gt, inArray, isNull, lt, lte, ne, or, sql, count } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { AgentEvent } from '../../contracts/events.ts';
 import { routingKeyFor } from '../../contracts/events.ts';
 import type { PreviewDeployment, ProjectRecord, StoredEvent, TaskPatch, TaskRecord } from '../../contracts/records.ts';
+import { emptyUsageTotals, type CostOverview, type LlmProvider, type LlmUsageTotals, type ModelAgent } from '../../contracts/llm.ts';
 import { AppError } from '../../core/errors.ts';
 import type {
   AttemptInfo,
@@ -19,8 +20,8 @@ import type {
   StateStore,
   StepCommit,
 } from '../../core/ports/state-store.ts';
-import { eventFromRow, previewFromRow, projectFromRow, scanFromRow, taskFromRow, toDate } from './rows.ts';
-import { agentEvents, explorerScans, inbox, outbox, previewDeployments, projects, tasks } from './schema.ts';
+import { eventFromRow, llmCallFromRow, llmCallRow, previewFromRow, projectFromRow, scanFromRow, taskFromRow, toDate } from './rows.ts';
+import { agentEvents, explorerScans, inbox, llmCalls, outbox, previewDeployments, projects, tasks } from './schema.ts';
 import { createMicroBatcher } from './micro-batcher.ts';
 
 export type StateDb = PgDatabase<PgQueryResultHKT, Record<string, never>>;
@@ -28,6 +29,7 @@ type Tx = Parameters<Parameters<StateDb['transaction']>[0]>[0];
 type Queryable = StateDb | Tx;
 
 const UNIQUE_VIOLATION = '23505';
+const FOREIGN_KEY_VIOLATION = '23503';
 
 /** drizzle wraps driver errors in DrizzleQueryError; the SQLSTATE lives on the cause. */
 function sqlState(e: unknown): string | undefined {
@@ -48,6 +50,17 @@ function constraintOf(e: unknown): string {
 
 function mergeJson(column: typeof tasks.metadata | typeof previewDeployments.metadata, patch: Record<string, unknown>) {
   return sql`coalesce(${column}, '{}'::jsonb) || ${JSON.stringify(patch)}::jsonb`;
+}
+
+/** Sums one group of calls into a total; costs rounded to micro-dollars, as summarizeTaskCost does. */
+function addTotals(t: LlmUsageTotals, g: LlmUsageTotals): void {
+  t.calls += g.calls;
+  t.cache_hits += g.cache_hits;
+  t.failed += g.failed;
+  t.tokens_in += g.tokens_in;
+  t.tokens_cached += g.tokens_cached;
+  t.tokens_out += g.tokens_out;
+  t.cost_usd = Math.round((t.cost_usd + g.cost_usd) * 1e6) / 1e6;
 }
 
 function taskNotFound(id: string): AppError {
@@ -439,6 +452,97 @@ export function createDrizzleStateStore(db: StateDb, kind: StateStore['kind'], c
         .orderBy(desc(explorerScans.created_at), desc(explorerScans.id))
         .limit(opts.limit ?? 100);
       return rows.map(scanFromRow);
+    },
+
+    async recordLlmCall(call) {
+      try {
+        await db.transaction(async (tx) => {
+          const inserted = await tx
+            .insert(llmCalls)
+            .values(llmCallRow(call))
+            .onConflictDoNothing({ target: llmCalls.call_id })
+            .returning({ id: llmCalls.call_id });
+          // A call reported twice (a retried write) is counted once.
+          if (inserted.length === 0 || call.task_id === null || call.cost_usd === 0) return;
+          await tx
+            .update(tasks)
+            .set({ cost_total: sql`coalesce(${tasks.cost_total}, 0) + ${call.cost_usd}` })
+            .where(eq(tasks.id, call.task_id));
+        });
+      } catch (e) {
+        if (sqlState(e) === FOREIGN_KEY_VIOLATION && call.task_id !== null) throw taskNotFound(call.task_id);
+        throw e;
+      }
+    },
+
+    async listLlmCalls(taskId) {
+      const rows = await db.select().from(llmCalls).where(eq(llmCalls.task_id, taskId)).orderBy(asc(llmCalls.seq));
+      return rows.map(llmCallFromRow);
+    },
+
+    async costOverview(opts = {}): Promise<CostOverview> {
+      // Sums per (task, agent, model): few rows however many calls, assembled into every view below.
+      const groups = await db
+        .select({
+          task_id: llmCalls.task_id,
+          agent: llmCalls.agent,
+          provider: llmCalls.provider,
+          model: llmCalls.model,
+          calls: sql<number>`count(*)::int`,
+          cache_hits: sql<number>`count(*) filter (where ${llmCalls.cache_hit})::int`,
+          failed: sql<number>`count(*) filter (where ${llmCalls.status} = 'failed')::int`,
+          tokens_in: sql<number>`sum(${llmCalls.tokens_in})::float8`,
+          tokens_cached: sql<number>`sum(${llmCalls.tokens_cached})::float8`,
+          tokens_out: sql<number>`sum(${llmCalls.tokens_out})::float8`,
+          cost_usd: sql<number>`sum(${llmCalls.cost_usd})::float8`,
+        })
+        .from(llmCalls)
+        .groupBy(llmCalls.task_id, llmCalls.agent, llmCalls.provider, llmCalls.model);
+      const newest = await db
+        .select({ task: tasks, project_name: projects.name })
+        .from(tasks)
+        .innerJoin(projects, eq(projects.id, tasks.project_id))
+        .where(
+          exists(
+            db
+              .select({ one: sql`1` })
+              .from(llmCalls)
+              .where(eq(llmCalls.task_id, tasks.id)),
+          ),
+        )
+        .orderBy(desc(tasks.created_at), desc(tasks.seq))
+        .limit(opts.limit ?? 100);
+      const total = emptyUsageTotals();
+      const perAgent: Partial<Record<ModelAgent, LlmUsageTotals>> = {};
+      const perModel = new Map<string, { provider: LlmProvider; model: string; total: LlmUsageTotals }>();
+      const perTask = new Map<string, { per_agent: Partial<Record<ModelAgent, LlmUsageTotals>>; total: LlmUsageTotals }>();
+      for (const g of groups) {
+        const agent = g.agent as ModelAgent;
+        const modelKey = `${g.provider}\n${g.model}`;
+        if (!perModel.has(modelKey))
+          perModel.set(modelKey, { provider: g.provider as LlmProvider, model: g.model, total: emptyUsageTotals() });
+        const targets = [total, (perAgent[agent] ??= emptyUsageTotals()), perModel.get(modelKey)!.total];
+        if (g.task_id !== null) {
+          let t = perTask.get(g.task_id);
+          if (!t) perTask.set(g.task_id, (t = { per_agent: {}, total: emptyUsageTotals() }));
+          targets.push(t.total, (t.per_agent[agent] ??= emptyUsageTotals()));
+        }
+        for (const target of targets) addTotals(target, g);
+      }
+      return {
+        tasks: newest.map(({ task, project_name }) => ({
+          task_id: task.id,
+          project_name,
+          user_prompt: task.user_prompt,
+          status: task.status,
+          created_at: task.created_at.toISOString(),
+          per_agent: perTask.get(task.id)?.per_agent ?? {},
+          total: perTask.get(task.id)?.total ?? emptyUsageTotals(),
+        })),
+        per_agent: perAgent,
+        per_model: [...perModel.values()].sort((a, b) => b.total.cost_usd - a.total.cost_usd || a.model.localeCompare(b.model)),
+        total,
+      };
     },
 
     async upsertPreview(preview: PreviewUpsert): Promise<PreviewDeployment> {

@@ -10,7 +10,9 @@ import type {
   TaskStatus,
 } from '../../contracts/records.ts';
 import type { ScanRecord } from '../../contracts/explorer.ts';
-import type { agentEvents, explorerScans, previewDeployments, projects, tasks } from './schema.ts';
+import type { ErrorCode } from '../../contracts/errors.ts';
+import type { LlmCall, LlmProvider, ModelAgent } from '../../contracts/llm.ts';
+import type { agentEvents, explorerScans, llmCalls, previewDeployments, projects, tasks } from './schema.ts';
 
 function iso(date: Date): string;
 function iso(date: Date | null): string | null;
@@ -102,5 +104,28 @@ export function scanFromRow(row: typeof explorerScans.$inferSelect): ScanRecord 
     created_at: iso(row.created_at),
     completed_at: iso(row.completed_at),
     artifacts_dir: row.artifacts_dir,
+  };
+}
+
+export function llmCallRow(call: LlmCall): typeof llmCalls.$inferInsert {
+  return { ...call, started_at: new Date(call.started_at) };
+}
+
+export function llmCallFromRow(row: typeof llmCalls.$inferSelect): LlmCall {
+  return {
+    call_id: row.call_id,
+    task_id: row.task_id,
+    agent: row.agent as ModelAgent,
+    provider: row.provider as LlmProvider,
+    model: row.model,
+    started_at: iso(row.started_at),
+    duration_ms: row.duration_ms,
+    tokens_in: row.tokens_in,
+    tokens_cached: row.tokens_cached,
+    tokens_out: row.tokens_out,
+    cost_usd: row.cost_usd,
+    cache_hit: row.cache_hit,
+    status: row.status as LlmCall['status'],
+    error_code: row.error_code as ErrorCode | null,
   };
 }

@@ -4,7 +4,21 @@
  * into the SQL under drizzle/.
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, numeric, pgTable, primaryKey, serial, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
 import type { AgentEvent } from '../../contracts/events.ts';
 
 export { documents } from '../documents/schema.ts';
@@ -142,4 +156,33 @@ export const inbox = pgTable(
     updated_at: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.consumer, t.event_id] })],
+);
+
+/**
+ * One language-model call (src/contracts/llm.ts LlmCall): every attempt that reached a provider, the
+ * response cache or a replay file, ok or failed. The cost API and the per-task budget across processes
+ * read these rows; `tasks.cost_total` is their running sum.
+ */
+export const llmCalls = pgTable(
+  'llm_calls',
+  {
+    call_id: text('call_id').primaryKey(),
+    task_id: uuid('task_id').references(() => tasks.id),
+    agent: varchar('agent', { length: 50 }).notNull(),
+    provider: varchar('provider', { length: 50 }).notNull(),
+    model: varchar('model', { length: 255 }).notNull(),
+    started_at: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull(),
+    duration_ms: doublePrecision('duration_ms').notNull(),
+    tokens_in: integer('tokens_in').notNull(),
+    tokens_cached: integer('tokens_cached').notNull(),
+    tokens_out: integer('tokens_out').notNull(),
+    cost_usd: numeric('cost_usd', { precision: 12, scale: 6, mode: 'number' }).notNull(),
+    cache_hit: boolean('cache_hit').notNull(),
+    status: varchar('status', { length: 20 }).notNull(),
+    error_code: varchar('error_code', { length: 64 }),
+    created_at: createdAt(),
+    // Insertion order, for a task's calls in the order they were made (started_at can tie).
+    seq: serial('seq').notNull(),
+  },
+  (t) => [index('llm_calls_task_idx').on(t.task_id, t.seq)],
 );

@@ -1,6 +1,7 @@
 import type { AgentEvent } from '../../contracts/events.ts';
 import type { PreviewDeployment, PreviewStatus, ProjectRecord, StoredEvent, TaskPatch, TaskRecord } from '../../contracts/records.ts';
 import type { ScanRecord, ScanType } from '../../contracts/explorer.ts';
+import type { CostOverview, LlmCall } from '../../contracts/llm.ts';
 
 export interface NewProject {
   id: string;
@@ -81,6 +82,9 @@ export type PreviewPatch = Partial<
  * - Metadata patches are shallow merges into the existing JSON object.
  * - A scan is recorded `running` when it starts and finished once: `finishScan` of an unknown or
  *   already finished scan throws AppError('scan_not_found').
+ * - `recordLlmCall` is idempotent by `call_id` and adds the call's cost to the task's `cost_total` in the
+ *   same transaction; a call of an unknown task throws AppError('task_not_found'). `listLlmCalls` returns
+ *   a task's calls in the order they were recorded, exactly as recorded.
  */
 export interface StateStore {
   readonly kind: 'pglite' | 'postgres';
@@ -119,6 +123,12 @@ export interface StateStore {
   getScan(id: string): Promise<{ record: ScanRecord; findings: unknown } | null>;
   /** Newest first. */
   listScans(opts?: { limit?: number }): Promise<ScanRecord[]>;
+
+  /** One language-model call of a task (or, with task_id null, outside any task). */
+  recordLlmCall(call: LlmCall): Promise<void>;
+  listLlmCalls(taskId: string): Promise<LlmCall[]>;
+  /** Spend across tasks: the newest `limit` tasks that called a model (default 100), and totals over all calls. */
+  costOverview(opts?: { limit?: number }): Promise<CostOverview>;
 
   upsertPreview(preview: PreviewUpsert): Promise<PreviewDeployment>;
   getPreviewByTask(taskId: string): Promise<PreviewDeployment | null>;
