@@ -19,6 +19,7 @@ import { createLiveFeed } from './orchestrator/live-feed.ts';
 import { createPreviewEventRecorder } from './preview/preview-events.ts';
 import { agentSettings } from './runtime/agent-settings.ts';
 import { startEngine } from './runtime/engine.ts';
+import { openModels, type ModelWiringOptions } from './runtime/models.ts';
 import { openExplorer } from './runtime/explorer.ts';
 import { openPorts, type RuntimePorts, type StoreLockOptions } from './runtime/open-ports.ts';
 import { createResources } from './runtime/resources.ts';
@@ -37,6 +38,8 @@ export interface RuntimeOptions {
   analyzers?: Analyzers;
   /** Embedded store only: what this process is, and how it waits while another holds the data folder. */
   storeLock?: StoreLockOptions;
+  /** Replay or record the model calls of this process's builds (`catalyst build --replay / --record`). */
+  models?: ModelWiringOptions;
 }
 
 export interface Runtime {
@@ -65,6 +68,8 @@ export async function createRuntime(config: Readonly<CatalystConfig>, opts: Runt
     const feed = createLiveFeed((e) => logger.warn({ err: String(e) }, 'live feed listener failed'));
     const { state, bus } = ports;
     ports.previewEvents = createPreviewEventRecorder({ state, clock, feed, bus, logger: logger.child({ component: 'preview-events' }) });
+    const models = openModels(config, { state, cache: ports.cache, feed, logger, clock }, opts.models);
+    if (models) ports.models = models;
     const engine = await startEngine(
       { config, mode, ports, agents, settings, feed, clock, logger, consumeFor: opts.consumeFor, runRelay: opts.runRelay },
       resources,

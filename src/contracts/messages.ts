@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { AgentId } from './events.ts';
+import { LlmCallSchema } from './llm.ts';
 import { TaskPhase } from './records.ts';
 
 export const AgentLogMessage = z.object({
@@ -42,6 +43,12 @@ export const AgentStatusMessage = z.object({
   status: z.enum(['queued', 'running', 'done', 'failed']),
   duration_ms: z.number().int().min(0).nullable(),
 });
+/** One language-model call of the task as it happened (tokens, cost, cache hit); GET …/cost has the totals. */
+export const LlmCallMessage = z.object({
+  type: z.literal('llm_call'),
+  task_id: z.uuid(),
+  call: LlmCallSchema,
+});
 export const ErrorMessage = z.object({
   type: z.literal('error'),
   task_id: z.uuid().nullable(),
@@ -56,6 +63,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   PreviewReadyMessage,
   TaskCompleteMessage,
   AgentStatusMessage,
+  LlmCallMessage,
   ErrorMessage,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

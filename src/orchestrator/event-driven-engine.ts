@@ -55,7 +55,7 @@ export function createEventDrivenEngine(deps: StepDeps & EventDrivenOptions): En
       return { outcome: 'retry', delayMs: deps.retryDelayMs * 2 ** (result.attempt - 1), reason: result.error.message };
     }
     const reason = `${agent.id} failed after ${result.attempt} attempt(s): ${result.error.message}`;
-    await failTask(deps, agent, delivery.event, reason, { publish: true });
+    await failTask(deps, agent, delivery.event, reason, { publish: true, cause: result.error });
     await deps.state.markDeadLettered(agent.id, delivery.event.event_id, reason);
     relay?.kick();
     return { outcome: 'dead_letter', reason };

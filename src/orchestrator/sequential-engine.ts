@@ -40,6 +40,7 @@ export function createSequentialEngine(deps: StepDeps & { timeoutMs: number; ret
           if (result.final) {
             await failTask(deps, agent, event, `${agent.id} failed after ${result.attempt} attempt(s): ${result.error.message}`, {
               publish: false,
+              cause: result.error,
             });
             return;
           }

@@ -214,6 +214,12 @@ export async function runStep(
 }
 
 /**
+ * Failures that are the task's own outcome, whichever agent hit them: the build's error code is theirs,
+ * not the failing phase's (a spent budget is not a failed test run).
+ */
+const CODES_NAMING_THE_FAILURE: ReadonlySet<string> = new Set(['budget_exceeded']);
+
+/**
  * Ends a task after a step failed for good: one `task.failed` event, committed against the inbound
  * event's inbox entry so it happens once however often the event is redelivered.
  */
@@ -222,13 +228,22 @@ export async function failTask(
   agent: AgentDefinition,
   event: AgentEvent,
   reason: string,
-  opts: { publish: boolean },
+  opts: { publish: boolean; cause?: AppError },
 ): Promise<void> {
   const task = await deps.state.getTask(event.task_id);
   if (!task) return;
   const now = deps.clock.now();
+  const named = opts.cause && CODES_NAMING_THE_FAILURE.has(opts.cause.code) ? opts.cause : null;
   const failed = createEvent(
-    { event_type: 'task.failed', payload: { phase: task.current_phase, reason, reasons: [reason] } },
+    {
+      event_type: 'task.failed',
+      payload: {
+        phase: task.current_phase,
+        reason,
+        reasons: [reason],
+        ...(named ? { code: named.code, ...(named.hint ? { hint: named.hint } : {}) } : {}),
+      },
+    },
     {
       event_id: deps.newId(),
       trace_id: task.trace_id,
