@@ -16,7 +16,7 @@ import { describeHolder } from '../adapters/state/data-dir-lock.ts';
 import { stopPreview } from '../preview/preview-control.ts';
 import { createRuntime } from '../runtime.ts';
 import { serverFor } from './connect.ts';
-import { EXIT, printJson } from './output.ts';
+import { EXIT, exitCodeOfFailure, printJson } from './output.ts';
 import { showProgress, type ProgressView } from './progress-view.ts';
 import type { ServerClient } from './server-client.ts';
 import { colorEnabled, painter, type Paint } from './terminal-color.ts';
@@ -47,6 +47,8 @@ function describe(result: BuildResult, paint: Paint): string {
     `  repo      ${result.repo_path}${result.main_commit ? ' (the app is merged into main)' : result.branch ? ` (app on branch ${result.branch})` : ''}`,
     ...(result.worktree_path ? [`  worktree  ${result.worktree_path}`] : []),
     `  artifacts ${result.artifacts_dir}`,
+    // What was asked for and left out is part of the result, never only in plan.yaml.
+    ...result.not_built.map((line) => `  ${paint('yellow', 'not built')} ${line}`),
   ];
   if (result.preview_url) lines.push(`  preview   ${result.preview_url}`);
   return `${lines.join('\n')}\n`;
@@ -156,7 +158,7 @@ export async function buildCommand(prompt: string, opts: BuildOptions, config: R
 
   if (opts.json) printJson(result);
   else process.stdout.write(describe(result, painter(colorEnabled(process.env, Boolean(process.stdout.isTTY)))));
-  if (result.status !== 'completed') return EXIT.failed;
+  if (result.status !== 'completed') return exitCodeOfFailure(result);
   if (!opts.json && result.preview_supervised && result.preview_url) {
     say(opts, `The preview keeps running: \`catalyst preview stop ${result.task_id.slice(0, 8)}\` ends it.`);
   }

@@ -1,3 +1,5 @@
+import { ERROR_CODES } from '../contracts/errors.ts';
+import type { BuildResult } from '../contracts/messages.ts';
 import { AppError } from '../core/errors.ts';
 
 /** Exit codes of the contract: 0 success, 1 the build (or an operation) failed, 2 bad usage or input. */
@@ -5,6 +7,16 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 export function exitCodeFor(error: AppError): number {
   return error.category === 'invalid_input' ? EXIT.usage : EXIT.failed;
+}
+
+/**
+ * A build that ran and failed exits 1, unless its code is one of the error catalogue's `invalid_input`
+ * codes: then the request or the setup must change (needs_model: configure a model), as for any bad input.
+ */
+export function exitCodeOfFailure(result: Pick<BuildResult, 'error'>): number {
+  const code = result.error?.code;
+  const category = code !== undefined && Object.hasOwn(ERROR_CODES, code) ? ERROR_CODES[code as keyof typeof ERROR_CODES] : null;
+  return category === 'invalid_input' ? EXIT.usage : EXIT.failed;
 }
 
 /** With --json, every failure is one object on stdout: `{"error": {code, message, hint, phase}}`. */

@@ -12,7 +12,7 @@ export function colorEnabled(env: Readonly<Record<string, string | undefined>>, 
   return isTTY;
 }
 
-const SGR = { green: [32, 39], red: [31, 39], cyan: [36, 39], dim: [2, 22] } as const;
+const SGR = { green: [32, 39], red: [31, 39], yellow: [33, 39], cyan: [36, 39], dim: [2, 22] } as const;
 
 export type Paint = (style: keyof typeof SGR, text: string) => string;
 

@@ -107,6 +107,11 @@ export const BuildResult = z.object({
   preview_url: z.string().nullable(),
   fallback_url: z.string().nullable(),
   artifacts_dir: z.string(),
+  /**
+   * Asked-for behaviours the build left out, one line each ("redirect a short link to its long URL: needs a
+   * language model: …"), from plan.scope; [] when the plan left nothing out (issue 14).
+   */
+  not_built: z.array(z.string()).default([]),
   duration_ms: z.number().int().min(0),
   phases: z.array(PhaseTiming),
   /** embedded: this process ran the agents; server: a running `catalyst serve` did. */

@@ -3,6 +3,9 @@
  * GET /api/tasks/{id}/result: one object a script can branch on. A failure names its code, the phase
  * that failed and what to do, taken from the event that ended the task.
  */
+import { parse as parseYaml } from 'yaml';
+import { notBuiltOf } from '../contracts/app-scope.ts';
+import { Plan } from '../contracts/artifacts.ts';
 import { AGENT_IDS, parseEvent, type AgentEvent } from '../contracts/events.ts';
 import { BuildResult, type BuildFailure, type PhaseTiming } from '../contracts/messages.ts';
 import { phaseTimingsOf, type TaskRecord } from '../contracts/records.ts';
@@ -63,6 +66,18 @@ function failureOf(task: TaskRecord, events: readonly AgentEvent[]): BuildFailur
   return { code: 'build_failed', message: task.error ?? `the task is ${task.status}`, phase: task.current_phase, hint: null };
 }
 
+/** What the task's plan says was asked for and not built; [] before there is a plan, or for an unreadable one. */
+async function notBuiltOfTask(artifacts: ArtifactStore, taskId: string): Promise<string[]> {
+  const text = await artifacts.read(taskId, 'planning/plan.yaml');
+  if (text === null) return [];
+  try {
+    const plan = Plan.safeParse(parseYaml(text));
+    return plan.success ? notBuiltOf(plan.data.scope) : [];
+  } catch {
+    return [];
+  }
+}
+
 /** The result of a task as it stands (normally once it ended); `via` and timing are the caller's to add. */
 export async function buildResultOf(
   ports: BuildResultPorts,
@@ -92,6 +107,7 @@ export async function buildResultOf(
     preview_url: live ? preview.url : null,
     fallback_url: live ? preview.fallback_url : null,
     artifacts_dir: ports.artifacts.location(task.id),
+    not_built: await notBuiltOfTask(ports.artifacts, task.id),
     phases: phasesOf(task),
   };
 }

@@ -2,6 +2,7 @@
 import type { CreateTaskResponse, FileList, TaskDetail, TaskProgress } from '../../src/contracts/api.ts';
 import type { DependencyGraph, ExplorerFindings, ScanRecord, ScanRequestInput } from '../../src/contracts/explorer.ts';
 import type { ConfiguredModel, CostOverview, TaskCost } from '../../src/contracts/llm.ts';
+import type { BuildResult } from '../../src/contracts/messages.ts';
 import type { PreviewDeployment, TaskRecord } from '../../src/contracts/records.ts';
 
 const TOKEN_KEY = 'catalyst.token';
@@ -81,6 +82,8 @@ export const api = {
     json<CreateTaskResponse>('/api/tasks', { method: 'POST', body: JSON.stringify({ prompt, ...from }) }),
   tasks: () => json<{ tasks: TaskRecord[] }>('/api/tasks?limit=100'),
   task: (id: string) => json<TaskDetail>(`/api/tasks/${id}`),
+  /** What the build amounts to: status, failure code and hint, and what was asked for but not built. */
+  result: (id: string) => json<Omit<BuildResult, 'via' | 'duration_ms' | 'preview_supervised'>>(`/api/tasks/${id}/result`),
   progress: (id: string) => json<TaskProgress>(`/api/tasks/${id}/progress`),
   cancel: (id: string) => json<TaskRecord>(`/api/tasks/${id}/cancel`, { method: 'POST' }),
   files: (id: string) => json<FileList>(`/api/tasks/${id}/files`),

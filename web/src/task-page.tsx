@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { TaskDetail } from '../../src/contracts/api.ts';
 import { api } from './api.ts';
 import { navigate } from './router.ts';
+import { ScopeNotice } from './scope-notice.tsx';
 import { Chat, ErrorNote, Link, statusBadge } from './ui.tsx';
 import { AGENTS, useTaskStream, type TaskStream } from './use-task-stream.ts';
 import { ArchitectureView, CommitsView, FilesView, PlanView, PreviewBadge, PreviewView, ReviewView, TestsView } from './views.tsx';
@@ -143,6 +144,7 @@ export function TaskPage({ id, tab }: { id: string; tab: string }) {
               : `The task ${stream.complete.status}${stream.complete.error ? `: ${stream.complete.error}` : '.'}`}
           </p>
         ) : null}
+        <ScopeNotice id={id} revision={stream.revision} />
         {preview ? (
           <p aria-label="Preview status">
             Preview:{' '}

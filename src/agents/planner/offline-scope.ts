@@ -11,12 +11,7 @@ import type { z } from 'zod';
 import type { PlanNotes } from '../../generator/plan/index.ts';
 import { classifyAppScope, needsModel, needsModelReason, notBuiltAssumption } from '../../generator/understand/app-kind.ts';
 import type { Understanding } from '../../generator/understand/index.ts';
-
-/** How to give Catalyst a model, for every message that says one is needed. */
-export const CONFIGURE_MODEL_HINT =
-  'configure a language model and build again: set CATALYST_LLM_PROVIDER (openai, anthropic or openai-compatible) and ' +
-  'CATALYST_LLM_MODEL, with OPENAI_API_KEY, ANTHROPIC_API_KEY or CATALYST_LLM_API_KEY (CATALYST_LLM_BASE_URL for an ' +
-  'OpenAI-compatible server such as Ollama), or set llm.default in the config file';
+import { CONFIGURE_MODEL_HINT } from '../shared/configure-model.ts';
 
 export interface OfflineScope {
   /** The rules' reading of the request. */

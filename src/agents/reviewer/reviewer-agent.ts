@@ -8,12 +8,13 @@
 import { measureComplexity } from '../../analysis/complexity.ts';
 import { findDuplication } from '../../analysis/duplication.ts';
 import { LINT_TARGETS, runQualityLint } from '../../analysis/quality-lint.ts';
-import { TestSummary, type ReviewDecision } from '../../contracts/artifacts.ts';
+import { Plan, TestSummary, type ReviewDecision } from '../../contracts/artifacts.ts';
 import type { ReviewItem } from '../../contracts/events.ts';
 import type { AgentDefinition } from '../../core/agent.ts';
 import { parseArtifact } from '../shared/artifact-json.ts';
 import { expectEvent } from '../shared/expect-event.ts';
 import { decideReview, QUALITY_LIMITS, type ReviewMetrics } from './decide.ts';
+import { reviewScope } from './scope-review.ts';
 
 const CODE_FILE = /^(backend|frontend)\/.*\.[cm]?[jt]sx?$/;
 const TS_ERROR = /error TS\d+:/g;
@@ -221,7 +222,11 @@ export const reviewerAgent: AgentDefinition = {
       minPassRate: ctx.settings.reviewer.minPassRate,
       maxTypeErrors: ctx.settings.reviewer.maxTypeErrors,
     };
-    const verdict = decideReview(metrics, thresholds, findingItems);
+    // What the request asked for beyond records must be in the plan's scope, built or listed as not built.
+    const planText = await artifacts.read(taskId, 'planning/plan.yaml');
+    const scope = reviewScope(ctx.task.user_prompt, planText === null ? null : parseArtifact(Plan, planText, 'planning/plan.yaml'));
+    const measured = decideReview(metrics, thresholds, [...scope.items, ...findingItems]);
+    const verdict = { ...measured, recommendations: [...scope.recommendations, ...measured.recommendations] };
     const now = ctx.clock.now().toISOString();
     const {
       security_critical: _c,
