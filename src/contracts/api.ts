@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { AgentId } from './events.ts';
+import { ConfiguredModelSchema } from './llm.ts';
 import { TaskPhase, TaskRecord, TaskStatus } from './records.ts';
 
 export const AgentRunStatus = z.enum(['queued', 'running', 'done', 'failed']);
@@ -89,3 +90,10 @@ export const CommitRecord = z.object({
 export type CommitRecord = z.infer<typeof CommitRecord>;
 
 export const HealthResponse = z.object({ status: z.literal('ok'), mode: z.enum(['sequential', 'event_driven']), version: z.string() });
+
+/** GET /api/models: each agent that has a model (an agent absent from the list is deterministic). */
+export const ModelList = z.array(ConfiguredModelSchema);
+export type ModelList = z.infer<typeof ModelList>;
+
+/** GET /api/cost: how many of the newest tasks that called a model to list (the totals cover every call). */
+export const CostQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { AgentId } from './events.ts';
-import { LlmCallSchema } from './llm.ts';
+import { LlmCallSchema, TaskLlmOptionsSchema } from './llm.ts';
 import { TaskPhase } from './records.ts';
 
 export const AgentLogMessage = z.object({
@@ -151,6 +151,13 @@ export function buildRequestSchema(maxPromptChars: number) {
         .describe(
           "Build from this completed explorer scan: the scanned records become the app's data model, while the prompt decides its name, sign-in and language",
         ),
+      budget: TaskLlmOptionsSchema.shape.budget.describe(
+        "This task's model budget: max_tokens and/or max_usd (a limit left out is the config's budget.*); a model call that would pass it stops the task with budget_exceeded",
+      ),
+      no_cache: z
+        .boolean()
+        .optional()
+        .describe("Ask the models afresh instead of answering from Catalyst's response cache (answers are still stored)"),
     })
     .strict();
 }

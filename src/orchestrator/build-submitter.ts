@@ -8,6 +8,7 @@
  */
 import { createEvent, type BuildUnderstanding } from '../contracts/events.ts';
 import { buildRequestSchema, type BuildRequest } from '../contracts/messages.ts';
+import type { TaskLlmOptions } from '../contracts/llm.ts';
 import type { OrchestrationMode, TaskRecord } from '../contracts/records.ts';
 import type { Clock } from '../core/clock.ts';
 import { AppError } from '../core/errors.ts';
@@ -56,6 +57,11 @@ export function createBuildSubmitter(deps: BuildSubmitterDeps): SubmitBuild {
 
   function submitAs(request: BuildRequest, understanding: BuildUnderstanding, name: string, slug: string): Promise<TaskRecord> {
     const scanId = request.explorer_scan_id;
+    // The task's own model choices travel in its metadata, so every process running one of its steps applies them.
+    const llmOptions: TaskLlmOptions | null =
+      request.budget || request.no_cache
+        ? { ...(request.budget ? { budget: request.budget } : {}), no_cache: request.no_cache ?? false }
+        : null;
     const projectId = uuid();
     const taskId = uuid();
     const traceId = uuid();
@@ -94,7 +100,10 @@ export function createBuildSubmitter(deps: BuildSubmitterDeps): SubmitBuild {
         trace_id: traceId,
         user_prompt: request.prompt,
         mode,
-        ...(scanId === undefined ? {} : { metadata: { explorer_scan_id: scanId } }),
+        metadata: {
+          ...(scanId === undefined ? {} : { explorer_scan_id: scanId }),
+          ...(llmOptions ? { llm: llmOptions } : {}),
+        },
       },
       initiated,
     });

@@ -19,6 +19,7 @@ import { AppError } from '../core/errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { errorBody, errorHandler } from './http-errors.ts';
 import { createLiveState } from './live-state.ts';
+import { registerCostRoutes } from './cost-routes.ts';
 import { registerLiveRoutes } from './live-routes.ts';
 import { registerExplorerRoutes } from './explorer-routes.ts';
 import { registerOpsRoutes } from './ops-routes.ts';
@@ -125,6 +126,7 @@ export async function buildServer(runtime: Runtime, opts: ServerOptions = {}): P
   const live = createLiveState(runtime);
   app.addHook('onClose', async () => live.close());
   await registerTaskRoutes(app, runtime, live);
+  await registerCostRoutes(app, runtime);
   await registerOpsRoutes(app, runtime);
   await registerExplorerRoutes(app, runtime);
   await registerLiveRoutes(app, runtime, live);

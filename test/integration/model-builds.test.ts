@@ -1,5 +1,5 @@
 /**
- * Real builds through the runtime (embedded PGlite, sequential) with the model configured only by the
+ * Real builds through the runtime (embedded PGlite, sequential) and its HTTP API, with the model configured by the
  * environment (CATALYST_LLM_PROVIDER=openai-compatible and its base URL) pointing at the OpenAI-format
  * stand-in. Every model call becomes an llm_calls row and a live llm_call message; a repeated build costs
  * 0 tokens with every call a cache hit; a spent budget fails the task with budget_exceeded and the spend.
@@ -15,13 +15,15 @@ import { after, before, describe, test } from 'node:test';
 import { z } from 'zod';
 import { PIPELINE_AGENTS } from '../../src/agents/index.ts';
 import { loadConfig } from '../../src/config/index.ts';
-import type { LlmCall, ModelAgent } from '../../src/contracts/llm.ts';
-import type { ServerMessage } from '../../src/contracts/messages.ts';
+import type { FastifyInstance } from 'fastify';
+import { ModelList } from '../../src/contracts/api.ts';
+import { CostOverviewSchema, summarizeTaskCost, TaskCostSchema, type LlmCall, type ModelAgent } from '../../src/contracts/llm.ts';
+import type { BuildResult, ServerMessage } from '../../src/contracts/messages.ts';
 import type { AgentDefinition } from '../../src/core/agent.ts';
 import type { Logger } from '../../src/core/logger.ts';
-import { buildResultOf } from '../../src/orchestrator/build-result.ts';
 import { waitForTask } from '../../src/orchestrator/wait-for-task.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
+import { buildServer } from '../../src/server/app.ts';
 import { startStandin, type Standin } from '../support/llm-standins/standin-server.ts';
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
@@ -64,7 +66,7 @@ after(async () => {
 });
 
 /** A runtime over its own data folder, configured by the environment plus a file for prices and previews. */
-async function runtimeIn(home: string, extraYaml = ''): Promise<Runtime> {
+async function runtimeIn(home: string): Promise<Runtime> {
   const file = join(dir, `${home}.yaml`);
   writeFileSync(
     file,
@@ -74,7 +76,7 @@ async function runtimeIn(home: string, extraYaml = ''): Promise<Runtime> {
       '  tester: {run_e2e_tests: false}',
       'llm:',
       '  prices: {standin-model: {input: 1, cached_input: 0.5, output: 2}}',
-      extraYaml,
+      'logging: {level: silent}',
     ].join('\n'),
   );
   const config = loadConfig({
@@ -93,15 +95,20 @@ async function runtimeIn(home: string, extraYaml = ''): Promise<Runtime> {
   return createRuntime(config, { detachedPreviews: false, agents: AGENTS, logger: quiet });
 }
 
-async function build(runtime: Runtime, request: Record<string, unknown>) {
+async function build(api: FastifyInstance, runtime: Runtime, body: Record<string, unknown>) {
   const live: ServerMessage[] = [];
   const off = runtime.feed.on((m) => {
     if (m.type === 'llm_call') live.push(m);
   });
   try {
-    const submitted = await runtime.submitBuild(request);
-    const task = await waitForTask(runtime.ports.state, runtime.feed, submitted.id);
-    return { task, result: await buildResultOf(runtime.ports, task), calls: await runtime.ports.state.listLlmCalls(task.id), live };
+    const res = await api.inject({ method: 'POST', url: '/api/tasks', payload: body });
+    assert.equal(res.statusCode, 202, res.body);
+    const task = await waitForTask(runtime.ports.state, runtime.feed, res.json().task_id);
+    const result = (await api.inject({ url: `/api/tasks/${task.id}/result` })).json() as BuildResult;
+    const costRes = await api.inject({ url: `/api/tasks/${task.id.slice(0, 8)}/cost` });
+    assert.equal(costRes.statusCode, 200, costRes.body);
+    const cost = TaskCostSchema.parse(costRes.json());
+    return { task, result, cost, calls: await runtime.ports.state.listLlmCalls(task.id), live };
   } finally {
     off();
   }
@@ -109,17 +116,31 @@ async function build(runtime: Runtime, request: Record<string, unknown>) {
 
 const tokens = (calls: readonly LlmCall[]) => calls.reduce((n, c) => n + c.tokens_in + c.tokens_out, 0);
 
-describe('builds with a model from the environment', () => {
+describe('builds with a model from the environment, through the API', () => {
   let runtime: Runtime;
+  let api: FastifyInstance;
   before(async () => {
     runtime = await runtimeIn('home');
+    api = await buildServer(runtime, { webDir: null });
   });
   after(async () => {
+    await api?.close();
     await runtime?.close();
   });
 
-  test('each model call is an llm_calls row, a live llm_call message and part of the cost overview', async () => {
-    const { task, result, calls, live } = await build(runtime, { prompt: 'build a todo app' });
+  test('GET /api/models lists the model of each agent that has one, never the key', async () => {
+    const res = await api.inject({ url: '/api/models' });
+    assert.equal(res.statusCode, 200);
+    const models = ModelList.parse(res.json());
+    assert.deepEqual(
+      models.map((m) => [m.agent, m.provider, m.model, m.base_url]),
+      ['planner', 'architect', 'reviewer'].map((a) => [a, 'openai-compatible', 'standin-model', standin.baseUrl]),
+    );
+    assert.ok(!res.body.includes('standin-secret-key-42'));
+  });
+
+  test('each model call is an llm_calls row, a live llm_call message, and in the cost API', async () => {
+    const { task, result, cost, calls, live } = await build(api, runtime, { prompt: 'build a todo app' });
     assert.equal(result.status, 'completed', JSON.stringify(result.error));
     const agents = new Set(calls.map((c) => c.agent));
     for (const agent of ['planner', 'architect', 'reviewer'] as const) assert.ok(agents.has(agent), `${agent} called its model`);
@@ -139,12 +160,13 @@ describe('builds with a model from the environment', () => {
       calls.map((c) => c.call_id),
       'one live message per recorded call, in order',
     );
-    const stored = await runtime.ports.state.getTask(task.id);
-    assert.equal(stored?.cost_total, Math.round(calls.reduce((s, c) => s + c.cost_usd, 0) * 1e6) / 1e6);
-    const overview = await runtime.ports.state.costOverview();
-    const line = overview.tasks.find((t) => t.task_id === task.id);
-    assert.equal(line?.total.calls, calls.length);
-    assert.equal(line?.total.tokens_in + (line?.total.tokens_out ?? 0), tokens(calls));
+    assert.deepEqual(cost, summarizeTaskCost(task.id, calls));
+    assert.equal(cost.total.calls, calls.length);
+    assert.ok(cost.total.cost_usd > 0);
+    assert.equal((await runtime.ports.state.getTask(task.id))?.cost_total, cost.total.cost_usd);
+    const overview = CostOverviewSchema.parse((await api.inject({ url: '/api/cost' })).json());
+    assert.deepEqual(overview.tasks.find((t) => t.task_id === task.id)?.total, cost.total);
+    assert.equal(overview.per_model[0]?.model, 'standin-model');
     // The key went out as the bearer token and nowhere into the records.
     assert.equal(standin.requests.at(-1)?.headers.authorization, 'Bearer standin-secret-key-42');
     assert.ok(!JSON.stringify(calls).includes('standin-secret-key-42'));
@@ -152,41 +174,43 @@ describe('builds with a model from the environment', () => {
 
   test('the same request again costs 0 tokens: every call is a cache hit', async () => {
     const before = standin.requests.length;
-    const { result, calls } = await build(runtime, { prompt: 'build a todo app' });
+    const { result, calls, cost } = await build(api, runtime, { prompt: 'build a todo app' });
     assert.equal(result.status, 'completed', JSON.stringify(result.error));
     assert.ok(calls.length >= 3);
     assert.ok(
       calls.every((c) => c.cache_hit),
       'every call answered from the cache',
     );
-    assert.equal(tokens(calls), 0);
-    assert.equal(
-      calls.reduce((s, c) => s + c.cost_usd, 0),
-      0,
-    );
+    assert.deepEqual([cost.total.tokens_in, cost.total.tokens_out, cost.total.cost_usd], [0, 0, 0]);
+    assert.equal(cost.total.cache_hits, calls.length);
     assert.equal(standin.requests.length, before, 'the provider was not asked again');
   });
-});
 
-describe('a budget', () => {
-  test('a task that runs out of tokens fails with budget_exceeded, saying what it spent', async () => {
-    // The first call (150 tokens) fits; the next one does not.
-    const runtime = await runtimeIn('budget', 'budget: {max_tokens_per_task: 200}');
+  test('a task budget from the request stops the task with budget_exceeded and the spend; no_cache asks afresh', async () => {
     const asked = standin.requests.length;
-    try {
-      const { task, result, calls } = await build(runtime, { prompt: 'build a recipe book with ingredients' });
-      assert.equal(task.status, 'failed');
-      assert.equal(result.error?.code, 'budget_exceeded');
-      assert.match(result.error?.message ?? '', /has spent 150 tokens/);
-      assert.match(result.error?.hint ?? '', /budget/);
-      // Whichever agent asked next (the planner's own plan request, or the architect's), it was refused unsent.
-      const refused = calls.at(-1)!;
-      assert.deepEqual([refused.status, refused.error_code, refused.tokens_in + refused.tokens_out], ['failed', 'budget_exceeded', 0]);
-      assert.equal(tokens(calls), 150);
-      assert.equal(standin.requests.length, asked + 1, 'the refused request never reached the provider');
-      assert.equal(result.phases.find((p) => p.agent === refused.agent)?.runs, 1, 'a spent budget is not retried');
-    } finally {
-      await runtime.close();
-    }
+    // Cached answers cost nothing and are never refused, so without no_cache this build would sail through.
+    const { task, result, calls } = await build(api, runtime, {
+      prompt: 'build a todo app',
+      budget: { max_tokens: 200 },
+      no_cache: true,
+    });
+    assert.deepEqual(task.metadata.llm, { budget: { max_tokens: 200, max_usd: null }, no_cache: true });
+    assert.equal(task.status, 'failed');
+    assert.equal(result.error?.code, 'budget_exceeded');
+    // The first call (150 tokens) fits; the next one (its agent's own request, or the next agent's) does not.
+    assert.match(result.error?.message ?? '', /has spent 150 tokens/);
+    assert.match(result.error?.hint ?? '', /budget/);
+    assert.equal(calls[0]?.cache_hit, false, 'no_cache: the provider answered');
+    const refused = calls.at(-1)!;
+    assert.deepEqual([refused.status, refused.error_code, refused.tokens_in + refused.tokens_out], ['failed', 'budget_exceeded', 0]);
+    assert.equal(tokens(calls), 150);
+    assert.equal(standin.requests.length, asked + 1, 'the refused request never reached the provider');
+    assert.equal(result.phases.find((p) => p.agent === refused.agent)?.runs, 1, 'a spent budget is not retried');
+  });
+
+  test('POST /api/tasks refuses a budget that is not a positive number', async () => {
+    const res = await api.inject({ method: 'POST', url: '/api/tasks', payload: { prompt: 'build a todo app', budget: { max_usd: -1 } } });
+    assert.equal(res.statusCode, 400);
+    assert.equal(res.json().error.code, 'invalid_request');
   });
 });
