@@ -9,6 +9,7 @@ import { foreignCompound, foreignNoun, foreignPlural, isForeignLanguage, structu
 import { asciiWords, isReservedModelName, snakeToPascal, toSnake } from './identifiers.ts';
 import { singularizePhrase } from './inflect.ts';
 import { isEntityPlural, isFieldLike, PhraseReader } from './phrases.ts';
+import { SentenceReader } from './sentences.ts';
 import {
   APP_WORDS,
   AUTH_NEGATIONS,
@@ -142,7 +143,8 @@ export class EntityCollector {
 
   /** Registers a mention and returns its key, or null for the signed-in user and unusable words. */
   mention(words: readonly string[], position: number): string | null {
-    const singular = singularizePhrase(words.map((w) => w.toLowerCase()));
+    // "fill-ups" is one name of two words.
+    const singular = singularizePhrase(words.flatMap((w) => w.toLowerCase().split('-')).filter((w) => w.length > 0));
     let key = toSnake(singular);
     if (key === null || USER_WORDS.has(key) || (singular.length === 1 && USER_WORDS.has(words[0]!.toLowerCase()))) return null;
     if (key === 'user') return null;
@@ -368,7 +370,11 @@ export function collectEntities(lower: string, language: string, notes: string[]
   const collector = new EntityCollector(notes);
   const reader = new PhraseReader(collector, notes);
   if (language === 'en') {
-    for (const clause of phraseClauses(lower)) reader.readClause(clause.text, clause.at);
+    // Sentence shapes first (forms, logs, "each X has", "… by"); the phrase reader reads what they left.
+    const sentences = new SentenceReader(collector, notes);
+    const rest = sentences.read(lower);
+    for (const clause of phraseClauses(rest)) reader.readClause(clause.text, clause.at);
+    sentences.finish();
   } else {
     const scanned = withoutDeclinedSignIn(lower);
     collector.scanKnownNouns(scanned, language);

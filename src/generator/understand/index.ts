@@ -11,6 +11,7 @@ import { asciiWords, cleanDisplayText, snakeToLabel, snakeToPascal, titleCase, t
 import { pluralize } from './inflect.ts';
 import { detectLanguage, LANGUAGE_NAMES } from './language.ts';
 import { isSubjectNoun } from './phrases.ts';
+import { flattenLists } from './sentences.ts';
 import {
   AUTH_SIGNALS,
   DEFAULT_FIELDS,
@@ -125,7 +126,7 @@ export function understandRequest(prompt: string): Domain {
 }
 
 export function analyzeRequest(prompt: string): Understanding {
-  const text = cleanDisplayText(prompt, MAX_PROMPT);
+  const text = cleanDisplayText(flattenLists(prompt), MAX_PROMPT);
   const lower = text.toLowerCase().replace(/\bbetween\s+(-?\d+(?:\.\d+)?)\s+and\s+(-?\d+(?:\.\d+)?)/g, 'from $1 to $2');
   const assumptions: string[] = [];
   const openQuestions: string[] = [];

@@ -103,7 +103,7 @@ function isModifier(word: string | undefined): boolean {
 }
 
 /** The record name of a head noun at words[i]: "weekly meal plans" → ["meal", "plan"]; "attendance records" → ["attendance"]. */
-function nameAt(words: readonly string[], i: number): string[] {
+export function nameAt(words: readonly string[], i: number): string[] {
   const head = singularize(words[i]!);
   const before = words[i - 1];
   // "can read posts", "trainers run sessions": the word before is a verb, not part of the name.
