@@ -113,6 +113,13 @@ describe('classifyAppScope: records plus a behaviour beyond them', () => {
     assert.ok(!understood.assumptions.some((a) => /generic items/.test(a)), understood.assumptions.join(' | '));
   });
 
+  test('a request the rules read as generic items is named after what it is', () => {
+    assert.equal(withScopeRecords(analyzeRequest('make me a snake game'), 'make me a snake game').domain.app_name, 'Snake Game');
+    assert.equal(withScopeRecords(analyzeRequest('a pomodoro timer'), 'a pomodoro timer').domain.slug, 'pomodoro-timer');
+    const todo = analyzeRequest('build a todo app');
+    assert.equal(withScopeRecords(todo, 'build a todo app'), todo);
+  });
+
   test('a request that names its own records keeps them', () => {
     const prompt = 'a link shortener where links have a target url, a slug and a click count';
     const understood = analyzeRequest(prompt);
@@ -149,5 +156,14 @@ describe('classifyAppScope: records apps stay records apps', () => {
     assert.ok(prompts.length >= 168);
     const moved = prompts.filter((p) => scopeOf(p.prompt).kind !== 'records_app').map((p) => p.id);
     assert.deepEqual(moved, []);
+    const renamed = prompts.filter((p) => {
+      const understood = analyzeRequest(p.prompt);
+      return withScopeRecords(understood, p.prompt) !== understood;
+    });
+    assert.deepEqual(
+      renamed.map((p) => p.id),
+      [],
+      'what submit hands the planner is the understanding itself',
+    );
   });
 });

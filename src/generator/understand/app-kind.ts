@@ -326,18 +326,35 @@ export function notBuiltAssumption(scope: AppScope, domain: Domain): string | nu
   );
 }
 
+/** "URL Shortener", "Snake Game": an app named after what it is, from the request's own words. */
+function nameOf(b: AskedBeyondRecords): string | null {
+  const words = asciiWords(b.phrase);
+  return words.length > 0 ? titleCase(words).replace(/\bUrl\b/, 'URL') : null;
+}
+
 /**
- * A mixed request whose records the understanding could not name ("a URL shortener" names nothing to
- * store) keeps what its behaviour acts on: a redirect needs links with their long URL and short code.
- * Any other understanding is returned as it is.
+ * A request the understanding could only read as generic items ("a URL shortener", "a snake game" name
+ * nothing to store) is named after what it is, so its project is not "Item App"; and a redirect keeps what
+ * it acts on: links with their long URL and short code. Any other understanding is returned as it is.
  */
 export function withScopeRecords(understood: Understanding, prompt: string): Understanding {
   const asked = behavioursBeyondRecords(prompt, understood.domain.language);
-  const redirect = asked.find((b) => b.cls === 'redirect');
-  if (!redirect) return understood;
   const only = understood.domain.entities;
   const generic = only.length === 1 && only[0]!.name === 'Item' && !/\bitems?\b/i.test(prompt);
   if (!generic) return understood;
+  const redirect = asked.find((b) => b.cls === 'redirect');
+  const core = asked.find((b) => b.core);
+  if (!redirect) {
+    const name = core && understood.domain.app_name === 'Item App' ? nameOf(core) : null;
+    if (name === null) return understood;
+    const domain = Domain.parse({
+      ...understood.domain,
+      app_name: name,
+      slug: toSlug(name, understood.domain.slug),
+      summary: summarize(name, understood.domain.entities, understood.domain.auth.enabled),
+    });
+    return { ...understood, domain };
+  }
   const level = understood.domain.auth.enabled ? 'authenticated' : 'public';
   const link: DomainEntity = {
     name: 'Link',
@@ -356,8 +373,7 @@ export function withScopeRecords(understood: Understanding, prompt: string): Und
   };
   // "Item App" came from the generic item; the app is named after what it is ("a URL shortener").
   const generated = understood.domain.app_name === 'Item App';
-  const words = redirect.core && generated ? asciiWords(redirect.phrase) : [];
-  const appName = words.length > 0 ? titleCase(words).replace(/\bUrl\b/, 'URL') : generated ? 'Link App' : understood.domain.app_name;
+  const appName = generated ? ((redirect.core ? nameOf(redirect) : null) ?? 'Link App') : understood.domain.app_name;
   const domain = Domain.parse({
     ...understood.domain,
     app_name: appName,
