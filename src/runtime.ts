@@ -36,6 +36,11 @@ export interface RuntimeOptions {
   agents?: readonly AgentDefinition[];
   /** The explorer's scanners (tests may point them elsewhere); default: the real ones. */
   analyzers?: Analyzers;
+  /**
+   * Take over queued or running tasks whose owner died, on start and every sweep interval (the server and
+   * `catalyst build`); default false, so short-lived commands never start running someone's build.
+   */
+  resumeOwnerless?: boolean;
   /** Embedded store only: what this process is, and how it waits while another holds the data folder. */
   storeLock?: StoreLockOptions;
   /** Replay or record the model calls of this process's builds (`catalyst build --replay / --record`). */
@@ -71,7 +76,19 @@ export async function createRuntime(config: Readonly<CatalystConfig>, opts: Runt
     const models = openModels(config, { state, cache: ports.cache, feed, logger, clock }, opts.models);
     if (models) ports.models = models;
     const engine = await startEngine(
-      { config, mode, ports, agents, settings, feed, clock, logger, consumeFor: opts.consumeFor, runRelay: opts.runRelay },
+      {
+        config,
+        mode,
+        ports,
+        agents,
+        settings,
+        feed,
+        clock,
+        logger,
+        consumeFor: opts.consumeFor,
+        runRelay: opts.runRelay,
+        resumeOwnerless: opts.resumeOwnerless,
+      },
       resources,
     );
     const explorer = resources.add(openExplorer(config, ports, { logger, clock, analyzers: opts.analyzers }));

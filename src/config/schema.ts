@@ -18,6 +18,14 @@ export const ConfigFileSchema = z
           .object({ enabled: z.boolean().default(true), timeout_seconds: Positive.default(600) })
           .strict()
           .default({ enabled: true, timeout_seconds: 600 }),
+        /**
+         * Who runs a task: its owner renews a lease on the task row; a task whose lease ran out (the owner
+         * died) is claimed and resumed by the next sweep of any Catalyst process on the same store.
+         */
+        recovery: z
+          .object({ lease_seconds: Positive.default(30), sweep_interval_seconds: Positive.default(10) })
+          .strict()
+          .prefault({}),
         event_driven: z
           .object({
             enabled: z.boolean().default(true),

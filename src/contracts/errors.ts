@@ -36,6 +36,7 @@ export const ERROR_CODES = {
   rate_limited: 'unavailable',
   not_implemented: 'unavailable',
   task_finished: 'conflict',
+  task_owned: 'conflict',
   // Language models (src/adapters/llm): messages name the provider and the model.
   llm_auth_failed: 'invalid_input',
   llm_model_not_found: 'invalid_input',

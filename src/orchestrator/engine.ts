@@ -24,5 +24,11 @@ export interface Engine {
    * when the task is already over, `task_not_found` for an unknown id.
    */
   cancel(taskId: string): Promise<TaskRecord>;
+  /**
+   * Takes over a queued or running task nobody runs (its process died or stopped) and continues it from
+   * its last committed step. Throws `task_finished` when it is over, `task_owned` when another live
+   * process holds it, `task_not_found` for an unknown id.
+   */
+  resume(taskId: string): Promise<TaskRecord>;
   stop(): Promise<void>;
 }

@@ -5,6 +5,7 @@
  */
 import type { QueueSpec, Subscription, EventBus, HandlerOutcome, Delivery } from '../core/ports/event-bus.ts';
 import type { AgentDefinition } from '../core/agent.ts';
+import { AppError } from '../core/errors.ts';
 import type { Engine, Submission } from './engine.ts';
 import { createOutboxRelay, type OutboxRelay } from './outbox-relay.ts';
 import { cancelTask, failTask, runStep, type StepDeps } from './step-runner.ts';
@@ -89,6 +90,12 @@ export function createEventDrivenEngine(deps: StepDeps & EventDrivenOptions): En
         .onCancelled?.(taskId)
         .catch((e: unknown) => deps.logger.warn({ task_id: taskId, err: String(e) }, 'clean-up after cancel failed'));
       return cancelled;
+    },
+    async resume(taskId) {
+      // Event-driven tasks are carried by their queued events, not by an owning process (yet).
+      throw new AppError('not_implemented', `task ${taskId} runs in event-driven mode, which resumes through its queues`, {
+        hint: 'workers pick up its queued events when they start',
+      });
     },
     async stop() {
       await Promise.all(subscriptions.splice(0).map((s) => s.close()));

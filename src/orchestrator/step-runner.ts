@@ -95,6 +95,16 @@ export async function runStep(
   const attempt = await deps.state.beginAttempt(agent.id, event.event_id, event.task_id);
   if (attempt.status === 'processed') return { status: 'duplicate' };
   if (attempt.status === 'dead_lettered') return { status: 'skipped', reason: 'already dead-lettered' };
+  if (attempt.attempt > deps.maxAttempts) {
+    // Every allowed attempt began and none ended: each time, the process running it died mid-step. A
+    // step that kills its owner is a failed step like any other, not one to retry forever.
+    return {
+      status: 'failed',
+      attempt: attempt.attempt - 1,
+      final: true,
+      error: new AppError('agent_failed', `the process running it stopped during each of its ${attempt.attempt - 1} attempts`),
+    };
+  }
 
   const task = await deps.state.getTask(event.task_id);
   if (!task) {

@@ -29,6 +29,8 @@ export interface EngineWiring {
   logger: Logger;
   consumeFor?: readonly AgentDefinition[];
   runRelay?: boolean;
+  /** Take over tasks whose owner died (server, CLI build, worker); not for short-lived commands. */
+  resumeOwnerless?: boolean;
 }
 
 /** Starts the engine; it stops with the resources, after which the agent log writes still in flight are awaited. */
@@ -95,7 +97,16 @@ export async function startEngine(w: EngineWiring, resources: Resources): Promis
           retryDelayMs: ed.retry_delay_ms,
           stepTimeoutMs,
         })
-      : createSequentialEngine({ ...stepDeps, timeoutMs: stepTimeoutMs, retryDelayMs: ed.retry_delay_ms });
+      : createSequentialEngine({
+          ...stepDeps,
+          timeoutMs: stepTimeoutMs,
+          retryDelayMs: ed.retry_delay_ms,
+          recovery: {
+            leaseMs: config.orchestration.recovery.lease_seconds * 1000,
+            sweepMs: config.orchestration.recovery.sweep_interval_seconds * 1000,
+            resumeOwnerless: w.resumeOwnerless ?? false,
+          },
+        });
   await engine.start();
   resources.add({ close: () => engine.stop() });
   return engine;

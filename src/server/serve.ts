@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CatalystConfig } from '../config/index.ts';
+import type { AgentDefinition } from '../core/agent.ts';
 import { createRuntime } from '../runtime.ts';
 import { startPreviewServices } from '../runtime/preview-services.ts';
 import { untilShutdownSignal } from '../core/shutdown-signal.ts';
@@ -19,8 +20,17 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Readonly<CatalystConfig>, opts: { webDir?: string | null } = {}): Promise<RunningServer> {
-  const runtime = await createRuntime(config, { detachedPreviews: true, storeLock: { purpose: 'catalyst serve' } });
+export async function startServer(
+  config: Readonly<CatalystConfig>,
+  opts: { webDir?: string | null; agents?: readonly AgentDefinition[] } = {},
+): Promise<RunningServer> {
+  // The server takes over tasks whose process died (a killed server, a killed `catalyst build`).
+  const runtime = await createRuntime(config, {
+    detachedPreviews: true,
+    resumeOwnerless: true,
+    storeLock: { purpose: 'catalyst serve' },
+    ...(opts.agents ? { agents: opts.agents } : {}),
+  });
   const webDir = opts.webDir === undefined ? config.paths.webDist : opts.webDir;
   let app;
   let previewServices;

@@ -337,6 +337,93 @@ export function describeStateStore(name: string, harness: StateStoreHarness): vo
       });
     });
 
+    describe('task leases', () => {
+      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      const lease = (owner: string, leaseMs = 60_000) => ({ owner, leaseMs });
+
+      async function seedOwned(owner: { owner: string; leaseMs: number } | undefined): Promise<Seeded> {
+        const project = newProject();
+        const ids = { id: randomUUID(), trace_id: randomUUID() };
+        const first = initiated(project, ids);
+        const task = await store.createTask({
+          project,
+          task: { ...ids, project_id: project.id, user_prompt: 'build a todo app', mode: 'sequential' },
+          event: first,
+          publish: false,
+          ...(owner ? { owner } : {}),
+        });
+        return { project, task, first };
+      }
+
+      test('a task held by a live owner is not claimed; once its lease runs out, one claimer gets it and a resume is counted', async () => {
+        const alive = `alive-${randomUUID()}`;
+        const { task } = await seedOwned(lease(alive, 800));
+        const other = lease(`sweeper-${randomUUID()}`);
+        assert.equal(await store.claimTask(task.id, other), null, 'held by its owner');
+        const early = await store.claimOwnerlessTasks(other, { mode: 'sequential', limit: 1000 });
+        assert.ok(!early.some((t) => t.id === task.id), 'not ownerless while the lease runs');
+        assert.ok(!(await store.listOwnerlessTasks()).some((o) => o.task.id === task.id));
+        await sleep(1_000);
+        const ownerless = (await store.listOwnerlessTasks()).find((o) => o.task.id === task.id);
+        assert.equal(ownerless?.last_owner, alive, 'doctor can name who held it');
+        assert.ok(ownerless?.lease_expired_at && isIso(ownerless.lease_expired_at));
+        const [a, b] = await Promise.all([
+          store.claimOwnerlessTasks(lease(`a-${randomUUID()}`), { mode: 'sequential', limit: 1000 }),
+          store.claimOwnerlessTasks(lease(`b-${randomUUID()}`), { mode: 'sequential', limit: 1000 }),
+        ]);
+        const winners = [a, b].filter((claimed) => claimed.some((t) => t.id === task.id));
+        assert.equal(winners.length, 1, 'exactly one claimer got the task');
+        const claimed = winners[0]!.find((t) => t.id === task.id)!;
+        assert.deepEqual(
+          {
+            count: (claimed.metadata.resume as { count: number }).count,
+            previous: (claimed.metadata.resume as { previous_owner: string }).previous_owner,
+          },
+          { count: 1, previous: alive },
+        );
+        assert.ok(!(await store.listOwnerlessTasks()).some((o) => o.task.id === task.id), 'owned again');
+        // Its old owner finds it gone at the next renewal.
+        assert.ok(!(await store.renewLeases(alive, 60_000)).includes(task.id));
+      });
+
+      test('renewing keeps a task held; releasing hands it back at once; a finished task is never claimed', async () => {
+        const me = lease(`me-${randomUUID()}`, 600);
+        const { task } = await seedOwned(me);
+        const { task: done } = await seedOwned(me);
+        await store.updateTask(done.id, { status: 'completed', current_phase: 'done', completed_at: new Date().toISOString() });
+        await sleep(400);
+        assert.deepEqual(await store.renewLeases(me.owner, 60_000), [task.id], 'only the live task is renewed');
+        await sleep(400);
+        assert.equal(await store.claimTask(task.id, lease(`thief-${randomUUID()}`)), null, 'renewed, so still held');
+        assert.equal((await store.claimTask(task.id, me))?.id, task.id, 'its owner may claim it again');
+        await store.releaseTasks(me.owner);
+        const released = (await store.listOwnerlessTasks()).find((o) => o.task.id === task.id);
+        assert.equal(released?.last_owner, null, 'a released task has no owner');
+        assert.ok(!(await store.listOwnerlessTasks()).some((o) => o.task.id === done.id), 'a finished task is nobody’s concern');
+        assert.equal(await store.claimTask(done.id, lease(`late-${randomUUID()}`)), null);
+        const next = lease(`next-${randomUUID()}`);
+        assert.equal((await store.claimTask(task.id, next))?.id, task.id);
+        assert.deepEqual(await store.renewLeases(next.owner, 60_000), [task.id]);
+      });
+
+      test('an attempt refunded after a graceful stop is not counted; a finished step is never refunded', async () => {
+        const { task, first } = await seedOwned(undefined);
+        assert.equal((await store.beginAttempt('planner', first.event_id, task.id)).attempt, 1);
+        await store.refundAttempt('planner', first.event_id);
+        assert.equal((await store.beginAttempt('planner', first.event_id, task.id)).attempt, 1, 'the interrupted attempt was taken back');
+        await store.commitStep({
+          consumer: 'planner',
+          inbound_event_id: first.event_id,
+          task_id: task.id,
+          events: [],
+          task_patch: {},
+          publish: false,
+        });
+        await store.refundAttempt('planner', first.event_id);
+        assert.equal((await store.beginAttempt('planner', first.event_id, task.id)).status, 'processed');
+      });
+    });
+
     describe('events', () => {
       test('listEvents returns a task’s events in insertion order; appendEvent stores a re-sent event once', async () => {
         const { task, first } = await seedTask(store);

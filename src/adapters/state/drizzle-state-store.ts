@@ -15,10 +15,12 @@ import type {
   NewProject,
   NewTask,
   OutboxRow,
+  OwnerlessTask,
   PreviewPatch,
   PreviewUpsert,
   StateStore,
   StepCommit,
+  TaskLease,
 } from '../../core/ports/state-store.ts';
 import { eventFromRow, llmCallFromRow, llmCallRow, previewFromRow, projectFromRow, scanFromRow, taskFromRow, toDate } from './rows.ts';
 import { agentEvents, explorerScans, inbox, llmCalls, outbox, previewDeployments, projects, tasks } from './schema.ts';
@@ -103,6 +105,11 @@ function projectRow(project: NewProject): typeof projects.$inferInsert {
   };
 }
 
+const LIVE_TASK = sql`${tasks.status} in ('queued', 'running')`;
+const leaseUntil = (leaseMs: number) => sql`now() + make_interval(secs => ${leaseMs / 1000})`;
+/** Nobody holds the task: released, never owned, or its owner stopped renewing. */
+const OWNERLESS = sql`(${tasks.owner_id} is null or ${tasks.lease_expires_at} is null or ${tasks.lease_expires_at} < now())`;
+
 function outboxRow(event: AgentEvent): typeof outbox.$inferInsert {
   return { event_id: event.event_id, routing_key: routingKeyFor(event.event_type), event };
 }
@@ -130,7 +137,7 @@ export function createDrizzleStateStore(db: StateDb, kind: StateStore['kind'], c
 
   /**
    * Attempt counts of handlers that start together are written in one statement (one round trip per batch,
-   * not per event). Each count is committed without waiting for the WAL flush (synchronous_commit off for
+   * not per event). On PostgreSQL each count is committed without waiting for the WAL flush (synchronous_commit off for
    * this statement): a crashed worker cannot lose it (the server already has it); only a crash of the
    * PostgreSQL server itself in the next few hundred ms could, which at worst grants one extra attempt.
    * Effects stay exactly-once: commitStep commits synchronously, flushing these rows with it.
@@ -138,8 +145,11 @@ export function createDrizzleStateStore(db: StateDb, kind: StateStore['kind'], c
   const attempts = createMicroBatcher<{ consumer: string; event_id: string; task_id: string }, AttemptInfo>({
     keyOf: (a) => `${a.consumer}\u0000${a.event_id}`,
     async run(items) {
+      // Embedded, the database dies with this process: a count left in its WAL buffer would be lost with
+      // it, and a step that kills its process would then be retried forever. So PGlite commits it durably.
+      const commitMode = kind === 'pglite' ? 'on' : 'off';
       const result = (await db.execute(sql`
-        with relaxed as (select set_config('synchronous_commit', 'off', true))
+        with relaxed as (select set_config('synchronous_commit', ${commitMode}, true))
         insert into ${inbox} (consumer, event_id, task_id, status, attempts)
         select r.consumer, r.event_id, r.task_id, 'in_progress', 1
         from relaxed, jsonb_to_recordset(${JSON.stringify(items)}::jsonb) as r(consumer varchar, event_id text, task_id text)
@@ -276,7 +286,19 @@ export function createDrizzleStateStore(db: StateDb, kind: StateStore['kind'], c
       return rows.map(projectFromRow);
     },
 
-    async createTask({ project, task, event, publish }: { project: NewProject; task: NewTask; event: AgentEvent; publish: boolean }) {
+    async createTask({
+      project,
+      task,
+      event,
+      publish,
+      owner,
+    }: {
+      project: NewProject;
+      task: NewTask;
+      event: AgentEvent;
+      publish: boolean;
+      owner?: TaskLease;
+    }) {
       return db.transaction(async (tx) => {
         await insertProjectIfMissing(tx, project);
         const [row] = await tx
@@ -290,6 +312,7 @@ export function createDrizzleStateStore(db: StateDb, kind: StateStore['kind'], c
             status: 'queued',
             current_phase: 'queued',
             metadata: task.metadata ?? {},
+            ...(owner ? { owner_id: owner.owner, lease_expires_at: leaseUntil(owner.leaseMs) } : {}),
           })
           .returning();
         await tx.insert(agentEvents).values(eventRow(event));
@@ -333,6 +356,66 @@ export function createDrizzleStateStore(db: StateDb, kind: StateStore['kind'], c
       return patchTask(db, id, patch);
     },
 
+    async claimTask(taskId, lease) {
+      const [row] = await db
+        .update(tasks)
+        .set({ owner_id: lease.owner, lease_expires_at: leaseUntil(lease.leaseMs) })
+        .where(and(eq(tasks.id, taskId), LIVE_TASK, or(OWNERLESS, eq(tasks.owner_id, lease.owner))))
+        .returning();
+      return row ? taskFromRow(row) : null;
+    },
+
+    async claimOwnerlessTasks(lease, opts) {
+      // SKIP LOCKED: a task another claimer is taking right now is its, not a reason to wait.
+      const claimable = db
+        .select({ id: tasks.id })
+        .from(tasks)
+        // Its own task whose renewal came late is still this process's: not a resume.
+        .where(and(LIVE_TASK, eq(tasks.mode, opts.mode), OWNERLESS, sql`${tasks.owner_id} is distinct from ${lease.owner}`))
+        .orderBy(asc(tasks.seq))
+        .limit(opts.limit)
+        .for('update', { skipLocked: true });
+      const rows = await db
+        .update(tasks)
+        .set({
+          owner_id: lease.owner,
+          lease_expires_at: leaseUntil(lease.leaseMs),
+          metadata: sql`coalesce(${tasks.metadata}, '{}'::jsonb) || jsonb_build_object('resume', jsonb_build_object(
+            'count', coalesce((${tasks.metadata}->'resume'->>'count')::int, 0) + 1,
+            'at', to_char(now() at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+            'previous_owner', ${tasks.owner_id}))`,
+        })
+        .where(and(inArray(tasks.id, claimable), LIVE_TASK, OWNERLESS))
+        .returning();
+      return rows.sort((a, b) => a.seq - b.seq).map(taskFromRow);
+    },
+
+    async renewLeases(owner, leaseMs) {
+      const rows = await db
+        .update(tasks)
+        .set({ lease_expires_at: leaseUntil(leaseMs) })
+        .where(and(eq(tasks.owner_id, owner), LIVE_TASK))
+        .returning({ id: tasks.id });
+      return rows.map((r) => r.id);
+    },
+
+    async releaseTasks(owner, taskIds) {
+      if (taskIds && taskIds.length === 0) return;
+      await db
+        .update(tasks)
+        .set({ owner_id: null, lease_expires_at: null })
+        .where(and(eq(tasks.owner_id, owner), taskIds ? inArray(tasks.id, taskIds) : undefined));
+    },
+
+    async listOwnerlessTasks(): Promise<OwnerlessTask[]> {
+      const rows = await db.select().from(tasks).where(and(LIVE_TASK, OWNERLESS)).orderBy(asc(tasks.seq));
+      return rows.map((row) => ({
+        task: taskFromRow(row),
+        last_owner: row.owner_id,
+        lease_expired_at: row.lease_expires_at ? row.lease_expires_at.toISOString() : null,
+      }));
+    },
+
     async listEvents(taskId): Promise<StoredEvent[]> {
       const rows = await db.select().from(agentEvents).where(eq(agentEvents.task_id, taskId)).orderBy(asc(agentEvents.id));
       return rows.map(eventFromRow);
@@ -350,6 +433,13 @@ export function createDrizzleStateStore(db: StateDb, kind: StateStore['kind'], c
 
     beginAttempt(consumer, eventId, taskId): Promise<AttemptInfo> {
       return attempts.submit({ consumer, event_id: eventId, task_id: taskId });
+    },
+
+    async refundAttempt(consumer, eventId) {
+      await db
+        .update(inbox)
+        .set({ attempts: sql`greatest(${inbox.attempts} - 1, 0)`, updated_at: sql`now()` })
+        .where(and(eq(inbox.consumer, consumer), eq(inbox.event_id, eventId), eq(inbox.status, 'in_progress')));
     },
 
     async commitStep(step: StepCommit) {

@@ -44,6 +44,10 @@ export async function openPgliteStores(cfg: PgliteConfig): Promise<OpenedStores>
     }
     const db = drizzle({ client });
     await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    // The folder lock proves that whoever held a task's lease here is gone (only one process opens an
+    // embedded store): its leases end now, so this process may resume those tasks without waiting them out.
+    if (lock)
+      await client.query(`update tasks set lease_expires_at = now() where owner_id is not null and status in ('queued', 'running')`);
     const opened = client;
     const held = lock;
     let closed = false;

@@ -60,8 +60,11 @@ export const tasks = pgTable(
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default(emptyObject),
     // PGlite's clock ticks in milliseconds, so created_at can tie; this keeps "newest first" total.
     seq: serial('seq').notNull(),
+    /** The process running the task (null: nobody); it holds the task while lease_expires_at is ahead. */
+    owner_id: varchar('owner_id', { length: 160 }),
+    lease_expires_at: timestamp('lease_expires_at', { withTimezone: true, mode: 'date' }),
   },
-  (t) => [index('tasks_project_idx').on(t.project_id), index('tasks_seq_idx').on(t.seq)],
+  (t) => [index('tasks_project_idx').on(t.project_id), index('tasks_seq_idx').on(t.seq), index('tasks_status_idx').on(t.status)],
 );
 
 export const agentEvents = pgTable(

@@ -43,6 +43,20 @@ export interface StepCommit {
   publish: boolean;
 }
 
+/** A process's hold on a task: `owner` runs it until `leaseMs` after the last renewal. */
+export interface TaskLease {
+  owner: string;
+  leaseMs: number;
+}
+
+/** A queued or running task nobody holds: its owner released it or stopped renewing its lease. */
+export interface OwnerlessTask {
+  task: TaskRecord;
+  /** The last owner, when one held it (null: released by a graceful stop, or never owned). */
+  last_owner: string | null;
+  lease_expired_at: string | null;
+}
+
 export type ScanOutcome =
   | { status: 'completed'; findings: unknown; tech_stack: string[]; security_score: number; tech_debt_score: number; artifacts_dir: string }
   | { status: 'failed'; error: string };
@@ -94,7 +108,8 @@ export interface StateStore {
   getProjectBySlug(slug: string): Promise<ProjectRecord | null>;
   listProjects(): Promise<ProjectRecord[]>;
 
-  createTask(input: { project: NewProject; task: NewTask; event: AgentEvent; publish: boolean }): Promise<TaskRecord>;
+  /** `owner`: the task starts held by this lease (the process that will run it). */
+  createTask(input: { project: NewProject; task: NewTask; event: AgentEvent; publish: boolean; owner?: TaskLease }): Promise<TaskRecord>;
   getTask(id: string): Promise<TaskRecord | null>;
   /** Ids of tasks starting with `prefix` (a short id), at most `limit`: the caller decides whether one is unique. */
   findTaskIds(prefix: string, limit: number): Promise<string[]>;
@@ -103,6 +118,21 @@ export interface StateStore {
   listTasks(opts?: { projectId?: string; limit?: number; finishedBefore?: string }): Promise<TaskRecord[]>;
   updateTask(id: string, patch: TaskPatch): Promise<TaskRecord>;
 
+  /**
+   * Task ownership (leases). Times are the database's clock, so processes on different hosts agree.
+   * - `claimTask` takes one queued or running task for `lease.owner` when nobody else holds it (no owner,
+   *   an expired lease, or already this owner); null when another live owner has it or it is over.
+   * - `claimOwnerlessTasks` takes, in one statement, every queued or running task of `mode` whose lease is
+   *   gone; two claimers never get the same task. Each claim counts a resume in `metadata.resume`.
+   * - `renewLeases` extends the leases `owner` holds and returns the ids it still holds.
+   * - `releaseTasks` lets go of the given tasks (all of `owner`'s when omitted), so the next sweep resumes them.
+   */
+  claimTask(taskId: string, lease: TaskLease): Promise<TaskRecord | null>;
+  claimOwnerlessTasks(lease: TaskLease, opts: { mode: TaskRecord['mode']; limit: number }): Promise<TaskRecord[]>;
+  renewLeases(owner: string, leaseMs: number): Promise<string[]>;
+  releaseTasks(owner: string, taskIds?: string[]): Promise<void>;
+  listOwnerlessTasks(): Promise<OwnerlessTask[]>;
+
   listEvents(taskId: string): Promise<StoredEvent[]>;
   /** Events with `id` greater than `afterId`, across tasks, oldest first (for fan-out catch-up). */
   listEventsAfter(afterId: number, limit: number): Promise<StoredEvent[]>;
@@ -110,6 +140,8 @@ export interface StateStore {
   appendEvent(event: AgentEvent): Promise<void>;
 
   beginAttempt(consumer: string, eventId: string, taskId: string): Promise<AttemptInfo>;
+  /** Takes back an attempt a graceful stop interrupted (the step never got to finish; it is not its fault). */
+  refundAttempt(consumer: string, eventId: string): Promise<void>;
   commitStep(step: StepCommit): Promise<'committed' | 'duplicate'>;
   markDeadLettered(consumer: string, eventId: string, reason: string): Promise<void>;
 
