@@ -19,6 +19,7 @@ const CORE_NOT_RECORDS: ReadonlyArray<readonly [string, AppScope['kind']]> = [
   ['I would like to play sudoku in the browser', 'game'],
   ['a sudoku app for my phone', 'game'],
   ['build tic-tac-toe for two players on one screen', 'game'],
+  ['I want to play chess against the computer', 'game'],
   ['a game where you guess a number between 1 and 100', 'game'],
   ['Make a simple memory game with cards to flip', 'game'],
   // calculators, converters, timers, generators
@@ -28,6 +29,8 @@ const CORE_NOT_RECORDS: ReadonlyArray<readonly [string, AppScope['kind']]> = [
   ['Create a countdown timer that beeps at zero', 'interactive_tool'],
   ['a stopwatch with lap times', 'interactive_tool'],
   ['password generator with a length slider', 'interactive_tool'],
+  ['a dice roller for board game nights', 'interactive_tool'],
+  ['a chatbot that answers questions about my shop', 'interactive_tool'],
   // editors and drawing
   ['a markdown editor with a live preview', 'interactive_tool'],
   ['a drawing app for kids', 'interactive_tool'],
@@ -35,6 +38,7 @@ const CORE_NOT_RECORDS: ReadonlyArray<readonly [string, AppScope['kind']]> = [
   // real-time chat
   ['a chat app for my friends', 'real_time'],
   ['Build a real-time chat for our office', 'real_time'],
+  ['a messaging app for the night shift', 'real_time'],
 ];
 
 describe('classifyAppScope: requests whose core is not keeping records', () => {
@@ -80,6 +84,7 @@ const MIXED: ReadonlyArray<readonly [string, string]> = [
   ['a poll with live results', 'live results'],
   ['a sports club app with teams and a live scoreboard', 'live scoreboard'],
   ['a recipe app with a cooking timer', 'the cooking timer'],
+  ['a notes app with real-time sync between devices', 'live sync'],
   ['a book club app where members chat with each other about the book of the month', 'real-time chat'],
 ];
 
@@ -139,6 +144,7 @@ describe('classifyAppScope: records apps stay records apps', () => {
     'a drawings archive for an architect: projects and their drawings with a scale',
     'an app where voters pick a proposal and the final tally is shown after closing',
     'Un juego de la serpiente',
+    'a booking app for our meeting rooms',
   ];
   for (const prompt of RECORDS) {
     test(`"${prompt}"`, () => assert.deepEqual(scopeOf(prompt), { kind: 'records_app', behaviours: [], decided_by: 'rules' }));

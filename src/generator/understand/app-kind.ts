@@ -69,7 +69,8 @@ const HEAD_WORDS: ReadonlyMap<string, HeadWord> = new Map<string, HeadWord>([
   ...['drawing', 'painting', 'sketching', 'sketchpad', 'doodle', 'paint', 'whiteboard'].map(
     (w) => [w, { cls: 'drawing', needs: DRAWING }] as const,
   ),
-  ...['chat', 'chatroom', 'messenger'].map((w) => [w, { cls: 'chat', needs: CHAT }] as const),
+  ...['chat', 'chatroom', 'messenger', 'messaging'].map((w) => [w, { cls: 'chat', needs: CHAT }] as const),
+  ['chatbot', { cls: 'tool', needs: 'its conversation is code a language model writes' }],
   ['shortener', { cls: 'redirect', needs: REDIRECT }],
 ]);
 
@@ -107,6 +108,13 @@ const PHRASES: ReadonlyArray<{
     bare: true,
   },
   {
+    // Chance tools the parse reads as records of a kind ("a dice roller", "a random name picker").
+    pattern: /\b(dice roll(?:er|ing)?|random (?:[a-z]+ )?(?:picker|chooser|selector))\b/,
+    cls: 'tool',
+    name: (m) => m[1]!,
+    needs: 'what it picks, and how, is code a language model writes',
+  },
+  {
     pattern: /\b(?:real[- ]?time|live)\s+(chat(?:ting)?|messag(?:es|ing))\b/,
     cls: 'chat',
     name: (m) => `real-time ${m[1]!}`,
@@ -121,7 +129,7 @@ const PHRASES: ReadonlyArray<{
   },
   {
     pattern:
-      /\b(?:real[- ]?time|live(?:-updating)?)\s+(results|scores|scoreboards?|leaderboards?|standings|tall(?:y|ies)|vote counts|counts|updates|feed|dashboard|map|tracking|location|cursors|collaboration|editing)\b/,
+      /\b(?:real[- ]?time|live(?:-updating)?)\s+(results|scores|scoreboards?|leaderboards?|standings|tall(?:y|ies)|vote counts|counts|updates|feed|dashboard|map|tracking|location|cursors|collaboration|editing|sync(?:ing)?)\b/,
     cls: 'live',
     name: (m) => `live ${m[1]!}`,
     needs: LIVE,
@@ -182,6 +190,9 @@ const FILLERS = new Set([
 ]);
 const MAX_TEXT = 4000;
 
+/** Where a phrase's own words end: a preposition, or "against"/"versus", which the parse may call adjectives. */
+const isStop = (t: Term): boolean => t.tags.has('Preposition') || t.normal === 'against' || t.normal === 'versus' || t.normal === 'vs';
+
 /** The request's noun phrases in order, each with its offsets and terms (compromise). */
 function nounPhrases(text: string): NounPhrase[] {
   type Json = { offset: { start: number; length: number }; terms: Array<{ normal: string; tags: string[] }> };
@@ -189,7 +200,7 @@ function nounPhrases(text: string): NounPhrase[] {
   return found.map((n) => {
     const terms = n.terms.map((t) => ({ normal: t.normal.replace(/[^a-z0-9'-]/g, ''), tags: new Set(t.tags) }));
     // The phrase's words before any preposition ("sudoku in the browser" → sudoku).
-    const stop = terms.findIndex((t) => t.tags.has('Preposition'));
+    const stop = terms.findIndex(isStop);
     const kept = (stop < 0 ? terms : terms.slice(0, stop)).filter(
       (t) => !t.tags.has('Determiner') && !t.tags.has('Possessive') && !FILLERS.has(t.normal),
     );
@@ -207,7 +218,7 @@ function nounPhrases(text: string): NounPhrase[] {
 
 /** The noun the phrase is about: its last noun before any preposition; "calculator app" → calculator. */
 function headOf(phrase: NounPhrase): { word: string; term: Term; index: number } | null {
-  const stop = phrase.terms.findIndex((t) => t.tags.has('Preposition'));
+  const stop = phrase.terms.findIndex(isStop);
   const terms = stop < 0 ? phrase.terms : phrase.terms.slice(0, stop);
   let at = -1;
   for (let i = terms.length - 1; i >= 0; i -= 1)
@@ -216,7 +227,8 @@ function headOf(phrase: NounPhrase): { word: string; term: Term; index: number }
       break;
     }
   if (at < 0) return null;
-  if (APP_HEADS.has(terms[at]!.normal) && at > 0 && terms[at - 1]!.tags.has('Noun')) at -= 1;
+  // "a drawing app", "a messaging app": the word before may be a gerund.
+  if (APP_HEADS.has(terms[at]!.normal) && at > 0 && (terms[at - 1]!.tags.has('Noun') || terms[at - 1]!.tags.has('Gerund'))) at -= 1;
   return { word: terms[at]!.normal, term: terms[at]!, index: at };
 }
 
