@@ -183,6 +183,24 @@ export const ReviewDecision = z.object({
   blocking_issues: z.number().int().min(0),
   approved_by: z.string(),
   approved_at: z.string().nullable(),
+  /**
+   * The model's review of the diff and of the request against what was built (absent without a model).
+   * `fallback`: the model's review could not be used and the decision rests on the measurements alone.
+   */
+  model_review: z
+    .object({
+      status: z.enum(['reviewed', 'fallback']),
+      /** "openai model gpt-4o" */
+      by: z.string(),
+      summary: z.string().nullable(),
+      does_what_was_asked: z.boolean().nullable(),
+      unmet_acceptance_criteria: z.array(z.object({ feature: z.string(), criterion: z.string(), why: z.string() })),
+      /** Files of the diff the model was not shown (length), so a reader knows what it did not see. */
+      files_not_shown: z.array(z.string()),
+      /** Why the model's review was not used (fallback only). */
+      note: z.string().nullable(),
+    })
+    .optional(),
 });
 export type ReviewDecision = z.infer<typeof ReviewDecision>;
 

@@ -182,6 +182,19 @@ export function describeGitRepos(name: string, factory: GitReposFactory): void {
         message: 'change a, add b',
       });
       assert.deepEqual(await repos.diffStat(wt.path, 'main', 'feature/stats'), { additions: 4, deletions: 1, files_changed: 2 });
+      const diff = await repos.diff(wt.path, 'main', 'feature/stats');
+      assert.deepEqual(
+        diff.map((d) => d.path),
+        ['a.txt', 'b.txt'],
+      );
+      assert.match(diff[0]!.patch, /^diff --git a\/a\.txt b\/a\.txt\n[\s\S]*^-two\n\+TWO\n three\n\+four\n/m);
+      assert.match(diff[1]!.patch, /^\+new\n\+file\n/m);
+      await repos.commit({ checkout: main, files: [{ path: 'later-on-main.txt', content: 'x\n' }], message: 'main moves on' });
+      assert.deepEqual(
+        (await repos.diff(wt.path, 'main', 'feature/stats')).map((d) => d.path),
+        ['a.txt', 'b.txt'],
+        "only the branch's own changes since it forked, not main's later commits",
+      );
 
       const log = await repos.log('stats', 'feature/stats', 2);
       assert.deepEqual(

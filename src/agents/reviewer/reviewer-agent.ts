@@ -9,11 +9,13 @@ import { measureComplexity } from '../../analysis/complexity.ts';
 import { findDuplication } from '../../analysis/duplication.ts';
 import { LINT_TARGETS, runQualityLint } from '../../analysis/quality-lint.ts';
 import { Plan, TestSummary, type ReviewDecision } from '../../contracts/artifacts.ts';
-import type { ReviewItem } from '../../contracts/events.ts';
-import type { AgentDefinition } from '../../core/agent.ts';
+import type { EventDraft, ReviewItem } from '../../contracts/events.ts';
+import type { AgentContext, AgentDefinition } from '../../core/agent.ts';
+import { isFailingModelError, modelFailure, usageLine } from '../shared/ask-for-object.ts';
 import { parseArtifact } from '../shared/artifact-json.ts';
 import { expectEvent } from '../shared/expect-event.ts';
 import { decideReview, QUALITY_LIMITS, type ReviewMetrics } from './decide.ts';
+import { askForReview, reviewItemsOf } from './model-review.ts';
 import { reviewScope } from './scope-review.ts';
 
 const CODE_FILE = /^(backend|frontend)\/.*\.[cm]?[jt]sx?$/;
@@ -48,7 +50,9 @@ export const reviewerAgent: AgentDefinition = {
   id: 'reviewer',
   description: 'Scores code quality, security, coverage and docs; approves or requests changes',
   consumes: [{ routingKey: 'catalyst.test.results', where: { field: 'status', equals: 'passed' } }],
-  emits: ['review.decision'],
+  emits: ['review.decision', 'task.failed'],
+  // With a model (agents.reviewer.llm) it also reviews the diff and the request against what was built
+  // (model-review.ts); its blocking items join the measured ones, and so reach the coder's repair loop.
   async handle(event, ctx) {
     const results = expectEvent(event, 'test.results');
     const taskId = ctx.task.id;
@@ -216,6 +220,15 @@ export const reviewerAgent: AgentDefinition = {
         blocking: false,
       })),
     ];
+    let modelReview: ReviewDecision['model_review'];
+    const model = ctx.models.for('reviewer');
+    if (model) {
+      const reviewed = await reviewWithModel(ctx, event.commit);
+      if ('failed' in reviewed) return { events: [reviewed.failed] };
+      modelReview = reviewed.record;
+      // First, so the model's findings survive the event's cap on items.
+      findingItems.unshift(...reviewed.items);
+    }
     const thresholds = {
       minApprovalScore: ctx.settings.reviewer.minApprovalScore,
       minCoverage: ctx.settings.reviewer.minCoverage,
@@ -248,6 +261,7 @@ export const reviewerAgent: AgentDefinition = {
       },
       approved_by: 'reviewer-agent',
       approved_at: verdict.decision === 'approved' ? now : null,
+      ...(modelReview ? { model_review: modelReview } : {}),
     };
 
     const pct = (n: number | null) => (n === null ? 'n/a' : `${(n * 100).toFixed(1)}%`);
@@ -335,6 +349,7 @@ export const reviewerAgent: AgentDefinition = {
         `- Browser tests: ${summary.e2e.status}${summary.e2e.note ? ` (${summary.e2e.note})` : ''}; dependency audit: ${dependencyScan.status}${dependencyScan.reason ? ` (${dependencyScan.reason})` : ''}`,
         `- ${code.length} code files, ${lines} lines, largest ${largest} lines; TODO markers: ${todos}`,
         '',
+        ...modelReviewLines(decision.model_review),
         '## Issues',
         '',
         ...(decision.issues.length === 0
@@ -371,3 +386,72 @@ export const reviewerAgent: AgentDefinition = {
     };
   },
 };
+
+/** The model's review of the branch (reviewer.llm): its items, and what review-decision.json records of it. */
+async function reviewWithModel(
+  ctx: AgentContext,
+  commit: string,
+): Promise<{ items: ReviewItem[]; record: NonNullable<ReviewDecision['model_review']> } | { failed: EventDraft<'task.failed'> }> {
+  const model = ctx.models.for('reviewer')!;
+  const by = `${model.provider} model ${model.model}`;
+  ctx.log(`Reviewing the diff and the request with ${by}...`);
+  const slug = ctx.project.slug;
+  const plan = parseArtifact(Plan, await ctx.ports.git.readFile(slug, commit, 'planning/plan.yaml'), 'planning/plan.yaml');
+  const requirements = ctx.task.user_prompt;
+  const diff = await ctx.ports.git.diff(ctx.paths.worktree, 'main', commit);
+  try {
+    const { asked, omitted } = await askForReview(model, { requirements, plan, diff });
+    if (!asked.ok) {
+      ctx.log(`${asked.note} (${asked.reason})`, 'warning');
+      return {
+        items: [],
+        record: {
+          status: 'fallback',
+          by,
+          summary: null,
+          does_what_was_asked: null,
+          unmet_acceptance_criteria: [],
+          files_not_shown: omitted,
+          note: asked.note,
+        },
+      };
+    }
+    const review = asked.object;
+    ctx.log(usageLine('Review written', asked.usage, asked.rounds));
+    for (const u of review.unmet_acceptance_criteria) ctx.log(`Unmet (${u.feature}): ${u.criterion} — ${u.why}`, 'warning');
+    return {
+      items: reviewItemsOf(review),
+      record: {
+        status: 'reviewed',
+        by: `${asked.usage.provider} model ${asked.usage.model}`,
+        summary: review.summary,
+        does_what_was_asked: review.does_what_was_asked,
+        unmet_acceptance_criteria: review.unmet_acceptance_criteria,
+        files_not_shown: omitted,
+        note: null,
+      },
+    };
+  } catch (e) {
+    if (!isFailingModelError(e)) throw e;
+    ctx.log(e.message, 'error');
+    return { failed: modelFailure(e, 'review') };
+  }
+}
+
+function modelReviewLines(r: ReviewDecision['model_review']): string[] {
+  if (!r) return [];
+  if (r.status === 'fallback') return ['## Model review', '', `Not used: ${r.note}`, ''];
+  return [
+    '## Model review',
+    '',
+    `By ${r.by}: ${r.summary}`,
+    '',
+    `Does what was asked: ${r.does_what_was_asked ? 'yes' : 'no'}`,
+    '',
+    ...(r.unmet_acceptance_criteria.length === 0
+      ? ['Every acceptance criterion is met.']
+      : ['Unmet acceptance criteria:', '', ...r.unmet_acceptance_criteria.map((u) => `- ${u.feature}: ${u.criterion} — ${u.why}`)]),
+    ...(r.files_not_shown.length > 0 ? ['', `Not shown to the model (length): ${r.files_not_shown.join(', ')}`] : []),
+    '',
+  ];
+}

@@ -15,12 +15,20 @@
  *   It is idempotent: when main already contains the branch head it changes nothing and returns main's
  *   head. A conflict leaves main and the branch exactly as they were and throws `merge_conflict`
  *   (not retryable: the same merge conflicts again) naming the conflicting paths; an unknown branch throws `invalid_option`.
+ * - `diff` lists what `to` changed since it forked from `from` (git's `from...to`), one entry per file in path
+ *   order, renames shown as a deletion and an addition; a binary file has an empty patch.
  * - `worktreePath` is the one place a task's checkout lives: the same folder for the same task id, in
  *   every process, whether or not it exists yet; an id that is not a plain name is refused.
  */
 export interface FileToWrite {
   path: string;
   content: string;
+}
+
+/** One file's change: the unified diff of that file (its `diff --git` header included). */
+export interface FileDiff {
+  path: string;
+  patch: string;
 }
 
 export interface CommitInfo {
@@ -46,5 +54,6 @@ export interface GitRepos {
   head(checkout: string): Promise<string>;
   log(slug: string, ref: string, limit?: number): Promise<CommitInfo[]>;
   diffStat(checkout: string, from: string, to: string): Promise<{ additions: number; deletions: number; files_changed: number }>;
+  diff(checkout: string, from: string, to: string): Promise<FileDiff[]>;
   listBranches(slug: string): Promise<string[]>;
 }

@@ -245,6 +245,22 @@ export function createLocalGitRepos(opts: LocalGitReposOptions): GitRepos {
       return { additions, deletions, files_changed: filesChanged };
     },
 
+    async diff(checkout, from, to) {
+      assertRef(from);
+      assertRef(to);
+      const g = git(resolve(checkout));
+      const range = `${from}...${to}`;
+      // Paths from -z (no quoting of unusual names); patches in the same (path) order from one diff.
+      const names = (await run(g, ['diff', '--no-renames', '--name-only', '-z', '--end-of-options', range, '--']))
+        .split('\0')
+        .filter((n) => n.length > 0);
+      const text = await run(g, ['diff', '--no-renames', '--no-color', '--no-ext-diff', '--end-of-options', range, '--']);
+      const patches = text.length === 0 ? [] : text.split(/^(?=diff --git )/m);
+      if (patches.length !== names.length)
+        throw new AppError('internal', `git diff ${range} listed ${names.length} files but printed ${patches.length} patches`);
+      return names.map((path, i) => ({ path, patch: /^Binary files /m.test(patches[i]!) ? '' : patches[i]! }));
+    },
+
     async listBranches(slug) {
       const out = await run(git(existingRepo(slug)), ['for-each-ref', '--format=%(refname:short)', 'refs/heads/']);
       return out
