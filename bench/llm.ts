@@ -7,7 +7,11 @@
  *              step that unwraps fenced JSON), minus the same;
  *   catalyst — adapter − sdk: the middleware's own share;
  *   hit      — a response-cache hit (memory + disk), end to end.
- * Medians of N calls after a warm-up. Figures only; nothing here asserts timings.
+ * Medians of N calls after a warm-up. Then the prompt Catalyst sends per agent per build: one build of
+ * BUILD_PROMPT (planner → architect → coder → tester → reviewer, the model agents on the OpenAI stand-in),
+ * each model call's prompt measured as the stand-in received it (messages and response schema; tokens
+ * estimated at 4 characters a token, since no tokenizer is installed) and accounted as tokens_in.
+ * Figures only; nothing here asserts timings.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +26,15 @@ import { providerModel } from '../src/adapters/llm/providers.ts';
 import { BUILT_IN_PRICES } from '../src/config/model-prices.ts';
 import type { Logger } from '../src/core/logger.ts';
 import type { AgentModel } from '../src/core/ports/llm.ts';
-import { startStandin, type Wire } from '../test/support/llm-standins/standin-server.ts';
+import { architectAgent } from '../src/agents/architect/architect-agent.ts';
+import { coderAgent } from '../src/agents/coder/coder-agent.ts';
+import { plannerAgent } from '../src/agents/planner/planner-agent.ts';
+import { reviewerAgent } from '../src/agents/reviewer/reviewer-agent.ts';
+import { testerAgent } from '../src/agents/tester/tester-agent.ts';
+import { openAgentHarness, runChain } from '../test/support/agent-harness.ts';
+import { startStandin, type ReceivedRequest, type Wire } from '../test/support/llm-standins/standin-server.ts';
+import { modelDesignAnswer, modelPlanAnswer } from '../test/support/model-answers.ts';
+import { standinModels } from '../test/support/mock-models.ts';
 
 const { values } = parseArgs({ options: { calls: { type: 'string', default: '200' } } });
 const N = Number(values.calls);
@@ -102,5 +114,40 @@ for (const wire of ['openai', 'anthropic', 'ollama'] as const satisfies readonly
   console.log(
     `${wire.padEnd(9)} adapter ${fmt(a)}  sdk ${fmt(b)}  catalyst ${fmt(a - b)}  cache hit ${fmt(median(hits))}  (stand-in answering: ${fmt(median(server))})`,
   );
+  await s.close();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prompt tokens per agent per build.
+
+const BUILD_PROMPT = 'build a todo app with user auth';
+const promptChars = (req: ReceivedRequest) =>
+  JSON.stringify(req.body?.messages ?? []).length + JSON.stringify(req.body?.response_format ?? null).length;
+const s = await startStandin('openai');
+const sentChars: Record<string, number> = {};
+s.respond((req) => {
+  const name = String(req.body?.response_format?.json_schema?.name ?? '');
+  const chars = promptChars(req);
+  sentChars[name] = (sentChars[name] ?? 0) + chars;
+  const input = Math.ceil(chars / 4);
+  if (name === 'plan') return { reply: { object: modelPlanAnswer(), usage: { input, output: 900 } } };
+  if (name === 'design') return { reply: { object: modelDesignAnswer(), usage: { input, output: 600 } } };
+  const review = { summary: 'A todo app with sign-in.', does_what_was_asked: true, items: [], unmet_acceptance_criteria: [] };
+  return { reply: { object: review, usage: { input, output: 150 } } };
+});
+const h = await openAgentHarness('bench-llm', { prompt: BUILD_PROMPT });
+try {
+  const { llm, calls } = standinModels(s, ['planner', 'architect', 'reviewer']);
+  await runChain(h, [plannerAgent, architectAgent, coderAgent, testerAgent, reviewerAgent], { models: llm });
+  console.log(`\nprompt sent per agent for one build of "${BUILD_PROMPT}" (OpenAI stand-in; ≈ 4 characters a token):`);
+  for (const agent of ['planner', 'architect', 'reviewer'] as const) {
+    const mine = calls.filter((c) => c.agent === agent);
+    const tokensIn = mine.reduce((n, c) => n + c.tokens_in, 0);
+    const chars = sentChars[{ planner: 'plan', architect: 'design', reviewer: 'review' }[agent]] ?? 0;
+    console.log(`${agent.padEnd(9)} ${mine.length} call(s)  tokens_in ${tokensIn}  (${chars} characters of messages and schema)`);
+  }
+  console.log(`total     tokens_in ${calls.reduce((n, c) => n + c.tokens_in, 0)}`);
+} finally {
+  await h.close();
   await s.close();
 }
