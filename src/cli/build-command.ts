@@ -14,7 +14,8 @@ import { untilShutdownSignal } from '../core/shutdown-signal.ts';
 import { buildResultOf } from '../orchestrator/build-result.ts';
 import { describeHolder } from '../adapters/state/data-dir-lock.ts';
 import { stopPreview } from '../preview/preview-control.ts';
-import { createRuntime } from '../runtime.ts';
+import { resolveTask } from '../orchestrator/id-refs.ts';
+import { createRuntime, type Runtime } from '../runtime.ts';
 import { serverFor } from './connect.ts';
 import { EXIT, exitCodeOfFailure, printJson } from './output.ts';
 import { showProgress, type ProgressView } from './progress-view.ts';
@@ -81,8 +82,43 @@ function announce(opts: BuildOptions, prompt: string, taskId: string, mode: stri
   say(opts, `Building "${prompt.length > 60 ? `${prompt.slice(0, 57)}...` : prompt}" (task ${taskId}, ${mode} mode, ${where})`);
 }
 
+/** What an embedded run works on: a new build, or a task an earlier process left unfinished. */
+type Start = (runtime: Runtime) => Promise<{ task: TaskRecord; resumed: boolean }>;
+
+/**
+ * A `catalyst build` killed mid-build leaves its task running with nobody on it: the same command run
+ * again continues that task (the newest unfinished one with the same request, mode and name) instead of
+ * starting over. Embedded, the folder lock already proves its old owner gone.
+ */
+function newOrUnfinished(prompt: string, opts: BuildOptions): Start {
+  return async (runtime) => {
+    const { state } = runtime.ports;
+    const same = async (t: TaskRecord) =>
+      t.user_prompt === prompt &&
+      t.mode === runtime.mode &&
+      t.metadata.explorer_scan_id === opts.fromScan &&
+      (opts.name === undefined || (await state.getProject(t.project_id))?.name === opts.name);
+    const candidates = (await state.listOwnerlessTasks()).map((o) => o.task);
+    const matches = await Promise.all(candidates.map(same));
+    const unfinished = candidates.filter((_, i) => matches[i]).at(-1);
+    if (unfinished && runtime.mode === 'sequential') {
+      say(opts, `Continuing task ${unfinished.id.slice(0, 8)}, left unfinished in ${unfinished.current_phase} by a build that stopped.`);
+      return { task: await runtime.engine.resume(unfinished.id), resumed: true };
+    }
+    const task = await runtime.submitBuild({ prompt, project_name: opts.name, mode: runtime.mode, explorer_scan_id: opts.fromScan });
+    return { task, resumed: false };
+  };
+}
+
+function unfinishedTask(ref: string): Start {
+  return async (runtime) => {
+    const task = await resolveTask(runtime.ports.state, ref);
+    return { task: await runtime.engine.resume(task.id), resumed: true };
+  };
+}
+
 async function buildEmbedded(
-  prompt: string,
+  start: Start,
   opts: BuildOptions,
   config: Readonly<CatalystConfig>,
 ): Promise<{ result: BuildResult; foregroundPreview: boolean }> {
@@ -100,9 +136,9 @@ async function buildEmbedded(
   let taskId: string | null = null;
   const view = progressView(runtime.feed, () => taskId, opts);
   try {
-    const task = await runtime.submitBuild({ prompt, project_name: opts.name, mode: runtime.mode, explorer_scan_id: opts.fromScan });
+    const { task, resumed } = await start(runtime);
     taskId = task.id;
-    announce(opts, prompt, task.id, runtime.mode, 'in this process');
+    announce(opts, task.user_prompt, task.id, runtime.mode, resumed ? 'resumed in this process' : 'in this process');
     const finished = await runtime.engine.waitFor(task.id);
     const result = BuildResult.parse({
       ...(await buildResultOf(runtime.ports, finished)),
@@ -126,10 +162,20 @@ async function buildThroughServer(prompt: string, opts: BuildOptions, client: Se
     ...(opts.mode ? { mode: opts.mode } : {}),
     ...(opts.fromScan ? { explorer_scan_id: opts.fromScan } : {}),
   });
-  const taskId = created.task_id;
+  return followThroughServer(created.task_id, prompt, created.mode, opts, client, startedAt);
+}
+
+async function followThroughServer(
+  taskId: string,
+  prompt: string,
+  mode: string,
+  opts: BuildOptions,
+  client: ServerClient,
+  startedAt: number,
+): Promise<BuildResult> {
   const live = client.follow(taskId);
   const view = progressView(live.feed, () => taskId, opts);
-  announce(opts, prompt, taskId, created.mode, `by the server at ${client.url}`);
+  announce(opts, prompt, taskId, mode, `by the server at ${client.url}`);
   try {
     // Polling decides the end: the stream is only for the view and may drop without harm.
     for (;;) {
@@ -153,9 +199,34 @@ export async function buildCommand(prompt: string, opts: BuildOptions, config: R
     if (opts.foreground) say(opts, `The server at ${server.url} keeps the preview (--foreground applies to builds in this process).`);
     result = await buildThroughServer(prompt, opts, server);
   } else {
-    ({ result, foregroundPreview } = await buildEmbedded(prompt, opts, config));
+    ({ result, foregroundPreview } = await buildEmbedded(newOrUnfinished(prompt, opts), opts, config));
   }
+  return finish(result, foregroundPreview, opts, config);
+}
 
+/**
+ * `catalyst resume <task>`: continues a task whose process stopped, from its last committed step. With a
+ * server running on the folder, the server has already taken it over (it resumes such tasks on start and
+ * every sweep): this follows it there.
+ */
+export async function resumeCommand(ref: string, opts: BuildOptions, config: Readonly<CatalystConfig>): Promise<number> {
+  const server = await serverFor(config);
+  if (server) {
+    const task = await server.json<TaskRecord>('GET', `/api/tasks/${encodeURIComponent(ref)}`);
+    say(opts, `The server at ${server.url} runs task ${task.id.slice(0, 8)}; following it there.`);
+    const result = await followThroughServer(task.id, task.user_prompt, task.mode, opts, server, Date.now());
+    return finish(result, false, opts, config);
+  }
+  const { result, foregroundPreview } = await buildEmbedded(unfinishedTask(ref), opts, config);
+  return finish(result, foregroundPreview, opts, config);
+}
+
+async function finish(
+  result: BuildResult,
+  foregroundPreview: boolean,
+  opts: BuildOptions,
+  config: Readonly<CatalystConfig>,
+): Promise<number> {
   if (opts.json) printJson(result);
   else process.stdout.write(describe(result, painter(colorEnabled(process.env, Boolean(process.stdout.isTTY)))));
   if (result.status !== 'completed') return exitCodeOfFailure(result);

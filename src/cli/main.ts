@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { loadConfig, type CatalystConfig } from '../config/index.ts';
 import { AppError } from '../core/errors.ts';
-import { buildCommand, type BuildOptions } from './build-command.ts';
+import { buildCommand, resumeCommand, type BuildOptions } from './build-command.ts';
 import { doctorCommand } from './doctor-command.ts';
 import { eventsCommand } from './events-command.ts';
 import { exploreCommand, scansCommand } from './explore-command.ts';
@@ -74,6 +74,22 @@ export async function main(argv: string[]): Promise<number> {
       wantsJson = opts.json;
       const config = configFor(opts.mode ? { 'orchestration.mode': opts.mode } : {});
       exitCode = await buildCommand(words.join(' '), opts, config);
+    });
+
+  program
+    .command('resume')
+    .description('continue a task whose process stopped (killed or shut down mid-build) from its last committed step')
+    .argument('<task_id>', 'the task id printed by `catalyst build` (or its first 8 characters)')
+    .option('--json', 'print one JSON object with the result on stdout (progress goes to stderr)', false)
+    .addOption(
+      new Option('--progress <how>', 'progress on stderr: auto, lines, json, none')
+        .choices(['auto', 'lines', 'json', 'none'])
+        .default('auto'),
+    )
+    .option('--foreground', 'keep the preview in this process until Ctrl-C (default: hand it to a supervisor and return)', false)
+    .action(async (taskId: string, opts: BuildOptions) => {
+      wantsJson = opts.json;
+      exitCode = await resumeCommand(taskId, opts, configFor());
     });
 
   program

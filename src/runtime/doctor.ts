@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { choosePreviewMode } from '../adapters/preview/docker/docker-engine.ts';
 import { dataDirHolder, describeHolder } from '../adapters/state/data-dir-lock.ts';
+import { openStateStore } from '../adapters/state/index.ts';
 import { sourceOf, type CatalystConfig } from '../config/index.ts';
 import type { DoctorCheck, DoctorReport } from '../contracts/doctor.ts';
 import { probeBwrap } from '../preview/sandbox.ts';
@@ -118,6 +119,49 @@ async function dataFolderCheck(config: Readonly<CatalystConfig>): Promise<Doctor
   };
 }
 
+async function dataHeld(config: Readonly<CatalystConfig>): Promise<boolean> {
+  const { state } = config.adapters;
+  return state.kind === 'pglite' && (await dataDirHolder(state.dataDir)) !== null;
+}
+
+/**
+ * Queued or running tasks with no live owner: their process died or stopped. Embedded, the store is
+ * opened only when no process holds the folder (a holder runs or resumes them itself).
+ */
+async function ownerlessCheck(config: Readonly<CatalystConfig>, dataHeld: boolean): Promise<DoctorCheck> {
+  const name = 'tasks without an owner';
+  const { state: choice } = config.adapters;
+  if (choice.kind === 'pglite') {
+    if (dataHeld) return { name, status: 'ok', detail: 'not checked: the process holding the data folder resumes them itself' };
+    if (!existsSync(choice.dataDir)) return { name, status: 'ok', detail: 'none (no tasks yet)' };
+  }
+  let store;
+  try {
+    store = await openStateStore(
+      choice.kind === 'postgres'
+        ? { kind: 'postgres', url: choice.url, poolSize: 1 }
+        : { kind: 'pglite', dataDir: choice.dataDir, lockWaitMs: 0, purpose: 'catalyst doctor' },
+    );
+    const ownerless = await store.listOwnerlessTasks();
+    if (ownerless.length === 0) return { name, status: 'ok', detail: 'none' };
+    const listed = ownerless.map(({ task, last_owner }) => {
+      const resumes = (task.metadata.resume as { count?: number } | undefined)?.count ?? 0;
+      const why = last_owner ? `its process (${last_owner}) stopped renewing its lease` : 'handed back by a graceful stop';
+      return `${task.id.slice(0, 8)} ${task.status}/${task.current_phase} (${why}${resumes ? `; resumed ${resumes}× before` : ''})`;
+    });
+    return {
+      name,
+      status: 'missing',
+      detail: `${ownerless.length}: ${listed.join(', ')}`,
+      hint: '`catalyst serve` resumes them on start, or `catalyst resume <task>` continues one here',
+    };
+  } catch (e) {
+    return { name, status: 'missing', detail: `could not be checked: ${e instanceof Error ? e.message : String(e)}` };
+  } finally {
+    await store?.close().catch(() => undefined);
+  }
+}
+
 async function previewCheck(config: Readonly<CatalystConfig>): Promise<DoctorCheck> {
   const p = config.preview;
   try {
@@ -133,7 +177,15 @@ async function previewCheck(config: Readonly<CatalystConfig>): Promise<DoctorChe
 }
 
 export async function runDoctor(config: Readonly<CatalystConfig>): Promise<DoctorReport> {
-  const checks = [...machineChecks(config), ...(await serviceChecks(config)), await dataFolderCheck(config), await previewCheck(config)];
+  const services = await serviceChecks(config);
+  const stateAnswers = services.find((c) => c.name.startsWith('state: '))?.status === 'ok';
+  const checks = [
+    ...machineChecks(config),
+    ...services,
+    await dataFolderCheck(config),
+    ...(stateAnswers ? [await ownerlessCheck(config, await dataHeld(config))] : []),
+    await previewCheck(config),
+  ];
   return {
     version: PACKAGE.version,
     config_file: config.source.file,

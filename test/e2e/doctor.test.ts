@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { lockDataDir } from '../../src/adapters/state/data-dir-lock.ts';
+import { loadConfig } from '../../src/config/index.ts';
 import { DoctorReport } from '../../src/contracts/doctor.ts';
+import { createRuntime } from '../../src/runtime.ts';
 import { runCatalyst } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'catalyst-doctor-'));
@@ -47,4 +49,21 @@ test('a data folder held by another process names that process', async () => {
   } finally {
     await lock.release();
   }
+});
+
+test('a task left without an owner is listed with what to do about it', async () => {
+  const config = loadConfig({
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    cwd: dir,
+    overrides: { 'logging.level': 'silent' },
+  });
+  // A process records a build and stops before running it (no agents): the task is handed back.
+  const runtime = await createRuntime(config, { mode: 'sequential', detachedPreviews: false, agents: [] });
+  const task = await runtime.submitBuild({ prompt: 'build a todo app' }).finally(() => runtime.close());
+  const { code, report } = await doctor({});
+  assert.equal(code, 0, 'a warning, not a failure');
+  const ownerless = check(report, 'tasks without an owner');
+  assert.equal(ownerless?.status, 'missing');
+  assert.match(ownerless.detail, new RegExp(`^1: ${task.id.slice(0, 8)} queued/queued \\(handed back by a graceful stop\\)$`));
+  assert.match(ownerless.hint ?? '', /catalyst resume <task>/);
 });

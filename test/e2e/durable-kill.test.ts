@@ -34,7 +34,10 @@ const dir = mkdtempSync(join(tmpdir(), 'catalyst-durable-kill-'));
 const refDir = mkdtempSync(join(tmpdir(), 'catalyst-durable-ref-'));
 const servers: ServerProcess[] = [];
 let taskId = '';
+/** The uninterrupted build, run beside the killed one; awaited in after() so a failed test leaves nothing running. */
+let reference: Promise<{ commits: string[]; events: string[] }> | null = null;
 after(async () => {
+  await reference?.catch(() => undefined);
   for (const s of servers) await stopServer(s).catch(() => undefined);
   const env = { CATALYST_CONFIG: join(dir, 'catalyst.yaml') };
   if (taskId) await runCatalyst(dir, ['preview', 'stop', taskId], 60_000, env).catch(() => undefined);
@@ -76,7 +79,7 @@ test(
   { timeout: 1_500_000 },
   async () => {
     writeFileSync(join(dir, 'catalyst.yaml'), FAST_RECOVERY_YAML);
-    const reference = referenceBuild();
+    reference = referenceBuild();
 
     for (const [i, point] of KILLS.entries()) {
       const server = startServerProcess(dir, { crashAt: point });
