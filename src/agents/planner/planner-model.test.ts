@@ -160,6 +160,26 @@ describe('planner with a model over HTTP (OpenAI stand-in)', () => {
     }
   });
 
+  test('a provider that stays unavailable (503) is not invalid output: the rules plan, with the reason recorded', async () => {
+    const h = await openAgentHarness('planner-standin-503');
+    try {
+      s.script({ status: 503 });
+      const { llm, calls } = standinModels(s, ['planner']);
+      const out = await h.run(plannerAgent, h.initiated, { models: llm });
+      const created = out.events[0]!;
+      assert.equal(created.event_type, 'plan.created');
+      const note = committedPlan(h, created.commit).assumptions.at(-1)!;
+      assert.match(
+        note,
+        /^The planner's openai model gpt-4o-mini was unavailable; the deterministic plan made by Catalyst's rules was used instead\.$/,
+      );
+      assert.equal(calls.length, 1, 'no repair round for an unavailable provider');
+      assert.equal(calls[0]!.error_code, 'llm_unavailable');
+    } finally {
+      await h.close();
+    }
+  });
+
   test('a refused API key fails the task with llm_auth_failed naming provider and model, without the key', async () => {
     const h = await openAgentHarness('planner-standin-auth');
     try {
