@@ -126,8 +126,10 @@ const VERB_ALTERNATION = Object.keys(VERB_ENTITIES)
   .sort((a, b) => b.length - a.length || a.localeCompare(b))
   .join('|');
 const VERB_PATTERN = new RegExp(
-  String.raw`\b([a-z]+)\s+(?:(?:can|may|will|should|must)\s+)?(${VERB_ALTERNATION})\s+(?:(?:on|in|for|to)\s+)?(?:(?:the|a|an|their|some|other)\s+)?([a-z]+)\b(.*)`,
+  String.raw`\b([a-z]+)\s+(?:(?:can|may|will|should|must)\s+)?(${VERB_ALTERNATION})\s+(?:(?:on|in|for|to)\s+)?(?:(?:the|a|an|their|some|other|one)\s+)?([a-z]+)\b(.*)`,
 );
+/** Objects that point back at the record named before: "translators bid on them". */
+const PRONOUN_OBJECTS = new Set(['them', 'it', 'ones', 'one', 'these', 'those']);
 
 /** Cuts a field list where the sentence moves on ("… and a due date that users can edit"). */
 function trimList(list: string): string {
@@ -182,22 +184,56 @@ export class EntityCollector {
 
   /** "members review books with a rating 1-5": Review belongs to Member and Book. */
   readVerbClause(clause: string, at: number): boolean {
+    this.verbRest = null;
     const m = VERB_PATTERN.exec(clause);
     if (!m) return false;
-    const [, actor = '', verb = '', object = '', rest = ''] = m;
+    const verb = m[2] ?? '';
+    const object = m[3] ?? '';
+    let actor = m[1] ?? '';
+    let rest = m[4] ?? '';
+    let actorAt = at + m.index;
+    if (actor === 'and') {
+      // "guests browse the menu and order dishes": the subject is the clause's first plural noun.
+      const first = [...clause.slice(0, m.index).matchAll(/[a-z]+/g)].find((w) => isEntityPlural(w[0]) && !USER_WORDS.has(w[0]));
+      if (first === undefined) return false;
+      actor = first[0];
+      actorAt = at + first.index;
+    }
     if (SUBJECT_STOPS.has(actor) && !USER_WORDS.has(actor) && actor !== 'to') return false;
-    if (SUBJECT_STOPS.has(object) || USER_WORDS.has(object) || object === verb) return false;
+    if (USER_WORDS.has(object) || object === verb) return false;
     const verbAt = at + m.index + m[0].indexOf(` ${verb} `) + 1;
+    // "riders join them", "fans pick those": the thing acted on is the record named last.
+    const pronoun = PRONOUN_OBJECTS.has(object);
+    if (SUBJECT_STOPS.has(object) && !pronoun) return false;
+    const objectWords = [object];
+    // "members book squash courts": a plural right after the object finishes its name.
+    const next = /^\s+([a-z][a-z'-]*)\b/.exec(rest);
+    if (!pronoun && next && !isEntityPlural(object) && isEntityPlural(next[1]!) && !SUBJECT_STOPS.has(next[1]!)) {
+      objectWords.push(next[1]!);
+      rest = rest.slice(next[0].length);
+    }
+    let previous = [...this.drafts.values()].filter((d) => d.position < verbAt).sort((a, b) => b.position - a.position)[0]?.key;
+    if (pronoun && previous === undefined) {
+      // "editors post briefs and writers bid on them": the plural before the actor is what they act on.
+      const before = [...clause.slice(0, verbAt - at).matchAll(/[a-z]+/g)].filter(
+        (w) => isEntityPlural(w[0]) && !USER_WORDS.has(w[0]) && w[0] !== actor,
+      );
+      const last = before.at(-1);
+      previous = last === undefined ? undefined : (this.mention([last[0]], at + last.index) ?? undefined);
+    }
+    if (pronoun && previous === undefined) return false;
     // "patients book appointments": the object already records the act, so it is the record itself.
-    const objectIsAct = JOIN_PARENTS[singularizePhrase([object]).join('_')] !== undefined;
-    const recordKey = objectIsAct ? this.mention([object], verbAt + verb.length + 1) : this.mention([VERB_ENTITIES[verb] ?? verb], verbAt);
-    const objectKey = objectIsAct ? recordKey : this.mention([object], verbAt + verb.length + 1);
+    const objectIsAct = !pronoun && JOIN_PARENTS[singularizePhrase(objectWords).join('_')] !== undefined;
+    const recordKey = objectIsAct
+      ? this.mention(objectWords, verbAt + verb.length + 1)
+      : this.mention([VERB_ENTITIES[verb] ?? verb], verbAt);
+    const objectKey = objectIsAct ? recordKey : pronoun ? previous! : this.mention(objectWords, verbAt + verb.length + 1);
     if (recordKey === null || objectKey === null) return false;
     // "an app to rate movies": nobody named, so the person using the app is the one who rates.
     if (USER_WORDS.has(actor) || actor === 'to') {
       this.drafts.get(recordKey)!.byUser = true;
     } else {
-      const actorKey = this.mention([actor], at + m.index);
+      const actorKey = this.mention([actor], actorAt);
       if (actorKey !== null) this.relate(recordKey, actorKey, true, 'cascade');
     }
     this.relate(recordKey, objectKey, true, 'cascade');
@@ -229,9 +265,15 @@ export class EntityCollector {
         };
         this.addFields(recordKey, fields);
       }
+      // "members join clubs, trainers run sessions": the clause after the comma is read on its own.
+      const next = /^\s*[,;]\s*/.exec(rest);
+      if (next) this.verbRest = { text: rest.slice(next[0].length), at: at + m.index + m[0].length - rest.length + next[0].length };
     }
     return true;
   }
+
+  /** What follows a verb clause after a comma, for the phrase reader to read on its own (or null). */
+  verbRest: { text: string; at: number } | null = null;
 
   /** Known nouns outside field lists ("a todo app", "track my expenses"); foreign words through a table. */
   scanKnownNouns(text: string, language: string): void {

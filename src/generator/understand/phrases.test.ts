@@ -34,7 +34,8 @@ describe('phrase reader: which records a request names', () => {
     ['Create a coffee shop loyalty app where customers collect stamps and redeem rewards', ['Customer', 'Stamp', 'Reward']],
     ['A sports league tracker with teams, players and matches with scores', ['Team', 'Player', 'Match']],
     ['an inventory app for a small shop with products (name, sku, price, stock) and suppliers', ['Product', 'Supplier']],
-    ['a gym app: members join clubs, trainers run sessions', ['Member', 'Club', 'Trainer', 'Session']],
+    // Joining is a record of its own (issue 17, join records from verbs): a Membership between Member and Club.
+    ['a gym app: members join clubs, trainers run sessions', ['Member', 'Club', 'Membership', 'Trainer', 'Session']],
     ['Build an issue tracker with projects and issues', ['Project', 'Issue']],
     ['build a todo app', ['Todo']],
   ];

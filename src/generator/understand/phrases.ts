@@ -43,6 +43,8 @@ export interface RecordSink {
   addFields(key: string, fields: FieldSpec[]): void;
   relate(from: string, to: string, required: boolean, onDelete: 'cascade' | 'set null' | 'restrict'): void;
   readVerbClause(clause: string, at: number): boolean;
+  /** Set by readVerbClause when a clause follows the verb's after a comma. */
+  readonly verbRest: { text: string; at: number } | null;
 }
 
 interface Item {
@@ -158,7 +160,11 @@ export class PhraseReader {
       text = text.slice(descriptor);
     }
     if (this.readIntransitive(text, offset)) return;
-    if (this.collector.readVerbClause(text, offset)) return;
+    if (this.collector.readVerbClause(text, offset)) {
+      const rest = this.collector.verbRest;
+      if (rest !== null && rest.text.trim().length > 0) this.readClause(rest.text, rest.at);
+      return;
+    }
     for (const item of itemsOf(text, offset)) this.readItem(item, false);
   }
 
@@ -267,6 +273,7 @@ export class PhraseReader {
     const opener = LIST_OPENER.exec(raw);
     let head = raw;
     let list: string | null = null;
+    let hasExamples = false;
     let listAt = item.at;
     if (paren && (!opener || paren.index + paren[1]!.length <= opener.index)) {
       head = paren[1]!;
@@ -277,11 +284,19 @@ export class PhraseReader {
       list = raw.slice(opener.index + opener[0].length);
       listAt = item.at + opener.index + opener[0].length;
     }
+    // "dishes (soups, salads, desserts)": plurals in parentheses are examples of the record, not its fields.
+    if (paren && list !== null && isEntityPlural(head.trim().split(/\s+/).at(-1) ?? '')) {
+      const inner = splitFieldList(list).map((p) => p.trim());
+      if (inner.length >= 2 && inner.every((p) => /^[a-z][a-z'-]*$/.test(p) && isEntityPlural(p) && !isFieldLike(singularize(p)))) {
+        list = null;
+        hasExamples = true;
+      }
+    }
     const link = LINK_TAIL.exec(head);
     const linkWord = link?.[1];
     if (link) head = head.slice(0, link.index);
     let words = head.split(/\s+/).filter((w) => w.length > 0);
-    let hasList = list !== null;
+    let hasList = list !== null && !hasExamples;
     // "priority (low, medium, high)" among fields: the parentheses hold values, not fields.
     if (paren && hasList && this.current !== null && !isEntityPlural(words.at(-1) ?? '')) {
       head = raw;

@@ -9,7 +9,7 @@
  * And list layout: bullet lines become sentences, "- hives: name, location" a record with its fields,
  * and a heading followed by lines that are single details ("Kayaks" / "- colour" / "- hull") that record's fields.
  */
-import { parseFieldList } from './fields.ts';
+import { parseFieldList, splitFieldList } from './fields.ts';
 import { snakeToPascal } from './identifiers.ts';
 import { singularize } from './inflect.ts';
 import { isEntityPlural, nameAt, type RecordSink } from './phrases.ts';
@@ -67,6 +67,8 @@ const ACT_NOUNS: Readonly<Record<string, string>> = {
   dive: 'dive',
   call: 'call',
 };
+/** Plurals that name the choices of a record ("a prompt and four answers"): records, never fields. */
+const CHOICE_PLURALS = new Set(['options', 'choices', 'answers', 'candidates', 'nominees', 'variants', 'alternatives']);
 /** Nouns that never name a record after "each"/"every": times and amounts. */
 const NOT_RECORDS = new Set([
   'time',
@@ -124,7 +126,7 @@ function sentence(line: string): string {
 /** "hives: name, queen age" → "hives with name, queen age": a short label before a colon names the record. */
 function recordLine(line: string): string {
   const m = /^([^:()]{1,40}):\s*(.+)$/.exec(line);
-  if (!m || m[1]!.trim().split(/\s+/).length > 3) return line;
+  if (!m || m[1]!.trim().split(/\s+/).length > 4) return line;
   return `${m[1]!.trim()} with ${m[2]!.trim()}`;
 }
 
@@ -147,7 +149,7 @@ interface Span {
 function listEnd(text: string, from: number): number {
   const rest = text.slice(from);
   const stop =
-    /[.;!?:]\s|[.;!?]$|\s+(?:so that|so|because|while|until|which|where|that|who|to see|and then)\s|,\s*(?:no|without)\s|,?\s+(?:and\s+)?(?:sort|sorts|filter|filters|search|searches|find|browse|order|group)\s+(?:them|it|by|on|the)\b/.exec(
+    /[.;!?:]\s|[.;!?]$|\s+(?:so that|so|because|while|until|which|where|that|who|to see|and then)\s|,\s*(?:no|without)\s|,\s+and\s+(?:people|users|everyone|anyone|they|we|i|visitors|members|guests)\s|,\s+and\s+[a-z]+(?:s|ple)\s+(?:can\s+|may\s+|will\s+)?(?:vote|pick|choose|select|rate|review|book|reserve|see|view|browse|add|leave|write|comment|join|apply|sign)\b|,?\s+(?:and\s+)?(?:sort|sorts|filter|filters|search|searches|find|browse|order|group)\s+(?:them|it|by|on|the)\b/.exec(
       rest,
     );
   return from + (stop ? stop.index : rest.length);
@@ -165,6 +167,7 @@ export class SentenceReader {
   /** Reads the shapes above and returns the text with what they took blanked out (offsets kept). */
   read(text: string): string {
     this.readForms(text);
+    this.readOptions(text);
     this.readLogs(text);
     this.readDescribedRecords(text);
     this.readSearchBy(text);
@@ -189,8 +192,47 @@ export class SentenceReader {
 
   private fields(key: string, text: string, start: number, end: number): void {
     const list = text.slice(start, end).replace(/^\s*(?:their|his|her|its|the|a|an)\s+/, '');
-    this.collector.addFields(key, parseFieldList(list, snakeToPascal(key), this.notes));
+    // "a prompt and four answers": the choices are records of their own, the rest are fields.
+    const kept: string[] = [];
+    for (const item of splitFieldList(list)) {
+      const words = item.trim().split(/\s+/);
+      const last = words.at(-1) ?? '';
+      if (CHOICE_PLURALS.has(last) && words.length <= 3) {
+        const child = this.record([last], start + Math.max(0, text.slice(start, end).indexOf(item)));
+        if (child !== null && child !== key) this.collector.relate(child, key, true, 'cascade');
+      } else kept.push(item);
+    }
+    this.collector.addFields(key, parseFieldList(kept.join(', '), snakeToPascal(key), this.notes));
     this.consumed.push({ start, end });
+  }
+
+  /**
+   * Options and choices: "guests pick a bread, a filling and two sauces from the lists we keep" makes each
+   * of them a list to maintain; "options"/"choices" are records when people vote or choose among them.
+   */
+  private readOptions(text: string): void {
+    for (const m of text.matchAll(
+      /\b(?:choose|chooses|choosing|pick|picks|picking|select|selects|selecting)\s+(.{3,160}?)\s+from\s+(?:the|our|their|a|its)?\s*(?:lists?|options|choices|catalogue|catalog|ranges?)\b/g,
+    )) {
+      if (this.taken(m.index)) continue;
+      const listAt = m.index + m[0].indexOf(m[1]!);
+      for (const item of splitFieldList(m[1]!)) {
+        const words = item
+          .replace(/\b(?:for|of|with)\b.*$/, '')
+          .trim()
+          .split(/\s+/)
+          .filter((w) => !WORD_STOPS.has(w) && !/^(?:more|one|two|three)$/.test(w));
+        if (words.length === 0 || words.length > 3) continue;
+        // "a crust shape" is a shape: the list to keep is named by its head noun.
+        this.record([singularize(words.at(-1)!)], listAt + m[1]!.indexOf(item));
+      }
+      this.consumed.push({ start: m.index, end: m.index + m[0].length });
+    }
+    if (!/\b(?:vote|votes|voting|voted|choose|chooses|pick|picks|select|selects|poll|polls|ballot|survey)\b/.test(text)) return;
+    for (const m of text.matchAll(/\b(options|choices)\b/g)) {
+      if (this.taken(m.index)) continue;
+      this.record([m[1]!], m.index);
+    }
   }
 
   /** "a contact form …", "a refund request form (order, reason)", "a form where fans send letters". */

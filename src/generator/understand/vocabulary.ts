@@ -780,6 +780,21 @@ export const VERB_ENTITIES: Readonly<Record<string, string>> = {
   lends: 'loan',
   loan: 'loan',
   loans: 'loan',
+  // Acts that make a record between the one who acts and what they act on.
+  apply: 'application',
+  applies: 'application',
+  submit: 'submission',
+  submits: 'submission',
+  join: 'membership',
+  joins: 'membership',
+  'sign up': 'signup',
+  'signs up': 'signup',
+  pair: 'pairing',
+  pairs: 'pairing',
+  nominate: 'nomination',
+  nominates: 'nomination',
+  donate: 'donation',
+  donates: 'donation',
 };
 
 /** Entity names that would be reserved words get a readable replacement. */
