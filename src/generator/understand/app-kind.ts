@@ -168,7 +168,7 @@ interface NounPhrase {
   start: number;
   end: number;
   terms: Term[];
-  /** The phrase's own words after the determiner and adjectives, as written. */
+  /** The phrase's own words, lower case, without its article, fillers ("simple") and what follows a preposition. */
   text: string;
 }
 
@@ -217,7 +217,7 @@ function nounPhrases(text: string): NounPhrase[] {
 }
 
 /** The noun the phrase is about: its last noun before any preposition; "calculator app" → calculator. */
-function headOf(phrase: NounPhrase): { word: string; term: Term; index: number } | null {
+function headOf(phrase: NounPhrase): { word: string; term: Term } | null {
   const stop = phrase.terms.findIndex(isStop);
   const terms = stop < 0 ? phrase.terms : phrase.terms.slice(0, stop);
   let at = -1;
@@ -229,7 +229,7 @@ function headOf(phrase: NounPhrase): { word: string; term: Term; index: number }
   if (at < 0) return null;
   // "a drawing app", "a messaging app": the word before may be a gerund.
   if (APP_HEADS.has(terms[at]!.normal) && at > 0 && (terms[at - 1]!.tags.has('Noun') || terms[at - 1]!.tags.has('Gerund'))) at -= 1;
-  return { word: terms[at]!.normal, term: terms[at]!, index: at };
+  return { word: terms[at]!.normal, term: terms[at]! };
 }
 
 /** Is the phrase's head followed by a verb ("the editor approves")? Then the head is someone acting. */
