@@ -93,7 +93,7 @@ function spendLine(t: LlmUsageTotals): string {
 export function CostSummary({ id, state }: { id: string; state: TaskCostState }) {
   if (!state.cost) return null;
   return (
-    <p className="cost-summary" aria-label="Model cost">
+    <p className="cost-summary" aria-label="Cost summary">
       {noModelRan(state) ? (
         NO_MODEL_TEXT
       ) : (

@@ -4,6 +4,7 @@ import type { TaskRecord } from '../../src/contracts/records.ts';
 import { api, initToken } from './api.ts';
 import { useRoute } from './router.ts';
 import { Chat, ErrorNote, Link, statusBadge } from './ui.tsx';
+import { CostPage } from './cost-page.tsx';
 import { ExplorePage } from './explore-page.tsx';
 import { PreviewsPage } from './previews-page.tsx';
 import { TaskPage } from './task-page.tsx';
@@ -65,12 +66,16 @@ function App() {
           <Link to="/explore" aria-current={route.page === 'explore' ? 'page' : undefined}>
             Explore
           </Link>
+          <Link to="/cost" aria-current={route.page === 'cost' ? 'page' : undefined}>
+            Cost
+          </Link>
           <a href="/docs">API docs</a>
         </nav>
       </header>
       {route.page === 'home' ? <HomePage /> : null}
       {route.page === 'task' ? <TaskPage key={route.id} id={route.id} tab={route.tab} /> : null}
       {route.page === 'previews' ? <PreviewsPage /> : null}
+      {route.page === 'cost' ? <CostPage /> : null}
       {route.page === 'explore' ? <ExplorePage key={route.scanId ?? 'list'} scanId={route.scanId} /> : null}
       {route.page === 'missing' ? (
         <main>

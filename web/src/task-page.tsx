@@ -8,6 +8,7 @@ import { Chat, ErrorNote, Link, statusBadge } from './ui.tsx';
 import { AGENTS, useTaskStream, type TaskStream } from './use-task-stream.ts';
 import { ArchitectureView, CommitsView, FilesView, PlanView, PreviewBadge, PreviewView, ReviewView, TestsView } from './views.tsx';
 import { usePreview } from './use-preview.ts';
+import { CostSummary, CostView, useTaskCost } from './cost.tsx';
 
 const TABS = [
   ['activity', 'Activity'],
@@ -18,6 +19,7 @@ const TABS = [
   ['tests', 'Tests'],
   ['review', 'Review'],
   ['commits', 'Commits'],
+  ['cost', 'Cost'],
 ] as const;
 
 function seconds(ms: number | null): string {
@@ -115,6 +117,7 @@ export function TaskPage({ id, tab }: { id: string; tab: string }) {
   const status = stream.complete?.status ?? (working && agentsStarted ? 'running' : (task?.status ?? 'queued'));
   const preview = stream.preview?.preview_url ?? task?.preview_url ?? null;
   const previewState = usePreview(id, preview);
+  const cost = useTaskCost(id, { calls: stream.modelCalls, revision: stream.revision, running: working });
 
   return (
     <main className="task-page">
@@ -137,6 +140,7 @@ export function TaskPage({ id, tab }: { id: string; tab: string }) {
         ) : null}
         <Timeline stream={stream} />
         <ProgressBar stream={stream} />
+        <CostSummary id={id} state={cost} />
         {stream.complete ? (
           <p role="status" className={`outcome outcome-${stream.complete.status}`}>
             {stream.complete.status === 'completed'
@@ -187,6 +191,7 @@ export function TaskPage({ id, tab }: { id: string; tab: string }) {
           {tab === 'tests' ? <TestsView id={id} revision={stream.revision} /> : null}
           {tab === 'review' ? <ReviewView id={id} revision={stream.revision} /> : null}
           {tab === 'commits' ? <CommitsView id={id} revision={stream.revision} /> : null}
+          {tab === 'cost' ? <CostView state={cost} running={working} /> : null}
           {!TABS.some(([k]) => k === tab) ? (
             <p>
               No view called {tab}. <button onClick={() => navigate(`/tasks/${id}`)}>Show activity</button>

@@ -42,8 +42,6 @@ function reduce(state: TaskStream, action: Action): TaskStream {
   if (action.type === 'connection')
     return action.reset ? { ...initial(action.value), revision: state.revision + 1 } : { ...state, connection: action.value };
   const m = action.message;
-  // The llm_call message joins the contract with the model wiring; counting it by its type works before and after.
-  if ((m as { type: string }).type === 'llm_call') return { ...state, modelCalls: state.modelCalls + 1 };
   switch (m.type) {
     case 'agent_log':
       return { ...state, logs: state.logs.length >= MAX_LOGS ? [...state.logs.slice(-MAX_LOGS + 1), m] : [...state.logs, m] };
@@ -72,6 +70,9 @@ function reduce(state: TaskStream, action: Action): TaskStream {
           agents[a] = { ...agents[a], status: m.status === 'completed' ? 'done' : 'failed', started_at: null };
       return { ...state, agents, complete: { status: m.status, error: m.error ?? null }, revision: state.revision + 1 };
     }
+    case 'llm_call':
+      // Live only (not replayed on connect): the cost views refetch the recorded totals on each one.
+      return { ...state, modelCalls: state.modelCalls + 1 };
     case 'error':
       return { ...state, error: { code: m.code, message: m.message, hint: m.hint } };
     default:
