@@ -3,7 +3,7 @@
  * (`startServer`, as `catalyst serve` runs it) on a free port over a temp data folder, a real build of
  * "build a todo app with user auth", and what a person sees — input disabled while agents work, each
  * agent completing, files streaming in, the preview in an iframe, a file (highlighted), the plan, the
- * architecture diagrams (drawn, and a broken one explained) and the test results —
+ * architecture diagrams (drawn, and a broken one explained), the test results and the cost without a model —
  * plus a reload mid-build that restores the state. Screenshots go to test-results/browser/.
  */
 import assert from 'node:assert/strict';
@@ -185,6 +185,17 @@ test('a person builds a todo app in the browser and inspects every result', asyn
   await page.getByRole('link', { name: 'Commits', exact: true }).click();
   await page.getByRole('list', { name: 'Commits' }).locator('li').first().waitFor();
   await page.screenshot({ path: join(SHOTS, '10-commits.png') });
+
+  // No model configured: the cost panel says so in words instead of an empty table, and nothing was spent.
+  assert.equal(await page.getByLabel('Cost summary').innerText(), 'No language model configured: agents ran deterministically (0 tokens).');
+  await page.getByRole('navigation', { name: 'Task views' }).getByRole('link', { name: 'Cost' }).click();
+  await page.getByRole('status').filter({ hasText: 'No language model configured: agents ran deterministically (0 tokens)' }).waitFor();
+  assert.equal(await page.getByRole('table', { name: 'Cost per agent' }).count(), 0, 'no table of zeros');
+  await page.screenshot({ path: join(SHOTS, '10b-cost-no-model.png') });
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Cost' }).click();
+  await page.getByRole('status').filter({ hasText: 'No task has called a language model yet, so nothing was spent.' }).waitFor();
+  assert.equal(await page.getByRole('table', { name: 'Cost per task' }).count(), 0);
+  await page.screenshot({ path: join(SHOTS, '10c-cost-dashboard-empty.png') });
 
   // A shared link to a finished task's view works on a fresh load (reload-safe routes).
   await page.goto(`${taskUrl}/tests`);

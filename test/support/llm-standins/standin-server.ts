@@ -23,7 +23,8 @@ export interface Reply {
 }
 
 export type Step =
-  | { reply: Reply; delayMs?: number }
+  /** `hold`: the answer waits for it, so a test can look at a build while a model call is in flight. */
+  | { reply: Reply; delayMs?: number; hold?: Promise<unknown> }
   | { status: number; body?: unknown; headers?: Record<string, string> }
   | { hang: true }
   /** The answer starts and the connection drops halfway (mid-stream for SSE, mid-body for JSON). */
@@ -136,6 +137,7 @@ async function answer(wire: Wire, step: Step, req: ReceivedRequest, res: ServerR
   }
   if ('invalidJson' in step) return sendReply(wire, { text: 'Sure! Here is the plan: {name: "todo", features: [' }, req, res, false);
   if ('truncate' in step) return sendReply(wire, step.truncate, req, res, true);
+  if (step.hold) await step.hold;
   if (step.delayMs) await new Promise((r) => setTimeout(r, step.delayMs));
   return sendReply(wire, step.reply, req, res, false);
 }
