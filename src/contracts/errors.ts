@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   merge_conflict: 'conflict',
   port_exhausted: 'unavailable',
   service_unavailable: 'unavailable',
+  disk_full: 'unavailable',
   preview_unhealthy: 'unavailable',
   command_failed: 'internal',
   git_failed: 'internal',

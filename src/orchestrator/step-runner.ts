@@ -3,11 +3,13 @@
  * commit inbox mark + audit events + task patch (+ outbox rows in event-driven mode) atomically.
  * A redelivered event whose step already committed is recognised by the inbox and does nothing.
  */
+import { statfs } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { createEvent, routingKeyFor, type AgentEvent } from '../contracts/events.ts';
 import { phaseTimingsOf, type AgentPhaseTiming, type TaskRecord } from '../contracts/records.ts';
 import type { AgentContext, AgentDefinition, LiveFeed } from '../core/agent.ts';
 import type { Clock } from '../core/clock.ts';
-import { AppError } from '../core/errors.ts';
+import { AppError, diskFull } from '../core/errors.ts';
 import type { IdFactory } from '../core/ids.ts';
 import type { Logger } from '../core/logger.ts';
 import { bindingMatches } from '../core/routing.ts';
@@ -163,8 +165,10 @@ export async function runStep(
     });
     return { status: 'skipped', reason: 'task is cancelled' };
   };
+  let paths: string[] = [];
   try {
     const ctx = await deps.buildContext({ agent, event, task, attempt: attempt.attempt, signal });
+    paths = Object.values(ctx.paths);
     const output = await agent.handle(event, ctx);
     stopWatching();
     const abandoned = await abandonIfCancelled();
@@ -209,7 +213,7 @@ export async function runStep(
     stopWatching();
     const abandoned = await abandonIfCancelled();
     if (abandoned) return abandoned;
-    const error = AppError.from(e, 'agent_failed');
+    const error = (await fullDiskUnder(paths, e)) ?? AppError.from(e, 'agent_failed');
     const final = !error.retryable && error.category !== 'internal' ? true : attempt.attempt >= deps.maxAttempts;
     deps.logger.warn({ agent: agent.id, task_id: task.id, attempt: attempt.attempt, err: error.message }, 'agent step failed');
     deps.feed.emit({
@@ -223,11 +227,47 @@ export async function runStep(
   }
 }
 
+/** Below this many free bytes a failed write is taken for a full disk. */
+const NEARLY_FULL_BYTES = 1024 * 1024;
+
+/**
+ * A step that failed while a disk it writes to is full failed because of it, whatever the tool said
+ * (git reports "unable to write file" without naming the cause): `disk_full`, with its hint.
+ */
+async function fullDiskUnder(paths: string[], e: unknown): Promise<AppError | null> {
+  const said = diskFull(e);
+  if (said) return said;
+  for (const path of paths) {
+    const free = await freeBytes(path);
+    if (free !== null && free < NEARLY_FULL_BYTES) {
+      const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      return new AppError('disk_full', `the disk is full (${free} bytes left under ${path}): ${message}`, {
+        hint: 'free space on the disk that holds the data folder (storage.data_dir), then run the build again',
+        retryable: false,
+        cause: e,
+      });
+    }
+  }
+  return null;
+}
+
+/** Free bytes on the filesystem holding `path` (its nearest existing parent); null when it cannot be told. */
+async function freeBytes(path: string): Promise<number | null> {
+  for (let p = path; ; p = dirname(p)) {
+    try {
+      const s = await statfs(p);
+      return s.bavail * s.bsize;
+    } catch {
+      if (dirname(p) === p) return null;
+    }
+  }
+}
+
 /**
  * Failures that are the task's own outcome, whichever agent hit them: the build's error code is theirs,
  * not the failing phase's (a spent budget is not a failed test run).
  */
-const CODES_NAMING_THE_FAILURE: ReadonlySet<string> = new Set(['budget_exceeded']);
+const CODES_NAMING_THE_FAILURE: ReadonlySet<string> = new Set(['budget_exceeded', 'disk_full']);
 
 /**
  * Ends a task after a step failed for good: one `task.failed` event, committed against the inbound
