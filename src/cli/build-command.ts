@@ -4,12 +4,14 @@
  * the result (one JSON object with --json). It returns once the preview is handed to its supervisor;
  * with --foreground the preview lives in this process until Ctrl-C instead, like `vite dev`.
  */
+import { resolve } from 'node:path';
 import type { CatalystConfig } from '../config/index.ts';
 import { BuildResult, type ServerMessage } from '../contracts/messages.ts';
 import type { TaskRecord } from '../contracts/records.ts';
 import type { AgentEvent } from '../contracts/events.ts';
 import type { LiveFeed } from '../core/agent.ts';
 import { systemClock } from '../core/clock.ts';
+import { AppError } from '../core/errors.ts';
 import { untilShutdownSignal } from '../core/shutdown-signal.ts';
 import { buildResultOf } from '../orchestrator/build-result.ts';
 import { describeHolder } from '../adapters/state/data-dir-lock.ts';
@@ -33,6 +35,23 @@ export interface BuildOptions {
   mode?: 'sequential' | 'event_driven';
   /** An explorer scan id: the scanned records become the app's data model. */
   fromScan?: string;
+  /** --budget (USD) and --budget-tokens: this task's model budget over the config's. */
+  budget?: number;
+  budgetTokens?: number;
+  /** false with --no-cache. */
+  cache: boolean;
+  /** Model answers from / to a JSONL file (this process's adapter only). */
+  replay?: string;
+  record?: string;
+}
+
+/** The request fields that carry the task's own model choices (task.metadata.llm). */
+function modelChoices(opts: BuildOptions): { budget?: { max_tokens: number | null; max_usd: number | null }; no_cache?: true } {
+  const budget =
+    opts.budget !== undefined || opts.budgetTokens !== undefined
+      ? { budget: { max_tokens: opts.budgetTokens ?? null, max_usd: opts.budget ?? null } }
+      : {};
+  return { ...budget, ...(opts.cache === false ? { no_cache: true as const } : {}) };
 }
 
 const TERMINAL = new Set<TaskRecord['status']>(['completed', 'failed', 'cancelled']);
@@ -105,7 +124,13 @@ function newOrUnfinished(prompt: string, opts: BuildOptions): Start {
       say(opts, `Continuing task ${unfinished.id.slice(0, 8)}, left unfinished in ${unfinished.current_phase} by a build that stopped.`);
       return { task: await runtime.engine.resume(unfinished.id), resumed: true };
     }
-    const task = await runtime.submitBuild({ prompt, project_name: opts.name, mode: runtime.mode, explorer_scan_id: opts.fromScan });
+    const task = await runtime.submitBuild({
+      prompt,
+      project_name: opts.name,
+      mode: runtime.mode,
+      explorer_scan_id: opts.fromScan,
+      ...modelChoices(opts),
+    });
     return { task, resumed: false };
   };
 }
@@ -126,6 +151,7 @@ async function buildEmbedded(
   const runtime = await createRuntime(config, {
     ...(opts.mode ? { mode: opts.mode } : {}),
     detachedPreviews: !opts.foreground,
+    models: { replay: opts.replay ? resolve(opts.replay) : null, record: opts.record ? resolve(opts.record) : null },
     // Several CLI builds on one embedded folder queue behind each other instead of failing.
     storeLock: {
       purpose: 'catalyst build',
@@ -161,6 +187,7 @@ async function buildThroughServer(prompt: string, opts: BuildOptions, client: Se
     ...(opts.name ? { project_name: opts.name } : {}),
     ...(opts.mode ? { mode: opts.mode } : {}),
     ...(opts.fromScan ? { explorer_scan_id: opts.fromScan } : {}),
+    ...modelChoices(opts),
   });
   return followThroughServer(created.task_id, prompt, created.mode, opts, client, startedAt);
 }
@@ -196,6 +223,16 @@ export async function buildCommand(prompt: string, opts: BuildOptions, config: R
   let result: BuildResult;
   let foregroundPreview = false;
   if (server) {
+    if (opts.replay || opts.record) {
+      // The server's own model adapter answers its builds; a file of this process's cannot reach it.
+      throw new AppError(
+        'invalid_option',
+        `--replay and --record run the build in this process, but the server at ${server.url} holds the data folder`,
+        {
+          hint: 'stop `catalyst serve` for this data folder (or use another CATALYST_HOME), then build again',
+        },
+      );
+    }
     if (opts.foreground) say(opts, `The server at ${server.url} keeps the preview (--foreground applies to builds in this process).`);
     result = await buildThroughServer(prompt, opts, server);
   } else {

@@ -3,12 +3,13 @@
  * configuration once, and maps every failure to a message, a hint and an exit code.
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { loadConfig, type CatalystConfig } from '../config/index.ts';
 import { AppError } from '../core/errors.ts';
 import { buildCommand, resumeCommand, type BuildOptions } from './build-command.ts';
 import { doctorCommand } from './doctor-command.ts';
 import { eventsCommand } from './events-command.ts';
+import { modelsCommand } from './models-command.ts';
 import { exploreCommand, scansCommand } from './explore-command.ts';
 import { workerCommand } from './worker-command.ts';
 import { EXIT, exitCodeFor, printError, printJsonError } from './output.ts';
@@ -18,6 +19,18 @@ import { serveUntilSignal } from '../server/serve.ts';
 /** The installed Catalyst's version, as its package.json says. */
 export function catalystVersion(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number, e.g. 0.50');
+  return n;
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number, e.g. 50000');
+  return n;
 }
 
 interface GlobalOptions {
@@ -70,6 +83,11 @@ export async function main(argv: string[]): Promise<number> {
     .option('--name <name>', 'project name (default: derived from the request)')
     .addOption(new Option('--mode <mode>', 'orchestration mode').choices(['sequential', 'event_driven']))
     .option('--from-scan <scan_id>', "build from a completed explorer scan: its records become the app's data model")
+    .option('--budget <usd>', "this build's model budget in USD (default: budget.max_usd_per_task)", positiveNumber)
+    .option('--budget-tokens <n>', "this build's model budget in tokens (default: budget.max_tokens_per_task)", positiveInteger)
+    .option('--no-cache', "ask the models afresh instead of answering from Catalyst's response cache")
+    .option('--replay <file>', 'answer every model call from this file (written by --record): no provider is asked')
+    .option('--record <file>', "append this build's model answers to this file, for --replay")
     .action(async (words: string[], opts: BuildOptions) => {
       wantsJson = opts.json;
       const config = configFor(opts.mode ? { 'orchestration.mode': opts.mode } : {});
@@ -107,6 +125,14 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json', 'print the report as JSON', false)
     .action(async (opts: { json: boolean }) => {
       exitCode = await doctorCommand(opts, configFor());
+    });
+
+  program
+    .command('models')
+    .description("list each agent's language model and check that its provider answers; exit 1 when one does not")
+    .option('--json', 'print the report as JSON', false)
+    .action(async (opts: { json: boolean }) => {
+      exitCode = await modelsCommand(opts, configFor());
     });
 
   program

@@ -152,3 +152,24 @@ export const CostOverviewSchema = z
   })
   .strict();
 export type CostOverview = z.infer<typeof CostOverviewSchema>;
+
+/** Whether one configured model answered a one-word request (`catalyst models`, `doctor`). */
+export const ModelCheckResultSchema = z
+  .object({
+    ok: z.boolean(),
+    latency_ms: z.number().int().min(0).nullable(),
+    /** Why not: an error code and a message naming provider and model (never a key). */
+    error: z.object({ code: z.string(), message: z.string() }).strict().nullable(),
+  })
+  .strict();
+
+/** `catalyst models --json`: each agent's model and whether its provider answered; the agents without one. */
+export const ModelsReportSchema = z
+  .object({
+    models: z.array(ConfiguredModelSchema.extend({ check: ModelCheckResultSchema })),
+    /** Agents that use no model (provider none, or an agent that never calls one in this release). */
+    deterministic: z.array(ModelAgentSchema),
+    ok: z.boolean(),
+  })
+  .strict();
+export type ModelsReport = z.infer<typeof ModelsReportSchema>;

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { AgentId } from './events.ts';
-import { LlmCallSchema, TaskLlmOptionsSchema } from './llm.ts';
+import { LlmCallSchema, TaskCostSchema, TaskLlmOptionsSchema } from './llm.ts';
 import { TaskPhase } from './records.ts';
 
 export const AgentLogMessage = z.object({
@@ -112,6 +112,8 @@ export const BuildResult = z.object({
    * language model: …"), from plan.scope; [] when the plan left nothing out (issue 14).
    */
   not_built: z.array(z.string()).default([]),
+  /** The task's model calls summed per agent and overall (all zero without a model). */
+  cost: TaskCostSchema,
   duration_ms: z.number().int().min(0),
   phases: z.array(PhaseTiming),
   /** embedded: this process ran the agents; server: a running `catalyst serve` did. */

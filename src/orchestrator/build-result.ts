@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { notBuiltOf } from '../contracts/app-scope.ts';
 import { Plan } from '../contracts/artifacts.ts';
 import { AGENT_IDS, parseEvent, type AgentEvent } from '../contracts/events.ts';
+import { summarizeTaskCost } from '../contracts/llm.ts';
 import { BuildResult, type BuildFailure, type PhaseTiming } from '../contracts/messages.ts';
 import { phaseTimingsOf, type TaskRecord } from '../contracts/records.ts';
 import type { ArtifactStore } from '../core/ports/artifact-store.ts';
@@ -108,6 +109,7 @@ export async function buildResultOf(
     fallback_url: live ? preview.fallback_url : null,
     artifacts_dir: ports.artifacts.location(task.id),
     not_built: await notBuiltOfTask(ports.artifacts, task.id),
+    cost: summarizeTaskCost(task.id, await ports.state.listLlmCalls(task.id)),
     phases: phasesOf(task),
   };
 }

@@ -11,6 +11,8 @@ import { openStateStore } from '../adapters/state/index.ts';
 import { sourceOf, type CatalystConfig } from '../config/index.ts';
 import type { DoctorCheck, DoctorReport } from '../contracts/doctor.ts';
 import { probeBwrap } from '../preview/sandbox.ts';
+import { createPinoLogger } from '../adapters/logging/pino-logger.ts';
+import { checkModels } from './models.ts';
 import { probeMongo, probePostgres, probeQdrant, probeRabbitMq, probeRedis, type ProbeResult } from './service-probes.ts';
 
 const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -176,6 +178,25 @@ async function previewCheck(config: Readonly<CatalystConfig>): Promise<DoctorChe
   }
 }
 
+/** One check per agent with a model (does its provider answer?), or one line saying none is configured. */
+async function modelChecks(config: Readonly<CatalystConfig>): Promise<DoctorCheck[]> {
+  const report = await checkModels(config, { logger: createPinoLogger(config.logging.level) });
+  if (report.models.length === 0) {
+    const from = sourceOf(config, 'llm.default.provider');
+    return [{ name: 'models', status: 'ok', detail: `none (llm.default.provider from ${from}): every agent is deterministic` }];
+  }
+  return report.models.map((m) =>
+    m.check.ok
+      ? { name: `model: ${m.agent}`, status: 'ok', detail: `${m.provider} ${m.model} answered in ${m.check.latency_ms} ms` }
+      : {
+          name: `model: ${m.agent}`,
+          status: 'failed',
+          detail: m.check.error?.message ?? `${m.provider} ${m.model} did not answer`,
+          hint: 'check the key (OPENAI_API_KEY, ANTHROPIC_API_KEY or CATALYST_LLM_API_KEY), the model name and the base URL; `catalyst models` checks again',
+        },
+  );
+}
+
 export async function runDoctor(config: Readonly<CatalystConfig>): Promise<DoctorReport> {
   const services = await serviceChecks(config);
   const stateAnswers = services.find((c) => c.name.startsWith('state: '))?.status === 'ok';
@@ -185,6 +206,7 @@ export async function runDoctor(config: Readonly<CatalystConfig>): Promise<Docto
     await dataFolderCheck(config),
     ...(stateAnswers ? [await ownerlessCheck(config, await dataHeld(config))] : []),
     await previewCheck(config),
+    ...(await modelChecks(config)),
   ];
   return {
     version: PACKAGE.version,

@@ -8,8 +8,9 @@
  */
 import { createLanguageModels } from '../adapters/llm/index.ts';
 import type { CatalystConfig } from '../config/index.ts';
-import { MODEL_AGENTS, type LlmCall } from '../contracts/llm.ts';
+import { MODEL_AGENTS, type LlmCall, type ModelsReport } from '../contracts/llm.ts';
 import type { LiveFeed } from '../core/agent.ts';
+import { AppError } from '../core/errors.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Cache } from '../core/ports/cache.ts';
@@ -34,7 +35,15 @@ export function openModels(
   deps: { state: StateStore; cache: Cache; feed: LiveFeed; logger: Logger; clock: Clock },
   opts: ModelWiringOptions = {},
 ): LanguageModels | undefined {
-  if (!anyAgentHasModel(config)) return undefined;
+  if (!anyAgentHasModel(config)) {
+    // A replay or a recording without a model would be a flag that does nothing.
+    if (opts.replay || opts.record) {
+      throw new AppError('invalid_option', `--${opts.replay ? 'replay' : 'record'} needs a language model, and none is configured`, {
+        hint: 'set CATALYST_LLM_PROVIDER (and CATALYST_LLM_MODEL) or llm.default in config.yaml to the models the recording was made with',
+      });
+    }
+    return undefined;
+  }
   const { models } = config;
   for (const agent of MODEL_AGENTS) {
     const m = models.agents[agent]?.primary;
@@ -104,4 +113,26 @@ function withStoredSpend(models: LanguageModels, state: StateStore): LanguageMod
       };
     },
   };
+}
+
+/**
+ * Each agent's model and whether its provider answers a one-word request (`catalyst models`, `doctor`):
+ * straight to the provider, no cache, no state store, nothing recorded. Never throws for a provider's answer.
+ */
+export async function checkModels(config: Readonly<CatalystConfig>, deps: { logger: Logger; signal?: AbortSignal }): Promise<ModelsReport> {
+  const deterministic = MODEL_AGENTS.filter((agent) => config.models.agents[agent] === null);
+  if (deterministic.length === MODEL_AGENTS.length) return { models: [], deterministic, ok: true };
+  const adapter = createLanguageModels({
+    models: config.models.agents,
+    prices: config.models.prices,
+    cacheEnabled: false,
+    logger: deps.logger,
+    secrets: config.secrets,
+  });
+  const checks = await adapter.check(deps.signal ? { signal: deps.signal } : {});
+  const models = adapter.configured().map((m) => {
+    const c = checks.find((x) => x.agent === m.agent);
+    return { ...m, check: { ok: c?.ok ?? false, latency_ms: c?.latencyMs ?? null, error: c?.error ?? null } };
+  });
+  return { models, deterministic, ok: models.every((m) => m.check.ok) };
 }
