@@ -98,7 +98,11 @@ describe('catalyst models and doctor', () => {
 
 describe('catalyst build with a model', () => {
   test('--budget-tokens stops the build with budget_exceeded and the spend; --json carries the cost', async () => {
-    const run = await catalyst(['build', '--json', '--progress', 'none', '--budget-tokens', '10', 'build a todo app'], env('budget'));
+    const run = await catalyst(
+      ['build', '--json', '--progress', 'none', '--budget-tokens', '10', 'build a todo app'],
+      env('budget'),
+      300_000,
+    );
     const result = BuildResult.parse(JSON.parse(run.stdout));
     assert.equal(result.status, 'failed');
     assert.equal(result.error?.code, 'budget_exceeded');
