@@ -115,3 +115,21 @@ export function standinModels(standin: Standin, agents: readonly ModelAgent[]): 
   });
   return { llm, calls };
 }
+
+/**
+ * Fails unless `schema` (a JSON schema as sent in `response_format`) is one OpenAI's strict structured output
+ * accepts: every object lists all its properties as required and allows no others.
+ */
+export function assertStrictJsonSchema(schema: unknown, where = '(root)'): void {
+  if (Array.isArray(schema)) return schema.forEach((s, i) => assertStrictJsonSchema(s, `${where}[${i}]`));
+  if (typeof schema !== 'object' || schema === null) return;
+  const node = schema as Record<string, unknown>;
+  if (node['type'] === 'object' || node['properties']) {
+    const props = Object.keys((node['properties'] as Record<string, unknown> | undefined) ?? {});
+    const required = (node['required'] as string[] | undefined) ?? [];
+    const missing = props.filter((p) => !required.includes(p));
+    if (missing.length > 0) throw new Error(`${where}: properties not required (strict mode refuses them): ${missing.join(', ')}`);
+    if (node['additionalProperties'] !== false) throw new Error(`${where}: additionalProperties is not false`);
+  }
+  for (const [key, value] of Object.entries(node)) assertStrictJsonSchema(value, `${where}.${key}`);
+}

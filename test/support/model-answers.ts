@@ -57,7 +57,23 @@ export function modelPlanAnswer(over: Partial<ModelPlan> = {}): ModelPlan {
     risk_assessment: [{ risk: 'Reminders need a clock the tests control', severity: 'medium', mitigation: 'inject the clock' }],
     assumptions: ['Reminders are shown in the app, not sent by email'],
     open_questions: ['Should reminders repeat?'],
-    added_fields: [{ entity: 'Todo', field: { name: 'remind_at', label: 'Remind at', type: 'DateTime', required: false } }],
+    added_fields: [
+      {
+        entity: 'Todo',
+        field: {
+          name: 'remind_at',
+          label: 'Remind at',
+          type: 'DateTime',
+          required: false,
+          enum_values: null,
+          min: null,
+          max: null,
+          max_length: null,
+          default: null,
+          unique: null,
+        },
+      },
+    ],
     scope: { kind: 'mixed', behaviours: [{ name: 'remind the user an hour before a todo is due' }] },
     ...over,
   };

@@ -11,7 +11,7 @@ import type { AgentEvent } from '../../contracts/events.ts';
 import { designArchitecture } from '../../generator/architecture/index.ts';
 import { openAgentHarness, type AgentHarness } from '../../../test/support/agent-harness.ts';
 import { startStandin, type Standin } from '../../../test/support/llm-standins/standin-server.ts';
-import { mockModels, standinModels, type MockAnswer } from '../../../test/support/mock-models.ts';
+import { assertStrictJsonSchema, mockModels, standinModels, type MockAnswer } from '../../../test/support/mock-models.ts';
 import { modelDesignAnswer, modelPlanAnswer } from '../../../test/support/model-answers.ts';
 import { plannerAgent } from '../planner/planner-agent.ts';
 import { architectAgent } from './architect-agent.ts';
@@ -120,6 +120,7 @@ describe('architect with a model over HTTP (OpenAI stand-in)', () => {
       const proposed = out.events[0]!;
       assert.match(show(h, proposed.commit, 'architecture/design.md'), /written by openai model gpt-4o-mini/);
       assert.equal(s.requests.at(-1)!.body.response_format?.json_schema?.name, 'design');
+      assertStrictJsonSchema(s.requests.at(-1)!.body.response_format.json_schema.schema);
     } finally {
       await h.close();
     }

@@ -18,6 +18,29 @@ import type { TaskModel } from '../../core/ports/llm.ts';
 import { planEndpoints } from '../../generator/plan/plan-content.ts';
 import { askForObject, type AskResult } from '../shared/ask-for-object.ts';
 
+/**
+ * A field as the model writes it: every property present, null for "not set". OpenAI's structured output
+ * (strict by default in the AI SDK) refuses schemas with optional properties, so DomainField's optional ones
+ * are nullable here and dropped when null (fieldOf).
+ */
+const ModelField = z.object({
+  name: DomainField.shape.name,
+  label: DomainField.shape.label,
+  type: DomainField.shape.type,
+  required: z.boolean(),
+  enum_values: z.array(z.string().min(1)).nullable(),
+  min: z.number().nullable(),
+  max: z.number().nullable(),
+  max_length: z.number().int().positive().nullable(),
+  default: z.union([z.string(), z.number(), z.boolean()]).nullable(),
+  unique: z.boolean().nullable(),
+});
+type ModelField = z.infer<typeof ModelField>;
+
+function fieldOf(f: ModelField): DomainField {
+  return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== null)) as DomainField;
+}
+
 /** What the model answers; the rest of the Plan (name, endpoints, domain) is Catalyst's. */
 export const ModelPlan = z.object({
   project: z.object({
@@ -30,7 +53,7 @@ export const ModelPlan = z.object({
   assumptions: z.array(z.string()),
   open_questions: z.array(z.string()),
   added_fields: z
-    .array(z.object({ entity: z.string().describe('an entity name from the understanding'), field: DomainField }))
+    .array(z.object({ entity: z.string().describe('an entity name from the understanding'), field: ModelField }))
     .describe('fields the request needs that the understanding missed; [] when none'),
   scope: z.object({
     kind: AppKind,
@@ -118,7 +141,7 @@ function withAddedFields(domain: Domain, answer: ModelPlan): Domain {
     ...domain,
     entities: domain.entities.map((e) => ({
       ...e,
-      fields: [...e.fields, ...answer.added_fields.filter((a) => a.entity === e.name).map((a) => a.field)],
+      fields: [...e.fields, ...answer.added_fields.filter((a) => a.entity === e.name).map((a) => fieldOf(a.field))],
     })),
   };
 }

@@ -12,7 +12,7 @@ import type { AgentEventOf } from '../../contracts/events.ts';
 import { buildPlan } from '../../generator/plan/index.ts';
 import { openAgentHarness, type AgentHarness } from '../../../test/support/agent-harness.ts';
 import { startStandin, type Standin } from '../../../test/support/llm-standins/standin-server.ts';
-import { mockModels, standinModels } from '../../../test/support/mock-models.ts';
+import { assertStrictJsonSchema, mockModels, standinModels } from '../../../test/support/mock-models.ts';
 import { modelPlanAnswer } from '../../../test/support/model-answers.ts';
 import { NOT_BUILT_BY_CODER } from './model-plan.ts';
 import { plannerAgent } from './planner-agent.ts';
@@ -154,6 +154,8 @@ describe('planner with a model over HTTP (OpenAI stand-in)', () => {
       const body = s.requests.at(-1)!.body;
       assert.equal(body.response_format?.type, 'json_schema');
       assert.ok(body.response_format.json_schema.schema.properties.scope, 'the schema asks for the scope');
+      assert.equal(body.response_format.json_schema.strict, true);
+      assertStrictJsonSchema(body.response_format.json_schema.schema);
       assert.equal(calls[0]?.tokens_in, 1500);
     } finally {
       await h.close();

@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { openAgentHarness, runChain, type AgentHarness, type ContextOptions } from '../../../test/support/agent-harness.ts';
 import { startStandin, type Standin } from '../../../test/support/llm-standins/standin-server.ts';
-import { mockModels, standinModels } from '../../../test/support/mock-models.ts';
+import { assertStrictJsonSchema, mockModels, standinModels } from '../../../test/support/mock-models.ts';
 import { Plan, ReviewDecision } from '../../contracts/artifacts.ts';
 import type { AgentEventOf } from '../../contracts/events.ts';
 import { architectAgent } from '../architect/architect-agent.ts';
@@ -171,6 +171,7 @@ describe('reviewer with a model', () => {
       await h.run(reviewerAgent, results, { models: standinModels(s, ['reviewer']).llm, settings });
       assert.equal(decision().model_review?.summary, 'Reviewed over HTTP.');
       assert.equal(s.requests.at(-1)!.body.response_format?.json_schema?.name, 'review');
+      assertStrictJsonSchema(s.requests.at(-1)!.body.response_format.json_schema.schema);
     });
   });
 });
