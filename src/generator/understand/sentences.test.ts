@@ -24,6 +24,11 @@ describe('forms and messages', () => {
     assert.deepEqual(fieldNames(entity(domain, 'VolunteerSignup')), ['full_name', 'email', 'shirt_size']);
   });
 
+  test('"a <thing> form with a and b" gives the form\'s record those fields', () => {
+    const { domain } = analyzeRequest('a warranty claim form with serial number and purchase date');
+    assert.deepEqual(fieldNames(entity(domain, 'WarrantyClaim')), ['serial_number', 'purchase_date']);
+  });
+
   test('a form with no name keeps what people send through it', () => {
     const { domain } = analyzeRequest('put a form on my portfolio where recruiters can send me offers');
     entity(domain, 'Offer');

@@ -266,7 +266,11 @@ export class SentenceReader {
       const tail = text.slice(after, Math.min(text.length, after + 400));
       const paren = /^[^.;]*?\(([^)]*)\)/.exec(tail);
       const colon = /^[^.;]*?:\s*/.exec(tail);
-      const withList = /^\s+(?:with|asking for|for)\s+(?:their|the|a|an)?\s*(?=[a-z]+\s*,)/.exec(tail);
+      // "with name and email", "asking for a phone number": right after the form, the list is its fields.
+      const withList =
+        /^\s+(?:with|asking for|that asks for|which asks for|collecting|to collect|that collects|capturing)\s+(?:their|the|a|an)?\s*/.exec(
+          tail,
+        ) ?? /^\s+for\s+(?:their|the|a|an)?\s*(?=[a-z]+\s*,)/.exec(tail);
       const handIn = new RegExp(String.raw`\b${HAND_IN}\s+(?:in\s+)?(?:me|us)?\s*(?:their|his|her|a|an|the)\s+`).exec(tail);
       if (paren && (!colon || paren.index <= colon.index) && paren[1]!.includes(',')) {
         const open = after + paren[0].length - paren[1]!.length - 1;
