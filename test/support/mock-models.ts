@@ -31,7 +31,8 @@ const usage = (input: number, output: number) => ({
 });
 
 function chainFor(m: AgentModel): AgentModelChain {
-  return { primary: m, fallbacks: [], timeoutMs: 10_000, maxRetries: 0 };
+  // Generous: a loaded CI machine must not turn a scripted answer into llm_timeout (hangs are tested with their own short limits).
+  return { primary: m, fallbacks: [], timeoutMs: 60_000, maxRetries: 0 };
 }
 
 /** Agents with scripted answers get a mock model each; the others have none (they stay deterministic). */

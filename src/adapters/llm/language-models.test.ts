@@ -25,7 +25,7 @@ function modelOn(s: Standin, model: string, over: Partial<AgentModel> = {}): Age
 }
 
 function chain(primary: AgentModel, over: Partial<AgentModelChain> = {}): AgentModelChain {
-  return { primary, fallbacks: [], timeoutMs: 5_000, maxRetries: 2, ...over };
+  return { primary, fallbacks: [], timeoutMs: 30_000, maxRetries: 2, ...over };
 }
 
 function models(c: AgentModelChain | null, only: ModelAgent = 'planner'): Record<ModelAgent, AgentModelChain | null> {

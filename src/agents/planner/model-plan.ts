@@ -12,7 +12,7 @@
  */
 import { stringify } from 'yaml';
 import { z } from 'zod';
-import { AppKind } from '../../contracts/app-scope.ts';
+import { AppKind, type AppScope } from '../../contracts/app-scope.ts';
 import { Domain, DomainField, Plan, PlanFeature, PlanRisk, PlanTask } from '../../contracts/artifacts.ts';
 import type { TaskModel } from '../../core/ports/llm.ts';
 import { planEndpoints } from '../../generator/plan/plan-content.ts';
@@ -85,6 +85,8 @@ export interface PlanContext {
   openQuestions: readonly string[];
   /** The rule-made plan: a draft the model may keep, change or extend (its tasks name the generated app's files). */
   draft: Plan;
+  /** The rules' reading of the app's kind and its behaviours beyond CRUD: a hint the model may correct. */
+  rulesScope?: AppScope;
 }
 
 export function planPrompt(c: PlanContext): string {
@@ -95,6 +97,11 @@ export function planPrompt(c: PlanContext): string {
     `Assumptions so far:\n${c.assumptions.map((a) => `- ${a}`).join('\n') || '(none)'}`,
     `Open questions so far:\n${c.openQuestions.map((q) => `- ${q}`).join('\n') || '(none)'}`,
     `Draft plan made by the rules (keep what fits, change what the request needs otherwise):\n${stringify(draft, { lineWidth: 0 })}`,
+    ...(c.rulesScope
+      ? [
+          `What the rules read as the app's kind and behaviours beyond records (correct it if the request says otherwise):\n${JSON.stringify({ kind: c.rulesScope.kind, behaviours: c.rulesScope.behaviours.map((b) => b.name) })}`,
+        ]
+      : []),
   ].join('\n\n');
 }
 

@@ -58,6 +58,7 @@ export const plannerAgent: AgentDefinition = {
           assumptions: understood.assumptions,
           openQuestions: understood.openQuestions,
           draft: ruled.plan,
+          rulesScope: offline.scope,
         });
         if (asked.ok) {
           plan = asked.object;

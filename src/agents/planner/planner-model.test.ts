@@ -61,6 +61,7 @@ describe('planner with a model (AI SDK mock model)', () => {
       const sent = JSON.stringify(m.prompts.planner[0]!.prompt);
       assert.match(sent, /build a todo app with user auth/);
       assert.match(sent, /\\"name\\":\\"Todo\\"/);
+      assert.match(sent, /the app's kind[^]*records_app/, "the rules' reading of the app's kind is context too");
       assert.equal(m.calls.length, 1);
       assert.equal(m.calls[0]!.agent, 'planner');
       assert.ok(

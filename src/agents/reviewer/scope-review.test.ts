@@ -82,6 +82,20 @@ describe('reviewScope', () => {
     assert.equal(verdict.decision, 'approved');
   });
 
+  test('a behaviour the model planned but the coder left out does not tell the user to configure a model they have', () => {
+    const byModel: AppScope = {
+      kind: 'mixed',
+      behaviours: [{ name: 'Redirect each short code to the original address', built: false, reason: 'not built by the coder' }],
+      decided_by: 'model',
+    };
+    const { scope, verdict } = decisionFor(SHORTENER, { domain, scope: byModel });
+    assert.equal(scope.items.length, 1);
+    assert.equal(scope.items[0]!.blocking, false);
+    assert.doesNotMatch(scope.items[0]!.suggestion, /CATALYST_LLM_PROVIDER/);
+    assert.match(scope.items[0]!.suggestion, /coder/);
+    assert.equal(verdict.decision, 'approved');
+  });
+
   test('a records app has nothing to account for', () => {
     const prompt = 'a reading list with books, authors and a rating';
     assert.deepEqual(reviewScope(prompt, { domain: analyzeRequest(prompt).domain }), { items: [], recommendations: [] });

@@ -9,7 +9,7 @@ import { notBuiltOf } from '../../contracts/app-scope.ts';
 import type { Plan } from '../../contracts/artifacts.ts';
 import type { ReviewItem } from '../../contracts/events.ts';
 import { classifyAppScope } from '../../generator/understand/app-kind.ts';
-import { CONFIGURE_MODEL_HINT } from '../shared/configure-model.ts';
+import { CODER_LATER_HINT, CONFIGURE_MODEL_HINT } from '../shared/configure-model.ts';
 
 /** Words too common to tell two names of one behaviour apart. */
 const COMMON = new Set(['the', 'a', 'an', 'its', 'to', 'of', 'and', 'on', 'in', 'for', 'play', 'app', 'long', 'short', 'link', 'url']);
@@ -47,13 +47,15 @@ export function reviewScope(requirements: string, plan: Pick<Plan, 'scope' | 'do
     });
   }
   const left = notBuiltOf(plan?.scope);
+  // With a model the planner already had one: what is missing is the coder's part, not the user's setup.
+  const suggestion = plan?.scope?.decided_by === 'model' ? CODER_LATER_HINT : CONFIGURE_MODEL_HINT;
   for (const line of left)
     items.push({
       severity: 'medium',
       file: 'planning/plan.yaml',
       line: null,
       message: `not built: ${line}`,
-      suggestion: CONFIGURE_MODEL_HINT,
+      suggestion,
       blocking: false,
     });
   const recommendations = left.map((line) => `Build what the request asked for and this build left out: ${line}`);

@@ -3,3 +3,7 @@ export const CONFIGURE_MODEL_HINT =
   'configure a language model and build again: set CATALYST_LLM_PROVIDER (openai, anthropic or openai-compatible) and ' +
   'CATALYST_LLM_MODEL, with OPENAI_API_KEY, ANTHROPIC_API_KEY or CATALYST_LLM_API_KEY (CATALYST_LLM_BASE_URL for an ' +
   'OpenAI-compatible server such as Ollama), or set llm.default in the config file';
+
+/** For a behaviour a model planned but the coder cannot write yet: configuring a model would not help. */
+export const CODER_LATER_HINT =
+  "Catalyst's coder writes the records (CRUD) part of an app only so far; behaviours beyond it need the model-driven coder, which is not part of this release";
