@@ -4,6 +4,7 @@
  * the result (one JSON object with --json). It returns once the preview is handed to its supervisor;
  * with --foreground the preview lives in this process until Ctrl-C instead, like `vite dev`.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CatalystConfig } from '../config/index.ts';
 import { BuildResult, type ServerMessage } from '../contracts/messages.ts';
@@ -56,6 +57,10 @@ function modelChoices(opts: BuildOptions): { budget?: { max_tokens: number | nul
 
 const TERMINAL = new Set<TaskRecord['status']>(['completed', 'failed', 'cancelled']);
 
+function made(path: string): boolean {
+  return existsSync(path);
+}
+
 function describe(result: BuildResult, paint: Paint): string {
   const lines = [
     '',
@@ -64,9 +69,15 @@ function describe(result: BuildResult, paint: Paint): string {
       : `${paint('red', '✖')} Build ${result.status} in phase ${result.phase}: ${result.error?.message ?? 'unknown error'}`,
     ...(result.error?.hint ? [`  hint      ${result.error.hint}`] : []),
     `  task      ${result.task_id}`,
-    `  repo      ${result.repo_path}${result.main_commit ? ' (the app is merged into main)' : result.branch ? ` (app on branch ${result.branch})` : ''}`,
+    // A build that failed before its first commit (needs_model, request_too_large) made no repository:
+    // naming a folder that is not there would send the user looking for it.
+    ...(made(result.repo_path)
+      ? [
+          `  repo      ${result.repo_path}${result.main_commit ? ' (the app is merged into main)' : result.branch ? ` (app on branch ${result.branch})` : ''}`,
+        ]
+      : []),
     ...(result.worktree_path ? [`  worktree  ${result.worktree_path}`] : []),
-    `  artifacts ${result.artifacts_dir}`,
+    ...(made(result.artifacts_dir) ? [`  artifacts ${result.artifacts_dir}`] : []),
     // What was asked for and left out is part of the result, never only in plan.yaml.
     ...result.not_built.map((line) => `  ${paint('yellow', 'not built')} ${line}`),
   ];

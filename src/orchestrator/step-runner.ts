@@ -188,8 +188,10 @@ export async function runStep(
     );
     const duration = now.getTime() - started;
     const previous = phaseTimingsOf(task)[agent.id];
+    // An agent that ends the task itself (needs_model, request_too_large, …) finished its step but failed its phase.
+    const outcome = emitted.some((e) => e.event_type === 'task.failed') ? 'failed' : 'done';
     const timing: AgentPhaseTiming = {
-      status: 'done',
+      status: outcome,
       duration_ms: (previous?.duration_ms ?? 0) + duration,
       runs: (previous?.runs ?? 0) + 1,
     };
@@ -206,7 +208,7 @@ export async function runStep(
       publish: opts.publish,
     });
     if (committed === 'duplicate') return { status: 'duplicate' };
-    deps.feed.emit({ type: 'agent_status', task_id: task.id, agent_name: agent.id, status: 'done', duration_ms: duration });
+    deps.feed.emit({ type: 'agent_status', task_id: task.id, agent_name: agent.id, status: outcome, duration_ms: duration });
     for (const e of emitted) deps.feed.emit({ type: 'event', event: e });
     return { status: 'committed', emitted };
   } catch (e) {

@@ -31,12 +31,15 @@ describe('catalyst build without a language model', () => {
       ['planner'],
       'nothing after planning ran',
     );
+    assert.equal(result.phases.find((p) => p.agent === 'planner')?.status, 'failed', 'the planning phase is shown failed, not done');
     assert.equal(existsSync(result.repo_path), false, 'no repository was made');
 
     const human = await runCatalyst(cwd, ['build', 'a pomodoro timer', '--progress', 'none'], 120_000);
     assert.equal(human.code, 2, human.stderr);
     assert.match(human.stdout, /✖ Build failed in phase planning: a pomodoro timer is an interactive tool: its counting and alerts/);
     assert.match(human.stdout, /hint {6}configure a language model and build again: set CATALYST_LLM_PROVIDER/);
+    assert.doesNotMatch(human.stdout, /^ {2}(repo|artifacts) /m, 'no folder is named that the failed build never made');
+    assert.doesNotMatch(human.stderr, /✔ planner done/, 'planning is not reported done');
   });
 
   test('a URL shortener builds its links; the output, the plan and the review say the redirect was not built', async () => {
