@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Locator, type Page } from 'playwright-core';
 import type { TaskCost } from '../../src/contracts/llm.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { systemClock } from '../../src/core/clock.ts';
@@ -23,10 +23,10 @@ import { startServer, type RunningServer } from '../../src/server/serve.ts';
 import { startStandin, type ReceivedRequest, type Reply, type Standin, type Step } from '../support/llm-standins/standin-server.ts';
 import { modelDesignAnswer, modelPlanAnswer } from '../support/model-answers.ts';
 import { buildWebInto } from '../support/web-build.ts';
+import { CHROMIUM, launchChromium } from '../support/chromium.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SHOTS = join(ROOT, 'test-results', 'browser');
-const CHROMIUM = '/usr/bin/chromium';
 // A model with a row in the built-in price table, so the cost is not 0: $0.15 / $0.075 cached / $0.60 per 1M tokens.
 const MODEL = 'gpt-4o-mini';
 const USAGE = { input: 1200, cached: 400, output: 300 };
@@ -104,17 +104,7 @@ async function expectRow(row: Locator, calls: number): Promise<void> {
 }
 
 async function launch(): Promise<Page> {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.setDefaultTimeout(30_000);
   return page;

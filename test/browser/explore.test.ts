@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { loadConfig } from '../../src/config/index.ts';
 import { systemClock } from '../../src/core/clock.ts';
 import { listPreviews, stopPreview } from '../../src/preview/preview-control.ts';
@@ -22,10 +22,10 @@ import { createRuntime } from '../../src/runtime.ts';
 import { startServer, type RunningServer } from '../../src/server/serve.ts';
 import { buildWebInto } from '../support/web-build.ts';
 import { freshDatabase } from '../support/postgres.ts';
+import { CHROMIUM, launchChromium } from '../support/chromium.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SHOTS = join(ROOT, 'test-results', 'browser');
-const CHROMIUM = '/usr/bin/chromium';
 
 let dir: string;
 let webDir: string;
@@ -82,17 +82,7 @@ after(async () => {
 test('a person scans a PostgreSQL database, reads what was found and builds from it', async () => {
   assert.ok(existsSync(CHROMIUM), 'Debian chromium is needed at /usr/bin/chromium: `apt-get install -y chromium` (.ci/run does this)');
   server = await startServer(testConfig('warn', { 'server.port': 0, 'agents.tester.run_e2e_tests': false }), { webDir });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.setDefaultTimeout(30_000);
 

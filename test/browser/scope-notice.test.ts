@@ -9,17 +9,17 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/config/index.ts';
 import { systemClock } from '../../src/core/clock.ts';
 import { createRuntime } from '../../src/runtime.ts';
 import { listPreviews, stopPreview } from '../../src/preview/preview-control.ts';
 import { startServer, type RunningServer } from '../../src/server/serve.ts';
 import { buildWebInto } from '../support/web-build.ts';
+import { CHROMIUM, launchChromium } from '../support/chromium.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SHOTS = join(ROOT, 'test-results', 'browser');
-const CHROMIUM = '/usr/bin/chromium';
 
 let dir: string;
 let server: RunningServer | null = null;
@@ -35,7 +35,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'catalyst-scope-browser-'));
   const webDir = buildWebInto(join(dir, 'web'));
   server = await startServer(config('warn', { 'server.port': 0, 'agents.tester.run_e2e_tests': false }), { webDir });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -11,17 +11,17 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/config/index.ts';
 import { systemClock } from '../../src/core/clock.ts';
 import { createRuntime } from '../../src/runtime.ts';
 import { listPreviews, stopPreview } from '../../src/preview/preview-control.ts';
 import { startServer, type RunningServer } from '../../src/server/serve.ts';
 import { buildWebInto } from '../support/web-build.ts';
+import { CHROMIUM, launchChromium } from '../support/chromium.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SHOTS = join(ROOT, 'test-results', 'browser');
-const CHROMIUM = '/usr/bin/chromium';
 const AGENTS = ['planner', 'architect', 'coder', 'tester', 'reviewer', 'deployer'];
 
 let dir: string;
@@ -70,17 +70,7 @@ test('a person builds a todo app in the browser and inspects every result', asyn
     overrides: { 'logging.level': 'warn', 'server.port': 0, 'agents.tester.run_e2e_tests': false },
   });
   server = await startServer(config, { webDir });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.setDefaultTimeout(30_000);
   const progressFrames: Array<{ files_created: number; total_estimated_files: number }> = [];
