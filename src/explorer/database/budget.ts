@@ -123,6 +123,13 @@ const NETWORK_CODES = new Set([
 export function driverError(error: unknown, target: DatabaseTarget, budget: ScanBudget): AppError {
   if (AppError.isInstance(error)) return error;
   if (budget.signal.aborted) return budget.stopError();
+  // The driver's own connect timeout (pg: "timeout expired") can fire a moment before the budget's: same cause, same message.
+  if (
+    /^timeout expired$|connection timeout/i.test(
+      typeof (error as { message?: unknown })?.message === 'string' ? (error as { message: string }).message : '',
+    )
+  )
+    return budget.stopError();
   const e = (typeof error === 'object' && error !== null ? error : {}) as DriverErrorShape;
   const code = typeof e.code === 'string' || typeof e.code === 'number' ? String(e.code) : '';
   const errno = typeof e.errno === 'number' ? e.errno : null;
