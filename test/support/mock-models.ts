@@ -30,6 +30,16 @@ const usage = (input: number, output: number) => ({
   outputTokens: { total: output, text: output, reasoning: 0 },
 });
 
+/** Each agent's chain: its one model, or none. */
+function chainsFor(modelOf: (agent: ModelAgent) => AgentModel | null): Record<ModelAgent, AgentModelChain | null> {
+  const chains = {} as Record<ModelAgent, AgentModelChain | null>;
+  for (const agent of MODEL_AGENTS) {
+    const m = modelOf(agent);
+    chains[agent] = m ? chainFor(m) : null;
+  }
+  return chains;
+}
+
 function chainFor(m: AgentModel): AgentModelChain {
   // Generous: a loaded CI machine must not turn a scripted answer into llm_timeout (hangs are tested with their own short limits).
   return { primary: m, fallbacks: [], timeoutMs: 60_000, maxRetries: 0 };
@@ -42,21 +52,18 @@ export function mockModels(
 ): MockModels {
   const calls: LlmCall[] = [];
   const prompts = Object.fromEntries(MODEL_AGENTS.map((a) => [a, [] as LanguageModelV3CallOptions[]])) as MockModels['prompts'];
-  const models = Object.fromEntries(
-    MODEL_AGENTS.map((agent) => [
-      agent,
-      script[agent]
-        ? chainFor({
-            provider: 'openai',
-            model: `mock-${agent}`,
-            baseUrl: null,
-            apiKey: null,
-            temperature: null,
-            maxOutputTokens: null,
-          })
-        : null,
-    ]),
-  ) as Record<ModelAgent, AgentModelChain | null>;
+  const models = chainsFor((agent) =>
+    script[agent]
+      ? {
+          provider: 'openai',
+          model: `mock-${agent}`,
+          baseUrl: null,
+          apiKey: null,
+          temperature: null,
+          maxOutputTokens: null,
+        }
+      : null,
+  );
   const llm = createLanguageModels({
     models,
     prices: BUILT_IN_PRICES,
@@ -92,21 +99,18 @@ export function mockModels(
 /** Every agent in `agents` talks to `standin` over HTTP (OpenAI wire), through the real provider package. */
 export function standinModels(standin: Standin, agents: readonly ModelAgent[]): { llm: LanguageModels; calls: LlmCall[] } {
   const calls: LlmCall[] = [];
-  const models = Object.fromEntries(
-    MODEL_AGENTS.map((agent) => [
-      agent,
-      agents.includes(agent)
-        ? chainFor({
-            provider: 'openai',
-            model: 'gpt-4o-mini',
-            baseUrl: standin.baseUrl,
-            apiKey: 'sk-standin-test-key',
-            temperature: null,
-            maxOutputTokens: null,
-          })
-        : null,
-    ]),
-  ) as Record<ModelAgent, AgentModelChain | null>;
+  const models = chainsFor((agent) =>
+    agents.includes(agent)
+      ? {
+          provider: 'openai',
+          model: 'gpt-4o-mini',
+          baseUrl: standin.baseUrl,
+          apiKey: 'sk-standin-test-key',
+          temperature: null,
+          maxOutputTokens: null,
+        }
+      : null,
+  );
   const llm = createLanguageModels({
     models,
     prices: BUILT_IN_PRICES,
