@@ -26,3 +26,12 @@ export type CoderToolName = (typeof CODER_TOOL_NAMES)[number];
 /** The app's fixed npm scripts a check may run; nothing else is ever executed on the model's behalf. */
 export const CHECK_NAMES = ['typecheck', 'test', 'lint', 'build', 'e2e'] as const;
 export type CheckName = (typeof CHECK_NAMES)[number];
+
+/** The npm script each check runs (`npm run <script>`), the same in every skeleton. */
+export const CHECK_SCRIPTS: Readonly<Record<CheckName, string>> = {
+  typecheck: 'typecheck',
+  test: 'test',
+  lint: 'lint',
+  build: 'build',
+  e2e: 'test:e2e',
+};
