@@ -12,8 +12,9 @@ const filters = process.argv.slice(2);
 
 function collect(dir, out) {
   for (const name of readdirSync(dir)) {
-    // Skeletons hold the generated apps' own tests, run inside the apps by the tests that build them.
-    if (name === 'node_modules' || name === 'skeletons' || name.startsWith('.')) continue;
+    // Skeletons and the coder sessions' app fixtures hold the generated apps' own tests, run inside the
+    // apps by the tests that build them.
+    if (name === 'node_modules' || name === 'skeletons' || name === 'coder-sessions' || name.startsWith('.')) continue;
     const path = join(dir, name);
     if (statSync(path).isDirectory()) collect(path, out);
     else if (name.endsWith('.test.ts')) out.push(relative(root, path));
