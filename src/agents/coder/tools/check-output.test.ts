@@ -79,6 +79,28 @@ describe('check reports from real output', () => {
     assert.ok(!lines.some((l) => /Promise\.all|primordials/.test(l)), r.output);
   });
 
+  test('e2e: a failed assertion and a Playwright timeout in the browser test, after the build it runs first', () => {
+    const assertion = report('e2e', fixture('e2e-assert'));
+    assert.equal(assertion.summary, 'e2e: 1 failed of 3');
+    assert.deepEqual(assertion.output.split('\n'), [
+      '✖ counts clicks and keeps the best count after a reset',
+      '  AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:',
+      '  ',
+      "  '2' !== '3'",
+      '  ',
+      '      at TestContext.<anonymous> (e2e/app.e2e.test.ts:54:10)',
+    ]);
+    const timeout = report('e2e', fixture('e2e-timeout'));
+    assert.equal(timeout.summary, 'e2e: 1 failed of 3');
+    assert.match(
+      timeout.output,
+      /locator\.click: Timeout 5000ms exceeded\.\n {2}Call log:\n {4}- waiting for getByRole\('button', \{ name: 'Clear' \}\)/,
+    );
+    assert.match(timeout.output, /at TestContext\.<anonymous> \(e2e\/app\.e2e\.test\.ts:55:53\)$/m);
+    assert.doesNotMatch(timeout.output, /TimeoutError'|log: \[/);
+    assert.notEqual(timeout.signature, assertion.signature, 'the same test failing another way is another error');
+  });
+
   test('tests: passing', () => {
     assert.deepEqual(report('test', fixture('ok-test')), { ok: true, summary: 'tests: 4 passed', output: '', signature: 'test:ok' });
   });
@@ -106,6 +128,8 @@ describe('signatures', () => {
       ['test', 'broken-test'],
       ['test', 'broken2-test'],
       ['build', 'broken-build'],
+      ['e2e', 'e2e-assert'],
+      ['e2e', 'e2e-timeout'],
     ] as const) {
       const first = report(check, fixture(name));
       const again = reportCheck(check, rerun(fixture(name)), ['/tmp/catalyst-check-Z9x8C7/app'], 120_000);

@@ -219,11 +219,18 @@ function failures(lines: string[]): { kept: string[]; identities: string[] } {
   const identities: string[] = [];
   if (start !== -1) {
     const section = lines.slice(start + 1, end === -1 ? undefined : end).filter((l) => !/^test at /.test(l));
+    // A failure's identity: the test's name and the first line of its error.
+    let named = false;
     for (const line of pruneStacks(section)) {
       const clean = line.replace(/ \(\d+(?:\.\d+)?m?s\)$/, '');
       kept.push(clean);
-      if (/^\s*✖ /.test(clean)) identities.push(clean.trim());
-      else if (/^\s+\S*Error\b.*:/.test(clean) && !isFrame(clean)) identities.push(clean.trim());
+      if (/^\s*✖ /.test(clean)) {
+        identities.push(clean.trim());
+        named = true;
+      } else if (named && clean.trim() !== '' && !isFrame(clean)) {
+        identities.push(clean.trim());
+        named = false;
+      }
     }
   } else {
     // TAP, or output without the summary section: the "not ok" / "✖" lines and what follows them.

@@ -105,17 +105,19 @@ export function createCoderToolbox(opts: CoderToolboxOptions): CoderToolbox {
     return next;
   };
 
-  /** Runs one call, reporting it: `doing` names it for the timeline ("editing src/a.ts"). */
+  /**
+   * Runs one call, reporting it. `doing` names it for the timeline ("editing src/a.ts") and in its error;
+   * `done` words the success, with the normalized path of the file it touched (for the file tree).
+   */
   async function reported<T>(
     tool: CoderToolName,
     doing: string,
-    path: string | undefined,
     fn: () => Promise<T>,
-    after?: (r: T) => string,
+    done: (r: T) => { message: string; path?: string },
   ): Promise<T> {
     try {
       const result = await fn();
-      opts.onEvent({ tool, message: after ? after(result) : doing, ...(path !== undefined ? { path } : {}) });
+      opts.onEvent({ tool, ...done(result) });
       return result;
     } catch (e) {
       // File system errors carry absolute paths; the model and the timeline get the reason about its own path instead.
@@ -125,7 +127,6 @@ export function createCoderToolbox(opts: CoderToolboxOptions): CoderToolbox {
       opts.onEvent({
         tool,
         message: refusal || fromFs ? err.message : `${doing} failed: ${err.message}`,
-        ...(path !== undefined ? { path } : {}),
         ...(refusal ? { refused: true } : {}),
       });
       throw err;
@@ -135,7 +136,14 @@ export function createCoderToolbox(opts: CoderToolboxOptions): CoderToolbox {
   function applyChange(change: FileChange): Promise<{ path: string; bytes: number }> {
     const tool: CoderToolName = change.kind === 'write' ? 'write_file' : change.kind === 'edit' ? 'edit_file' : 'delete_file';
     const verb = change.kind === 'write' ? 'writing' : change.kind === 'edit' ? 'editing' : 'deleting';
-    return serial(() => reported(tool, `${verb} ${change.path}`, change.path, () => files.apply(change)));
+    return serial(() =>
+      reported(
+        tool,
+        `${verb} ${change.path}`,
+        () => files.apply(change),
+        (r) => ({ message: `${verb} ${r.path}`, path: r.path }),
+      ),
+    );
   }
 
   function check(name: CheckName, signal?: AbortSignal): Promise<CheckOutcome> {
@@ -144,9 +152,8 @@ export function createCoderToolbox(opts: CoderToolboxOptions): CoderToolbox {
       return reported(
         'run_check',
         `running ${name}`,
-        undefined,
         () => runCheck(name, { worktree: opts.worktree, realWorktree: real(), runner: opts.runner, settings: opts.check, signal }),
-        (r) => r.summary,
+        (r) => ({ message: r.summary }),
       );
     });
   }
@@ -164,13 +171,21 @@ export function createCoderToolbox(opts: CoderToolboxOptions): CoderToolbox {
         reported(
           'list_files',
           'listing files',
-          undefined,
           async () => ({ files: await files.list() }),
-          (r) => `listing files (${plural(r.files.length, 'file')})`,
+          (r) => ({ message: `listing files (${plural(r.files.length, 'file')})` }),
         ),
       ),
     ),
-    read_file: define('read_file', ({ path }) => serial(() => reported('read_file', `reading ${path}`, path, () => files.read(path)))),
+    read_file: define('read_file', ({ path }) =>
+      serial(() =>
+        reported(
+          'read_file',
+          `reading ${path}`,
+          () => files.read(path),
+          (r) => ({ message: `reading ${r.path}`, path: r.path }),
+        ),
+      ),
+    ),
     write_file: define('write_file', async ({ path, content }) => applyChange({ kind: 'write', path, content })),
     edit_file: define('edit_file', async ({ path, search, replace }) => applyChange({ kind: 'edit', path, search, replace })),
     delete_file: define('delete_file', async ({ path }) => {
@@ -182,7 +197,6 @@ export function createCoderToolbox(opts: CoderToolboxOptions): CoderToolbox {
         reported(
           'add_dependency',
           `adding dependency ${name}`,
-          undefined,
           async () => {
             const manifest = await files.read('package.json');
             if (manifest.note)
@@ -192,7 +206,9 @@ export function createCoderToolbox(opts: CoderToolboxOptions): CoderToolbox {
             return { name: edit.name, version: edit.version, dev: edit.dev, changed: edit.manifest !== null };
           },
           (r) =>
-            r.changed ? `adding ${r.dev ? 'dev ' : ''}dependency ${r.name} ${r.version}` : `${r.name} ${r.version} is already a dependency`,
+            r.changed
+              ? { message: `adding ${r.dev ? 'dev ' : ''}dependency ${r.name} ${r.version}`, path: 'package.json' }
+              : { message: `${r.name} ${r.version} is already a dependency` },
         ),
       ),
     ),
@@ -205,12 +221,11 @@ export function createCoderToolbox(opts: CoderToolboxOptions): CoderToolbox {
         reported(
           'finish',
           'finishing',
-          undefined,
           async () => {
             done = { summary };
             return { ok: true };
           },
-          () => `finished: ${oneLine(summary)}`,
+          () => ({ message: `finished: ${oneLine(summary)}` }),
         ),
       ),
     ),

@@ -58,13 +58,18 @@ describe('normalizeToolPath', () => {
       refusedWith(() => normalizeToolPath('backend/package.json', use), /only through add_dependency/);
       refusedWith(() => normalizeToolPath('package-lock.json', use), /managed by Catalyst/);
       refusedWith(() => normalizeToolPath('.npmrc', use), /managed by Catalyst/);
+      refusedWith(() => normalizeToolPath('npm-shrinkwrap.json', use), /managed by Catalyst/);
       refusedWith(() => normalizeToolPath('.env', use), /env files/);
       refusedWith(() => normalizeToolPath('backend/.env.local', use), /env files/);
       refusedWith(() => normalizeToolPath('test-results/junit.xml', use), /written by the checks/);
       refusedWith(() => normalizeToolPath('frontend/dist/index.html', use), /written by the checks/);
       refusedWith(() => normalizeToolPath('coverage/coverage-summary.json', use), /written by the checks/);
     }
-    assert.equal(normalizeToolPath('.env', 'read'), '.env');
+    assert.equal(normalizeToolPath('package-lock.json', 'read'), 'package-lock.json');
+    refusedWith(() => normalizeToolPath('.env', 'read'), /env files may hold secrets/);
+    refusedWith(() => normalizeToolPath('backend/.env.production', 'read'), /env files/);
+    refusedWith(() => normalizeToolPath('.npmrc', 'read'), /registry tokens/);
+    assert.equal(normalizeToolPath('.env.example', 'read'), '.env.example');
   });
 });
 

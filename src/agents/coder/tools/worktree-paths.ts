@@ -16,8 +16,8 @@ import { AppError } from '../../../core/errors.ts';
 export const OUTPUT_DIRS = new Set(['coverage', 'test-results', 'dist']);
 /**
  * Files only Catalyst changes: package.json through add_dependency (so the npm scripts the checks run stay
- * the app's fixed ones), lock files and npm settings (registries, scripts run on install), and env files
- * (where secrets would be expected). `.env.example` holds no secrets and stays writable.
+ * the app's fixed ones), lock files and npm settings (registries, scripts run on install). Env files are
+ * neither read nor written (see normalizeToolPath).
  */
 const PROTECTED_FILES = new Set(['package.json', 'package-lock.json', 'npm-shrinkwrap.json', '.npmrc', '.yarnrc', '.yarnrc.yml']);
 
@@ -66,13 +66,15 @@ export function normalizeToolPath(path: string, use: PathUse): string {
   if (lower.some((p) => p === 'node_modules')) {
     throw refused('node_modules holds Catalyst’s installed packages; add one with add_dependency instead', path);
   }
+  const name = lower[lower.length - 1]!;
+  // Read too: a repository the model works on may keep real keys there, and what it reads goes into a prompt.
+  if (name === '.env' || (name.startsWith('.env.') && name !== '.env.example')) {
+    throw refused('env files may hold secrets and are not available to the tools; use .env.example for documented settings', path);
+  }
+  if (name === '.npmrc') throw refused('.npmrc may hold registry tokens and is managed by Catalyst', path);
   if (use !== 'read') {
-    const name = lower[lower.length - 1]!;
     if (name === 'package.json') throw refused('package.json changes only through add_dependency (its scripts stay fixed)', path);
     if (PROTECTED_FILES.has(name)) throw refused(`${name} is managed by Catalyst`, path);
-    if (name === '.env' || (name.startsWith('.env.') && name !== '.env.example')) {
-      throw refused('env files may hold secrets and are not written by the tools; use .env.example for documented settings', path);
-    }
     if (lower.slice(0, -1).some((p) => OUTPUT_DIRS.has(p))) {
       throw refused(`${parts.find((p) => OUTPUT_DIRS.has(p.toLowerCase()))}/ is written by the checks, not by the tools`, path);
     }
