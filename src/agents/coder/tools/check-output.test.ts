@@ -196,6 +196,29 @@ describe('trimming and edge cases', () => {
     assert.match(r.output, /does not meet global threshold/);
   });
 
+  test('node:test TAP output is read too', () => {
+    const stdout = [
+      'TAP version 13',
+      '# Subtest: adds',
+      'ok 1 - adds',
+      '# Subtest: wraps around the board',
+      'not ok 2 - wraps around the board',
+      '  ---',
+      "  location: '/tmp/catalyst-check-Q1w2E3/app/backend/test/board.test.ts:9:1'",
+      "  error: 'Expected values to be strictly equal:\\n\\n0 !== 19\\n'",
+      '  ...',
+      '1..2',
+      '# tests 2',
+      '# pass 1',
+      '# fail 1',
+      '# duration_ms 12.5',
+    ].join('\n');
+    const r = report('test', { exitCode: 1, timedOut: false, stdout, stderr: '' });
+    assert.equal(r.summary, 'tests: 1 failed of 2');
+    assert.match(r.output, /not ok 2 - wraps around the board/);
+    assert.match(r.output, /location: 'backend\/test\/board\.test\.ts:9:1'/);
+  });
+
   test('cleanOutput strips colours, CRLF and the worktree prefix, file:// URLs included', () => {
     const text = `\u001b[31m${WORKTREE}/src/a.ts\u001b[0m\r\nat file://${WORKTREE}/src/b.ts:1:2\r\n${WORKTREE} done\nkeep /tmp/catalyst-check-Q1w2E3/apple/x`;
     assert.equal(cleanOutput(text, [WORKTREE]), 'src/a.ts\nat src/b.ts:1:2\n. done\nkeep /tmp/catalyst-check-Q1w2E3/apple/x');

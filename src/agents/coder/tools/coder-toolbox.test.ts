@@ -430,6 +430,13 @@ describe('checks', () => {
     assert.ok(outcome.durationMs > 0);
   });
 
+  test('a check asked for after the task was cancelled does not start', async () => {
+    const controller = new AbortController();
+    controller.abort(new AppError('task_finished', 'the task was cancelled'));
+    await assert.rejects(toolbox().runCheck('test', controller.signal), /the task was cancelled/);
+    assert.equal(requests.length, 0);
+  });
+
   test('a missing script, or e2e without Chromium, is a failure with the reason, and nothing runs', async () => {
     const box = toolbox();
     assert.deepEqual(await box.runCheck('lint'), {

@@ -148,6 +148,8 @@ export function createCoderToolbox(opts: CoderToolboxOptions): CoderToolbox {
 
   function check(name: CheckName, signal?: AbortSignal): Promise<CheckOutcome> {
     return serial(async () => {
+      // Queued behind other calls: a task cancelled meanwhile starts nothing more.
+      if (signal?.aborted) throw AppError.from(signal.reason ?? new Error('cancelled'), 'command_failed');
       opts.onEvent({ tool: 'run_check', message: `running ${name}` });
       return reported(
         'run_check',
