@@ -166,6 +166,8 @@ export const ConfigFileSchema = z
             run_unit_tests: z.boolean().default(true),
             run_integration_tests: z.boolean().default(true),
             run_e2e_tests: z.boolean().default(true),
+            /** Catalyst's own browser smoke check of every app (needs chromium_path); a failure fails the test run. */
+            run_smoke_check: z.boolean().default(true),
             min_coverage: z.number().min(0).max(1).default(0.8),
             timeout_seconds: Positive.default(300),
             memory_mb: z.number().int().min(64).default(1024),

@@ -129,11 +129,50 @@ export const SuiteSummary = z.object({
 });
 export type SuiteSummary = z.infer<typeof SuiteSummary>;
 
+/**
+ * Catalyst's own browser smoke check of the running app (ARCHITECTURE §4), the same for every app:
+ * `/` loads and renders something, no uncaught error or failed same-origin request, and the main
+ * interactive element responds. `skipped` says why (no Chromium, turned off); anything else is a verdict.
+ */
+export const SmokeCheckName = z.enum(['start', 'document', 'rendered', 'page_errors', 'console_errors', 'failed_requests', 'interaction']);
+export const SmokeCheck = z.object({
+  name: SmokeCheckName,
+  status: z.enum(['passed', 'failed', 'skipped']),
+  /** What was seen, in a sentence ("412 characters of text, 57 visible elements"). */
+  detail: z.string(),
+});
+export const SmokeSummary = z.object({
+  status: z.enum(['passed', 'failed', 'skipped']),
+  /** Why it was skipped, or the first failed check's detail; null when it passed. */
+  reason: z.string().nullable(),
+  /** `chromium /usr/bin/chromium`; null when skipped before a browser was chosen. */
+  browser: z.string().nullable(),
+  checks: z.array(SmokeCheck),
+  /** The element the check acted on; null when it did not get that far. */
+  interaction: z
+    .object({
+      /** `button "Add one"`, `canvas`, or `the page` when nothing on it is interactive. */
+      element: z.string(),
+      actions: z.array(z.enum(['click', 'fill', 'select', 'keys'])),
+      /** DOM, form values, canvas pixels or the screenshot changed. */
+      changed: z.boolean(),
+      error: z.string().nullable(),
+    })
+    .nullable(),
+  /** Artifact paths (relative to the task's artifacts) of the PNGs before and after the interaction. */
+  screenshots: z.array(z.string()),
+  duration_seconds: z.number().min(0),
+});
+export type SmokeSummary = z.infer<typeof SmokeSummary>;
+export type SmokeCheck = z.infer<typeof SmokeCheck>;
+
 export const TestSummary = z.object({
   overall_status: z.enum(['passed', 'failed']),
   backend: SuiteSummary,
   frontend: SuiteSummary,
   e2e: SuiteSummary,
+  /** Absent in summaries written before the smoke check existed. */
+  smoke: SmokeSummary.optional(),
   security: z.object({
     critical: z.number().int().min(0),
     high: z.number().int().min(0),

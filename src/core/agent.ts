@@ -14,6 +14,7 @@ import type { DocumentStore } from './ports/document-store.ts';
 import type { Binding } from './ports/event-bus.ts';
 import type { GitRepos } from './ports/git-repos.ts';
 import type { LanguageModels, ModelAgent, TaskModel } from './ports/llm.ts';
+import type { PageBrowser } from './ports/page-browser.ts';
 import type { PreviewEventRecorder } from './ports/preview-events.ts';
 import type { PreviewRuntime } from './ports/preview-runtime.ts';
 import type { StateStore } from './ports/state-store.ts';
@@ -28,13 +29,15 @@ export interface AgentSettings {
   architect: { generateDiagrams: boolean };
   /** maxFilesPerBatch: agents.coder.max_files_per_batch — at most this many files per commit. */
   coder: { maxFilesPerBatch: number };
-  /** chromiumPath: the browser for the app's e2e tests, null when none is installed (checked by the composition root). */
+  /** chromiumPath: the browser for the app's e2e tests and the smoke check, null when none is installed (checked by the composition root). */
+  /** runSmokeCheck: agents.tester.run_smoke_check — Catalyst's own browser check of the running app. */
   /** testKinds: which of the app's node tests run (agents.tester.run_unit_tests / run_integration_tests); never empty. */
   tester: {
     timeoutMs: number;
     memoryMb: number;
     minCoverage: number;
     runE2e: boolean;
+    runSmokeCheck: boolean;
     chromiumPath: string | null;
     testKinds: ReadonlyArray<'unit' | 'integration'>;
   };
@@ -67,6 +70,8 @@ export interface AgentPorts {
   workspace: Workspace;
   /** `preview.*` events about other tasks' previews (e.g. one evicted to make room); absent in bare tests. */
   previewEvents?: PreviewEventRecorder;
+  /** Headless Chromium for the tester's smoke check; absent when none is installed. */
+  browser?: PageBrowser;
   /** The configured language models; absent (as with provider `none`) every agent stays deterministic. */
   models?: LanguageModels;
 }

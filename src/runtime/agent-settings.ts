@@ -34,6 +34,7 @@ export function agentSettings(config: Readonly<CatalystConfig>, detached: boolea
       memoryMb: a.tester.memory_mb,
       minCoverage: a.tester.min_coverage,
       runE2e: a.tester.run_e2e_tests,
+      runSmokeCheck: a.tester.run_smoke_check,
       testKinds: [
         ...(a.tester.run_unit_tests ? (['unit'] as const) : []),
         ...(a.tester.run_integration_tests ? (['integration'] as const) : []),

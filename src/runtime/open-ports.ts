@@ -3,6 +3,8 @@
  * config and nowhere else, one start-up line per port names the choice, and everything that holds a
  * connection is registered with the runtime's resources so it is closed with the rest.
  */
+import { existsSync } from 'node:fs';
+import { createPlaywrightBrowser } from '../adapters/browser/playwright/playwright-browser.ts';
 import { createFsArtifactStore } from '../adapters/fs/artifact-store.ts';
 import { createFsWorkspace } from '../adapters/fs/workspace.ts';
 import { createInProcessBus } from '../adapters/bus/in-process/in-process-bus.ts';
@@ -77,6 +79,7 @@ export async function openPorts(
     artifacts: createFsArtifactStore(paths.artifacts),
     scans: createFsArtifactStore(paths.explorer),
     workspace: createFsWorkspace(paths.nodeModules),
+    ...openBrowser(config),
   };
 }
 
@@ -155,6 +158,12 @@ async function openBus(config: Readonly<CatalystConfig>, logger: Logger): Promis
 }
 
 /** Untrusted test commands run under bubblewrap when it works here (preview.sandbox: auto). */
+/** The smoke check's browser, when the configured Chromium exists (the same test as agentSettings' chromiumPath). */
+function openBrowser(config: Readonly<CatalystConfig>): Pick<AgentPorts, 'browser'> {
+  const path = config.agents.tester.chromium_path;
+  return path !== '' && existsSync(path) ? { browser: createPlaywrightBrowser({ executablePath: path }) } : {};
+}
+
 function openRunner(config: Readonly<CatalystConfig>): CommandRunner {
   const nodeModulesDir = config.paths.nodeModules;
   return config.preview.sandbox === 'auto' && probeBwrap(config.childEnv.PATH).path !== null

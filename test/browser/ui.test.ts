@@ -168,7 +168,14 @@ test('a person builds a todo app in the browser and inspects every result', asyn
   await page.getByRole('link', { name: 'Tests', exact: true }).click();
   await page.getByRole('table', { name: 'Test suites' }).waitFor();
   assert.match(await page.getByRole('heading', { name: /Test results/ }).innerText(), /passed/);
-  await page.screenshot({ path: join(SHOTS, '09-tests.png') });
+  // Catalyst's own smoke check of the app: its checks, and the app's screenshots served through the artifact API.
+  const smoke = page.getByRole('region', { name: 'Smoke check' });
+  assert.match(await smoke.getByRole('heading').innerText(), /Smoke check in Chromium\s+passed/);
+  assert.equal(await smoke.getByRole('table', { name: 'Smoke checks' }).locator('tbody tr').count(), 7);
+  const shot = smoke.getByRole('img', { name: 'Smoke check screenshot: after.png' });
+  await shot.waitFor();
+  assert.ok(await shot.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), 'the screenshot is drawn');
+  await page.screenshot({ path: join(SHOTS, '09-tests.png'), fullPage: true });
 
   await page.getByRole('link', { name: 'Review', exact: true }).click();
   await page.getByRole('heading', { name: /Review:/ }).waitFor();

@@ -91,6 +91,16 @@ export const api = {
   artifacts: (id: string) => json<{ files: Array<{ path: string; size: number }> }>(`/api/tasks/${id}/artifacts`),
   artifact: (id: string, path: string) => text(`/api/tasks/${id}/artifacts/${segments(path)}`),
   artifactUrl: (id: string, path: string) => `/api/tasks/${id}/artifacts/${segments(path)}`,
+  /** An image artifact as a data: URL: an <img src> could not send the token, and the UI's CSP allows data: images. */
+  artifactImage: async (id: string, path: string): Promise<string> => {
+    const blob = await (await request(`/api/tasks/${id}/artifacts/${segments(path)}`)).blob();
+    return new Promise((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(String(reader.result));
+      reader.onerror = () => reject(reader.error ?? new Error(`could not read ${path}`));
+      reader.readAsDataURL(blob);
+    });
+  },
   commits: (id: string) => json<{ ref: string; commits: CommitInfo[] }>(`/api/tasks/${id}/commits`),
   previews: () => json<{ previews: PreviewDeployment[] }>('/api/preview?all=true'),
   /** The task's preview record, or null when the task has none (yet). */

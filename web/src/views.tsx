@@ -6,7 +6,7 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { parse as parseYaml } from 'yaml';
 import type { FileEntry } from '../../src/contracts/api.ts';
-import type { DataModels, Plan, ReviewDecision, TestSummary } from '../../src/contracts/artifacts.ts';
+import type { DataModels, Plan, ReviewDecision, SmokeSummary, TestSummary } from '../../src/contracts/artifacts.ts';
 import { ApiError, api, type CommitInfo } from './api.ts';
 import { CodeView } from './code-view.tsx';
 import { MermaidDiagram } from './mermaid-diagram.tsx';
@@ -385,7 +385,57 @@ export function TestsView({ id, revision }: { id: string; revision: number }) {
         {s.security.secrets_found} secrets · {s.total_duration_seconds.toFixed(1)} s
       </p>
       {suites.map(([name, suite]) => (suite.note ? <p key={name} className="note">{`${name}: ${suite.note}`}</p> : null))}
+      {s.smoke ? <SmokeView id={id} smoke={s.smoke} revision={revision} /> : null}
     </div>
+  );
+}
+
+function Screenshot({ id, path, revision }: { id: string; path: string; revision: number }) {
+  const image = useLoad(() => api.artifactImage(id, path), [id, path, revision]);
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  if (!image.data) return image.error ? <ErrorNote error={image.error} /> : <p className="empty">Loading {name}…</p>;
+  return (
+    <figure className="smoke-shot">
+      <img src={image.data} alt={`Smoke check screenshot: ${name}`} />
+      <figcaption>{name}</figcaption>
+    </figure>
+  );
+}
+
+/** Catalyst's own browser check of the running app: each check, then the screenshots before and after the interaction. */
+function SmokeView({ id, smoke, revision }: { id: string; smoke: SmokeSummary; revision: number }) {
+  return (
+    <section aria-label="Smoke check">
+      <h3>
+        Smoke check in Chromium <span className={`badge badge-${smoke.status}`}>{smoke.status}</span>
+      </h3>
+      {smoke.reason ? <p className="note">{smoke.reason}</p> : null}
+      {smoke.checks.length > 0 ? (
+        <table aria-label="Smoke checks">
+          <thead>
+            <tr>
+              <th scope="col">Check</th>
+              <th scope="col">Status</th>
+              <th scope="col">What was seen</th>
+            </tr>
+          </thead>
+          <tbody>
+            {smoke.checks.map((c) => (
+              <tr key={c.name}>
+                <th scope="row">{c.name.replace('_', ' ')}</th>
+                <td>{c.status}</td>
+                <td>{c.detail}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <div className="smoke-shots">
+        {smoke.screenshots.map((path) => (
+          <Screenshot key={path} id={id} path={path} revision={revision} />
+        ))}
+      </div>
+    </section>
   );
 }
 

@@ -24,6 +24,8 @@ const good: ReviewMetrics = {
   duplication_ratio: 0.01,
   e2e_note: null,
   dependency_audit_note: null,
+  smoke_failure: null,
+  smoke_note: null,
 };
 const thresholds = { minApprovalScore: 75, minCoverage: 0.8, minPassRate: 1, maxTypeErrors: 0 };
 
@@ -51,6 +53,16 @@ test('thresholds come from config: an impossible coverage bar blocks approval', 
 
 test('hard-coded critical secrets are rejected outright', () => {
   assert.equal(decideReview({ ...good, secrets_found: 1, security_critical: 1 }, thresholds, []).decision, 'rejected');
+});
+
+test('a failed browser smoke check blocks approval, saying what failed; a skipped one is a recommendation', () => {
+  const failed = decideReview({ ...good, smoke_failure: 'page_errors: uncaught: x is undefined' }, thresholds, []);
+  assert.equal(failed.decision, 'changes_requested');
+  const item = failed.issues.find((i) => i.blocking);
+  assert.equal(item?.message, 'the browser smoke check failed: page_errors: uncaught: x is undefined');
+  const skipped = decideReview({ ...good, smoke_note: 'skipped: chromium not found (agents.tester.chromium_path)' }, thresholds, []);
+  assert.equal(skipped.decision, 'approved');
+  assert.deepEqual(skipped.recommendations, ['Run the browser smoke check: skipped: chromium not found (agents.tester.chromium_path)']);
 });
 
 test('recommendations come from the findings: none for a clean app, one per kind of problem otherwise', () => {

@@ -21,6 +21,10 @@ export type ReviewMetrics = ReviewDecision['metrics'] & {
   duplication_ratio: number | null;
   /** Why the browser tests did not pass (skipped or broken); null when they ran and passed. */
   e2e_note: string | null;
+  /** The smoke check's failure (`page_errors: uncaught: …`); null when it passed, was skipped or is not recorded. */
+  smoke_failure: string | null;
+  /** Why the smoke check was skipped; null when it ran. */
+  smoke_note: string | null;
   /** Why the dependency audit did not run; null when it ran. */
   dependency_audit_note: string | null;
 };
@@ -81,6 +85,11 @@ export function decideReview(
   if (m.type_errors > t.maxTypeErrors)
     block(`${m.type_errors} TypeScript error(s) (allowed: ${t.maxTypeErrors})`, 'run `npm run typecheck` and fix each error');
   if (m.secrets_found > 0) block(`${m.secrets_found} hard-coded secret(s) found`, 'read secrets from the environment', 'critical');
+  if (m.smoke_failure !== null)
+    block(
+      `the browser smoke check failed: ${m.smoke_failure}`,
+      'open test-results/smoke/ (screenshots, app.log) and make / render without errors',
+    );
   for (const file of m.large_files)
     issues.push({
       severity: 'low',
@@ -138,6 +147,7 @@ export function decideReview(
   if (m.coverage !== null && m.coverage < 0.9)
     recommendations.push(`Raise line coverage from ${pct(m.coverage)} towards 90% with tests for the uncovered branches`);
   if (m.e2e_note !== null) recommendations.push(`Run the browser tests: ${m.e2e_note}`);
+  if (m.smoke_note !== null) recommendations.push(`Run the browser smoke check: ${m.smoke_note}`);
   if (m.dependency_audit_note !== null)
     recommendations.push(`Audit the dependencies where the npm registry is reachable: ${m.dependency_audit_note}`);
   for (const file of m.large_files) recommendations.push(`Split ${file} (over 400 lines) by responsibility`);

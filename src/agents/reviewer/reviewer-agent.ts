@@ -190,6 +190,8 @@ export const reviewerAgent: AgentDefinition = {
       duplication_ratio: duplication.ratio,
       e2e_note: summary.e2e.status === 'passed' ? null : (summary.e2e.note ?? `e2e ${summary.e2e.status}`),
       dependency_audit_note: dependencyScan.status === 'ran' ? null : (dependencyScan.reason ?? 'not run'),
+      smoke_failure: summary.smoke?.status === 'failed' ? (summary.smoke.reason ?? 'failed') : null,
+      smoke_note: summary.smoke?.status === 'skipped' ? summary.smoke.reason : null,
     };
     // Low-severity SAST findings (e.g. every obj[key]) stay in security-review.json: as items they would bury the real ones.
     const findingItems: ReviewItem[] = [
@@ -316,6 +318,7 @@ export const reviewerAgent: AgentDefinition = {
           },
           dependency_audit: dependencyScan,
           e2e: { status: summary.e2e.status, note: summary.e2e.note },
+          smoke: summary.smoke ? { status: summary.smoke.status, reason: summary.smoke.reason } : null,
         },
         null,
         2,
@@ -346,6 +349,7 @@ export const reviewerAgent: AgentDefinition = {
         `- Unsafe patterns (SAST): ${actionable.length} medium or higher, ${unsafe.length - actionable.length} low; secrets found: ${secrets.length}; maintainability lint: ${lint.findings.length}`,
         `- Cyclomatic complexity: mean ${meanComplexity}, max ${maxComplexity} over ${functions.length} functions; ${complexFunctions.length} above ${QUALITY_LIMITS.maxFunctionComplexity}`,
         `- Duplication: ${(duplication.ratio * 100).toFixed(1)}% of source lines (${duplication.clones.length} clone(s))`,
+        `- Browser smoke check: ${summary.smoke ? `${summary.smoke.status}${summary.smoke.reason ? ` (${summary.smoke.reason})` : ''}` : 'not recorded'}`,
         `- Browser tests: ${summary.e2e.status}${summary.e2e.note ? ` (${summary.e2e.note})` : ''}; dependency audit: ${dependencyScan.status}${dependencyScan.reason ? ` (${dependencyScan.reason})` : ''}`,
         `- ${code.length} code files, ${lines} lines, largest ${largest} lines; TODO markers: ${todos}`,
         '',

@@ -32,6 +32,8 @@ const clean: ReviewMetrics = {
   duplication_ratio: 0.01,
   e2e_note: null,
   dependency_audit_note: null,
+  smoke_failure: null,
+  smoke_note: null,
 };
 const thresholds = { minApprovalScore: 75, minCoverage: 0.8, minPassRate: 1, maxTypeErrors: 0 };
 

@@ -28,7 +28,11 @@ function assertSummaryAgrees(summary: TestSummary, results: AgentEventOf<'test.r
   assert.equal(summary.overall_status, p.status);
   assert.equal(summary.backend.total + summary.frontend.total + summary.e2e.total, p.total_tests);
   assert.equal(summary.backend.passed + summary.frontend.passed + summary.e2e.passed, p.passed);
-  assert.equal(summary.backend.failed + summary.frontend.failed + summary.e2e.failed + (summary.e2e.status === 'error' ? 1 : 0), p.failed);
+  const smokeFailed = summary.smoke?.checks.filter((c) => c.status === 'failed').length ?? 0;
+  assert.equal(
+    summary.backend.failed + summary.frontend.failed + summary.e2e.failed + (summary.e2e.status === 'error' ? 1 : 0) + smokeFailed,
+    p.failed,
+  );
   assert.equal(summary.backend.skipped + summary.frontend.skipped + summary.e2e.skipped, p.skipped);
   assert.equal(summary.coverage.lines, p.coverage);
   assert.equal(summary.security.critical, p.security_critical_issues);
@@ -70,6 +74,8 @@ describe('tester agent', () => {
       assert.deepEqual([summary.e2e.status, summary.e2e.note], ['skipped', 'skipped: the generated app has no test:e2e script']);
     else assert.notEqual(summary.e2e.status, 'error', summary.e2e.note ?? '');
     assert.equal(summary.security.secrets_found, 0);
+    assert.equal(summary.smoke?.status, 'passed', JSON.stringify(summary.smoke?.checks));
+    assert.deepEqual(summary.smoke.screenshots, ['test-results/smoke/before.png', 'test-results/smoke/after.png']);
     const artifacts = h.runtime.ports.artifacts.location(h.task.id);
     for (const f of [
       'test-results/junit.xml',
@@ -80,6 +86,8 @@ describe('tester agent', () => {
       'test-results/security/sast-results.json',
       'test-results/security/dependency-scan.json',
       'test-results/backend/test.log',
+      'test-results/smoke/before.png',
+      'test-results/smoke/after.png',
     ]) {
       assert.ok(existsSync(join(artifacts, f)), f);
     }
@@ -108,6 +116,30 @@ describe('tester agent', () => {
     for (const ref of results.payload.artifacts_refs) assert.ok(existsSync(fileURLToPath(ref)), ref);
   });
 
+  test('a page that throws on load fails the run through the smoke check, though every test passes', async () => {
+    const file = join(opened.payload.worktree_path, 'frontend/src/main.tsx');
+    const source = readFileSync(file, 'utf8');
+    writeFileSync(file, `${source}\nthrow new Error('the store was never initialised');\n`);
+    try {
+      // Unit tests only (the API tests are slow and not the point here); the page still renders, then throws.
+      const settings = { ...h.settings, tester: { ...h.settings.tester, testKinds: ['unit'] as const, minCoverage: 0 } };
+      const results = events0(await h.run(testerAgent, { ...opened, event_id: randomUUID() }, { settings }));
+      assert.equal(results.payload.status, 'failed');
+      const smokeFailures = results.payload.failures.filter((f) => f.suite === 'smoke check (Chromium)');
+      assert.deepEqual(
+        smokeFailures.map((f) => [f.name, f.message]),
+        [['page_errors', 'uncaught: the store was never initialised']],
+      );
+      const summary = await readSummary(h);
+      assertSummaryAgrees(summary, results);
+      assert.equal(summary.overall_status, 'failed');
+      assert.equal(summary.smoke?.reason, 'page_errors: uncaught: the store was never initialised');
+      assert.ok(h.logs.some((l) => l.level === 'error' && l.message.startsWith('Smoke check failed: page_errors')));
+    } finally {
+      writeFileSync(file, source);
+    }
+  });
+
   test('a broken backend test fails the run and is named in the failures', async () => {
     const file = join(opened.payload.worktree_path, 'backend/test/app.api.test.ts');
     const source = readFileSync(file, 'utf8');
@@ -133,7 +165,7 @@ describe('tester agent', () => {
     assert.ok(h.logs.some((l) => l.agent_name === 'tester' && l.level === 'error' && /^Tests failed: \d+ failure\(s\)$/.test(l.message)));
   });
   test('run_integration_tests false: only unit tests run, so the broken API test above is left out', async () => {
-    const settings = { ...h.settings, tester: { ...h.settings.tester, testKinds: ['unit'] as const, minCoverage: 0 } };
+    const settings = { ...h.settings, tester: { ...h.settings.tester, ...NO_SMOKE, testKinds: ['unit'] as const, minCoverage: 0 } };
     const { events } = await h.run(testerAgent, { ...opened, event_id: randomUUID() }, { settings });
     const results = events[0] as AgentEventOf<'test.results'>;
     assert.equal(results.payload.status, 'passed', JSON.stringify(results.payload.failures));
@@ -143,7 +175,7 @@ describe('tester agent', () => {
   });
 
   test('line coverage below agents.tester.min_coverage fails the run and says so', async () => {
-    const settings = { ...h.settings, tester: { ...h.settings.tester, testKinds: ['unit'] as const, minCoverage: 0.99 } };
+    const settings = { ...h.settings, tester: { ...h.settings.tester, ...NO_SMOKE, testKinds: ['unit'] as const, minCoverage: 0.99 } };
     const { events } = await h.run(testerAgent, { ...opened, event_id: randomUUID() }, { settings });
     const results = events[0] as AgentEventOf<'test.results'>;
     assert.equal(results.payload.status, 'failed');
@@ -172,9 +204,13 @@ describe('tester agent', () => {
       assertSummaryAgrees(summary, skipped);
       assert.deepEqual([summary.e2e.status, summary.e2e.note, summary.e2e.passed], ['skipped', 'skipped: chromium not found', 0]);
       assert.ok(h.logs.some((l) => l.level === 'warning' && l.message === 'E2E tests: skipped: chromium not found'));
+      assert.deepEqual(
+        [summary.smoke?.status, summary.smoke?.reason],
+        ['skipped', 'skipped: chromium not found (agents.tester.chromium_path)'],
+      );
 
       if (!existsSync('/usr/bin/chromium')) return; // the skipped path above is all this machine can show
-      const withBrowser = { ...h.settings, tester: { ...h.settings.tester, chromiumPath: '/usr/bin/chromium' } };
+      const withBrowser = { ...h.settings, tester: { ...h.settings.tester, ...NO_SMOKE, chromiumPath: '/usr/bin/chromium' } };
       const ran = events0(await h.run(testerAgent, { ...opened, event_id: randomUUID() }, { settings: withBrowser }));
       summary = await readSummary(h);
       assertSummaryAgrees(summary, ran);
@@ -200,6 +236,9 @@ describe('tester agent', () => {
     }
   });
 });
+
+/** For the tests about other parts: the smoke check has its own tests above and in smoke-check.test.ts, and takes seconds per run. */
+const NO_SMOKE = { runSmokeCheck: false } as const;
 
 function events0(out: { events: unknown[] }): AgentEventOf<'test.results'> {
   return out.events[0] as AgentEventOf<'test.results'>;

@@ -1,7 +1,8 @@
 /**
  * Tester (spec §4.4): runs the generated app's own tests (unit + API, under coverage) and its browser
  * tests (when the app has them and Chromium is installed) in its worktree as untrusted child
- * processes with time and memory limits; then a secret scan (documented rule set), SAST (ESLint with
+ * processes with time and memory limits; Catalyst's own browser smoke check of the running app
+ * (smoke-check.ts), whatever wrote it; then a secret scan (documented rule set), SAST (ESLint with
  * eslint-plugin-security) and a dependency audit (`npm audit`, or `unavailable` with the reason).
  * Writes test-results/ as the spec lays out. Counts come from the JUnit reports the tests wrote,
  * never from the coder's claims.
@@ -13,6 +14,7 @@ import { auditDependencies } from '../../analysis/dependency-audit.ts';
 import { runE2e } from './e2e.ts';
 import { countCases, failuresOf, parseJunit, toJunitXml, type JunitCase } from './junit.ts';
 import { runSast } from '../../analysis/sast.ts';
+import { runSmokeCheck } from './smoke-check.ts';
 import { SECRET_RULES, scanForSecrets } from '../../analysis/secret-scan.ts';
 
 const SOURCE_FILE = /\.(?:[cm]?[jt]sx?|json|ya?ml|env|example|md|html|css|sh|sql|toml)$|(^|\/)(Dockerfile[^/]*|\.env[^/]*)$/;
@@ -140,6 +142,15 @@ export const testerAgent: AgentDefinition = {
       await artifacts.write(taskId, 'test-results/frontend/junit.xml', toJunitXml(frontendCases, 'frontend'));
     }
 
+    ctx.log('Running the smoke check in Chromium (the page renders, no errors, the main control responds)...');
+    const smoke = await runSmokeCheck(ctx, dir);
+    ctx.log(
+      smoke.status === 'passed'
+        ? `Smoke check passed in ${smoke.duration_seconds} s: ${smoke.interaction?.element ?? 'the page'} responded (${smoke.screenshots.length} screenshot(s))`
+        : `Smoke check ${smoke.status}: ${smoke.reason}`,
+      smoke.status === 'passed' ? 'info' : smoke.status === 'skipped' ? 'warning' : 'error',
+    );
+
     ctx.log('Running security scans...');
     const sources = await readSources(ctx, dir);
     const secrets = scanForSecrets(sources);
@@ -189,6 +200,10 @@ export const testerAgent: AgentDefinition = {
     const severity = (s: string) => findings.filter((f) => f.severity === s).length;
     const e2eBroken = e2e.status === 'failed' || e2e.status === 'error';
     const e2eProblem = e2e.status === 'error' ? [{ suite: 'npm run test:e2e', name: 'run', message: e2e.note ?? 'error' }] : [];
+    // A blank page or an uncaught error fails the build like a failing test: each failed check is one failure.
+    const smokeProblems = smoke.checks
+      .filter((c) => c.status === 'failed')
+      .map((c) => ({ suite: 'smoke check (Chromium)', name: c.name, message: c.detail }));
     const { minCoverage } = ctx.settings.tester;
     const coverageProblem =
       lineCoverage !== null && lineCoverage < minCoverage
@@ -199,15 +214,18 @@ export const testerAgent: AgentDefinition = {
       ...(runProblem ? [{ suite: 'npm test', name: 'run', message: runProblem }] : []),
       ...(coverageProblem ? [{ suite: 'coverage', name: 'lines', message: coverageProblem }] : []),
       ...e2eProblem,
+      ...smokeProblems,
       ...failuresOf(allCases),
     ];
     const counts = countCases(allCases);
-    const passed = runProblem === null && coverageProblem === null && !e2eBroken && counts.failed === 0 && cases.length > 0;
+    const passed =
+      runProblem === null && coverageProblem === null && !e2eBroken && smoke.status !== 'failed' && counts.failed === 0 && cases.length > 0;
     const summary: TestSummary = {
       overall_status: passed ? 'passed' : 'failed',
       backend,
       frontend,
       e2e,
+      smoke,
       security: {
         critical: severity('critical') + (vulns?.critical ?? 0),
         high: severity('high') + (vulns?.high ?? 0),
@@ -218,7 +236,7 @@ export const testerAgent: AgentDefinition = {
         dependency_audit: audit.status,
       },
       coverage: { lines: lineCoverage, source: 'c8 (V8 coverage) json-summary, backend and frontend source' },
-      total_duration_seconds: Math.round((run.durationMs / 1000 + e2e.duration_seconds) * 100) / 100,
+      total_duration_seconds: Math.round((run.durationMs / 1000 + e2e.duration_seconds + smoke.duration_seconds) * 100) / 100,
     };
     const summaryPath = await artifacts.write(taskId, 'test-results/test-summary.json', `${JSON.stringify(summary, null, 2)}\n`);
     ctx.log(
@@ -236,7 +254,7 @@ export const testerAgent: AgentDefinition = {
             status: passed ? 'passed' : 'failed',
             total_tests: counts.total,
             passed: counts.passed,
-            failed: counts.failed + (runProblem ? 1 : 0) + e2eProblem.length,
+            failed: counts.failed + (runProblem ? 1 : 0) + e2eProblem.length + smokeProblems.length,
             skipped: counts.skipped,
             coverage: lineCoverage,
             security_critical_issues: summary.security.critical,
