@@ -170,6 +170,28 @@ describe('trimming and edge cases', () => {
     assert.equal(lines.at(-1), '… 150 more lines');
   });
 
+  test('tsc elaborations stay under their error; a missing tsc is a plain failure', () => {
+    const stdout = [
+      "frontend/src/game.ts(8,5): error TS2353: Object literal may only specify known properties, and 'speed' does not exist in type 'Snake'.",
+      "frontend/src/game.ts(12,3): error TS2741: Property 'head' is missing in type '{ body: never[]; }' but required in type 'Snake'.",
+      '  frontend/src/game.ts:2:3',
+      '    2   head: Point;',
+      '        ~~~~',
+      "    'head' is declared here.",
+    ].join('\n');
+    const r = report('typecheck', { exitCode: 2, timedOut: false, stdout, stderr: '' });
+    assert.equal(r.summary, 'typecheck: 2 errors');
+    assert.deepEqual(r.output.split('\n').slice(1), [
+      "frontend/src/game.ts:12:3 - error TS2741: Property 'head' is missing in type '{ body: never[]; }' but required in type 'Snake'.",
+      '  frontend/src/game.ts:2:3',
+      '    2   head: Point;',
+      '        ~~~~',
+      "    'head' is declared here.",
+    ]);
+    const missing = report('typecheck', { exitCode: 127, timedOut: false, stdout: '', stderr: 'sh: 1: tsc: not found\n' });
+    assert.deepEqual(missing, { ...missing, ok: false, summary: 'typecheck: failed (exit code 127)', output: 'sh: 1: tsc: not found' });
+  });
+
   test('a timeout says so, with the last lines printed', () => {
     const r = report('test', { exitCode: null, timedOut: true, stdout: '✔ one (1ms)\nstill waiting on the server\n', stderr: '' });
     assert.deepEqual(r, {
