@@ -6,7 +6,7 @@
  * The in-page code is built with `new Function` from plain source: a function written here would be
  * serialised from what tsx compiled, and esbuild's helpers (`__name`) do not exist in the page.
  */
-import { chromium, type Browser, type ElementHandle, type Page } from 'playwright-core';
+import { chromium, type Browser, type ElementHandle, type Page, type Request } from 'playwright-core';
 import type { BrowserPage, FailedRequest, PageAction, PageBrowser, PageCandidate, PageState } from '../../../core/ports/page-browser.ts';
 
 /** Without these Chromium keeps calling Google's hosts (updates, sync, field trials), which closed networks refuse. */
@@ -145,13 +145,16 @@ export function createPlaywrightBrowser(opts: { executablePath: string }): PageB
         page.on('console', (m) => {
           if (m.type() === 'error') consoleErrors.push(m.text());
         });
-        page.on('requestfailed', (r) => {
-          if (!sameOrigin(r.url())) return;
-          failedRequests.push({ url: r.url(), method: r.method(), status: null, reason: r.failure()?.errorText ?? 'failed' });
-        });
+        // A script answered with 404 is also reported as failed to load; count the request once.
+        const answered = new WeakSet<Request>();
         page.on('response', (r) => {
-          if (r.status() >= 400 && sameOrigin(r.url()))
-            failedRequests.push({ url: r.url(), method: r.request().method(), status: r.status(), reason: `HTTP ${r.status()}` });
+          if (r.status() < 400 || !sameOrigin(r.url())) return;
+          answered.add(r.request());
+          failedRequests.push({ url: r.url(), method: r.request().method(), status: r.status(), reason: `HTTP ${r.status()}` });
+        });
+        page.on('requestfailed', (r) => {
+          if (!sameOrigin(r.url()) || answered.has(r)) return;
+          failedRequests.push({ url: r.url(), method: r.method(), status: null, reason: r.failure()?.errorText ?? 'failed' });
         });
 
         const settle = async (ms: number) => {
