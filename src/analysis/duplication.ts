@@ -5,8 +5,21 @@
  * is duplicated lines / all non-blank lines, the same definition jscpd uses with min-tokens 50.
  */
 import { createHash } from 'node:crypto';
-import ts from 'typescript';
+import { createRequire } from 'node:module';
+import type * as TS from 'typescript';
 export const DUPLICATE_WINDOW = 50;
+
+let compiler: typeof TS | null = null;
+
+/**
+ * The compiler is large (seconds to load) and the reviewer, which every runtime imports, is its only
+ * user here: it is loaded on the first scan, not by every CLI command and server start. Synchronously,
+ * through require, as the finder is synchronous; it is the same CommonJS module `import` would give.
+ */
+function typescript(): typeof TS {
+  compiler ??= createRequire(import.meta.url)('typescript') as typeof TS;
+  return compiler;
+}
 
 export interface Clone {
   a: { file: string; start_line: number; end_line: number };
@@ -29,6 +42,7 @@ interface Token {
 }
 
 function tokenize(path: string, content: string): Token[] {
+  const ts = typescript();
   const scanner = ts.createScanner(
     ts.ScriptTarget.Latest,
     true,

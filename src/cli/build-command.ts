@@ -15,10 +15,11 @@ import { systemClock } from '../core/clock.ts';
 import { AppError } from '../core/errors.ts';
 import { untilShutdownSignal } from '../core/shutdown-signal.ts';
 import { buildResultOf } from '../orchestrator/build-result.ts';
+import { parseBuildRequest } from '../orchestrator/build-submitter.ts';
 import { describeHolder } from '../adapters/state/data-dir-lock.ts';
 import { stopPreview } from '../preview/preview-control.ts';
 import { resolveTask } from '../orchestrator/id-refs.ts';
-import { createRuntime, type Runtime } from '../runtime.ts';
+import type { Runtime } from '../runtime.ts';
 import { serverFor } from './connect.ts';
 import { EXIT, exitCodeOfFailure, printJson } from './output.ts';
 import { showProgress, type ProgressView } from './progress-view.ts';
@@ -135,15 +136,13 @@ function newOrUnfinished(prompt: string, opts: BuildOptions): Start {
       say(opts, `Continuing task ${unfinished.id.slice(0, 8)}, left unfinished in ${unfinished.current_phase} by a build that stopped.`);
       return { task: await runtime.engine.resume(unfinished.id), resumed: true };
     }
-    const task = await runtime.submitBuild({
-      prompt,
-      project_name: opts.name,
-      mode: runtime.mode,
-      explorer_scan_id: opts.fromScan,
-      ...modelChoices(opts),
-    });
+    const task = await runtime.submitBuild(buildRequest(prompt, opts, runtime.mode));
     return { task, resumed: false };
   };
+}
+
+function buildRequest(prompt: string, opts: BuildOptions, mode: string) {
+  return { prompt, project_name: opts.name, mode, explorer_scan_id: opts.fromScan, ...modelChoices(opts) };
 }
 
 function unfinishedTask(ref: string): Start {
@@ -159,6 +158,8 @@ async function buildEmbedded(
   config: Readonly<CatalystConfig>,
 ): Promise<{ result: BuildResult; foregroundPreview: boolean }> {
   const startedAt = Date.now();
+  // Imported here, not at the top: its modules take seconds to load, which a refused request never needs.
+  const { createRuntime } = await import('../runtime.ts');
   const runtime = await createRuntime(config, {
     ...(opts.mode ? { mode: opts.mode } : {}),
     detachedPreviews: !opts.foreground,
@@ -247,6 +248,9 @@ export async function buildCommand(prompt: string, opts: BuildOptions, config: R
     if (opts.foreground) say(opts, `The server at ${server.url} keeps the preview (--foreground applies to builds in this process).`);
     result = await buildThroughServer(prompt, opts, server);
   } else {
+    // The same check submitBuild makes, before the store and the runtime start: refusing a blank prompt
+    // should not cost their start-up, nor create a data folder.
+    parseBuildRequest(config.limits.max_prompt_chars, buildRequest(prompt, opts, opts.mode ?? config.orchestration.mode));
     ({ result, foregroundPreview } = await buildEmbedded(newOrUnfinished(prompt, opts), opts, config));
   }
   return finish(result, foregroundPreview, opts, config);
@@ -285,6 +289,7 @@ async function finish(
   if (foregroundPreview) {
     say(opts, 'Preview running. Press Ctrl-C to stop it.');
     await untilShutdownSignal();
+    const { createRuntime } = await import('../runtime.ts');
     const control = await createRuntime(config, { mode: 'sequential', detachedPreviews: false });
     try {
       await stopPreview(

@@ -1,8 +1,7 @@
 import { parseEvent, type AgentEvent } from '../contracts/events.ts';
 import type { CatalystConfig } from '../config/index.ts';
-import { resolveTask } from '../orchestrator/id-refs.ts';
+import { resolveTask, taskRefId } from '../orchestrator/id-refs.ts';
 import { serverFor } from './connect.ts';
-import { createRuntime } from '../runtime.ts';
 import { EXIT, printJson, table } from './output.ts';
 
 function summaryOf(payload: Record<string, unknown>): string {
@@ -36,6 +35,9 @@ interface EventsView {
 }
 
 async function readEmbedded(taskRef: string, config: Readonly<CatalystConfig>): Promise<EventsView> {
+  // A mistyped id is refused before the runtime (imported only now: seconds of modules) and the store start.
+  taskRefId(taskRef);
+  const { createRuntime } = await import('../runtime.ts');
   const runtime = await createRuntime(config, { mode: 'sequential', detachedPreviews: false, storeLock: { purpose: 'catalyst events' } });
   try {
     const task = await resolveTask(runtime.ports.state, taskRef);

@@ -6,15 +6,15 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { loadConfig, type CatalystConfig } from '../config/index.ts';
 import { AppError } from '../core/errors.ts';
-import { buildCommand, resumeCommand, type BuildOptions } from './build-command.ts';
-import { doctorCommand } from './doctor-command.ts';
-import { eventsCommand } from './events-command.ts';
-import { modelsCommand } from './models-command.ts';
-import { exploreCommand, scansCommand } from './explore-command.ts';
-import { workerCommand } from './worker-command.ts';
+import type { BuildOptions } from './build-command.ts';
 import { EXIT, exitCodeFor, printError, printJsonError } from './output.ts';
-import { previewListCommand, previewRestartCommand, previewStopCommand } from './preview-commands.ts';
-import { serveUntilSignal } from '../server/serve.ts';
+
+// Each command's module is imported when that command runs: most of them load the whole runtime (every
+// adapter, the agents, the compiler the reviewer uses), seconds of start-up that --version, --help and a
+// mistyped option have no use for.
+const buildCommands = () => import('./build-command.ts');
+const previewCommands = () => import('./preview-commands.ts');
+const exploreCommands = () => import('./explore-command.ts');
 
 /** The installed Catalyst's version, as its package.json says. */
 export function catalystVersion(): string {
@@ -91,7 +91,7 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (words: string[], opts: BuildOptions) => {
       wantsJson = opts.json;
       const config = configFor(opts.mode ? { 'orchestration.mode': opts.mode } : {});
-      exitCode = await buildCommand(words.join(' '), opts, config);
+      exitCode = await (await buildCommands()).buildCommand(words.join(' '), opts, config);
     });
 
   program
@@ -107,7 +107,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--foreground', 'keep the preview in this process until Ctrl-C (default: hand it to a supervisor and return)', false)
     .action(async (taskId: string, opts: BuildOptions) => {
       wantsJson = opts.json;
-      exitCode = await resumeCommand(taskId, opts, configFor());
+      exitCode = await (await buildCommands()).resumeCommand(taskId, opts, configFor());
     });
 
   program
@@ -116,7 +116,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<task_id>', 'the task id printed by `catalyst build`')
     .option('--json', 'print JSON', false)
     .action(async (taskId: string, opts: { json: boolean }) => {
-      exitCode = await eventsCommand(taskId, opts, configFor());
+      exitCode = await (await import('./events-command.ts')).eventsCommand(taskId, opts, configFor());
     });
 
   program
@@ -124,7 +124,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('check this machine and every configured service; exit 1 when something configured does not answer')
     .option('--json', 'print the report as JSON', false)
     .action(async (opts: { json: boolean }) => {
-      exitCode = await doctorCommand(opts, configFor());
+      exitCode = await (await import('./doctor-command.ts')).doctorCommand(opts, configFor());
     });
 
   program
@@ -132,7 +132,7 @@ export async function main(argv: string[]): Promise<number> {
     .description("list each agent's language model and check that its provider answers; exit 1 when one does not")
     .option('--json', 'print the report as JSON', false)
     .action(async (opts: { json: boolean }) => {
-      exitCode = await modelsCommand(opts, configFor());
+      exitCode = await (await import('./models-command.ts')).modelsCommand(opts, configFor());
     });
 
   program
@@ -141,7 +141,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--agents <ids>', 'comma-separated agents to run, e.g. planner,architect (default: all)')
     .option('--no-relay', 'do not publish the outbox from this process')
     .action(async (opts: { agents?: string; relay: boolean }) => {
-      exitCode = await workerCommand(opts, configFor({ 'orchestration.mode': 'event_driven' }));
+      exitCode = await (await import('./worker-command.ts')).workerCommand(opts, configFor({ 'orchestration.mode': 'event_driven' }));
     });
 
   program
@@ -155,7 +155,9 @@ export async function main(argv: string[]): Promise<number> {
       if (opts.port !== undefined) overrides['server.port'] = Number(opts.port);
       if (opts.host !== undefined) overrides['server.host'] = opts.host;
       if (opts.mode !== undefined) overrides['orchestration.mode'] = opts.mode;
-      exitCode = await serveUntilSignal(configFor(overrides), (line) => process.stderr.write(`${line}\n`));
+      exitCode = await (
+        await import('../server/serve.ts')
+      ).serveUntilSignal(configFor(overrides), (line) => process.stderr.write(`${line}\n`));
     });
 
   program
@@ -188,7 +190,9 @@ export async function main(argv: string[]): Promise<number> {
       ) => {
         wantsJson = opts.json;
         const config = configFor();
-        exitCode = await exploreCommand(target, { ...opts, token: opts.token ?? (config.storage.git.github_token || undefined) }, config);
+        exitCode = await (
+          await exploreCommands()
+        ).exploreCommand(target, { ...opts, token: opts.token ?? (config.storage.git.github_token || undefined) }, config);
       },
     );
 
@@ -199,7 +203,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json', 'print JSON', false)
     .action(async (scanId: string | undefined, opts: { json: boolean }) => {
       wantsJson = opts.json;
-      exitCode = await scansCommand(scanId, opts, configFor());
+      exitCode = await (await exploreCommands()).scansCommand(scanId, opts, configFor());
     });
 
   const preview = program.command('preview').description('manage live previews');
@@ -209,7 +213,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--all', 'include stopped and failed previews', false)
     .option('--json', 'print JSON', false)
     .action(async (opts: { json: boolean; all: boolean }) => {
-      exitCode = await previewListCommand(opts, configFor());
+      exitCode = await (await previewCommands()).previewListCommand(opts, configFor());
     });
   preview
     .command('stop')
@@ -217,7 +221,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<task_id>', 'task id (or its first 8 characters)')
     .option('--json', 'print JSON', false)
     .action(async (taskId: string, opts: { json: boolean }) => {
-      exitCode = await previewStopCommand(taskId, opts, configFor());
+      exitCode = await (await previewCommands()).previewStopCommand(taskId, opts, configFor());
     });
   preview
     .command('restart')
@@ -225,7 +229,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<task_id>', 'task id (or its first 8 characters)')
     .option('--json', 'print JSON', false)
     .action(async (taskId: string, opts: { json: boolean }) => {
-      exitCode = await previewRestartCommand(taskId, opts, configFor());
+      exitCode = await (await previewCommands()).previewRestartCommand(taskId, opts, configFor());
     });
 
   try {

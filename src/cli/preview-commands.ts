@@ -2,12 +2,16 @@ import type { CatalystConfig } from '../config/index.ts';
 import { systemClock } from '../core/clock.ts';
 import { AppError } from '../core/errors.ts';
 import { listPreviews, restartPreview, stopPreview } from '../preview/preview-control.ts';
-import { createRuntime, type Runtime } from '../runtime.ts';
+import { taskRefId } from '../orchestrator/id-refs.ts';
+import type { Runtime } from '../runtime.ts';
 import type { PreviewDeployment } from '../contracts/records.ts';
 import { serverFor } from './connect.ts';
 import { EXIT, printJson, table } from './output.ts';
 
-async function withControl<T>(config: Readonly<CatalystConfig>, fn: (rt: Runtime) => Promise<T>): Promise<T> {
+/** `taskRef`, when the command names a task, is refused before the runtime's modules and the store start. */
+async function withControl<T>(config: Readonly<CatalystConfig>, fn: (rt: Runtime) => Promise<T>, taskRef?: string): Promise<T> {
+  if (taskRef !== undefined) taskRefId(taskRef);
+  const { createRuntime } = await import('../runtime.ts');
   const runtime = await createRuntime(config, { mode: 'sequential', detachedPreviews: true });
   try {
     return await fn(runtime);
@@ -42,13 +46,17 @@ export async function previewListCommand(opts: { json: boolean; all: boolean }, 
 export async function previewStopCommand(taskRef: string, opts: { json: boolean }, config: Readonly<CatalystConfig>): Promise<number> {
   const server = await serverFor(config);
   if (server) return reportStopped(await server.json<PreviewDeployment>('DELETE', `/api/preview/${encodeURIComponent(taskRef)}`), opts);
-  return withControl(config, async (rt) => {
-    const row = await stopPreview(
-      { state: rt.ports.state, previews: rt.ports.previews, clock: systemClock, events: rt.ports.previewEvents ?? null },
-      taskRef,
-    );
-    return reportStopped(row, opts);
-  });
+  return withControl(
+    config,
+    async (rt) => {
+      const row = await stopPreview(
+        { state: rt.ports.state, previews: rt.ports.previews, clock: systemClock, events: rt.ports.previewEvents ?? null },
+        taskRef,
+      );
+      return reportStopped(row, opts);
+    },
+    taskRef,
+  );
 }
 
 function reportStopped(row: PreviewDeployment, opts: { json: boolean }): number {
@@ -61,28 +69,32 @@ export async function previewRestartCommand(taskRef: string, opts: { json: boole
   const server = await serverFor(config);
   if (server)
     return reportRestarted(await server.json<PreviewDeployment>('POST', `/api/preview/${encodeURIComponent(taskRef)}/restart`), opts);
-  return withControl(config, async (rt) => {
-    const { state, previews } = rt.ports;
-    const row = await restartPreview(
-      {
-        state,
-        previews,
-        clock: systemClock,
-        events: rt.ports.previewEvents ?? null,
-        worktreeOf: (taskId) => rt.ports.git.worktreePath(taskId),
-        projectSlugOf: async (taskId) => {
-          const task = await state.getTask(taskId);
-          const project = task ? await state.getProject(task.project_id) : null;
-          if (!project) throw new AppError('task_not_found', `task ${taskId} has no project`);
-          return project.slug;
+  return withControl(
+    config,
+    async (rt) => {
+      const { state, previews } = rt.ports;
+      const row = await restartPreview(
+        {
+          state,
+          previews,
+          clock: systemClock,
+          events: rt.ports.previewEvents ?? null,
+          worktreeOf: (taskId) => rt.ports.git.worktreePath(taskId),
+          projectSlugOf: async (taskId) => {
+            const task = await state.getTask(taskId);
+            const project = task ? await state.getProject(task.project_id) : null;
+            if (!project) throw new AppError('task_not_found', `task ${taskId} has no project`);
+            return project.slug;
+          },
+          timeoutMs: config.preview.health_timeout_seconds * 1000,
+          detached: true,
         },
-        timeoutMs: config.preview.health_timeout_seconds * 1000,
-        detached: true,
-      },
-      taskRef,
-    );
-    return reportRestarted(row, opts);
-  });
+        taskRef,
+      );
+      return reportRestarted(row, opts);
+    },
+    taskRef,
+  );
 }
 
 function reportRestarted(row: PreviewDeployment, opts: { json: boolean }): number {

@@ -131,6 +131,14 @@ function isSlugTaken(e: unknown): boolean {
   return AppError.isInstance(e) && e.details?.conflict === 'project_slug';
 }
 
+/**
+ * The request as submitBuild reads it, or the error it refuses it with: `catalyst build` checks its
+ * arguments with this before opening the data folder, so a bad prompt costs no store start-up.
+ */
+export function parseBuildRequest(maxPromptChars: number, input: unknown): BuildRequest {
+  return parseRequest(buildRequestSchema(maxPromptChars), input);
+}
+
 function parseRequest(schema: ReturnType<typeof buildRequestSchema>, input: unknown): BuildRequest {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;

@@ -8,7 +8,8 @@ import type { TaskRecord } from '../contracts/records.ts';
 
 export const TASK_REF = /^[0-9a-f-]{8,36}$/;
 
-export async function resolveTask(state: Pick<StateStore, 'getTask' | 'findTaskIds'>, ref: string): Promise<TaskRecord> {
+/** The id a reference spells, or resolveTask's refusal of it: the CLI checks this before opening a store. */
+export function taskRefId(ref: string): string {
   const id = ref.trim().toLowerCase();
   if (!TASK_REF.test(id)) {
     throw new AppError('invalid_option', `"${ref}" is not a task id`, {
@@ -16,6 +17,11 @@ export async function resolveTask(state: Pick<StateStore, 'getTask' | 'findTaskI
       retryable: false,
     });
   }
+  return id;
+}
+
+export async function resolveTask(state: Pick<StateStore, 'getTask' | 'findTaskIds'>, ref: string): Promise<TaskRecord> {
+  const id = taskRefId(ref);
   const matches = id.length === 36 ? [id] : await state.findTaskIds(id, 2);
   if (matches.length > 1) {
     throw new AppError('invalid_option', `task id ${ref} matches more than one task`, {

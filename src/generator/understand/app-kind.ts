@@ -12,7 +12,7 @@
  * request (the public prompts, the written benchmark) exactly as before. Pure and deterministic: request
  * and understanding in, AppScope out, so the planner's model can take it as context and fall back on it.
  */
-import nlp from 'compromise';
+import { nlp } from './nlp.ts';
 import type { AppKind, AppScope, AskedBehaviour } from '../../contracts/app-scope.ts';
 import { Domain, type DomainEntity } from '../../contracts/index.ts';
 import { asciiWords, cleanDisplayText, titleCase, toSlug } from './identifiers.ts';

@@ -2,7 +2,7 @@
  * Singular and plural of English nouns, through compromise. Single words out of context are often tagged as
  * verbs ("tasks", "boxes"), so the tag is forced from what the word looks like before inflecting.
  */
-import nlp from 'compromise';
+import { nlp } from './nlp.ts';
 
 /** Words compromise inflects in a way that reads wrong as a table or resource name. */
 const SINGULAR_OVERRIDES: Readonly<Record<string, string>> = {

@@ -5,7 +5,7 @@
  * its container word, so "recipe book" gives Recipe rather than a Book. Word classes come from compromise
  * (through inflect.ts); what a word means in an app lives in the tables of vocabulary.ts.
  */
-import nlp from 'compromise';
+import { nlp } from './nlp.ts';
 import { fieldsFromPhrase, negatedField, splitFieldList } from './fields.ts';
 import { looksPlural, singularize } from './inflect.ts';
 import { isReserved, snakeToPascal } from './identifiers.ts';
