@@ -2,10 +2,12 @@
 // `npm test`: every *.test.ts under src/ and test/ with Node's own test runner (through tsx), then the
 // static checks — type-check (Catalyst and the web UI), lint, formatting and the dependency arrows.
 // `node scripts/run-tests.mjs <fragment>…` runs only the test files whose path contains a fragment,
-// without the static checks. Node 20's `--test` takes no globs, so the files are listed here.
+// without the static checks. Node 20's `--test` takes no globs, so the files are listed here, and
+// scripts/test-files.mjs runs them (two at a time, longest first).
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { readDurations } from './test-files.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const filters = process.argv.slice(2);
@@ -31,7 +33,13 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-const tests = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files], {
+// Files start in this order, two at a time. Longest first (as the last runs timed them), so a long
+// file does not start near the end while the other slot runs out of work; files not timed yet go first.
+const durations = readDurations();
+const seconds = (f) => durations[f] ?? Number.POSITIVE_INFINITY;
+files.sort((a, b) => seconds(b) - seconds(a) || a.localeCompare(b));
+
+const tests = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/test-files.mjs'), ...files], {
   stdio: 'inherit',
   cwd: root,
 });
