@@ -124,3 +124,20 @@ export function phaseTimingsOf(task: Pick<TaskRecord, 'metadata'>): Record<strin
   const parsed = AgentPhaseTimings.safeParse(task.metadata.phases ?? {});
   return parsed.success ? parsed.data : {};
 }
+
+/**
+ * What the sweep records in `task.metadata.resume` each time it takes over a task whose owner stopped or
+ * died: how many times, when last, and who held it before (null when it was handed back by a graceful stop).
+ */
+export const TaskResume = z.object({
+  count: z.number().int().min(1),
+  at: z.string(),
+  previous_owner: z.string().nullable(),
+});
+export type TaskResume = z.infer<typeof TaskResume>;
+
+/** The task's resume record, or null for a task that ran in one go. */
+export function resumeOf(task: Pick<TaskRecord, 'metadata'>): TaskResume | null {
+  const parsed = TaskResume.safeParse(task.metadata.resume);
+  return parsed.success ? parsed.data : null;
+}

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { TaskDetail } from '../../src/contracts/api.ts';
 import { api } from './api.ts';
 import { navigate } from './router.ts';
+import { ResumeNotice } from './resume-notice.tsx';
 import { ScopeNotice } from './scope-notice.tsx';
 import { Chat, ErrorNote, Link, statusBadge } from './ui.tsx';
 import { AGENTS, useTaskStream, type TaskStream } from './use-task-stream.ts';
@@ -134,6 +135,7 @@ export function TaskPage({ id, tab }: { id: string; tab: string }) {
             </span>
           ) : null}
         </div>
+        <ResumeNotice task={task} working={working} />
         <ErrorNote error={error} />
         {stream.error ? (
           <ErrorNote error={new Error(`${stream.error.message}${stream.error.hint ? ` — ${stream.error.hint}` : ''}`)} />
