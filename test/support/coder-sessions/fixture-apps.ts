@@ -54,3 +54,17 @@ export function finalFiles(app: FixtureApp): Map<string, string> {
   for (const file of files) tree.set(file.path, file.content);
   return tree;
 }
+
+/** One file of the app's overlay. */
+export function fixtureFile(app: FixtureApp, path: string): string {
+  const file = fixtureOverlay(app).files.find((f) => f.path === path);
+  if (!file) throw new Error(`${app}: no fixture file ${path}`);
+  return file.content;
+}
+
+/** `content` with `good` (which must occur exactly once) replaced: a file as the model first gets it wrong. */
+export function replaceOnce(content: string, good: string, bad: string): string {
+  const at = content.indexOf(good);
+  if (at === -1 || content.indexOf(good, at + 1) !== -1) throw new Error(`expected exactly one occurrence of: ${good}`);
+  return content.slice(0, at) + bad + content.slice(at + good.length);
+}
