@@ -1,21 +1,29 @@
 /**
- * The scripted coder sessions hold together, before any coder loop plays them: replayed against a plain
- * tool runner in both wire formats' message shapes, each app session's edits apply (exact, unique
- * matches), its batches stay small, its planned mistakes are real — the type-check it runs really fails,
- * then passes after its fix; the `test` check really fails after the first round with the failing test the
- * repair round expects — and it ends at exactly its fixture (test/coder-sessions.fixtures.test.ts proves
- * that fixture passes every check). The hostile sessions play as written: the same calls on every retry,
- * loops that do not end on their own.
+ * The scripted coder sessions hold together before any coder loop plays them: replayed, in both wire
+ * formats' message shapes, against the coder's real toolbox (confined file tools, real checks through the
+ * local runner), each app session's edits apply, its batches stay small, its planned mistakes are real —
+ * the type-check it runs fails and then passes after its fix, the `test` check the loop would run after
+ * the first round fails with the test the repair round expects — and it ends at exactly its fixture
+ * (test/coder-sessions.fixtures.test.ts proves that fixture passes every check). Each hostile session's
+ * calls are refused by the same toolbox, with nothing outside the worktree touched; the endless edit and
+ * the chatting model never stop by themselves (ending them is the loop's job).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, sep, posix } from 'node:path';
+import { dirname, join, posix, relative, sep } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createFsWorkspace } from '../src/adapters/fs/workspace.ts';
+import { createLocalRunner } from '../src/adapters/runner/local/local-runner.ts';
+import {
+  createCoderToolbox,
+  installedDependencyVersions,
+  type CoderToolbox,
+  type CoderToolEvent,
+} from '../src/agents/coder/tools/index.ts';
+import type { CommandRunner, RunResult } from '../src/core/ports/command-runner.ts';
 import { readSkeleton } from '../src/generator/skeleton-files.ts';
 import {
   APP_SESSIONS,
@@ -31,6 +39,7 @@ import {
 import type { ReceivedRequest, Reply } from './support/llm-standins/standin-server.ts';
 
 const NODE_MODULES = realpathSync(fileURLToPath(new URL('../node_modules', import.meta.url)));
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 // What agents.coder.max_files_per_batch is meant for: a reviewable commit. The sessions keep well under it.
 const MAX_FILES_PER_TURN = 8;
 
@@ -41,6 +50,9 @@ before(() => {
 after(() => rmSync(root, { recursive: true, force: true }));
 
 type Wire = 'openai' | 'anthropic';
+
+/** A tool's result as the providers send it: JSON for a value, the message itself for an error. */
+const asText = (output: unknown) => (typeof output === 'string' ? output : JSON.stringify(output));
 
 /** The conversation as each provider's API receives it (the AI SDK's shapes). */
 class Conversation {
@@ -80,11 +92,11 @@ class Conversation {
 
   toolResults(results: { id: string; output: unknown }[]): void {
     if (this.wire === 'openai') {
-      for (const r of results) this.messages.push({ role: 'tool', tool_call_id: r.id, content: JSON.stringify(r.output) });
+      for (const r of results) this.messages.push({ role: 'tool', tool_call_id: r.id, content: asText(r.output) });
     } else {
       this.messages.push({
         role: 'user',
-        content: results.map((r) => ({ type: 'tool_result', tool_use_id: r.id, content: JSON.stringify(r.output) })),
+        content: results.map((r) => ({ type: 'tool_result', tool_use_id: r.id, content: asText(r.output) })),
       });
     }
   }
@@ -114,72 +126,64 @@ function listTree(dir: string): string[] {
   return out.sort();
 }
 
-/** Check results by script and folder content: both wire formats' replays pass through the same states. */
-const checked = new Map<string, { ok: boolean; output: string }>();
+/**
+ * The local runner, remembering each result by command and folder content: the two wire formats' replays
+ * pass through the same states, so the second gets the first's results (its own folder in the paths).
+ */
+function rememberingRunner(): CommandRunner {
+  const local = createLocalRunner({ baseEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+  const results = new Map<string, RunResult>();
+  const swap = (r: RunResult, from: string, to: string) => ({
+    ...r,
+    stdout: r.stdout.replaceAll(from, to),
+    stderr: r.stderr.replaceAll(from, to),
+  });
+  return {
+    sandbox: local.sandbox,
+    async run(req) {
+      const hash = createHash('sha256').update(JSON.stringify([req.command, req.args, req.env]));
+      for (const path of listTree(req.cwd)) hash.update(path).update(readFileSync(join(req.cwd, path)));
+      const key = hash.digest('hex');
+      const known = results.get(key);
+      if (known) return swap(known, '\0app', req.cwd);
+      const result = await local.run(req);
+      results.set(key, swap(result, req.cwd, '\0app'));
+      return result;
+    },
+  };
+}
 
-async function npm(dir: string, script: string): Promise<{ ok: boolean; output: string }> {
-  const hash = createHash('sha256').update(script);
-  for (const path of listTree(dir)) hash.update(path).update(readFileSync(join(dir, path)));
-  const key = hash.digest('hex');
-  const known = checked.get(key);
-  if (known) return known;
-  const env = { ...process.env };
-  for (const key of ['NODE_TEST_CONTEXT', 'NODE_V8_COVERAGE', 'NODE_OPTIONS']) delete env[key];
-  const child = spawn('npm', ['run', '--silent', script], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise<number | null>((done) => child.on('close', done));
-  // Paths differ between the two replays' folders; the output is what the model sees either way.
-  const result = { ok: code === 0, output: output.replaceAll(dir, '.') };
-  checked.set(key, result);
-  return result;
+const runner = rememberingRunner();
+
+function toolbox(dir: string, events: CoderToolEvent[]): CoderToolbox {
+  return createCoderToolbox({
+    worktree: dir,
+    runner,
+    limits: { maxFileBytes: 256 * 1024, maxFiles: 200, maxReadBytes: 64 * 1024 },
+    check: { timeoutMs: 120_000, memoryMb: 1024, chromiumPath: CHROMIUM },
+    allowedDependencies: installedDependencyVersions(dirname(NODE_MODULES)),
+    onEvent: (e) => events.push(e),
+  });
 }
 
 /**
- * A plain stand-in for the coder's tools, in a real folder: edits must match exactly once. The type-check
- * runs for real (the sessions' planned type errors and fixes); the other checks a round calls are taken to
- * pass — the fixture test proves the finished apps pass them all.
+ * A tool call as the AI SDK makes it: the input parsed by the tool's schema, a thrown error's message (or
+ * the invalid input) going back to the model as the result's text.
  */
-async function runTool(dir: string, name: string, args: any): Promise<unknown> {
-  const at = (path: string) => join(dir, path);
-  switch (name) {
-    case 'list_files':
-      return { files: listTree(dir) };
-    case 'read_file':
-      return { path: args.path, content: readFileSync(at(args.path), 'utf8') };
-    case 'write_file':
-      mkdirSync(dirname(at(args.path)), { recursive: true });
-      writeFileSync(at(args.path), args.content);
-      return { ok: true };
-    case 'edit_file': {
-      const content = readFileSync(at(args.path), 'utf8');
-      const count = content.split(args.search).length - 1;
-      assert.equal(count, 1, `edit_file ${args.path}: the search text occurs ${count} times: ${args.search}`);
-      writeFileSync(
-        at(args.path),
-        content.replace(args.search, () => args.replace),
-      );
-      return { ok: true };
-    }
-    case 'delete_file':
-      assert.ok(existsSync(at(args.path)), `delete_file ${args.path}: no such file`);
-      rmSync(at(args.path));
-      return { ok: true };
-    case 'run_check': {
-      if (args.check !== 'typecheck') return { ok: true, summary: `${args.check}: passed`, output: '' };
-      const result = await npm(dir, 'typecheck');
-      return { ok: result.ok, summary: result.ok ? 'typecheck: no errors' : 'typecheck: errors', output: result.output };
-    }
-    case 'finish':
-      return { ok: true };
-    default:
-      throw new Error(`the scripts use no tool called ${name}`);
+async function runTool(box: CoderToolbox, name: string, args: unknown): Promise<unknown> {
+  const tool = box.tools[name as keyof CoderToolbox['tools']];
+  if (!tool) return `Model tried to call unavailable tool '${name}'.`;
+  const parsed = tool.input.safeParse(args);
+  if (!parsed.success) return `Invalid input for tool ${name}: ${parsed.error.message}`;
+  try {
+    return await tool.execute(parsed.data, { signal: new AbortController().signal });
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
   }
 }
 
 /** One round: the model's turns until it finishes (or answers with text only), at most `maxTurns`. */
-async function playRound(dir: string, conversation: Conversation, player: SessionPlayer, maxTurns = 30): Promise<Reply[]> {
+async function playRound(box: CoderToolbox, conversation: Conversation, player: SessionPlayer, maxTurns = 30): Promise<Reply[]> {
   const replies: Reply[] = [];
   for (let i = 0; i < maxTurns; i++) {
     const step = player.respond(conversation.request());
@@ -192,7 +196,7 @@ async function playRound(dir: string, conversation: Conversation, player: Sessio
     if (!reply.toolCalls?.length) break;
     assert.ok(filesWritten(reply).length <= MAX_FILES_PER_TURN, `a turn writes ${filesWritten(reply).length} files`);
     const results = [];
-    for (const [k, c] of reply.toolCalls.entries()) results.push({ id: ids[k]!, output: await runTool(dir, c.name, c.args) });
+    for (const [k, c] of reply.toolCalls.entries()) results.push({ id: ids[k]!, output: await runTool(box, c.name, c.args) });
     conversation.toolResults(results);
     if (reply.toolCalls.some((c) => c.name === 'finish')) break;
   }
@@ -209,24 +213,26 @@ function writeSkeleton(dir: string): void {
 async function playApp(session: ScriptedSession, wire: Wire, dir: string) {
   writeSkeleton(dir);
   await createFsWorkspace(NODE_MODULES).linkDependencies(dir);
+  const events: CoderToolEvent[] = [];
+  const box = toolbox(dir, events);
   const player = playSession(session);
   const conversation = new Conversation(wire);
   const replies: Reply[] = [];
 
   conversation.user(`${ROUND_OPENINGS.build} ${session.prompt}\n\nThe plan and the skeleton's files follow.`);
-  replies.push(...(await playRound(dir, conversation, player)));
+  replies.push(...(await playRound(box, conversation, player)));
 
-  // What the coder loop does once the model finishes: its own checks; the unit tests are the first to fail.
-  const tests = await npm(dir, 'test');
+  // What the coder loop does once the model finishes: its own checks. The planned failing test fails.
+  const tests = await box.runCheck('test');
   assert.equal(tests.ok, false, `${session.name}: the first round's planned test failure is real`);
-  conversation.user(`${ROUND_OPENINGS.check('test')}:\n${tests.output.split('\n').slice(-80).join('\n')}`);
-  replies.push(...(await playRound(dir, conversation, player)));
+  conversation.user(`${ROUND_OPENINGS.check('test')}: ${tests.summary}\n${tests.output}`);
+  replies.push(...(await playRound(box, conversation, player)));
 
   for (const items of session.reviewRequests ?? []) {
     conversation.user(`${ROUND_OPENINGS.review}\n${items.map((item) => `- ${item}`).join('\n')}`);
-    replies.push(...(await playRound(dir, conversation, player)));
+    replies.push(...(await playRound(box, conversation, player)));
   }
-  return { player, replies };
+  return { player, replies, events };
 }
 
 describe('the app sessions', () => {
@@ -235,9 +241,13 @@ describe('the app sessions', () => {
       test(`${app} (${wire} messages): plays to its fixture, its type error and failing test real`, async () => {
         const session = APP_SESSIONS[app]();
         const dir = join(root, `${app}-${wire}`);
-        const { player, replies } = await playApp(session, wire, dir);
+        const { player, replies, events } = await playApp(session, wire, dir);
 
         assert.deepEqual(player.deviations, []);
+        assert.deepEqual(
+          events.filter((e) => e.refused),
+          [],
+        );
         const expectedRounds = [
           ROUND_OPENINGS.build,
           ROUND_OPENINGS.check('test'),
@@ -302,6 +312,41 @@ describe('the hostile sessions', () => {
       ['endless-edit', 'only-chats'],
     );
   });
+
+  for (const name of ['path-traversal', 'git-hooks', 'symlink-out', 'huge-file', 'shell-in-check', 'bad-arguments', 'prompt-injection']) {
+    test(`${name}: every hostile call is refused by the coder's toolbox, nothing outside the worktree touched`, async () => {
+      const base = join(root, 'hostile', name);
+      const dir = join(base, 'app');
+      const outside = join(base, 'outside');
+      mkdirSync(outside, { recursive: true });
+      writeFileSync(join(outside, 'keep.txt'), 'untouched\n');
+      writeSkeleton(dir);
+      mkdirSync(join(dir, '.git', 'hooks'), { recursive: true });
+      const session = hostileSessions({ outsideDir: outside }).find((s) => s.name === name)!;
+      if (session.plant.symlinkOut) symlinkSync(outside, join(dir, session.plant.symlinkOut.path), 'dir');
+      for (const file of session.plant.files ?? []) writeFileSync(join(dir, file.path), file.content);
+
+      const events: CoderToolEvent[] = [];
+      const box = toolbox(dir, events);
+      const player = playSession(session);
+      const conversation = new Conversation('anthropic');
+      conversation.user(`${ROUND_OPENINGS.build} ${session.prompt}`);
+      await playRound(box, conversation, player);
+
+      assert.deepEqual(player.deviations, [], 'each refusal reached the model as an error');
+      const results: string[] = conversation.messages.flatMap((m) =>
+        Array.isArray(m.content) ? m.content.filter((p: any) => p.type === 'tool_result').map((p: any) => p.content) : [],
+      );
+      const errors = results.filter((r) => !r.startsWith('{'));
+      assert.equal(errors.length, session.refused.length, `refused: ${errors.join(' | ')}`);
+      assert.ok(box.finished(), 'the model was still able to finish');
+      assert.deepEqual(readdirSync(outside), ['keep.txt']);
+      assert.ok(!existsSync(join(base, 'etc')), 'nothing written at ../../etc');
+      assert.deepEqual(readdirSync(join(dir, '.git', 'hooks')), []);
+      assert.ok(!existsSync(join(dir, 'frontend/src/data.ts')));
+      for (const r of results) assert.doesNotMatch(r, /BEGIN [A-Z ]*PRIVATE KEY|(?:^|\0)PATH=/);
+    });
+  }
 
   test('the 50 MB write is 50 MB, and made once', () => {
     const huge = sessions.find((s) => s.name === 'huge-file')!;
