@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, beforeEach, describe, test } from 'node:test';
 import { z } from 'zod';
 import { createMemoryCache } from '../cache/memory/memory-cache.ts';
 import { BUILT_IN_PRICES } from '../../config/model-prices.ts';
@@ -62,6 +62,10 @@ async function rejection(p: Promise<unknown>): Promise<AppError> {
 const standins: Partial<Record<Wire, Standin>> = {};
 before(async () => {
   for (const wire of ['openai', 'anthropic', 'ollama'] as const) standins[wire] = await startStandin(wire);
+});
+// Every test starts from clean stand-ins: no step left queued by another, its own requests, the default answer.
+beforeEach(() => {
+  for (const s of Object.values(standins)) s.reset();
 });
 after(async () => {
   await Promise.all(Object.values(standins).map((s) => s.close()));
@@ -301,7 +305,6 @@ describe('budget', () => {
     assert.match(e.message, /has spent 900 tokens \(\$0\.0045\)/);
     // Another task has its own budget.
     await llm.forAgent('planner', { taskId: 'other-task' })!.generateObject({ schema: Plan, prompt: 'a todo app' });
-    s.respond(() => ({ reply: { text: 'ok' } }));
   });
 
   test('spend recorded by another process counts toward the budget', async () => {
@@ -360,7 +363,6 @@ describe('response cache and replay', () => {
 
     await restarted.planner({ noCache: true }).generateObject(req);
     assert.equal(s.requests.length, sent + 1, '--no-cache asks the provider');
-    s.respond(() => ({ reply: { text: 'ok' } }));
   });
 
   test('a recorded build replays byte for byte without the provider; a request it does not hold is llm_replay_missing', async () => {

@@ -5,7 +5,7 @@
  * adapter; one test goes over HTTP to the OpenAI stand-in.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, beforeEach, describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { Plan } from '../../contracts/artifacts.ts';
 import type { AgentEventOf } from '../../contracts/events.ts';
@@ -140,6 +140,8 @@ describe('planner with a model over HTTP (OpenAI stand-in)', () => {
   before(async () => {
     s = await startStandin('openai');
   });
+  // One stand-in for the three tests: a step one test scripted and did not use must not answer the next.
+  beforeEach(() => s.reset());
   after(async () => {
     await s?.close();
   });
@@ -178,6 +180,12 @@ describe('planner with a model over HTTP (OpenAI stand-in)', () => {
       );
       assert.equal(calls.length, 1, 'no repair round for an unavailable provider');
       assert.equal(calls[0]!.error_code, 'llm_unavailable');
+      // Unavailable for the scripted reason, not because the request never got there (a reset connection).
+      assert.equal(s.requests.length, 1, 'the request reached the stand-in');
+      assert.ok(
+        h.logs.some((l) => /unavailable \(HTTP 503\)/.test(l.message)),
+        h.logs.map((l) => l.message).join(' | '),
+      );
     } finally {
       await h.close();
     }
@@ -190,7 +198,7 @@ describe('planner with a model over HTTP (OpenAI stand-in)', () => {
       const { llm } = standinModels(s, ['planner']);
       const out = await h.run(plannerAgent, h.initiated, { models: llm });
       const failed = out.events[0]!;
-      // Seen once in a full run only: a plan instead. The log and what the stand-in got say which answer it had.
+      // If this gets a plan instead, the log and what the stand-in got say which answer the planner had.
       const why = `${h.logs.map((l) => l.message).join(' | ')} | stand-in requests: ${s.requests.length}`;
       assert.equal(failed.event_type, 'task.failed', why);
       assert.equal(failed.payload.code, 'llm_auth_failed');

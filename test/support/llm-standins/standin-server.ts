@@ -52,6 +52,8 @@ export interface Standin {
   requests: ReceivedRequest[];
   script(...steps: Step[]): void;
   respond(fn: (req: ReceivedRequest) => Step): void;
+  /** Forgets the scripted steps left, the requests received and the default, so a test starts clean. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -59,7 +61,8 @@ const DEFAULT_USAGE = { input: 120, cached: 0, output: 30 };
 
 export async function startStandin(wire: Wire): Promise<Standin> {
   const queue: Step[] = [];
-  let fallback: (req: ReceivedRequest) => Step = () => ({ reply: { text: 'ok' } });
+  const byDefault = (): Step => ({ reply: { text: 'ok' } });
+  let fallback: (req: ReceivedRequest) => Step = byDefault;
   const requests: ReceivedRequest[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -80,6 +83,13 @@ export async function startStandin(wire: Wire): Promise<Standin> {
       void answer(wire, step, received, res);
     });
   });
+  // The stand-in shares the test's event loop, so its idle-socket timer and the client's pool do not run on
+  // two clocks. When synchronous work (git, PGlite: tens of seconds on a loaded machine, measured) blocks the
+  // loop past Node's 5 s keepAliveTimeout, the client sends its next request on the pooled socket it still
+  // holds and the server's overdue timer then destroys that socket unread: ECONNRESET, llm_unavailable, and
+  // the test's scripted step left for the next test. A remote provider keeps idle connections longer than the
+  // client's pool does (undici drops them after 4 s), so here too the client decides, and close() ends them.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -88,6 +98,11 @@ export async function startStandin(wire: Wire): Promise<Standin> {
     requests,
     script: (...steps) => queue.push(...steps),
     respond: (fn) => (fallback = fn),
+    reset: () => {
+      queue.length = 0;
+      requests.length = 0;
+      fallback = byDefault;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
