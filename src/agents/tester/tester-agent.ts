@@ -258,7 +258,12 @@ export const testerAgent: AgentDefinition = {
             skipped: counts.skipped,
             coverage: lineCoverage,
             security_critical_issues: summary.security.critical,
-            artifacts_refs: [`file://${summaryPath}`, `file://${artifacts.location(taskId)}/test-results/backend/coverage/index.html`],
+            artifacts_refs: [
+              `file://${summaryPath}`,
+              `file://${artifacts.location(taskId)}/test-results/backend/coverage/index.html`,
+              // The page as the smoke check left it: the quickest look at what was built.
+              ...smoke.screenshots.slice(-1).map((p) => `file://${artifacts.location(taskId)}/${p}`),
+            ],
             test_duration_seconds: summary.total_duration_seconds,
             failures: failures.slice(0, 20),
             repair_round: opened.payload.repair_round,
