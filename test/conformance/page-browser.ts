@@ -30,6 +30,10 @@ export function describePageBrowser(name: string, open: () => PageBrowser): void
       otherHits += 1;
       res.writeHead(200).end('');
     });
+    elsewhere.on('upgrade', (_req, socket) => {
+      otherHits += 1;
+      socket.destroy();
+    });
     let browser: PageBrowser;
 
     before(async () => {
@@ -120,10 +124,10 @@ export function describePageBrowser(name: string, open: () => PageBrowser): void
     test('requests to another origin are blocked, listed, and never reach it', async () => {
       await visit(
         '/cross',
-        `<p>x</p><img src="${other}/pixel.png"><script>fetch('${other}/api').catch(() => {})</script>`,
+        `<p>x</p><img src="${other}/pixel.png"><script>fetch('${other}/api').catch(() => {}); new WebSocket('${other.replace('http', 'ws')}/socket')</script>`,
         async (page) => {
           const p = page.problems();
-          assert.deepEqual([...p.blockedRequests].sort(), [`${other}/api`, `${other}/pixel.png`]);
+          assert.deepEqual([...p.blockedRequests].sort(), [`${other}/api`, `${other}/pixel.png`, `${other.replace('http', 'ws')}/socket`]);
           assert.deepEqual(p.failedRequests, [], 'a blocked request is not a failure of the app');
         },
       );

@@ -140,6 +140,14 @@ export function createPlaywrightBrowser(opts: { executablePath: string }): PageB
           blockedRequests.push(target);
           return route.abort('blockedbyclient');
         });
+        // WebSockets bypass route(); a mocked socket that is closed at once never connects anywhere.
+        await context.routeWebSocket(
+          (u) => !sameOrigin(u.href),
+          (ws) => {
+            blockedRequests.push(ws.url());
+            return ws.close();
+          },
+        );
         const page: Page = await context.newPage();
         page.on('pageerror', (e) => pageErrors.push(e.name && e.name !== 'Error' ? `${e.name}: ${e.message}` : e.message));
         page.on('console', (m) => {
