@@ -1,8 +1,8 @@
 /**
  * The smoke check on real ports: each app is built and started through the preview runtime (in
  * bubblewrap where this host has it), opened in the real Chromium, and judged. A generated records
- * app and the web-app skeleton pass with their screenshots stored; a page that throws on load and a
- * blank page fail, saying why.
+ * app, the web-app skeleton and a model-made keyboard game pass with their screenshots stored; a page
+ * that throws on load and a blank page fail, saying why.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openAgentHarness, runChain, type AgentHarness } from '../../../test/support/agent-harness.ts';
 import { CHROMIUM } from '../../../test/support/chromium.ts';
+import { finalFiles } from '../../../test/support/coder-sessions/fixture-apps.ts';
 import type { AgentEventOf } from '../../contracts/events.ts';
 import type { AgentContext } from '../../core/agent.ts';
 import { readSkeleton } from '../../generator/skeleton-files.ts';
@@ -89,6 +90,18 @@ describe('the smoke check', () => {
     assert.equal(smoke.status, 'passed', JSON.stringify(smoke.checks, null, 2));
     assert.deepEqual(smoke.interaction, { element: 'button "Add one"', actions: ['click'], changed: true, error: null });
     await assertScreenshots(smoke.screenshots);
+  });
+
+  test('a keyboard-driven game a model made (the snake fixture) passes: with nothing to click, arrow keys move it', async () => {
+    const dir = join(h.dir, 'snake');
+    for (const [path, content] of finalFiles('snake')) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), content);
+    }
+    await h.runtime.ports.workspace.linkDependencies(dir);
+    const smoke = await runSmokeCheck(ctx, dir);
+    assert.equal(smoke.status, 'passed', JSON.stringify(smoke.checks, null, 2));
+    assert.deepEqual(smoke.interaction, { element: 'the page', actions: ['keys'], changed: true, error: null });
   });
 
   test('a page that throws on load fails with the error message', async () => {
