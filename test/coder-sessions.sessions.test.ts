@@ -16,6 +16,7 @@ import { dirname, join, posix, relative, sep } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createFsWorkspace } from '../src/adapters/fs/workspace.ts';
+import { createLanguageModels } from '../src/adapters/llm/index.ts';
 import { createLocalRunner } from '../src/adapters/runner/local/local-runner.ts';
 import {
   createCoderToolbox,
@@ -23,7 +24,9 @@ import {
   type CoderToolbox,
   type CoderToolEvent,
 } from '../src/agents/coder/tools/index.ts';
+import { BUILT_IN_PRICES } from '../src/config/model-prices.ts';
 import type { CommandRunner, RunResult } from '../src/core/ports/command-runner.ts';
+import type { TaskModel } from '../src/core/ports/llm.ts';
 import { readSkeleton } from '../src/generator/skeleton-files.ts';
 import {
   APP_SESSIONS,
@@ -36,7 +39,8 @@ import {
   type ScriptedSession,
   type SessionPlayer,
 } from './support/coder-sessions/index.ts';
-import type { ReceivedRequest, Reply } from './support/llm-standins/standin-server.ts';
+import { startStandin, type ReceivedRequest, type Reply, type Standin } from './support/llm-standins/standin-server.ts';
+import { quietLogger } from './support/mock-models.ts';
 
 const NODE_MODULES = realpathSync(fileURLToPath(new URL('../node_modules', import.meta.url)));
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -147,7 +151,8 @@ function rememberingRunner(): CommandRunner {
       const known = results.get(key);
       if (known) return swap(known, '\0app', req.cwd);
       const result = await local.run(req);
-      results.set(key, swap(result, req.cwd, '\0app'));
+      // A run cut short (a timeout, a cancelled tool loop) says nothing about the folder: not remembered.
+      if (!req.signal?.aborted && !result.timedOut && result.signal === null) results.set(key, swap(result, req.cwd, '\0app'));
       return result;
     },
   };
@@ -272,6 +277,96 @@ describe('the app sessions', () => {
         for (const r of replies) assert.ok(r.usage!.output >= Math.ceil(JSON.stringify(r.toolCalls ?? []).length / 4));
       });
     }
+  }
+});
+
+/** The coder's model as the adapter makes it, talking HTTP to the stand-in. */
+function coderModel(standin: Standin): TaskModel {
+  const provider = standin.wire === 'anthropic' ? 'anthropic' : 'openai';
+  const primary = {
+    provider,
+    model: provider === 'anthropic' ? 'claude-sonnet-4-5' : 'gpt-4o-mini',
+    baseUrl: standin.baseUrl,
+    apiKey: 'sk-standin-test-key',
+    temperature: null,
+    maxOutputTokens: null,
+  } as const;
+  const llm = createLanguageModels({
+    // The chain's time limit covers a whole tool loop, the checks its tools run included.
+    models: { planner: null, architect: null, reviewer: null, coder: { primary, fallbacks: [], timeoutMs: 600_000, maxRetries: 0 } },
+    prices: BUILT_IN_PRICES,
+    cacheEnabled: false,
+    logger: quietLogger,
+  });
+  return llm.forAgent('coder', { taskId: 'coder-sessions' })!;
+}
+
+describe('through the AI SDK tool loop, over HTTP', () => {
+  for (const wire of ['openai', 'anthropic'] as const) {
+    test(`the snake session on the ${wire} stand-in: the player reads the real requests, a fresh conversation per round`, async () => {
+      const standin = await startStandin(wire);
+      try {
+        const session = APP_SESSIONS.snake();
+        const player = playSession(session);
+        standin.respond(player.respond);
+        const dir = join(root, `snake-sdk-${wire}`);
+        writeSkeleton(dir);
+        await createFsWorkspace(NODE_MODULES).linkDependencies(dir);
+        const box = toolbox(dir, []);
+        const model = coderModel(standin);
+
+        const first = await model.runTools({ prompt: `${ROUND_OPENINGS.build} ${session.prompt}`, tools: box.tools, maxSteps: 40 });
+        assert.ok(box.finished());
+        const tests = await box.runCheck('test');
+        assert.equal(tests.ok, false);
+        box.clearFinished();
+        const repair = await model.runTools({
+          prompt: `${ROUND_OPENINGS.check('test')}: ${tests.summary}\n${tests.output}`,
+          tools: box.tools,
+          maxSteps: 40,
+        });
+
+        assert.deepEqual(player.deviations, []);
+        assert.deepEqual(player.rounds, [ROUND_OPENINGS.build, ROUND_OPENINGS.check('test')]);
+        assert.ok(box.finished());
+        assert.equal(first.steps.length, session.rounds[0]!.turns.length + 1, 'every scripted turn, then the closing text');
+        assert.equal(repair.steps.length, session.rounds[1]!.turns.length + 1);
+        for (const [path, content] of finalFiles('snake')) assert.equal(readFileSync(join(dir, path), 'utf8'), content, path);
+        assert.ok(first.usage.tokensIn > 0 && first.usage.tokensCached > 0 && first.usage.tokensOut > 0);
+      } finally {
+        await standin.close();
+      }
+    });
+  }
+
+  for (const [name, wire] of [
+    ['bad-arguments', 'openai'],
+    ['shell-in-check', 'anthropic'],
+    ['prompt-injection', 'openai'],
+  ] as const) {
+    test(`the ${name} session on the ${wire} stand-in: the SDK's own refusals reach the model too`, async () => {
+      const standin = await startStandin(wire);
+      try {
+        const dir = join(root, `${name}-sdk`);
+        writeSkeleton(dir);
+        const session = hostileSessions({ outsideDir: join(root, `${name}-sdk-outside`) }).find((s) => s.name === name)!;
+        for (const file of session.plant.files ?? []) writeFileSync(join(dir, file.path), file.content);
+        const player = playSession(session);
+        standin.respond(player.respond);
+        const box = toolbox(dir, []);
+        const result = await coderModel(standin).runTools({
+          prompt: `${ROUND_OPENINGS.build} ${session.prompt}`,
+          tools: box.tools,
+          maxSteps: 10,
+        });
+        assert.deepEqual(player.deviations, []);
+        const failed = result.steps.flatMap((step) => step.toolCalls).filter((c) => c.error !== undefined);
+        assert.equal(failed.length, session.refused.length, JSON.stringify(failed));
+        assert.ok(box.finished());
+      } finally {
+        await standin.close();
+      }
+    });
   }
 });
 
