@@ -22,7 +22,7 @@ import { listPreviews, stopPreview } from '../../src/preview/preview-control.ts'
 import { startServer, type RunningServer } from '../../src/server/serve.ts';
 import { startStandin, type ReceivedRequest, type Reply, type Standin, type Step } from '../support/llm-standins/standin-server.ts';
 import { modelDesignAnswer, modelPlanAnswer } from '../support/model-answers.ts';
-import { buildWebInto } from '../support/web-build.ts';
+import { builtWebUi } from '../support/web-build.ts';
 import { CHROMIUM, launchChromium } from '../support/chromium.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -56,7 +56,7 @@ function env(): Record<string, string | undefined> {
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), 'catalyst-browser-cost-'));
-  webDir = buildWebInto(join(dir, 'web'));
+  webDir = builtWebUi();
   standin = await startStandin('openai');
 });
 
@@ -125,7 +125,7 @@ test('a build with a model shows its cost per agent on the task page, live, and 
   const config = loadConfig({
     env: env(),
     cwd: dir,
-    overrides: { 'logging.level': 'warn', 'server.port': 0, 'agents.tester.run_e2e_tests': false },
+    overrides: { 'logging.level': 'warn', 'server.port': 0, 'agents.tester.run_e2e_tests': false, 'agents.tester.run_smoke_check': false },
   });
   server = await startServer(config, { webDir });
   const page = await launch();

@@ -20,7 +20,7 @@ import { systemClock } from '../../src/core/clock.ts';
 import { listPreviews, stopPreview } from '../../src/preview/preview-control.ts';
 import { createRuntime } from '../../src/runtime.ts';
 import { startServer, type RunningServer } from '../../src/server/serve.ts';
-import { buildWebInto } from '../support/web-build.ts';
+import { builtWebUi } from '../support/web-build.ts';
 import { freshDatabase } from '../support/postgres.ts';
 import { CHROMIUM, launchChromium } from '../support/chromium.ts';
 
@@ -50,7 +50,7 @@ before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), 'catalyst-explore-browser-'));
   // The UI from the current source, built into this test's own folder.
-  webDir = buildWebInto(join(dir, 'web'));
+  webDir = builtWebUi();
   database = await freshDatabase('explore_ui');
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
@@ -81,7 +81,10 @@ after(async () => {
 
 test('a person scans a PostgreSQL database, reads what was found and builds from it', async () => {
   assert.ok(existsSync(CHROMIUM), 'Debian chromium is needed at /usr/bin/chromium: `apt-get install -y chromium` (.ci/run does this)');
-  server = await startServer(testConfig('warn', { 'server.port': 0, 'agents.tester.run_e2e_tests': false }), { webDir });
+  server = await startServer(
+    testConfig('warn', { 'server.port': 0, 'agents.tester.run_e2e_tests': false, 'agents.tester.run_smoke_check': false }),
+    { webDir },
+  );
   browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.setDefaultTimeout(30_000);

@@ -17,7 +17,7 @@ import type { AgentDefinition } from '../../src/core/agent.ts';
 import { createRuntime } from '../../src/runtime.ts';
 import { startServer, type RunningServer } from '../../src/server/serve.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { buildWebInto } from '../support/web-build.ts';
+import { builtWebUi } from '../support/web-build.ts';
 
 const SHOTS = join(resolve(import.meta.dirname, '../..'), 'test-results', 'browser');
 
@@ -93,7 +93,7 @@ function config(extra: Record<string, unknown> = {}) {
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), 'catalyst-resume-browser-'));
-  const webDir = buildWebInto(join(dir, 'web'));
+  const webDir = builtWebUi();
   // A process that records the task and stops before any agent ran it: its stop hands the task back.
   const gone = await createRuntime(config(), { mode: 'sequential', detachedPreviews: false, agents: [], resumeOwnerless: false });
   try {

@@ -15,7 +15,7 @@ import { systemClock } from '../../src/core/clock.ts';
 import { createRuntime } from '../../src/runtime.ts';
 import { listPreviews, stopPreview } from '../../src/preview/preview-control.ts';
 import { startServer, type RunningServer } from '../../src/server/serve.ts';
-import { buildWebInto } from '../support/web-build.ts';
+import { builtWebUi } from '../support/web-build.ts';
 import { CHROMIUM, launchChromium } from '../support/chromium.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -33,8 +33,11 @@ before(async () => {
   assert.ok(existsSync(CHROMIUM), 'Debian chromium is needed at /usr/bin/chromium');
   mkdirSync(SHOTS, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), 'catalyst-scope-browser-'));
-  const webDir = buildWebInto(join(dir, 'web'));
-  server = await startServer(config('warn', { 'server.port': 0, 'agents.tester.run_e2e_tests': false }), { webDir });
+  const webDir = builtWebUi();
+  server = await startServer(
+    config('warn', { 'server.port': 0, 'agents.tester.run_e2e_tests': false, 'agents.tester.run_smoke_check': false }),
+    { webDir },
+  );
   browser = await launchChromium();
 });
 

@@ -17,7 +17,7 @@ import { systemClock } from '../../src/core/clock.ts';
 import { createRuntime } from '../../src/runtime.ts';
 import { listPreviews, stopPreview } from '../../src/preview/preview-control.ts';
 import { startServer, type RunningServer } from '../../src/server/serve.ts';
-import { buildWebInto } from '../support/web-build.ts';
+import { builtWebUi } from '../support/web-build.ts';
 import { CHROMIUM, launchChromium } from '../support/chromium.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -33,7 +33,7 @@ before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), 'catalyst-browser-'));
   // The UI from the current source, built into this test's own folder.
-  webDir = buildWebInto(join(dir, 'web'));
+  webDir = builtWebUi();
 });
 
 after(async () => {

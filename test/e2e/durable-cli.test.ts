@@ -5,15 +5,18 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { BuildResult } from '../../src/contracts/messages.ts';
-import { cleanupDir } from '../support/durable-harness.ts';
+import { NO_BROWSER_YAML, cleanupDir } from '../support/durable-harness.ts';
 import { CATALYST_BIN, runCatalyst } from './helpers.ts';
 
 const cwd = mkdtempSync(join(tmpdir(), 'catalyst-durable-cli-'));
+// Where `catalyst` looks for its config file by default, so every command below reads it unasked.
+mkdirSync(join(cwd, 'config'));
+writeFileSync(join(cwd, 'config', 'catalyst.yaml'), NO_BROWSER_YAML);
 let taskId = '';
 after(async () => {
   if (taskId) await runCatalyst(cwd, ['preview', 'stop', taskId]).catch(() => undefined);

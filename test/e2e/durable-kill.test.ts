@@ -16,6 +16,7 @@ import { stopPreview } from '../../src/preview/preview-control.ts';
 import { createRuntime } from '../../src/runtime.ts';
 import {
   FAST_RECOVERY_YAML,
+  NO_BROWSER_YAML,
   api,
   cleanupDir,
   followTask,
@@ -55,9 +56,12 @@ function history(repo: string): string[] {
 }
 
 async function referenceBuild(): Promise<{ commits: string[]; events: string[] }> {
+  // The same tester settings as the killed build's, so the two are the same build.
+  writeFileSync(join(refDir, 'catalyst.yaml'), NO_BROWSER_YAML);
   const config = loadConfig({
     env: { PATH: process.env.PATH, HOME: process.env.HOME },
     cwd: refDir,
+    file: join(refDir, 'catalyst.yaml'),
     overrides: { 'logging.level': 'warn' },
   });
   const runtime = await createRuntime(config, { mode: 'sequential', detachedPreviews: false });
@@ -78,7 +82,7 @@ test(
   `kill -9 of the server at ${KILLS.length} points of one build: it resumes and completes as if never killed`,
   { timeout: 1_500_000 },
   async () => {
-    writeFileSync(join(dir, 'catalyst.yaml'), FAST_RECOVERY_YAML);
+    writeFileSync(join(dir, 'catalyst.yaml'), FAST_RECOVERY_YAML + NO_BROWSER_YAML);
     reference = referenceBuild();
 
     for (const [i, point] of KILLS.entries()) {

@@ -13,6 +13,7 @@ import { loadConfig } from '../../src/config/index.ts';
 import { createRuntime } from '../../src/runtime.ts';
 import {
   FAST_RECOVERY_YAML,
+  NO_BROWSER_YAML,
   api,
   cleanupDir,
   followTask,
@@ -33,7 +34,7 @@ after(async () => {
 });
 
 test('SIGTERM mid-build → restart: the task is resumed, not failed', { timeout: 900_000 }, async () => {
-  writeFileSync(join(dir, 'catalyst.yaml'), FAST_RECOVERY_YAML);
+  writeFileSync(join(dir, 'catalyst.yaml'), FAST_RECOVERY_YAML + NO_BROWSER_YAML);
   const first = startServerProcess(dir);
   servers.push(first);
   const url = await first.url;

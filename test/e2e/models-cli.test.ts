@@ -23,7 +23,10 @@ before(async () => {
   standin = await startStandin('openai');
   dir = mkdtempSync(join(tmpdir(), 'catalyst-models-cli-'));
   // Builds here are about their model calls: no preview to start, no browser tests to run.
-  writeFileSync(join(dir, 'quick.yaml'), 'preview: {mode: compose_only}\nagents:\n  tester: {run_e2e_tests: false}\n');
+  writeFileSync(
+    join(dir, 'quick.yaml'),
+    'preview: {mode: compose_only}\nagents:\n  tester: {run_e2e_tests: false, run_smoke_check: false}\n',
+  );
 });
 after(async () => {
   await standin.close();

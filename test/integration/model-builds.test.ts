@@ -73,7 +73,7 @@ async function runtimeIn(home: string): Promise<Runtime> {
     [
       'preview: {mode: compose_only}',
       'agents:',
-      '  tester: {run_e2e_tests: false}',
+      '  tester: {run_e2e_tests: false, run_smoke_check: false}',
       'llm:',
       '  prices: {standin-model: {input: 1, cached_input: 0.5, output: 2}}',
       'logging: {level: silent}',

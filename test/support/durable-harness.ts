@@ -24,6 +24,13 @@ export interface ServerProcess {
 /** Lease and sweep short enough that a restart resumes at once; the folder's config file sets them. */
 export const FAST_RECOVERY_YAML = 'orchestration:\n  recovery:\n    lease_seconds: 2\n    sweep_interval_seconds: 1\n';
 
+/**
+ * The durability tests follow the pipeline's steps, events and commits, not what a browser finds in the
+ * app: without the app's browser tests and the smoke check, a tester step builds no frontend and starts
+ * no Chromium (the tests that look at those run them).
+ */
+export const NO_BROWSER_YAML = 'agents:\n  tester:\n    run_e2e_tests: false\n    run_smoke_check: false\n';
+
 function serverInfoPid(dir: string): { pid: number; url: string } | null {
   try {
     return JSON.parse(readFileSync(join(dir, '.catalyst', 'server.json'), 'utf8')) as { pid: number; url: string };
