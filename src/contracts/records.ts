@@ -141,3 +141,27 @@ export function resumeOf(task: Pick<TaskRecord, 'metadata'>): TaskResume | null 
   const parsed = TaskResume.safeParse(task.metadata.resume);
   return parsed.success ? parsed.data : null;
 }
+
+/**
+ * Which step wrote each of a task's artifacts (`task.metadata.artifact_writers`, path → agent and the event
+ * its step handled), recorded with the step's commit, so a corrupt artifact found later can be redone by it.
+ */
+export const ArtifactWriters = z.record(z.string(), z.object({ agent: z.string(), event_id: z.string() }));
+export type ArtifactWriters = z.infer<typeof ArtifactWriters>;
+
+export function artifactWritersOf(task: Pick<TaskRecord, 'metadata'>): ArtifactWriters {
+  const parsed = ArtifactWriters.safeParse(task.metadata.artifact_writers ?? {});
+  return parsed.success ? parsed.data : {};
+}
+
+/** Artifacts found corrupt and redone by their producer (`task.metadata.artifact_redos`, by path): once each. */
+export const ArtifactRedos = z.record(
+  z.string(),
+  z.object({ producer: z.string(), consumer: z.string(), reason: z.string(), at: z.string() }),
+);
+export type ArtifactRedos = z.infer<typeof ArtifactRedos>;
+
+export function artifactRedosOf(task: Pick<TaskRecord, 'metadata'>): ArtifactRedos {
+  const parsed = ArtifactRedos.safeParse(task.metadata.artifact_redos ?? {});
+  return parsed.success ? parsed.data : {};
+}

@@ -8,7 +8,7 @@ import type { AgentDefinition } from '../core/agent.ts';
 import { AppError } from '../core/errors.ts';
 import type { Engine, Submission } from './engine.ts';
 import { createOutboxRelay, type OutboxRelay } from './outbox-relay.ts';
-import { cancelTask, failTask, runStep, type StepDeps } from './step-runner.ts';
+import { cancelTask, failTask, redoProducerOf, runStep, type StepDeps } from './step-runner.ts';
 import { waitForTask } from './wait-for-task.ts';
 
 export function queueNameOf(agent: Pick<AgentDefinition, 'id'>): string {
@@ -54,6 +54,11 @@ export function createEventDrivenEngine(deps: StepDeps & EventDrivenOptions): En
     }
     if (!result.final) {
       return { outcome: 'retry', delayMs: deps.retryDelayMs * 2 ** (result.attempt - 1), reason: result.error.message };
+    }
+    // A corrupt artifact of an earlier step: its event goes out again for that step to redo; this delivery is done.
+    if (await redoProducerOf(deps, agent, delivery.event, result.error, { publish: true })) {
+      relay?.kick();
+      return { outcome: 'ack' };
     }
     const reason = `${agent.id} failed after ${result.attempt} attempt(s): ${result.error.message}`;
     await failTask(deps, agent, delivery.event, reason, { publish: true, cause: result.error });

@@ -14,7 +14,7 @@ import type { TaskRecord } from '../contracts/records.ts';
 import type { AgentDefinition } from '../core/agent.ts';
 import { AppError } from '../core/errors.ts';
 import type { Engine, Submission } from './engine.ts';
-import { cancelTask, failTask, runStep, subscribersOf, type StepDeps } from './step-runner.ts';
+import { cancelTask, failTask, redoProducerOf, runStep, subscribersOf, type StepDeps } from './step-runner.ts';
 import { createTaskLeases, type RecoverySettings } from './task-leases.ts';
 import { TERMINAL_STATUSES } from './task-state.ts';
 import { waitForTask } from './wait-for-task.ts';
@@ -50,45 +50,50 @@ export function createSequentialEngine(
     while (queue.length > 0) {
       const event = queue.shift()!;
       for (const agent of subscribersOf(deps.agents, event)) {
-        for (;;) {
-          if (signal.aborted) return settleAborted(agent, event, signal.reason);
-          const result = await runStep(deps, agent, event, { publish: false, signal });
-          // An abort decides before the step's outcome: a stop mid-step is nobody's failure.
-          if (signal.aborted && result.status === 'failed') {
-            if (signal.reason === STOPPED) await deps.state.refundAttempt(agent.id, event.event_id);
-            return settleAborted(agent, event, signal.reason);
-          }
-          if (result.status === 'committed') {
-            queue.push(...result.emitted);
-            break;
-          }
-          if (result.status === 'duplicate') {
-            // Committed before a restart: go on from what that step recorded.
-            queue.push(...(await recordedOutput(deps, agent, event)));
-            break;
-          }
-          if (result.status !== 'failed') break;
-          if (result.final) {
-            await failTask(deps, agent, event, `${agent.id} failed after ${result.attempt} attempt(s): ${result.error.message}`, {
-              publish: false,
-              cause: result.error,
-            });
-            return;
-          }
-          await new Promise((r) => setTimeout(r, deps.retryDelayMs * 2 ** (result.attempt - 1)));
-        }
+        const next = await settle(agent, event, signal);
+        if (next === null) return;
+        queue.push(...next);
       }
     }
   }
 
-  async function settleAborted(agent: AgentDefinition, event: AgentEvent, reason: unknown): Promise<void> {
+  /** Runs `agent`'s step on `event` to an outcome, retrying failed attempts: the events to go on with, or null when the drive ends. */
+  async function settle(agent: AgentDefinition, event: AgentEvent, signal: AbortSignal): Promise<AgentEvent[] | null> {
+    for (;;) {
+      if (signal.aborted) return settleAborted(agent, event, signal.reason);
+      const result = await runStep(deps, agent, event, { publish: false, signal });
+      // An abort decides before the step's outcome: a stop mid-step is nobody's failure.
+      if (signal.aborted && result.status === 'failed') {
+        if (signal.reason === STOPPED) await deps.state.refundAttempt(agent.id, event.event_id);
+        return settleAborted(agent, event, signal.reason);
+      }
+      if (result.status === 'committed') return result.emitted;
+      // Committed before a restart: go on from what that step recorded.
+      if (result.status === 'duplicate') return recordedOutput(deps, agent, event);
+      if (result.status !== 'failed') return [];
+      if (result.final) {
+        // A corrupt artifact of an earlier step: that step runs again, and this one sees what it emits.
+        const redo = await redoProducerOf(deps, agent, event, result.error, { publish: false });
+        if (redo) return settle(redo.producer, redo.event, signal);
+        await failTask(deps, agent, event, `${agent.id} failed after ${result.attempt} attempt(s): ${result.error.message}`, {
+          publish: false,
+          cause: result.error,
+        });
+        return null;
+      }
+      await new Promise((r) => setTimeout(r, deps.retryDelayMs * 2 ** (result.attempt - 1)));
+    }
+  }
+
+  async function settleAborted(agent: AgentDefinition, event: AgentEvent, reason: unknown): Promise<null> {
     // Cancelled: the task row already says so. Stopped or lost: the next owner resumes it.
-    if (reason === CANCELLED || reason === STOPPED || reason === LOST) return;
+    if (reason === CANCELLED || reason === STOPPED || reason === LOST) return null;
     const why =
       reason === TIMED_OUT
         ? `timed out after ${Math.round(deps.timeoutMs / 1000)} s (orchestration.sequential.timeout_seconds)`
         : `interrupted: ${reason instanceof Error ? reason.message : String(reason)}`;
     await failTask(deps, agent, event, why, { publish: false });
+    return null;
   }
 
   /** Runs a task this process holds, from `initial` (task.initiated); a task already running here is left alone. */

@@ -5,14 +5,22 @@
  */
 import { statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { createEvent, routingKeyFor, type AgentEvent } from '../contracts/events.ts';
-import { phaseTimingsOf, type AgentPhaseTiming, type TaskRecord } from '../contracts/records.ts';
+import { createEvent, parseEvent, routingKeyFor, type AgentEvent } from '../contracts/events.ts';
+import {
+  artifactRedosOf,
+  artifactWritersOf,
+  phaseTimingsOf,
+  type AgentPhaseTiming,
+  type ArtifactWriters,
+  type TaskRecord,
+} from '../contracts/records.ts';
 import type { AgentContext, AgentDefinition, LiveFeed } from '../core/agent.ts';
 import type { Clock } from '../core/clock.ts';
 import { AppError, diskFull } from '../core/errors.ts';
 import type { IdFactory } from '../core/ids.ts';
 import type { Logger } from '../core/logger.ts';
 import { bindingMatches } from '../core/routing.ts';
+import type { ArtifactStore } from '../core/ports/artifact-store.ts';
 import type { StateStore } from '../core/ports/state-store.ts';
 import { TERMINAL_STATUSES, taskPatchFor } from './task-state.ts';
 
@@ -166,8 +174,9 @@ export async function runStep(
     return { status: 'skipped', reason: 'task is cancelled' };
   };
   let paths: string[] = [];
+  const written = new Set<string>();
   try {
-    const ctx = await deps.buildContext({ agent, event, task, attempt: attempt.attempt, signal });
+    const ctx = recordingWrites(await deps.buildContext({ agent, event, task, attempt: attempt.attempt, signal }), task.id, written);
     paths = Object.values(ctx.paths);
     const output = await agent.handle(event, ctx);
     stopWatching();
@@ -199,6 +208,11 @@ export async function runStep(
     const latest = await deps.state.getTask(task.id);
     const patch = latest && TERMINAL_STATUSES.has(latest.status) ? {} : taskPatchFor(emitted, now.toISOString());
     patch.metadata = { phases: { ...phaseTimingsOf(task), [agent.id]: timing } };
+    if (written.size > 0) {
+      const writers: ArtifactWriters = { ...artifactWritersOf(task) };
+      for (const path of written) writers[path] = { agent: agent.id, event_id: event.event_id };
+      patch.metadata.artifact_writers = writers;
+    }
     const committed = await deps.state.commitStep({
       consumer: agent.id,
       inbound_event_id: event.event_id,
@@ -227,6 +241,72 @@ export async function runStep(
     });
     return { status: 'failed', error, attempt: attempt.attempt, final };
   }
+}
+
+/** The step's context with its artifact store noting each path the step writes for its own task. */
+function recordingWrites<C extends { ports: { artifacts: ArtifactStore } }>(ctx: C, taskId: string, written: Set<string>): C {
+  const base = ctx.ports.artifacts;
+  const artifacts: ArtifactStore = Object.assign(Object.create(base) as ArtifactStore, {
+    write(key: string, relPath: string, content: string | Uint8Array) {
+      if (key === taskId) written.add(relPath);
+      return base.write(key, relPath, content);
+    },
+    copyIn(key: string, relPath: string, source: string) {
+      if (key === taskId) written.add(relPath);
+      return base.copyIn(key, relPath, source);
+    },
+  });
+  return { ...ctx, ports: { ...ctx.ports, artifacts } };
+}
+
+/**
+ * A step failed because an artifact an earlier step of the task wrote is corrupt or missing (parseArtifact's
+ * `invalid_artifact`, naming the path): a torn write the machine lost after that step committed, a file
+ * damaged on disk. Rather than fail the task, the step that wrote it is opened again and runs once more
+ * (an attempt like any other), and the consumer goes on from what the redo emits. Once per artifact: a
+ * second corruption of the same file fails the task with its reason. Returns the producer and the event
+ * it is to handle again, or null when this failure is not one a redo mends.
+ */
+export async function redoProducerOf(
+  deps: StepDeps,
+  agent: AgentDefinition,
+  event: AgentEvent,
+  error: AppError,
+  opts: { publish: boolean },
+): Promise<{ producer: AgentDefinition; event: AgentEvent } | null> {
+  const artifact = error.code === 'invalid_artifact' ? error.details?.artifact : undefined;
+  if (typeof artifact !== 'string') return null;
+  const task = await deps.state.getTask(event.task_id);
+  if (!task || TERMINAL_STATUSES.has(task.status)) return null;
+  const writer = artifactWritersOf(task)[artifact];
+  const redos = artifactRedosOf(task);
+  if (!writer || writer.event_id === event.event_id || redos[artifact]) return null;
+  const producer = deps.agents.find((a) => a.id === writer.agent);
+  const stored = (await deps.state.listEvents(task.id)).find((e) => e.event_id === writer.event_id);
+  if (!producer || !stored) return null;
+  const producerEvent = parseEvent(stored.envelope);
+  const redone = await deps.state.redoStep({
+    consumer: agent.id,
+    inbound_event_id: event.event_id,
+    task_id: task.id,
+    task_patch: {
+      metadata: {
+        artifact_redos: {
+          ...redos,
+          [artifact]: { producer: producer.id, consumer: agent.id, reason: error.message, at: deps.clock.now().toISOString() },
+        },
+      },
+    },
+    producer: producer.id,
+    producer_event: producerEvent,
+    requeue: opts.publish,
+  });
+  if (!redone) return null;
+  deps.logger.warn(
+    { task_id: task.id, artifact, producer: producer.id, consumer: agent.id, err: error.message },
+    'an artifact an earlier step wrote is corrupt; redoing that step',
+  );
+  return { producer, event: producerEvent };
 }
 
 /** Below this many free bytes a failed write is taken for a full disk. */

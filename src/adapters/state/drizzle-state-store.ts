@@ -460,6 +460,36 @@ export function createDrizzleStateStore(db: StateDb, kind: StateStore['kind'], c
         });
     },
 
+    async redoStep(redo) {
+      const NOT_TAKEN = new Error('redo not taken');
+      try {
+        await db.transaction(async (tx) => {
+          const reopened = await tx
+            .update(inbox)
+            .set({ status: 'in_progress', updated_at: sql`now()` })
+            .where(and(eq(inbox.consumer, redo.producer), eq(inbox.event_id, redo.producer_event.event_id), eq(inbox.status, 'processed')))
+            .returning({ consumer: inbox.consumer });
+          if (reopened.length === 0) throw NOT_TAKEN;
+          const consumed = await tx
+            .update(inbox)
+            .set({ status: 'processed', last_error: null, updated_at: sql`now()` })
+            .where(and(eq(inbox.consumer, redo.consumer), eq(inbox.event_id, redo.inbound_event_id), eq(inbox.status, 'in_progress')))
+            .returning({ consumer: inbox.consumer });
+          if (consumed.length === 0) throw NOT_TAKEN;
+          await patchTask(tx, redo.task_id, redo.task_patch);
+          if (redo.requeue)
+            await tx
+              .insert(outbox)
+              .values(outboxRow(redo.producer_event))
+              .onConflictDoUpdate({ target: outbox.event_id, set: { sent_at: null, claimed_at: null } });
+        });
+        return true;
+      } catch (e) {
+        if (e === NOT_TAKEN) return false;
+        throw e;
+      }
+    },
+
     async claimOutbox(limit, staleAfterMs): Promise<OutboxRow[]> {
       const staleBefore = sql`now() - make_interval(secs => ${staleAfterMs / 1000})`;
       const claimable = db

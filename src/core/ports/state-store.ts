@@ -43,6 +43,23 @@ export interface StepCommit {
   publish: boolean;
 }
 
+/**
+ * A consumer's step that found an artifact an earlier step wrote corrupt: the consumer's delivery is
+ * consumed without an outcome and the producer's step is opened again, so it runs once more (its
+ * attempt count goes on from where it was) and the consumer then sees what the redo emits.
+ */
+export interface StepRedo {
+  consumer: string;
+  inbound_event_id: string;
+  task_id: string;
+  task_patch: TaskPatch;
+  producer: string;
+  /** The event the producer's step handled. */
+  producer_event: AgentEvent;
+  /** Event-driven: that event goes back to the outbox, so the relay publishes it again. */
+  requeue: boolean;
+}
+
 /** A process's hold on a task: `owner` runs it until `leaseMs` after the last renewal. */
 export interface TaskLease {
   owner: string;
@@ -144,6 +161,12 @@ export interface StateStore {
   refundAttempt(consumer: string, eventId: string): Promise<void>;
   commitStep(step: StepCommit): Promise<'committed' | 'duplicate'>;
   markDeadLettered(consumer: string, eventId: string, reason: string): Promise<void>;
+  /**
+   * Atomically: the consumer's entry processed, the producer's processed entry back in progress, the task
+   * patched (and the producer's event unsent again when `requeue`). False, changing nothing, when the
+   * producer's step is not a committed one or the consumer's step already ended.
+   */
+  redoStep(redo: StepRedo): Promise<boolean>;
 
   claimOutbox(limit: number, staleAfterMs: number): Promise<OutboxRow[]>;
   markOutboxSent(ids: number[]): Promise<void>;
