@@ -139,11 +139,11 @@ describe('loadConfig: the environment always counts', () => {
 
 describe('loadConfig: no placebo settings', () => {
   test('a key Catalyst does not act on yet is refused by name, with what to do instead', () => {
-    const { dir, file } = tempConfig('storage:\n  git:\n    auto_push: true\nagents:\n  coder:\n    llm_model: gpt-4o\n');
+    const { dir, file } = tempConfig('storage:\n  git:\n    auto_push: true\nagents:\n  tester:\n    llm_model: gpt-4o\n');
     const err = thrownAppError(() => loadConfig({ file, env: {}, cwd: dir }));
     assert.equal(err.code, 'invalid_config');
     assert.match(err.message, /storage\.git\.auto_push: not supported yet/);
-    assert.match(err.message, /agents\.coder\.llm_model: not supported yet \(the coder writes every app with the deterministic generator/);
+    assert.match(err.message, /agents\.tester\.llm_model: not supported yet \(this agent never calls a language model/);
   });
 
   test('storage.git.mode local works; github is refused', () => {
@@ -182,7 +182,7 @@ describe('loadConfig: language models', () => {
     assert.equal(sourceOf(cfg, 'llm.default.provider'), 'default');
   });
 
-  test('the environment alone gives the planner, architect and reviewer a model; the key is a secret', () => {
+  test('the environment alone gives the planner, architect, coder and reviewer a model; the key is a secret', () => {
     const cfg = loadConfig({
       env: {
         CATALYST_LLM_PROVIDER: 'openai-compatible',
@@ -192,7 +192,7 @@ describe('loadConfig: language models', () => {
       },
       cwd: '/tmp/nowhere',
     });
-    for (const agent of ['planner', 'architect', 'reviewer'] as const) {
+    for (const agent of ['planner', 'architect', 'coder', 'reviewer'] as const) {
       assert.deepEqual(cfg.models.agents[agent]?.primary, {
         provider: 'openai-compatible',
         model: 'qwen2.5-coder',
@@ -202,7 +202,6 @@ describe('loadConfig: language models', () => {
         maxOutputTokens: null,
       });
     }
-    assert.equal(cfg.models.agents.coder, null, 'the coder never calls a model in this release');
     assert.deepEqual(cfg.secrets, ['local-secret-key-1']);
     assert.equal(sourceOf(cfg, 'llm.default.provider'), 'env CATALYST_LLM_PROVIDER');
   });

@@ -235,7 +235,7 @@ export function loadConfig(opts: LoadConfigOptions): Readonly<CatalystConfig> {
   refuseDisabledMode(parsed.data, file);
   refuseUntestedBuilds(parsed.data, file);
   const dataDir = resolve(opts.cwd, parsed.data.storage.data_dir);
-  const models = withoutCoderModel(resolveModelSettings(modelKeys, { env: opts.env, dataDir, file }));
+  const models = resolveModelSettings(modelKeys, { env: opts.env, dataDir, file });
   return deepFreeze({ ...resolveConfig(parsed.data, { file, keys: sources }, opts), models, secrets: secretsOf(parsed.data, models) });
 }
 
@@ -266,15 +266,6 @@ function takeModelKeys(merged: Record<string, unknown>): Record<string, unknown>
     out.agents = own;
   }
   return out;
-}
-
-/**
- * The coder writes every app with the deterministic generator in this release (a model-made coder is the
- * next issue), so `llm.default` does not reach it: listing a model it never calls would mislead, and its
- * own `agents.coder.llm` keys are refused by unsupported.ts.
- */
-function withoutCoderModel(models: ModelSettings): ModelSettings {
-  return { ...models, agents: { ...models.agents, coder: null } };
 }
 
 /** Every configured secret, for redaction wherever text leaves Catalyst. */

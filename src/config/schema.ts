@@ -158,7 +158,18 @@ export const ConfigFileSchema = z
           .strict()
           .prefault({}),
         coder: z
-          .object({ max_files_per_batch: Positive.default(10) })
+          .object({
+            max_files_per_batch: Positive.default(10),
+            // The rest bound the model-driven coder (issue 15); without a coder model they are not consulted,
+            // because the deterministic generator makes no repair rounds, steps or checks of its own.
+            max_repair_rounds: z.number().int().min(0).max(10).default(3),
+            max_steps: Positive.default(60),
+            edit_format: z.enum(['tools', 'text']).default('tools'),
+            max_file_kb: Positive.default(256),
+            max_files: Positive.default(400),
+            check_timeout_seconds: Positive.default(180),
+            context_tokens: z.number().int().min(4000).default(128000),
+          })
           .strict()
           .prefault({}),
         tester: z

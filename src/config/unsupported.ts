@@ -12,13 +12,9 @@ interface Unsupported {
   instead: string;
 }
 
-const CODER_LLM =
-  'the coder writes every app with the deterministic generator in this release; llm.default and agents.<planner|architect|reviewer>.llm choose the models of the agents that use one';
-const NO_LLM = 'this agent never calls a language model; only the planner, architect and reviewer do';
+const NO_LLM = 'this agent never calls a language model; only the planner, architect, coder and reviewer do';
 
 const UNSUPPORTED: readonly Unsupported[] = [
-  { key: 'agents.coder.llm', instead: CODER_LLM },
-  { key: 'agents.coder.llm_model', instead: CODER_LLM },
   { key: 'agents.tester.llm', instead: NO_LLM },
   { key: 'agents.tester.llm_model', instead: NO_LLM },
   { key: 'agents.deployer.llm', instead: NO_LLM },

@@ -49,6 +49,10 @@ export const ERROR_CODES = {
   budget_exceeded: 'invalid_input',
   // The request's core is not keeping records and no model is configured (src/agents/planner).
   needs_model: 'invalid_input',
+  // The model-driven coder (src/agents/coder/model-coder.ts) stopped: a limit, a loop, or no files at all.
+  coder_limit: 'internal',
+  coder_stuck: 'internal',
+  coder_prose: 'internal',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

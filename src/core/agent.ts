@@ -27,8 +27,23 @@ export interface AgentSettings {
   planner: { maxFeatures: number };
   /** generateDiagrams: agents.architect.generate_diagrams — Mermaid diagrams in design.md. */
   architect: { generateDiagrams: boolean };
-  /** maxFilesPerBatch: agents.coder.max_files_per_batch — at most this many files per commit. */
-  coder: { maxFilesPerBatch: number };
+  /** agents.coder.*: maxFilesPerBatch bounds every commit; the rest bound the model-driven coder only. */
+  coder: {
+    maxFilesPerBatch: number;
+    /** Check → fix rounds within one coder run (agents.coder.max_repair_rounds). */
+    maxRepairRounds: number;
+    /** Model steps in one coder run, all rounds together. */
+    maxSteps: number;
+    /** 'tools': tool calling; 'text': fenced files and search/replace blocks, for models without tools. */
+    editFormat: 'tools' | 'text';
+    maxFileBytes: number;
+    maxFiles: number;
+    checkTimeoutMs: number;
+    /** The model's context window in tokens: a prompt that cannot fit stops before it is sent. */
+    contextTokens: number;
+    /** What a model may add as a dependency: Catalyst's own installed packages, name → exact version. */
+    allowedDependencies: Readonly<Record<string, string>>;
+  };
   /** chromiumPath: the browser for the app's e2e tests and the smoke check, null when none is installed (checked by the composition root). */
   /** runSmokeCheck: agents.tester.run_smoke_check — Catalyst's own browser check of the running app. */
   /** testKinds: which of the app's node tests run (agents.tester.run_unit_tests / run_integration_tests); never empty. */

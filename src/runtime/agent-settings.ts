@@ -1,9 +1,10 @@
 /** The slice of configuration agents read (core/agent.ts `AgentSettings`), filled from config.yaml. */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { CatalystConfig } from '../config/index.ts';
 import type { AgentSettings } from '../core/agent.ts';
 import { AppError } from '../core/errors.ts';
+import { installedDependencyVersions } from '../agents/coder/tools/index.ts';
 import { APP_DEPENDENCIES } from '../generator/app/index.ts';
 
 /** Exact installed versions of what generated apps import, so their package.json pins real versions. */
@@ -28,7 +29,17 @@ export function agentSettings(config: Readonly<CatalystConfig>, detached: boolea
     maxRepairRounds: config.orchestration.max_repair_rounds,
     planner: { maxFeatures: a.planner.max_features },
     architect: { generateDiagrams: a.architect.generate_diagrams },
-    coder: { maxFilesPerBatch: a.coder.max_files_per_batch },
+    coder: {
+      maxFilesPerBatch: a.coder.max_files_per_batch,
+      maxRepairRounds: a.coder.max_repair_rounds,
+      maxSteps: a.coder.max_steps,
+      editFormat: a.coder.edit_format,
+      maxFileBytes: a.coder.max_file_kb * 1024,
+      maxFiles: a.coder.max_files,
+      checkTimeoutMs: a.coder.check_timeout_seconds * 1000,
+      contextTokens: a.coder.context_tokens,
+      allowedDependencies: installedDependencyVersions(dirname(config.paths.nodeModules)),
+    },
     tester: {
       timeoutMs: a.tester.timeout_seconds * 1000,
       memoryMb: a.tester.memory_mb,

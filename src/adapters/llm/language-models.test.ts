@@ -519,6 +519,23 @@ describe('streaming (SSE) and tool calls', () => {
       const second = JSON.stringify(s.requests.at(-1)!.body);
       assert.match(second, /src\/app\.ts/, 'the tool result went back to the model');
     });
+
+    test(`${wire}: a tool named in stopAfter ends the loop without another model turn`, async () => {
+      const s = on(wire);
+      s.script({ reply: { toolCalls: [{ name: 'finish', args: { summary: 'done' } }] } });
+      const before = s.requests.length;
+      const { planner } = adapter(chain(modelOn(s, wire === 'openai' ? 'gpt-4o' : 'claude-sonnet-4-5')));
+      const result = await planner().runTools({
+        prompt: 'finish at once',
+        maxSteps: 5,
+        stopAfter: ['finish'],
+        tools: {
+          finish: { description: 'Say you are done', input: z.object({ summary: z.string() }), execute: async () => ({ ok: true }) },
+        },
+      });
+      assert.equal(s.requests.length - before, 1, 'one model call: finish stopped the loop');
+      assert.deepEqual(result.steps.at(-1)!.toolCalls, [{ name: 'finish', input: { summary: 'done' }, output: { ok: true } }]);
+    });
   }
 });
 

@@ -7,6 +7,7 @@
 import {
   generateText,
   Output,
+  hasToolCall,
   stepCountIs,
   streamText,
   tool,
@@ -170,10 +171,11 @@ export function createLanguageModels(opts: LanguageModelsOptions): LanguageModel
     live: boolean,
     run: (model: LanguageModel, m: AgentModel, signal: AbortSignal) => Promise<T>,
     mayFallBack: () => boolean = () => true,
+    timeoutMs: number = chain.timeoutMs,
   ): Promise<{ value: T; usage: GenerationUsage }> {
     const models = [chain.primary, ...chain.fallbacks];
     for (const [i, m] of models.entries()) {
-      const timeout = AbortSignal.timeout(chain.timeoutMs);
+      const timeout = AbortSignal.timeout(timeoutMs);
       const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
       const gen: GenerationContext = {
         agent,
@@ -192,7 +194,7 @@ export function createLanguageModels(opts: LanguageModelsOptions): LanguageModel
       } catch (e) {
         await Promise.all(gen.pending);
         if (req.signal?.aborted) throw req.signal.reason;
-        const err = toAppError(e, m, secrets, { timedOut: timeout.aborted, timeoutMs: chain.timeoutMs });
+        const err = toAppError(e, m, secrets, { timedOut: timeout.aborted, timeoutMs });
         const next = models[i + 1];
         if (next && (err.code === 'llm_unavailable' || err.code === 'llm_timeout') && mayFallBack()) {
           logger.warn(
@@ -287,13 +289,17 @@ export function createLanguageModels(opts: LanguageModelsOptions): LanguageModel
                 },
               });
             }
+            const stop = request.signal;
             const result = await generateText({
               model,
               ...promptOf(request),
               tools,
-              stopWhen: stepCountIs(request.maxSteps),
-              abortSignal,
+              stopWhen: [stepCountIs(request.maxSteps), ...(request.stopAfter ?? []).map((name) => hasToolCall(name))],
+              abortSignal: stop ? AbortSignal.any([abortSignal, stop]) : abortSignal,
               ...settingsOf(m, chain),
+            }).catch((e: unknown) => {
+              // The caller stopped the loop on purpose (e.g. a stuck detector): its reason, not "aborted".
+              throw stop?.aborted ? stop.reason : e;
             });
             return {
               text: result.text,
@@ -314,6 +320,8 @@ export function createLanguageModels(opts: LanguageModelsOptions): LanguageModel
             };
           },
           () => !toolsRan,
+          // Per step: a loop of many model calls (and tools between them) gets the configured time for each.
+          chain.timeoutMs * request.maxSteps,
         );
         return { ...value, usage };
       },

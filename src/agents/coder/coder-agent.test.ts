@@ -185,7 +185,7 @@ describe('coder agent batches', () => {
     try {
       const [, design] = await runChain(h, [plannerAgent, architectAgent]);
       const proposed = design!.events[0]!;
-      const settings = { ...h.settings, coder: { maxFilesPerBatch: 4 } };
+      const settings = { ...h.settings, coder: { ...h.settings.coder, maxFilesPerBatch: 4 } };
       const coded = await h.run(coderAgent, proposed, { settings });
       const branch = coded.events[0]!.branch!;
       const shas = h.git('rev-list', '--reverse', `${proposed.commit!}..${branch}`).trim().split('\n');

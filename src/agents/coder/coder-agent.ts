@@ -3,7 +3,7 @@
  * `feature/task-<id>` as atomic conventional commits. It is also where the repair loop returns:
  * failed tests or `changes_requested` send the task back here, at most `max_repair_rounds` times.
  */
-import { DataModels } from '../../contracts/artifacts.ts';
+import { DataModels, Plan } from '../../contracts/artifacts.ts';
 import type { AgentEventOf, EventDraft } from '../../contracts/events.ts';
 import type { AgentContext, AgentDefinition } from '../../core/agent.ts';
 import { shortId } from '../../core/ids.ts';
@@ -11,6 +11,11 @@ import { renderApp, type AppFile, type CommitGroup } from '../../generator/app/i
 import { parseArtifact } from '../shared/artifact-json.ts';
 import { commitOnce } from '../shared/commit-once.ts';
 import { expectEvent } from '../shared/expect-event.ts';
+import { isFailingModelError, modelFailure } from '../shared/ask-for-object.ts';
+import { readSkeleton } from '../../generator/skeleton-files.ts';
+import { AppError } from '../../core/errors.ts';
+import type { TaskModel } from '../../core/ports/llm.ts';
+import { runModelCoder } from './model-coder.ts';
 
 const GROUP_ORDER: readonly CommitGroup[] = ['init', 'models', 'services', 'routes', 'frontend', 'tests', 'deploy'];
 
@@ -103,6 +108,8 @@ export const coderAgent: AgentDefinition = {
     if (round > 0) {
       for (const reason of repairReasons(inbound)) ctx.log(`Repair round ${round}: ${reason}`, 'warning');
     }
+    const model = ctx.models.for('coder');
+    if (model) return codeWithModel({ ctx, model, inbound, round, branch, base, worktree, models, startSha });
     ctx.log('Setting up project structure...');
     const files = renderApp(models, ctx.settings.dependencyVersions);
     const total = files.length;
@@ -176,3 +183,136 @@ export const coderAgent: AgentDefinition = {
     };
   },
 };
+
+/** Which skeleton the model extends: the records app for data apps, the web-app skeleton for games and tools. */
+export function skeletonFor(plan: Plan): 'records-app' | 'web-app' {
+  const kind = plan.scope?.kind ?? 'records_app';
+  return kind === 'records_app' || kind === 'mixed' ? 'records-app' : 'web-app';
+}
+
+interface ModelStep {
+  ctx: AgentContext;
+  model: TaskModel;
+  inbound: Inbound;
+  round: number;
+  branch: string;
+  base: string;
+  worktree: string;
+  models: DataModels;
+  startSha: string;
+}
+
+/** The model-driven coder: a skeleton first (round 0), then the model's rounds on top of it. */
+async function codeWithModel(step: ModelStep) {
+  const { ctx, model, inbound, round, branch, base, worktree, models } = step;
+  const failed = (code: string, reason: string, reasons: string[], hint?: string): { events: EventDraft[] } => ({
+    events: [
+      {
+        event_type: 'task.failed',
+        branch,
+        payload: { phase: 'coding', code, reason, reasons, ...(hint ? { hint } : {}) },
+      } satisfies EventDraft<'task.failed'>,
+    ],
+  });
+  if (ctx.ports.runner.sandbox !== 'bwrap') {
+    const reason =
+      "the coder's model writes code that Catalyst runs (type-check, tests, build), and this host has no bubblewrap sandbox to run it in";
+    ctx.log(reason, 'error');
+    return failed(
+      'invalid_config',
+      reason,
+      [reason],
+      'install bubblewrap (apt-get install bubblewrap), or set agents.coder.llm.provider: none',
+    );
+  }
+  const ref = inbound.event_type === 'architecture.proposed' ? inbound.payload.commit : branch;
+  const plan = parseArtifact(Plan, await ctx.ports.git.readFile(ctx.project.slug, ref, 'planning/plan.yaml'), 'planning/plan.yaml');
+  const skeleton = skeletonFor(plan);
+  if (round === 0) {
+    ctx.log(`Starting from the ${skeleton} skeleton; ${model.provider} model ${model.model} builds on it`);
+    const files =
+      skeleton === 'web-app'
+        ? readSkeleton('web-app').map((f) => ({ ...f, group: 'init' as const }))
+        : renderApp(models, ctx.settings.dependencyVersions);
+    const groups = skeleton === 'web-app' ? (['init'] as const) : GROUP_ORDER;
+    for (const group of groups) {
+      const parts = batchesOf(
+        files.filter((f) => f.group === group),
+        ctx.settings.coder.maxFilesPerBatch,
+      );
+      for (const [i, batch] of parts.entries()) {
+        const what = skeleton === 'web-app' ? 'chore: start from the web-app skeleton' : commitMessage(group, models);
+        const subject = parts.length > 1 ? `${what} (part ${i + 1} of ${parts.length})` : what;
+        await commitOnce(ctx, { checkout: worktree, files: batch, message: `${subject}\n\n[coder-agent]`, key: `${group}-${i + 1}` });
+      }
+    }
+  }
+  await ctx.ports.workspace.linkDependencies(worktree);
+  let result;
+  try {
+    result = await runModelCoder({
+      ctx,
+      model,
+      worktree,
+      plan,
+      models,
+      skeleton,
+      start:
+        round === 0
+          ? { kind: 'build' }
+          : { kind: 'repair', from: inbound.event_type === 'review.decision' ? 'review' : 'tests', items: repairReasons(inbound), round },
+    });
+  } catch (e) {
+    if (isFailingModelError(e)) {
+      ctx.log(e.message, 'error');
+      return { events: [{ ...modelFailure(e, 'coding'), branch }] };
+    }
+    if (AppError.isInstance(e) && e.code.startsWith('llm_')) {
+      ctx.log(e.message, 'error');
+      return failed(e.code, e.message, [e.message], e.hint ?? undefined);
+    }
+    throw e;
+  }
+  if (!result.ok) return failed(result.code, result.reason, result.reasons);
+
+  const head = result.head;
+  const all = await ctx.ports.workspace.listFiles(worktree);
+  let linesOfCode = 0;
+  for (const path of result.changed) {
+    const text = await ctx.ports.workspace.readText(`${worktree}/${path}`);
+    if (text !== null) linesOfCode += text.split('\n').length;
+  }
+  const diff = await ctx.ports.git.diffStat(worktree, base, head);
+  ctx.log(`Code complete: ${result.summary} (${result.changed.length} files changed by the model)`);
+  ctx.log(`Committed to branch ${branch}`);
+  ctx.progress({
+    progress: 1,
+    files_created: result.changed.length,
+    total_estimated_files: result.changed.length,
+    message: result.summary,
+  });
+  return {
+    events: [
+      {
+        event_type: 'code.pr.opened',
+        branch,
+        commit: head,
+        payload: {
+          branch,
+          commit: head,
+          files_created: all.length,
+          lines_of_code: linesOfCode,
+          backend_files: all.filter((f) => f.startsWith('backend/')).length,
+          frontend_files: all.filter((f) => f.startsWith('frontend/')).length,
+          test_files: all.filter((f) => /(^|\/)(test|e2e)\/|\.test\.tsx?$/.test(f)).length,
+          estimated_coverage: null,
+          pr_url: null,
+          local_repo: `${ctx.paths.repo}/.git`,
+          worktree_path: worktree,
+          git_diff_summary: diff,
+          repair_round: round,
+        },
+      } satisfies EventDraft<'code.pr.opened'>,
+    ],
+  };
+}

@@ -65,10 +65,10 @@ export const ModelPlan = z.object({
 export type ModelPlan = z.infer<typeof ModelPlan>;
 
 /**
- * Why a model-planned behaviour is not built yet: the coder generates the records part of an app (CRUD)
- * from the data models; behaviours beyond it need the model-driven coder (the next step of issue 14).
+ * Why a model-planned behaviour is not built: the coder has no model of its own, so it generates only the
+ * records part of an app (CRUD) from the data models. With a coder model the planner marks them built.
  */
-export const NOT_BUILT_BY_CODER = "Catalyst's coder builds the records (CRUD) part of an app only so far";
+export const NOT_BUILT_BY_CODER = 'the coder has no language model configured, so it builds the records (CRUD) part only';
 
 const SYSTEM = [
   'You are the planner of Catalyst, a software factory that builds TypeScript web apps (Fastify API, React frontend, SQLite/PostgreSQL through drizzle-orm).',

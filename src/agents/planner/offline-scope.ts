@@ -23,11 +23,17 @@ export interface OfflineScope {
 }
 
 /** What a plan made without a model (or when the model's plan fell back to the rules) may build of this request. */
-export function offlineScope(requirements: string, understood: Understanding): OfflineScope {
-  const scope = classifyAppScope(requirements, understood);
+export function offlineScope(requirements: string, understood: Understanding, opts: { coderModel?: boolean } = {}): OfflineScope {
+  const ruled = classifyAppScope(requirements, understood);
   const notes = { assumptions: understood.assumptions, openQuestions: understood.openQuestions };
   // A records app planned by the rules omits scope: its plan stays byte for byte what it was.
-  if (scope.kind === 'records_app') return { scope, failed: null, notes };
+  if (ruled.kind === 'records_app') return { scope: ruled, failed: null, notes };
+  // The coder's model builds every asked-for behaviour on a skeleton; the reviewer judges whether it did.
+  if (opts.coderModel) {
+    const scope = withBehavioursBuilt(ruled);
+    return { scope, failed: null, notes: { ...notes, scope } };
+  }
+  const scope = ruled;
   const line = notBuiltAssumption(scope, understood.domain);
   const scoped = { ...notes, assumptions: line ? [...notes.assumptions, line] : notes.assumptions, scope };
   if (!needsModel(scope)) return { scope, failed: null, notes: scoped };
@@ -38,4 +44,9 @@ export function offlineScope(requirements: string, understood: Understanding): O
     failed: { phase: 'planning', code: 'needs_model', reason, reasons: [reason], hint: CONFIGURE_MODEL_HINT },
     notes: scoped,
   };
+}
+
+/** The scope when the coder has a model: every behaviour is to be built (and reviewed against the request). */
+export function withBehavioursBuilt(scope: AppScope): AppScope {
+  return { ...scope, behaviours: scope.behaviours.map((b) => ({ ...b, built: true, reason: null })) };
 }

@@ -10,7 +10,7 @@ import { isFailingModelError, modelFailure, usageLine } from '../shared/ask-for-
 import { commitOnce } from '../shared/commit-once.ts';
 import { expectEvent } from '../shared/expect-event.ts';
 import { askForPlan } from './model-plan.ts';
-import { offlineScope } from './offline-scope.ts';
+import { offlineScope, withBehavioursBuilt } from './offline-scope.ts';
 import { fromBuildUnderstanding, understandBuild } from './understand-build.ts';
 
 const HOURS_PER_COMPLEXITY = { low: 0.2, medium: 0.5, high: 0.8 } as const;
@@ -40,9 +40,10 @@ export const plannerAgent: AgentDefinition = {
     const understood = fromBuildUnderstanding(carried);
     const { domain } = understood;
     const model = ctx.models.for('planner');
-    // The rules' reading of what kind of app this is: without a model only records can be built, so a
+    const coderModel = ctx.models.for('coder') !== null;
+    // The rules' reading of what kind of app this is: without a coder model only records can be built, so a
     // request whose core is something else fails here, before any code, rather than become "Item App".
-    const offline = offlineScope(requirements, understood);
+    const offline = offlineScope(requirements, understood, { coderModel });
     if (!model && offline.failed) {
       ctx.log(offline.failed.reason, 'error');
       return { events: [{ event_type: 'task.failed', payload: offline.failed }] };
@@ -61,7 +62,7 @@ export const plannerAgent: AgentDefinition = {
           rulesScope: offline.scope,
         });
         if (asked.ok) {
-          plan = asked.object;
+          plan = coderModel && asked.object.scope ? { ...asked.object, scope: withBehavioursBuilt(asked.object.scope) } : asked.object;
           files = planFiles(plan);
           ctx.log(usageLine('Plan written', asked.usage, asked.rounds));
         } else {

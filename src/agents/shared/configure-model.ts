@@ -4,6 +4,6 @@ export const CONFIGURE_MODEL_HINT =
   'CATALYST_LLM_MODEL, with OPENAI_API_KEY, ANTHROPIC_API_KEY or CATALYST_LLM_API_KEY (CATALYST_LLM_BASE_URL for an ' +
   'OpenAI-compatible server such as Ollama), or set llm.default in the config file';
 
-/** For a behaviour a model planned but the coder cannot write yet: configuring a model would not help. */
+/** For a behaviour a model planned while the coder has no model of its own (agents.coder.llm.provider: none). */
 export const CODER_LATER_HINT =
-  "Catalyst's coder writes the records (CRUD) part of an app only so far; behaviours beyond it need the model-driven coder, which is not part of this release";
+  'the coder has no language model here (agents.coder.llm), so it writes the records (CRUD) part of the app only; give it a model (llm.default reaches it unless agents.coder.llm.provider is none) and build again';

@@ -48,7 +48,14 @@ export interface GitRepos {
   ensureWorktree(slug: string, branch: string, base: string, path: string): Promise<{ path: string }>;
   /** Merges `branch` into `main` (see the guarantees above) and returns main's head afterwards. */
   mergeIntoMain(slug: string, branch: string, message: string): Promise<string>;
-  commit(input: { checkout: string; files: FileToWrite[]; message: string; trailers?: Record<string, string> }): Promise<string | null>;
+  /** `removed`: paths deleted in the same commit (from the checkout and the index; absent ones are ignored). */
+  commit(input: {
+    checkout: string;
+    files: FileToWrite[];
+    removed?: string[];
+    message: string;
+    trailers?: Record<string, string>;
+  }): Promise<string | null>;
   findCommitByTrailer(checkout: string, key: string, value: string): Promise<string | null>;
   readFile(slug: string, ref: string, path: string): Promise<string>;
   head(checkout: string): Promise<string>;

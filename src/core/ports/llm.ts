@@ -111,6 +111,10 @@ export interface ToolLoopRequest extends GenerationInput {
   tools: Record<string, ToolDefinition>;
   /** Model steps at most; each step may call tools, whose results start the next step. */
   maxSteps: number;
+  /** Tools that end the loop once called (e.g. `finish`), so the model needs no closing turn. */
+  stopAfter?: readonly string[];
+  /** Stops the loop early (e.g. a stuck detector); the call rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface ToolCallRecord {
@@ -157,8 +161,9 @@ export interface TaskModel {
   generateObject<T>(request: ObjectRequest<T>): Promise<ObjectResult<T>>;
   generateText(request: TextRequest): Promise<TextResult>;
   /**
-   * A tool loop: the model calls tools until it answers without one or `maxSteps` is reached. Fallback
-   * models are tried only before the first tool ran, since tools have effects.
+   * A tool loop: the model calls tools until it answers without one, calls a `stopAfter` tool or
+   * `maxSteps` is reached. The chain's timeout applies per step (the loop gets timeoutMs × maxSteps).
+   * Fallback models are tried only before the first tool ran, since tools have effects.
    */
   runTools(request: ToolLoopRequest): Promise<ToolLoopResult>;
 }

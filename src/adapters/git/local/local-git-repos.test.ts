@@ -86,6 +86,33 @@ describe('local git repos specifics', () => {
   );
 
   test(
+    'a commit can delete files alongside its writes; a path that never existed is ignored',
+    withTempRepos(async (repos) => {
+      const { path } = await repos.ensureRepo('removals');
+      await repos.commit({
+        checkout: path,
+        files: [
+          { path: 'old.txt', content: 'old' },
+          { path: 'keep.txt', content: 'k' },
+        ],
+        message: 'add',
+      });
+      const sha = await repos.commit({
+        checkout: path,
+        files: [{ path: 'new.txt', content: 'new' }],
+        removed: ['old.txt', 'never-there.txt'],
+        message: 'replace old with new',
+      });
+      assert.ok(sha);
+      assert.equal(existsSync(join(path, 'old.txt')), false);
+      await assert.rejects(repos.readFile('removals', 'main', 'old.txt'));
+      assert.equal(await repos.readFile('removals', 'main', 'new.txt'), 'new');
+      assert.equal(await repos.readFile('removals', 'main', 'keep.txt'), 'k');
+      assert.equal(await repos.commit({ checkout: path, files: [], removed: ['never-there.txt'], message: 'nothing' }), null);
+    }),
+  );
+
+  test(
     'commits from separate processes on one repository all land (file lock)',
     withTempRepos(async (repos, dir) => {
       const { path } = await repos.ensureRepo('shared');

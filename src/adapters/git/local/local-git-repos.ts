@@ -156,22 +156,24 @@ export function createLocalGitRepos(opts: LocalGitReposOptions): GitRepos {
       });
     },
 
-    async commit({ checkout, files, message, trailers = {} }) {
+    async commit({ checkout, files, removed = [], message, trailers = {} }) {
       if (message.trim().length === 0) throw new AppError('invalid_option', 'a commit needs a message');
       assertTrailers(trailers);
       const paths = files.map((f) => safeRelativePath(f.path));
-      if (paths.length === 0) return null;
+      const gone = removed.map((p) => safeRelativePath(p));
+      if (paths.length === 0 && gone.length === 0) return null;
       const root = resolve(checkout);
       const g = git(root);
       const repo = await commonRepo(g);
       return withRepoLock(repo, async () => {
         await writeInside(root, files, paths);
         const unique = [...new Set(paths)];
-        await run(g, ['add', '--', ...unique]);
-        const staged = await run(g, ['diff', '--cached', '--name-only', '--', ...unique]);
-        if (staged.trim().length === 0) return null;
+        if (unique.length > 0) await run(g, ['add', '--', ...unique]);
+        if (gone.length > 0) await run(g, ['rm', '-q', '-r', '--ignore-unmatch', '--', ...gone]);
+        const staged = (await run(g, ['diff', '--cached', '--name-only', '--', ...unique, ...gone])).split('\n').filter(Boolean);
+        if (staged.length === 0) return null;
         // Naming the paths commits exactly them, even if something else was left staged.
-        await run(g, ['commit', '--no-verify', '-m', withTrailers(message, trailers), '--', ...unique]);
+        await run(g, ['commit', '--no-verify', '-m', withTrailers(message, trailers), '--', ...staged]);
         return (await run(g, ['rev-parse', 'HEAD'])).trim();
       });
     },
