@@ -31,7 +31,7 @@ const SHOTS = join(ROOT, 'test-results', 'browser');
 const MODEL = 'gpt-4o-mini';
 const USAGE = { input: 1200, cached: 400, output: 300 };
 const PRICE = { input: 0.15, cached_input: 0.075, output: 0.6 };
-/** The agents that call a model in this build (the coder does not yet). */
+/** The agents that call a model in this build: the coder's is switched off, its sessions are tested apart. */
 const MODEL_USERS = ['planner', 'architect', 'reviewer'];
 
 let dir: string;
@@ -125,7 +125,13 @@ test('a build with a model shows its cost per agent on the task page, live, and 
   const config = loadConfig({
     env: env(),
     cwd: dir,
-    overrides: { 'logging.level': 'warn', 'server.port': 0, 'agents.tester.run_e2e_tests': false, 'agents.tester.run_smoke_check': false },
+    overrides: {
+      'logging.level': 'warn',
+      'server.port': 0,
+      'agents.tester.run_e2e_tests': false,
+      'agents.tester.run_smoke_check': false,
+      'agents.coder.llm.provider': 'none',
+    },
   });
   server = await startServer(config, { webDir });
   const page = await launch();

@@ -23,9 +23,10 @@ before(async () => {
   standin = await startStandin('openai');
   dir = mkdtempSync(join(tmpdir(), 'catalyst-models-cli-'));
   // Builds here are about their model calls: no preview to start, no browser tests to run.
+  // The coder's model is off: its sessions are tested with their own scripts (src/agents/coder).
   writeFileSync(
     join(dir, 'quick.yaml'),
-    'preview: {mode: compose_only}\nagents:\n  tester: {run_e2e_tests: false, run_smoke_check: false}\n',
+    'preview: {mode: compose_only}\nagents:\n  tester: {run_e2e_tests: false, run_smoke_check: false}\n  coder: {llm: {provider: none}}\n',
   );
 });
 after(async () => {
@@ -53,13 +54,14 @@ describe('catalyst models and doctor', () => {
     assert.equal(report.ok, true);
     assert.deepEqual(
       report.models.map((m) => [m.agent, m.provider, m.model, m.check.ok]),
-      ['planner', 'architect', 'reviewer'].map((a) => [a, 'openai-compatible', 'standin-model', true]),
+      ['planner', 'architect', 'coder', 'reviewer'].map((a) => [a, 'openai-compatible', 'standin-model', true]),
     );
-    assert.deepEqual(report.deterministic, ['coder']);
+    assert.deepEqual(report.deterministic, []);
     const text = await catalyst(['models'], env('checks'));
     assert.match(text.stdout, /planner\s+openai-compatible standin-model at http:\/\/127\.0\.0\.1:\d+\/v1/);
     assert.match(text.stdout, /✔ answered in \d+ ms/);
-    assert.match(text.stdout, /coder\s+none \(deterministic\)/);
+    const off = await catalyst(['--config', 'quick.yaml', 'models'], env('checks'));
+    assert.match(off.stdout, /coder\s+none \(deterministic\)/);
   });
 
   test('a provider refusing the key fails models and doctor, naming provider and model, never the key', async () => {

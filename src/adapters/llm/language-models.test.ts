@@ -11,7 +11,7 @@ import { AppError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { AgentModel, AgentModelChain, LanguageModels } from '../../core/ports/llm.ts';
 import { startStandin, type Standin, type Wire } from '../../../test/support/llm-standins/standin-server.ts';
-import { createLanguageModels, type LanguageModelsOptions } from './language-models.ts';
+import { condensed, createLanguageModels, type LanguageModelsOptions } from './language-models.ts';
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 const KEY = 'sk-standin-secret-0123456789abcdef';
@@ -518,6 +518,33 @@ describe('streaming (SSE) and tool calls', () => {
       assert.equal(calls.length, 2, 'one call per model step');
       const second = JSON.stringify(s.requests.at(-1)!.body);
       assert.match(second, /src\/app\.ts/, 'the tool result went back to the model');
+    });
+
+    test(`${wire}: with keepToolResults, older large tool results go back condensed, the recent ones whole`, async () => {
+      const s = on(wire);
+      const big = 'x'.repeat(5_000);
+      s.script(
+        { reply: { toolCalls: [{ name: 'read_file', args: { path: 'a.ts' } }] } },
+        { reply: { toolCalls: [{ name: 'read_file', args: { path: 'b.ts' } }] } },
+        { reply: { text: 'read both' } },
+      );
+      const { planner } = adapter(chain(modelOn(s, wire === 'openai' ? 'gpt-4o' : 'claude-sonnet-4-5')));
+      await planner().runTools({
+        prompt: 'read two files',
+        maxSteps: 5,
+        keepToolResults: 1,
+        tools: {
+          read_file: {
+            description: 'Read a file',
+            input: z.object({ path: z.string() }),
+            execute: async ({ path }: { path: string }) => ({ path, content: `${path}:${big}` }),
+          },
+        },
+      });
+      const last = JSON.stringify(s.requests.at(-1)!.body);
+      assert.doesNotMatch(last, /a\.ts:x{100}/, 'the first file went back condensed');
+      assert.match(last, /condensed to keep the context small/);
+      assert.match(last, /b\.ts:x{100}/, 'the latest file went back whole');
     });
 
     test(`${wire}: a tool named in stopAfter ends the loop without another model turn`, async () => {

@@ -296,6 +296,9 @@ export function createLanguageModels(opts: LanguageModelsOptions): LanguageModel
               tools,
               stopWhen: [stepCountIs(request.maxSteps), ...(request.stopAfter ?? []).map((name) => hasToolCall(name))],
               abortSignal: stop ? AbortSignal.any([abortSignal, stop]) : abortSignal,
+              ...(request.keepToolResults !== undefined
+                ? { prepareStep: ({ messages }) => ({ messages: condensed(messages, request.keepToolResults!) }) }
+                : {}),
               ...settingsOf(m, chain),
             }).catch((e: unknown) => {
               // The caller stopped the loop on purpose (e.g. a stuck detector): its reason, not "aborted".
@@ -426,4 +429,33 @@ function passwordIn(url: string | null): string | null {
   } catch {
     return null;
   }
+}
+
+/** Over this many characters, an older tool result is condensed (a file's content, a check's output). */
+const CONDENSE_OVER_CHARS = 400;
+
+/**
+ * The conversation with every tool result but the last `keep` tool messages shortened to a note, so a long
+ * loop does not resend each file it read at every step (the model calls the tool again when it needs one).
+ */
+export function condensed(messages: ModelMessage[], keep: number): ModelMessage[] {
+  const toolAt = messages.flatMap((msg, i) => (msg.role === 'tool' ? [i] : []));
+  const old = new Set(toolAt.slice(0, Math.max(0, toolAt.length - keep)));
+  return messages.map((msg, i) => {
+    if (!old.has(i) || msg.role !== 'tool') return msg;
+    return {
+      ...msg,
+      content: msg.content.map((part) =>
+        part.type === 'tool-result' && JSON.stringify(part.output).length > CONDENSE_OVER_CHARS
+          ? {
+              ...part,
+              output: {
+                type: 'text' as const,
+                value: '(an earlier result, condensed to keep the context small; call the tool again if you need it)',
+              },
+            }
+          : part,
+      ),
+    };
+  });
 }

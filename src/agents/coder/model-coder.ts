@@ -49,6 +49,8 @@ export type ModelCoderResult =
 const SAME_CALL_LIMIT = 4;
 /** Re-producing contents a file already had, this many times: the edit loop the issue names. */
 const REPEATED_EDIT_LIMIT = 3;
+/** Tool results resent whole at each step; older large ones are condensed (the model re-reads what it needs). */
+const KEEP_TOOL_RESULTS = 6;
 const WRITING_TOOLS = new Set(['write_file', 'edit_file', 'delete_file', 'add_dependency']);
 
 function stuck(message: string): AppError {
@@ -216,7 +218,15 @@ export async function runModelCoder(run: ModelCoderRun): Promise<ModelCoderResul
     if (maxSteps <= 0) throw limit(`reached agents.coder.max_steps (${s.maxSteps}) before the checks passed`);
     guardContext(system, prompt);
     try {
-      const result = await model.runTools({ system, prompt, tools, maxSteps, stopAfter: ['finish'], signal: stop.signal });
+      const result = await model.runTools({
+        system,
+        prompt,
+        tools,
+        maxSteps,
+        stopAfter: ['finish'],
+        signal: stop.signal,
+        keepToolResults: KEEP_TOOL_RESULTS,
+      });
       stepsUsed += result.steps.length;
       const calls = result.steps.reduce((n, step) => n + step.toolCalls.length, 0);
       if (calls > 0 && !toolbox.finished() && result.steps.length >= maxSteps)
@@ -327,9 +337,9 @@ export async function runModelCoder(run: ModelCoderRun): Promise<ModelCoderResul
   async function runChecks(names: readonly CheckName[]): Promise<CheckOutcome | null> {
     for (const name of names) {
       progress(`running ${name}`);
+      // The toolbox logs each check's summary (its onEvent), as it does for the model's own run_check.
       const outcome = await toolbox.runCheck(name, ctx.signal);
       outcomes.push(outcome);
-      log(outcome.summary, outcome.ok ? 'info' : 'warning');
       if (!outcome.ok) return outcome;
     }
     return null;

@@ -115,6 +115,8 @@ export interface ToolLoopRequest extends GenerationInput {
   stopAfter?: readonly string[];
   /** Stops the loop early (e.g. a stuck detector); the call rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** Long loops: only the last this many tool results are resent whole; older large ones become a short note. */
+  keepToolResults?: number;
 }
 
 export interface ToolCallRecord {
