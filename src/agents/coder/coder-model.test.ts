@@ -6,7 +6,7 @@
  * (The three full apps and the hostile sessions play end to end in test/e2e/coder-sessions.)
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { openAgentHarness, runChain, type AgentHarness } from '../../../test/support/agent-harness.ts';
@@ -153,6 +153,35 @@ describe('the coder with a model', { skip: bwrap ? false : 'bubblewrap is not in
     assert.equal(failed.payload.code, 'coder_limit', failed.payload.reason);
     assert.match(failed.payload.reason, /after 1 repair round/);
     assert.match(failed.payload.reasons.join('\n'), /tried: /);
+  });
+
+  test('edit_format text: files come as fenced blocks, go through the same guard, and the checks judge them', async () => {
+    const answer = [
+      'Here is the die:',
+      '',
+      '```ts frontend/src/dice.ts',
+      DICE_BROKEN.trimEnd(),
+      '```',
+      '',
+      '```ts ../../outside.ts',
+      'export const escaped = true;',
+      '```',
+    ].join('\n');
+    s.script({ reply: { text: answer, usage: { input: 2000, output: 300 } } });
+    const out = await h.run(coderAgent, proposed, await coderContext({ editFormat: 'text', maxRepairRounds: 0 }));
+    const failed = out.events[0] as AgentEventOf<'task.failed'>;
+    assert.equal(failed.payload.code, 'coder_limit', failed.payload.reason);
+    assert.match(failed.payload.reason, /typecheck/);
+    const body = s.requests[0]!.body;
+    assert.equal(body.tools, undefined, 'no tools offered in text mode');
+    assert.match(JSON.stringify(body.messages), /You cannot call tools/);
+    const branch = `feature/task-${h.task.id.slice(0, 8)}`;
+    assert.equal(h.git('show', `${branch}:frontend/src/dice.ts`), DICE_BROKEN, 'the fenced file was committed');
+    assert.ok(
+      h.logs.some((l) => /refused/.test(l.message) && /outside/.test(l.message)),
+      'the path out of the worktree was refused',
+    );
+    assert.equal(existsSync(join(h.runtime.ports.git.worktreePath(h.task.id), '../../outside.ts')), false);
   });
 
   test('without a sandbox the coder refuses to run model-written code', async () => {
