@@ -57,13 +57,15 @@ function planLines(plan: Plan): string[] {
   return lines;
 }
 
-function modelLines(models: DataModels): string[] {
+function modelLines(models: DataModels, skeleton: CoderBrief['skeleton']): string[] {
   const records = models.models.filter((m) => m.name !== 'User');
   if (records.length === 0) return ['Data models: none (this app keeps no records).'];
-  return [
-    `Data models (architecture/data-models.json)${models.auth.enabled ? ', with sign-in' : ''}:`,
-    ...records.map((m) => `  - ${m.name}: ${m.fields.map((f) => f.name).join(', ')}`),
-  ];
+  // On the web-app skeleton nothing is generated from them: they are what the request mentions, no more.
+  const heading =
+    skeleton === 'records-app'
+      ? `Data models (architecture/data-models.json, already built)${models.auth.enabled ? ', with sign-in' : ''}:`
+      : 'Things the request mentions (architecture/data-models.json; store them only if the app needs to):';
+  return [heading, ...records.map((m) => `  - ${m.name}: ${m.fields.map((f) => f.name).join(', ')}`)];
 }
 
 /** The context every round starts from. */
@@ -73,7 +75,7 @@ export function coderBrief(b: CoderBrief): string {
     '',
     ...planLines(b.plan),
     '',
-    ...modelLines(b.models),
+    ...modelLines(b.models, b.skeleton),
     '',
     'Files in the worktree (path, bytes):',
     ...b.files.map((f) => `  ${f.path} ${f.size}`),
