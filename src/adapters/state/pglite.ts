@@ -1,4 +1,6 @@
 /** PGlite (WASM Postgres in this process): the embedded default, in memory or in a locked data folder. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
@@ -7,6 +9,7 @@ import type { DataDirHolder, DataDirLock } from './data-dir-lock.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { createDrizzleStateStore, type StateDb } from './drizzle-state-store.ts';
 import { MIGRATIONS_FOLDER } from './migrations.ts';
+import { initialisedCluster } from './pglite-template.ts';
 import type { OpenedStores } from './opened-stores.ts';
 
 export type PgliteConfig =
@@ -38,9 +41,11 @@ export async function openPgliteStores(cfg: PgliteConfig): Promise<OpenedStores>
           void client?.close().catch(() => undefined);
         },
       });
-      client = await PGlite.create(cfg.dataDir);
+      // Without PG_VERSION the folder holds no cluster yet (PGlite itself reads it so).
+      const fresh = !existsSync(join(cfg.dataDir, 'PG_VERSION'));
+      client = fresh ? await PGlite.create(cfg.dataDir, { loadDataDir: await initialisedCluster() }) : await PGlite.create(cfg.dataDir);
     } else {
-      client = await PGlite.create();
+      client = await PGlite.create({ loadDataDir: await initialisedCluster() });
     }
     const db = drizzle({ client });
     await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
