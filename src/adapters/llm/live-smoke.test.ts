@@ -41,3 +41,41 @@ test(
     assert.ok(usage.tokensIn > 0, 'the server reported usage');
   },
 );
+
+test(
+  "a real OpenAI-compatible server drives the coder's kind of tool loop",
+  {
+    skip: baseUrl ? false : 'set CATALYST_LLM_BASE_URL (and CATALYST_LLM_MODEL) to run against a real server',
+    timeout: 300_000,
+  },
+  async () => {
+    const env = { ...process.env, CATALYST_LLM_PROVIDER: process.env.CATALYST_LLM_PROVIDER || 'openai-compatible' };
+    const settings = resolveModelSettings(
+      { llm: { default: { timeout_seconds: 240 } } },
+      { env, dataDir: mkdtempSync(join(tmpdir(), 'catalyst-smoke-')) },
+    );
+    const llm = createLanguageModels({ models: settings.agents, prices: settings.prices, cacheEnabled: false, logger: quiet });
+    const coder = llm.forAgent('coder', { taskId: 'smoke' })!;
+    const files = new Map<string, string>();
+    const result = await coder.runTools({
+      system: 'You write files with the tools you are given, then call finish.',
+      prompt: 'Create src/hello.ts exporting a function hello() that returns the string "hello". Then call finish.',
+      maxSteps: 6,
+      stopAfter: ['finish'],
+      tools: {
+        write_file: {
+          description: 'Write a whole file',
+          input: z.object({ path: z.string(), content: z.string() }),
+          execute: async ({ path, content }: { path: string; content: string }) => {
+            files.set(path, content);
+            return { ok: true };
+          },
+        },
+        finish: { description: 'Say you are done', input: z.object({ summary: z.string() }), execute: async () => ({ ok: true }) },
+      },
+    });
+    // A model without tool calling answers in text: the coder then needs agents.coder.edit_format: text.
+    assert.ok(files.size > 0, `the model called write_file (it answered: ${result.text.slice(0, 200)})`);
+    assert.match([...files.values()].join('\n'), /hello/);
+  },
+);
