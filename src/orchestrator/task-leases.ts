@@ -45,7 +45,9 @@ export function createTaskLeases(deps: { state: StateStore; logger: Logger; sett
 
   async function renew(onLost: (taskId: string) => void): Promise<void> {
     try {
-      const held = new Set(await deps.state.renewLeases(lease.owner, lease.leaseMs));
+      // Only what this process works on now: in event-driven mode a task it no longer tracks keeps its
+      // lease until it runs out, which is the next step's worker's time to take it over.
+      const held = new Set(await deps.state.renewLeases(lease.owner, lease.leaseMs, [...tracked]));
       for (const id of tracked) {
         if (held.has(id)) continue;
         // Ended tasks drop out of the renewal too; only a live task held by another owner is lost.

@@ -96,6 +96,11 @@ export async function startEngine(w: EngineWiring, resources: Resources): Promis
           prefetch: ed.prefetch,
           retryDelayMs: ed.retry_delay_ms,
           stepTimeoutMs,
+          recovery: {
+            leaseMs: config.orchestration.recovery.lease_seconds * 1000,
+            sweepMs: config.orchestration.recovery.sweep_interval_seconds * 1000,
+            resumeOwnerless: w.resumeOwnerless ?? false,
+          },
         })
       : createSequentialEngine({
           ...stepDeps,

@@ -27,7 +27,13 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const config = loadConfig({
   env: { PATH: process.env.PATH, HOME: process.env.HOME },
   cwd: dir,
-  overrides: { 'logging.level': 'silent', 'agents.tester.run_e2e_tests': false, 'orchestration.recovery.lease_seconds': 2 },
+  overrides: {
+    'logging.level': 'silent',
+    // The tester's unit tests and summary are what this is about, not what a browser finds in the app.
+    'agents.tester.run_e2e_tests': false,
+    'agents.tester.run_smoke_check': false,
+    'orchestration.recovery.lease_seconds': 2,
+  },
 });
 
 test('a truncated test summary found on resume: the tester redoes its step and the build completes', { timeout: 600_000 }, async () => {

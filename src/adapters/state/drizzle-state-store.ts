@@ -390,13 +390,23 @@ export function createDrizzleStateStore(db: StateDb, kind: StateStore['kind'], c
       return rows.sort((a, b) => a.seq - b.seq).map(taskFromRow);
     },
 
-    async renewLeases(owner, leaseMs) {
+    async renewLeases(owner, leaseMs, taskIds) {
+      if (taskIds && taskIds.length === 0) return [];
       const rows = await db
         .update(tasks)
         .set({ lease_expires_at: leaseUntil(leaseMs) })
-        .where(and(eq(tasks.owner_id, owner), LIVE_TASK))
+        .where(and(eq(tasks.owner_id, owner), LIVE_TASK, taskIds ? inArray(tasks.id, taskIds) : undefined))
         .returning({ id: tasks.id });
       return rows.map((r) => r.id);
+    },
+
+    async holdTask(taskId, lease) {
+      const rows = await db
+        .update(tasks)
+        .set({ owner_id: lease.owner, lease_expires_at: leaseUntil(lease.leaseMs) })
+        .where(and(eq(tasks.id, taskId), LIVE_TASK))
+        .returning({ id: tasks.id });
+      return rows.length > 0;
     },
 
     async releaseTasks(owner, taskIds) {
@@ -458,6 +468,22 @@ export function createDrizzleStateStore(db: StateDb, kind: StateStore['kind'], c
           // A step that did commit stays committed; dead-lettering it afterwards would lie about the effect.
           setWhere: ne(inbox.status, 'processed'),
         });
+    },
+
+    async listInbox(taskId) {
+      const rows = await db
+        .select({ consumer: inbox.consumer, event_id: inbox.event_id, status: inbox.status, attempts: inbox.attempts })
+        .from(inbox)
+        .where(eq(inbox.task_id, taskId));
+      return rows.map((r) => ({ ...r, status: r.status as InboxStatus }));
+    },
+
+    async requeueEvents(events) {
+      if (events.length === 0) return;
+      await db
+        .insert(outbox)
+        .values(events.map(outboxRow))
+        .onConflictDoUpdate({ target: outbox.event_id, set: { sent_at: null, claimed_at: null } });
     },
 
     async redoStep(redo) {

@@ -141,12 +141,15 @@ export interface StateStore {
    *   an expired lease, or already this owner); null when another live owner has it or it is over.
    * - `claimOwnerlessTasks` takes, in one statement, every queued or running task of `mode` whose lease is
    *   gone; two claimers never get the same task. Each claim counts a resume in `metadata.resume`.
-   * - `renewLeases` extends the leases `owner` holds and returns the ids it still holds.
+   * - `renewLeases` extends the leases `owner` holds (only those of `taskIds` when given) and returns the ids it still holds.
+   * - `holdTask` gives a live task to `lease.owner` whoever held it: in event-driven mode the worker a
+   *   step's event was delivered to is the one working on the task, the delivery says so.
    * - `releaseTasks` lets go of the given tasks (all of `owner`'s when omitted), so the next sweep resumes them.
    */
   claimTask(taskId: string, lease: TaskLease): Promise<TaskRecord | null>;
   claimOwnerlessTasks(lease: TaskLease, opts: { mode: TaskRecord['mode']; limit: number }): Promise<TaskRecord[]>;
-  renewLeases(owner: string, leaseMs: number): Promise<string[]>;
+  renewLeases(owner: string, leaseMs: number, taskIds?: string[]): Promise<string[]>;
+  holdTask(taskId: string, lease: TaskLease): Promise<boolean>;
   releaseTasks(owner: string, taskIds?: string[]): Promise<void>;
   listOwnerlessTasks(): Promise<OwnerlessTask[]>;
 
@@ -161,6 +164,10 @@ export interface StateStore {
   refundAttempt(consumer: string, eventId: string): Promise<void>;
   commitStep(step: StepCommit): Promise<'committed' | 'duplicate'>;
   markDeadLettered(consumer: string, eventId: string, reason: string): Promise<void>;
+  /** The task's inbox entries: which consumer handled (or is handling) which event. */
+  listInbox(taskId: string): Promise<Array<{ consumer: string; event_id: string; status: InboxStatus; attempts: number }>>;
+  /** Puts recorded events back in the outbox as unsent, so the relay publishes them again (consumers' inboxes dedupe). */
+  requeueEvents(events: AgentEvent[]): Promise<void>;
   /**
    * Atomically: the consumer's entry processed, the producer's processed entry back in progress, the task
    * patched (and the producer's event unsent again when `requeue`). False, changing nothing, when the
