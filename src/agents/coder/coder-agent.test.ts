@@ -12,7 +12,7 @@ import { eventFrom, openAgentHarness, runChain, type AgentHarness, type StepOutp
 import type { AgentEventOf, EventDraft } from '../../contracts/events.ts';
 import { architectAgent } from '../architect/architect-agent.ts';
 import { plannerAgent } from '../planner/planner-agent.ts';
-import { coderAgent } from './coder-agent.ts';
+import { coderAgent, skeletonFor } from './coder-agent.ts';
 
 const COMMIT_ORDER = [
   /^chore: initialize /,
@@ -201,4 +201,13 @@ describe('coder agent batches', () => {
       await h.close();
     }
   });
+});
+
+test('the model extends the records app only when keeping records is the whole job', () => {
+  const scope = (kind: 'records_app' | 'mixed' | 'game') => ({ scope: { kind, behaviours: [], decided_by: 'rules' as const } });
+  assert.equal(skeletonFor({}), 'records-app');
+  assert.equal(skeletonFor(scope('records_app')), 'records-app');
+  // A URL shortener's redirect and click count are what its records app would not have.
+  assert.equal(skeletonFor(scope('mixed')), 'web-app');
+  assert.equal(skeletonFor(scope('game')), 'web-app');
 });

@@ -184,10 +184,13 @@ export const coderAgent: AgentDefinition = {
   },
 };
 
-/** Which skeleton the model extends: the records app for data apps, the web-app skeleton for games and tools. */
-export function skeletonFor(plan: Plan): 'records-app' | 'web-app' {
-  const kind = plan.scope?.kind ?? 'records_app';
-  return kind === 'records_app' || kind === 'mixed' ? 'records-app' : 'web-app';
+/**
+ * Which skeleton the model extends: the records app when keeping records is the whole job, the web-app
+ * skeleton otherwise. A mixed app (a URL shortener: links plus a public redirect that counts clicks) is
+ * defined by what CRUD cannot do, and the records app's generated auth and routes stand in its way.
+ */
+export function skeletonFor(plan: Pick<Plan, 'scope'>): 'records-app' | 'web-app' {
+  return (plan.scope?.kind ?? 'records_app') === 'records_app' ? 'records-app' : 'web-app';
 }
 
 interface ModelStep {
