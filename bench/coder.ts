@@ -176,6 +176,8 @@ async function oneBuild(app: FixtureApp, standin: Standin): Promise<RunFigures> 
       last.event_type === 'code.pr.opened'
         ? 'ok'
         : `${last.event_type}: ${String((last.payload as { reason?: unknown }).reason ?? '').slice(0, 160)}`;
+    // Where the coder loop and the script parted: the figures after that point are not the session's.
+    for (const d of player.deviations) say(`  ${app}/${standin.wire}: ${d.slice(0, 400)}`);
     return {
       outcome,
       deviations: player.deviations.length,
