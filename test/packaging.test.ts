@@ -45,6 +45,17 @@ function runtimeImports(file: string): string[] {
     if (ts.isExportDeclaration(node) && !node.isTypeOnly && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
       specifiers.push(node.moduleSpecifier.text);
     }
+    // require('x') and createRequire(import.meta.url)('x'): a CommonJS load is a run-time load too.
+    const callee = ts.isCallExpression(node) ? node.expression : null;
+    if (
+      ts.isCallExpression(node) &&
+      callee &&
+      ((ts.isIdentifier(callee) && callee.text === 'require') ||
+        (ts.isCallExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'createRequire'))
+    ) {
+      const arg = node.arguments[0];
+      if (arg && ts.isStringLiteral(arg)) specifiers.push(arg.text);
+    }
     if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
       const arg = node.arguments[0];
       if (arg && ts.isStringLiteral(arg)) specifiers.push(arg.text);
