@@ -185,6 +185,8 @@ export async function runModelCoder(run: ModelCoderRun): Promise<ModelCoderResul
     let lastCall = '';
     let sameCalls = 0;
     let acted = false;
+    /** Calls that reached a tool; any other failed call was refused by its argument check, which logs nothing itself. */
+    const executed = new Set<string>();
     const tools: Record<string, ToolDefinition> = {};
     for (const [name, def] of Object.entries(toolbox.tools) as [string, ToolDefinition][]) {
       tools[name] = {
@@ -192,6 +194,7 @@ export async function runModelCoder(run: ModelCoderRun): Promise<ModelCoderResul
         input: def.input,
         execute: async (input, c) => {
           const call = `${name}:${JSON.stringify(input)}`;
+          executed.add(call);
           sameCalls = call === lastCall ? sameCalls + 1 : 1;
           lastCall = call;
           if (sameCalls >= SAME_CALL_LIMIT) {
@@ -228,6 +231,9 @@ export async function runModelCoder(run: ModelCoderRun): Promise<ModelCoderResul
         keepToolResults: KEEP_TOOL_RESULTS,
       });
       stepsUsed += result.steps.length;
+      for (const c of result.steps.flatMap((step) => step.toolCalls))
+        if (c.error !== undefined && !executed.has(`${c.name}:${JSON.stringify(c.input)}`))
+          log(`refused ${c.name}: ${c.error.slice(0, 300)}`, 'warning');
       const calls = result.steps.reduce((n, step) => n + step.toolCalls.length, 0);
       if (calls > 0 && !toolbox.finished() && result.steps.length >= maxSteps)
         throw limit(`reached agents.coder.max_steps (${s.maxSteps}) before the model called finish`);
