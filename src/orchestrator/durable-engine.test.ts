@@ -17,6 +17,7 @@ import { parseEvent, type AgentEventOf } from '../contracts/events.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import type { Engine } from './engine.ts';
 import { waitForTask } from './wait-for-task.ts';
+import { planCreatedDraft } from '../../test/support/stub-events.ts';
 
 const calls = { planner: 0, deployer: 0 };
 let deployerHangs = false;
@@ -30,23 +31,7 @@ const planner: AgentDefinition = {
   async handle() {
     calls.planner++;
     return {
-      events: [
-        {
-          event_type: 'plan.created',
-          payload: {
-            plan_ref: 'git://main/planning/plan.yaml',
-            commit: 'abc',
-            feature_count: 1,
-            task_count: 1,
-            api_endpoint_count: 0,
-            entity_count: 1,
-            estimated_hours: 1,
-            risk_level: 'low',
-            complexity_score: 0.1,
-            assumptions: [],
-          },
-        },
-      ],
+      events: [planCreatedDraft()],
     };
   },
 };

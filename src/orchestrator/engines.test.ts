@@ -13,6 +13,7 @@ import { after, describe, test } from 'node:test';
 import { loadConfig } from '../config/index.ts';
 import type { AgentDefinition } from '../core/agent.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
+import { planCreatedDraft } from '../../test/support/stub-events.ts';
 
 const attempts = new Map<string, number>();
 const statusSeen = new Map<string, string>();
@@ -29,23 +30,7 @@ const testPlanner: AgentDefinition = {
     if (event.payload.requirements.includes('poison')) throw new Error('the planner choked on this request');
     ctx.log('planned');
     return {
-      events: [
-        {
-          event_type: 'plan.created',
-          payload: {
-            plan_ref: 'git://main/planning/plan.yaml',
-            commit: 'abc',
-            feature_count: 1,
-            task_count: 1,
-            api_endpoint_count: 0,
-            entity_count: 1,
-            estimated_hours: 1,
-            risk_level: 'low',
-            complexity_score: 0.1,
-            assumptions: [],
-          },
-        },
-      ],
+      events: [planCreatedDraft()],
     };
   },
 };

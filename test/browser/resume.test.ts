@@ -18,6 +18,7 @@ import { createRuntime } from '../../src/runtime.ts';
 import { startServer, type RunningServer } from '../../src/server/serve.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { builtWebUi } from '../support/web-build.ts';
+import { planCreatedDraft } from '../support/stub-events.ts';
 
 const SHOTS = join(resolve(import.meta.dirname, '../..'), 'test-results', 'browser');
 
@@ -31,23 +32,7 @@ const planner: AgentDefinition = {
   emits: ['plan.created'],
   async handle() {
     return {
-      events: [
-        {
-          event_type: 'plan.created',
-          payload: {
-            plan_ref: 'git://main/planning/plan.yaml',
-            commit: 'abc',
-            feature_count: 1,
-            task_count: 1,
-            api_endpoint_count: 0,
-            entity_count: 1,
-            estimated_hours: 1,
-            risk_level: 'low',
-            complexity_score: 0.1,
-            assumptions: [],
-          },
-        },
-      ],
+      events: [planCreatedDraft()],
     };
   },
 };

@@ -14,6 +14,7 @@ import type { AgentDefinition } from '../../src/core/agent.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
 import { RABBITMQ_URL } from '../support/rabbitmq.ts';
 import { eventDrivenInfra } from './workers.ts';
+import { planCreatedDraft } from '../support/stub-events.ts';
 
 const infra = await eventDrivenInfra('sweep');
 after(() => infra.cleanup());
@@ -28,23 +29,7 @@ const planner: AgentDefinition = {
   async handle() {
     calls.planner++;
     return {
-      events: [
-        {
-          event_type: 'plan.created',
-          payload: {
-            plan_ref: 'git://main/planning/plan.yaml',
-            commit: 'abc',
-            feature_count: 1,
-            task_count: 1,
-            api_endpoint_count: 0,
-            entity_count: 1,
-            estimated_hours: 1,
-            risk_level: 'low',
-            complexity_score: 0.1,
-            assumptions: [],
-          },
-        },
-      ],
+      events: [planCreatedDraft()],
     };
   },
 };
