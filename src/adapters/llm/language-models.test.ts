@@ -11,7 +11,7 @@ import { AppError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { AgentModel, AgentModelChain, LanguageModels } from '../../core/ports/llm.ts';
 import { startStandin, type Standin, type Wire } from '../../../test/support/llm-standins/standin-server.ts';
-import { condensed, createLanguageModels, type LanguageModelsOptions } from './language-models.ts';
+import { createLanguageModels, type LanguageModelsOptions } from './language-models.ts';
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 const KEY = 'sk-standin-secret-0123456789abcdef';
