@@ -8,7 +8,7 @@ import type { FileToWrite } from '../../core/ports/git-repos.ts';
  */
 export async function commitOnce(
   ctx: AgentContext,
-  input: { checkout: string; files: FileToWrite[]; removed?: string[]; message: string; key?: string },
+  input: { checkout: string; files: FileToWrite[]; message: string; key?: string },
 ): Promise<string> {
   const marker = input.key ? `${ctx.inbound.event_id}/${input.key}` : ctx.inbound.event_id;
   const previous = await ctx.ports.git.findCommitByTrailer(input.checkout, 'Catalyst-Event', marker);
@@ -16,7 +16,6 @@ export async function commitOnce(
   const sha = await ctx.ports.git.commit({
     checkout: input.checkout,
     files: input.files,
-    ...(input.removed && input.removed.length > 0 ? { removed: input.removed } : {}),
     message: input.message,
     trailers: { 'Catalyst-Event': marker, 'Catalyst-Task': ctx.task.id },
   });
